@@ -1,0 +1,82 @@
+package com.mantissa.stance.sync.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Outcome of one {@code sync()}: the original's {@code to_dict} keys, success = no errors. */
+public final class SyncResult {
+    private final long recordsSynced;
+    private final long recordsSkipped;
+    private final long conflictsResolved;
+    private final List<String> errors;
+    private final double durationSeconds;
+    private final SyncDirection syncDirection;
+
+    public SyncResult(long recordsSynced, long recordsSkipped, long conflictsResolved, List<String> errors,
+                      double durationSeconds, SyncDirection syncDirection) {
+        this.recordsSynced = recordsSynced;
+        this.recordsSkipped = recordsSkipped;
+        this.conflictsResolved = conflictsResolved;
+        this.errors = Collections.unmodifiableList(new ArrayList<>(errors));
+        this.durationSeconds = durationSeconds;
+        this.syncDirection = syncDirection;
+    }
+
+    public boolean success() {
+        return errors.isEmpty();
+    }
+
+    public long recordsSynced() {
+        return recordsSynced;
+    }
+
+    public long recordsSkipped() {
+        return recordsSkipped;
+    }
+
+    public long conflictsResolved() {
+        return conflictsResolved;
+    }
+
+    public List<String> errors() {
+        return errors;
+    }
+
+    public double durationSeconds() {
+        return durationSeconds;
+    }
+
+    public SyncDirection syncDirection() {
+        return syncDirection;
+    }
+
+    /** Sums two results (BIDIRECTIONAL = push then pull), keeping {@code direction}. */
+    public SyncResult plus(SyncResult other, SyncDirection direction) {
+        List<String> all = new ArrayList<>(errors);
+        all.addAll(other.errors);
+        return new SyncResult(recordsSynced + other.recordsSynced, recordsSkipped + other.recordsSkipped,
+                conflictsResolved + other.conflictsResolved, all, durationSeconds + other.durationSeconds,
+                direction);
+    }
+
+    /** Exactly the original's {@code to_dict()} keys, in its order. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", success());
+        m.put("records_synced", recordsSynced);
+        m.put("records_skipped", recordsSkipped);
+        m.put("conflicts_resolved", conflictsResolved);
+        m.put("errors", errors);
+        m.put("duration_seconds", durationSeconds);
+        m.put("sync_direction", syncDirection.value());
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return toMap().toString();
+    }
+}
