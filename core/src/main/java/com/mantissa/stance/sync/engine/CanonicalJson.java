@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class CanonicalJson {
         } else if (value instanceof Collection) {
             appendList(sb, (Collection<?>) value, depth);
         } else if (value instanceof Object[]) {
-            appendList(sb, List.of((Object[]) value), depth);
+            appendList(sb, Arrays.asList((Object[]) value), depth);
         } else {
             throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
         }
