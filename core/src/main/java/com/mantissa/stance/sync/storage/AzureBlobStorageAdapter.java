@@ -214,9 +214,13 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
         return "az://" + account() + "/" + container;
     }
 
+    /** The connection string's account when one is set (it is authoritative), else the configured one. */
     private String account() {
-        BlobContainerClient c = containerClient;
-        return c != null ? c.getAccountName() : accountName;
+        try {
+            return containerClient().getAccountName();
+        } catch (StorageException unusableConfiguration) {
+            return accountName;
+        }
     }
 
     private BlobClient blob(String path) {
