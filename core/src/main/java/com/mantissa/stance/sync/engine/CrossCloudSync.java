@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.model.Asset;
+import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
@@ -32,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Synchronises findings and assets between local sources and central storage (SPEC §3–§4).
@@ -41,12 +44,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * re-resolves, so concurrent writers never lose each other's updates and {@code _version}
  * counts accepted writes. Sources are streamed batch by batch, so memory is bounded by
  * {@code batch_size} and not by the size of a scan.
+ *
+ * <p>PUSH keeps a per-account {@link PushIndex} in central under
+ * {@code {central_prefix}/_state/{account_id}/}, read once per sync and written back once at
+ * its end, so that a re-push spends requests only on what changed. The index is a cache and
+ * never the truth; see {@link #useIndex(boolean)} for what it may and may not skip.
  */
 public final class CrossCloudSync {
     /** Re-read/re-resolve rounds after lost races before a record is reported as an error. */
     static final int MAX_CONFLICT_ATTEMPTS = 10;
     /** Errors kept verbatim; a file of garbage must not exhaust memory with messages. */
     static final int MAX_LISTED_ERRORS = 10_000;
+    /** Conditional writes of an account's index before giving up on it for this sync (it is a cache). */
+    static final int INDEX_WRITE_ATTEMPTS = 4;
+    /** Blind creates that found the record present before a push stops trying them (index lost). */
+    static final int BLIND_CREATE_COLLISIONS = 32;
+    private static final Logger LOG = Logger.getLogger(CrossCloudSync.class.getName());
 
     private final SyncConfig config;
     private final StorageAdapter central;
@@ -57,6 +70,7 @@ public final class CrossCloudSync {
     private Clock clock = Clock.systemUTC();
     private boolean dryRun;
     private boolean trackState = true;
+    private boolean useIndex = true;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -87,6 +101,39 @@ public final class CrossCloudSync {
     public CrossCloudSync trackState(boolean trackState) {
         this.trackState = trackState;
         return this;
+    }
+
+    /**
+     * Whether PUSH keeps the per-account state index (on by default). With it:
+     * <ul>
+     * <li>a record the index does not know is created if absent, without a prior read
+     *     (1 request); if it exists after all, the push falls back to read-and-resolve;</li>
+     * <li>a record whose content the index says central already holds is skipped without a
+     *     request under LATEST_WINS and CENTRAL_WINS. Central may have been changed since by
+     *     another writer; then that writer's record stays. For CENTRAL_WINS that is the rule
+     *     itself. For LATEST_WINS a writer using LATEST_WINS only replaces ours with a strictly
+     *     newer record, which a read would have kept too; only a record overwritten by an older
+     *     one (LOCAL_WINS/MERGE writers, the original's blind writes) or deleted is not
+     *     re-asserted until our record changes, and neither is one without a comparable
+     *     {@code last_seen} (for which LATEST_WINS compares "now": last writer wins) after
+     *     another writer's push. LOCAL_WINS promises that central mirrors local,
+     *     so there it still reads (1 request) and re-asserts; MERGE needs central's content;</li>
+     * <li>a changed record is replaced if central still holds the version the index names
+     *     (1 request; LATEST_WINS decides from the time the index kept, exactly what a read of
+     *     that version would give); if central moved on, the precondition fails and the push
+     *     reads and resolves as without an index.</li>
+     * </ul>
+     * A missing, unreadable or corrupt index only costs requests. Dry runs never use it.
+     */
+    public CrossCloudSync useIndex(boolean useIndex) {
+        this.useIndex = useIndex;
+        return this;
+    }
+
+    /** The central key of {@code accountId}'s push index. */
+    public static String indexPath(String centralPrefix, String accountId) {
+        RecordPaths.validateAccount(accountId);
+        return (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/" + accountId + "/push-index.bin";
     }
 
     /** For tests: the clock that stamps {@code _synced_at}. */
@@ -168,25 +215,30 @@ public final class CrossCloudSync {
     // ---------------------------------------------------------------- push
 
     private void push(Tally tally, ExecutorService pool) {
+        Map<String, AccountIndex> indexes = new LinkedHashMap<>();
         for (RecordSource source : pending) {
+            AccountIndex index = indexes.computeIfAbsent(source.accountId(), this::loadIndex);
             try (RecordSource.Items items = source.open()) {
                 List<RecordSource.Item> batch = new ArrayList<>(Math.min(config.batchSize(), 4096));
                 while (items.hasNext()) {
                     batch.add(items.next());
                     if (batch.size() >= config.batchSize()) {
-                        runBatch(batch, item -> pushOne(source, item), tally, pool);
+                        runBatch(batch, item -> pushOne(source, index, item), tally, pool);
                         batch.clear();
                     }
                 }
-                runBatch(batch, item -> pushOne(source, item), tally, pool);
+                runBatch(batch, item -> pushOne(source, index, item), tally, pool);
             } catch (IOException | UncheckedIOException | StorageException e) {
                 tally.add(Outcome.error(source.name() + ": cannot read: " + message(e),
                         e instanceof TransientStorageException));
             }
         }
+        for (AccountIndex index : indexes.values()) {
+            storeIndex(index);
+        }
     }
 
-    private Outcome pushOne(RecordSource source, RecordSource.Item item) {
+    private Outcome pushOne(RecordSource source, AccountIndex index, RecordSource.Item item) {
         if (item.error() != null) {
             return Outcome.error(item.error(), false);
         }
@@ -205,6 +257,13 @@ public final class CrossCloudSync {
         Instant now = clock.instant();
         String syncedAt = PythonTimestamps.isoformatNaiveUtc(now);
         String what = item.origin() + ": " + kind.type() + " '" + id + "'";
+        PushIndex.Key key = index.enabled() ? PushIndex.key(path) : null;
+        if (key != null) {
+            Outcome known = pushFromIndex(source, index, key, model, id, path, checksum, now, syncedAt, what);
+            if (known != null) {
+                return known;
+            }
+        }
 
         for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
             Optional<StoredObject> current;
@@ -212,19 +271,20 @@ public final class CrossCloudSync {
                 current = retry.call(() -> central.readRecord(path));
             } catch (StorageException e) {
                 return Outcome.error(what + ": read of " + path + " failed: " + message(e),
-                        e instanceof TransientStorageException);
+                        e instanceof TransientStorageException).indexing(index, key, null);
             }
             if (current.isEmpty()) {
                 Map<String, Object> record = centralRecord(model, source, syncedAt, checksum, 1);
+                String token;
                 try {
-                    write(central, path, CanonicalJson.bytes(record), WriteCondition.IF_ABSENT);
+                    token = write(central, path, CanonicalJson.bytes(record), WriteCondition.IF_ABSENT);
                 } catch (PreconditionFailedException lostRace) {
                     continue;
                 } catch (StorageException e) {
-                    return Outcome.error(what + ": write of " + path + " failed: " + message(e),
-                            e instanceof TransientStorageException);
+                    return writeFailed(what, path, e, index, key);
                 }
-                return Outcome.synced(false, state(id, kind, source, now, checksum, 1));
+                return Outcome.synced(false, state(id, kind, source, now, checksum, 1))
+                        .indexing(index, key, entry(checksum, 1, record, token));
             }
 
             Map<String, Object> centralRecord = parseOrNull(current.get().content());
@@ -235,31 +295,189 @@ public final class CrossCloudSync {
                 content = model;
             } else {
                 String centralChecksum = Checksums.recordChecksum(centralRecord);
+                PushIndex.Entry seen = entry(centralChecksum, centralVersion, centralRecord,
+                        current.get().versionToken());
                 if (centralChecksum.equals(checksum)) {
-                    return Outcome.skipped(state(id, kind, source, now, checksum, centralVersion));
+                    return Outcome.skipped(state(id, kind, source, now, checksum, centralVersion))
+                            .indexing(index, key, seen);
                 }
                 Optional<Map<String, Object>> resolved =
                         ConflictResolver.resolve(config.conflictResolution(), model, syncedAt, centralRecord);
                 if (resolved.isEmpty() || Checksums.recordChecksum(resolved.get()).equals(centralChecksum)) {
-                    return Outcome.skipped(null);
+                    return Outcome.skipped(null).indexing(index, key, seen);
                 }
                 content = resolved.get();
             }
             String newChecksum = Checksums.recordChecksum(content);
             long newVersion = centralVersion + 1;
             Map<String, Object> record = centralRecord(content, source, syncedAt, newChecksum, newVersion);
+            String token;
             try {
-                write(central, path, CanonicalJson.bytes(record), WriteCondition.ifMatch(current.get().versionToken()));
+                token = write(central, path, CanonicalJson.bytes(record),
+                        WriteCondition.ifMatch(current.get().versionToken()));
             } catch (PreconditionFailedException | NotFoundException lostRace) {
                 continue;
             } catch (StorageException e) {
-                return Outcome.error(what + ": write of " + path + " failed: " + message(e),
-                        e instanceof TransientStorageException);
+                return writeFailed(what, path, e, index, key);
             }
-            return Outcome.synced(true, state(id, kind, source, now, newChecksum, newVersion));
+            return Outcome.synced(true, state(id, kind, source, now, newChecksum, newVersion))
+                    .indexing(index, key, entry(newChecksum, newVersion, record, token));
         }
         return Outcome.error(what + ": " + path + " kept changing under concurrent writers; gave up after "
-                + MAX_CONFLICT_ATTEMPTS + " attempts", true);
+                + MAX_CONFLICT_ATTEMPTS + " attempts", true).indexing(index, key, null);
+    }
+
+    /**
+     * The request-saving paths the index allows (see {@link #useIndex(boolean)}), or null when
+     * this record needs the read-resolve-write loop after all.
+     */
+    private Outcome pushFromIndex(RecordSource source, AccountIndex index, PushIndex.Key key,
+                                  Map<String, Object> model, String id, String path, String checksum, Instant now,
+                                  String syncedAt, String what) {
+        RecordKind kind = source.kind();
+        PushIndex.Entry known = index.get(key);
+        if (known == null) {
+            if (!index.blindCreates()) {
+                return null;
+            }
+            Map<String, Object> record = centralRecord(model, source, syncedAt, checksum, 1);
+            try {
+                String token = write(central, path, CanonicalJson.bytes(record), WriteCondition.IF_ABSENT);
+                index.created.incrementAndGet();
+                return Outcome.synced(false, state(id, kind, source, now, checksum, 1))
+                        .indexing(index, key, entry(checksum, 1, record, token));
+            } catch (PreconditionFailedException exists) {
+                index.collisions.incrementAndGet();
+                return null;
+            } catch (StorageException e) {
+                return writeFailed(what, path, e, index, key);
+            }
+        }
+        if (!known.trusted()) {
+            return null;
+        }
+        boolean unchanged = known.sameContent(PushIndex.checksum(checksum));
+        ConflictResolution strategy = config.conflictResolution();
+        switch (strategy) {
+            case CENTRAL_WINS, LATEST_WINS -> {
+                if (unchanged) {
+                    return Outcome.skipped(state(id, kind, source, now, checksum, known.version()));
+                }
+                if (strategy == ConflictResolution.CENTRAL_WINS
+                        || !ConflictResolver.localIsNewer(model, syncedAt, timeOnly(known.time()))) {
+                    return Outcome.skipped(null);
+                }
+            }
+            case LOCAL_WINS -> {
+                if (unchanged) {
+                    return null;
+                }
+            }
+            case MERGE -> {
+                return null;
+            }
+        }
+        long newVersion = known.version() + 1;
+        Map<String, Object> record = centralRecord(model, source, syncedAt, checksum, newVersion);
+        try {
+            String token = write(central, path, CanonicalJson.bytes(record), WriteCondition.ifMatch(known.token()));
+            return Outcome.synced(true, state(id, kind, source, now, checksum, newVersion))
+                    .indexing(index, key, entry(checksum, newVersion, record, token));
+        } catch (PreconditionFailedException | NotFoundException centralMovedOn) {
+            return null;
+        } catch (StorageException e) {
+            return writeFailed(what, path, e, index, key);
+        }
+    }
+
+    private static Outcome writeFailed(String what, String path, StorageException e, AccountIndex index,
+                                       PushIndex.Key key) {
+        // The write may have landed: the index must not vouch for this record any more.
+        return Outcome.error(what + ": write of " + path + " failed: " + message(e),
+                e instanceof TransientStorageException).indexing(index, key, null);
+    }
+
+    /** What central holds after a read or write of {@code record}, for the index. */
+    private static PushIndex.Entry entry(String checksum, long version, Map<String, Object> record, String token) {
+        Object lastSeen = record.get("last_seen");
+        long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? record.get("_synced_at") : lastSeen);
+        return new PushIndex.Entry(PushIndex.checksum(checksum), version, time, token == null ? "" : token);
+    }
+
+    /** A stand-in central record carrying only the time the index kept, for LATEST_WINS. */
+    private static Map<String, Object> timeOnly(long micros) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        if (micros != PushIndex.NO_TIME) {
+            record.put("last_seen", PythonTimestamps.isoformatNaiveUtc(PushIndex.instant(micros)));
+        }
+        return record;
+    }
+
+    private AccountIndex loadIndex(String accountId) {
+        if (!useIndex || dryRun) {
+            return AccountIndex.DISABLED;
+        }
+        String path;
+        try {
+            path = indexPath(config.centralPrefix(), accountId);
+        } catch (IllegalArgumentException e) {
+            return AccountIndex.DISABLED; // every record of this account fails validation anyway
+        }
+        Optional<StoredObject> stored;
+        try {
+            stored = retry.call(() -> central.readRecord(path));
+        } catch (StorageException e) {
+            // Without its token the index cannot be replaced safely; records are read first instead.
+            LOG.log(Level.FINE, "push index " + path + " unreadable; pushing without it", e);
+            return AccountIndex.DISABLED;
+        }
+        if (stored.isEmpty()) {
+            return new AccountIndex(path, new PushIndex(accountId), null);
+        }
+        try {
+            return new AccountIndex(path, PushIndex.parse(stored.get().content(), accountId),
+                    stored.get().versionToken());
+        } catch (IllegalArgumentException corrupt) {
+            LOG.log(Level.WARNING, "push index " + path + " is corrupt (" + corrupt.getMessage() + "); rebuilding it");
+            return new AccountIndex(path, new PushIndex(accountId), stored.get().versionToken());
+        }
+    }
+
+    /**
+     * Writes an account's index back if this sync changed it, replacing only the version it
+     * read; when another sync replaced it meanwhile, takes in that one's newer entries and
+     * tries again. Failing is not a sync error: the next push only spends more requests.
+     */
+    private void storeIndex(AccountIndex index) {
+        if (!index.enabled() || !index.changed || index.overflow || dryRun) {
+            return;
+        }
+        String token = index.token;
+        for (int attempt = 1; attempt <= INDEX_WRITE_ATTEMPTS; attempt++) {
+            byte[] bytes = index.index.serialize();
+            WriteCondition condition = token == null ? WriteCondition.IF_ABSENT : WriteCondition.ifMatch(token);
+            try {
+                retry.call(() -> central.writeRecord(index.path, bytes, condition));
+                return;
+            } catch (PreconditionFailedException | NotFoundException replaced) {
+                try {
+                    Optional<StoredObject> theirs = retry.call(() -> central.readRecord(index.path));
+                    token = theirs.map(StoredObject::versionToken).orElse(null);
+                    if (theirs.isPresent()) {
+                        index.index.mergeNewer(PushIndex.parse(theirs.get().content(), index.index.accountId()));
+                    }
+                } catch (IllegalArgumentException corrupt) {
+                    // Replace it with ours on the next attempt.
+                } catch (StorageException e) {
+                    LOG.log(Level.FINE, "push index " + index.path + " not updated", e);
+                    return;
+                }
+            } catch (StorageException e) {
+                LOG.log(Level.FINE, "push index " + index.path + " not updated", e);
+                return;
+            }
+        }
+        LOG.fine(() -> "push index " + index.path + " kept changing under other writers; not updated");
     }
 
     private Map<String, Object> centralRecord(Map<String, Object> content, RecordSource source, String syncedAt,
@@ -362,10 +580,12 @@ public final class CrossCloudSync {
 
     // ---------------------------------------------------------------- shared
 
-    private void write(StorageAdapter store, String path, byte[] bytes, WriteCondition condition) {
-        if (!dryRun) {
-            retry.call(() -> store.writeRecord(path, bytes, condition));
+    /** @return the new version token; null in a dry run */
+    private String write(StorageAdapter store, String path, byte[] bytes, WriteCondition condition) {
+        if (dryRun) {
+            return null;
         }
+        return retry.call(() -> store.writeRecord(path, bytes, condition));
     }
 
     /** Runs one batch in parallel and adds the outcomes in input order, so results are deterministic. */
@@ -397,6 +617,9 @@ public final class CrossCloudSync {
                 outcome = Outcome.error("unexpected failure: " + message(e.getCause()), false);
             }
             tally.add(outcome);
+            if (outcome.indexUpdate() != null) {
+                outcome.indexUpdate().apply();
+            }
             if (trackState && outcome.state() != null) {
                 synchronized (this) {
                     syncState.put(outcome.state().id(), outcome.state());
@@ -441,20 +664,95 @@ public final class CrossCloudSync {
         };
     }
 
-    /** What happened to one record. */
-    record Outcome(Status status, boolean conflictResolved, String error, boolean retryable, SyncRecord state) {
+    /** What happened to one record, and what the push index should learn from it. */
+    record Outcome(Status status, boolean conflictResolved, String error, boolean retryable, SyncRecord state,
+                   IndexUpdate indexUpdate) {
         enum Status { SYNCED, SKIPPED, ERROR }
 
         static Outcome synced(boolean conflictResolved, SyncRecord state) {
-            return new Outcome(Status.SYNCED, conflictResolved, null, false, state);
+            return new Outcome(Status.SYNCED, conflictResolved, null, false, state, null);
         }
 
         static Outcome skipped(SyncRecord state) {
-            return new Outcome(Status.SKIPPED, false, null, false, state);
+            return new Outcome(Status.SKIPPED, false, null, false, state, null);
         }
 
         static Outcome error(String message, boolean retryable) {
-            return new Outcome(Status.ERROR, false, message, retryable, null);
+            return new Outcome(Status.ERROR, false, message, retryable, null, null);
+        }
+
+        /** @param entry what central now holds; null when unknown (the index stops vouching for it) */
+        Outcome indexing(AccountIndex index, PushIndex.Key key, PushIndex.Entry entry) {
+            if (key == null || !index.enabled()) {
+                return this;
+            }
+            return new Outcome(status, conflictResolved, error, retryable, state, new IndexUpdate(index, key, entry));
+        }
+    }
+
+    /** Applied by the coordinating thread between batches, so the index needs no locking. */
+    record IndexUpdate(AccountIndex index, PushIndex.Key key, PushIndex.Entry entry) {
+        void apply() {
+            index.learn(key, entry);
+        }
+    }
+
+    /** One account's push index during a sync. */
+    static final class AccountIndex {
+        static final AccountIndex DISABLED = new AccountIndex(null, null, null);
+
+        final String path;
+        final PushIndex index;
+        /** Version token of the stored index; null when there was none. */
+        final String token;
+        final AtomicInteger created = new AtomicInteger();
+        final AtomicInteger collisions = new AtomicInteger();
+        boolean changed;
+        boolean overflow;
+
+        AccountIndex(String path, PushIndex index, String token) {
+            this.path = path;
+            this.index = index;
+            this.token = token;
+        }
+
+        boolean enabled() {
+            return index != null;
+        }
+
+        PushIndex.Entry get(PushIndex.Key key) {
+            return index.get(key);
+        }
+
+        /**
+         * Whether to create unknown records without reading first. Stops when most such
+         * creates find the record present: central has records this index never saw (an index
+         * lost or deleted), and reading first is then cheaper.
+         */
+        boolean blindCreates() {
+            int c = collisions.get();
+            return c < BLIND_CREATE_COLLISIONS || c <= created.get();
+        }
+
+        void learn(PushIndex.Key key, PushIndex.Entry entry) {
+            PushIndex.Entry known = index.get(key);
+            if (entry == null) {
+                if (known != null && known.trusted()) {
+                    index.distrust(key);
+                    changed = true;
+                }
+                return;
+            }
+            if (known != null && known.version() == entry.version() && known.time() == entry.time()
+                    && known.token().equals(entry.token()) && known.sameContent(entry.checksum())) {
+                return;
+            }
+            if (known == null && index.size() >= PushIndex.MAX_ENTRIES) {
+                overflow = true;
+                return;
+            }
+            index.put(key, entry);
+            changed = true;
         }
     }
 
