@@ -113,6 +113,10 @@ public final class StanceSyncCli implements Runnable {
 
         @Option(names = "--dry-run", description = "Read and resolve, but write nothing.")
         boolean dryRun;
+
+        @Option(names = "--no-index", description = "Ignore the account's push index in central "
+                + "({prefix}/_state/{account}/): read every record first, as the original does.")
+        boolean noIndex;
     }
 
     /** Shared execution of the three commands. */
@@ -143,7 +147,7 @@ public final class StanceSyncCli implements Runnable {
                 StorageAdapter target = target() == null ? null : stores.open(location("--target", target()));
                 CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
                 if (push != null) {
-                    sync.dryRun(push.dryRun);
+                    sync.dryRun(push.dryRun).useIndex(!push.noIndex);
                     addSource(sync, stores, push);
                 }
                 SyncResult result = sync.sync();

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The project's benchmark (SPEC §6), one command from the repository root:
+#   bench/run.sh [--skip-big] [--skip-cold] [--sweep] [--big-mb N]
+# Builds the CLI jar (skipping tests) when it is missing or older than the sources, compiles
+# the benchmark against it (outside the Maven reactor, so `mvn verify` never runs it), starts
+# moto on a free port and prints one table. Needs: JDK 17+, Maven, python3 with moto[server].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jar=core/target/stance-sync.jar
+if [[ ! -f $jar ]] || [[ -n $(find core/src/main pom.xml core/pom.xml -newer "$jar" -print -quit) ]]; then
+  echo "[bench] building $jar" >&2
+  mvn -B -q -pl core -am package -DskipTests
+fi
+python3 -c 'import moto.server' 2>/dev/null || {
+  echo "[bench] needs moto's server: pip install 'moto[server]>=5.1,<6'" >&2
+  exit 1
+}
+
+out=bench/target/classes
+rm -rf "$out"
+mkdir -p "$out"
+javac -Xlint:all -Werror --release 17 -cp "$jar" -d "$out" $(find bench/src/main/java -name '*.java')
+cp -r bench/src/main/resources/. "$out"/
+
+exec java -cp "$out:$jar" com.mantissa.stance.sync.bench.Bench --work bench/target/work --core-jar "$jar" "$@"

@@ -1,0 +1,535 @@
+package com.mantissa.stance.sync.bench;
+
+import com.mantissa.stance.sync.engine.CrossCloudSync;
+import com.mantissa.stance.sync.engine.RecordKind;
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.S3StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.storage.WriteCondition;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The project's benchmark (SPEC §6): one command, one table. The parent process generates the
+ * data, starts moto, and runs every measurement in a fresh child JVM so that each reports its
+ * own peak RSS; the cold invocation runs the CLI jar exactly as a user would.
+ *
+ * <p>Usage: {@code Bench [--work DIR] [--core-jar JAR] [--big-mb N] [--skip-big] [--skip-cold]
+ * [--sweep] [--handler-jar JAR --handler-class CLASS]}; see {@code bench/run.sh}.
+ */
+public final class Bench {
+    static final int FINDINGS = 10_000;
+    static final int ASSETS = 2_000;
+    static final int COLD_FINDINGS = 100;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("phase")) {
+            Phase.run(args);
+            return;
+        }
+        new Orchestrator(args).run();
+    }
+
+    /** Settings a child JVM needs to reach moto through the SDK's standard system properties. */
+    static List<String> awsProperties(String endpoint) {
+        return List.of("-Daws.endpointUrlS3=" + endpoint, "-Daws.accessKeyId=testing",
+                "-Daws.secretAccessKey=testing", "-Daws.region=us-east-1");
+    }
+
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The measurements, each in its own JVM; prints one {@code RESULT k=v ...} line. */
+    static final class Phase {
+        static void run(String[] args) throws Exception {
+            String name = args[1];
+            Map<String, String> out = new LinkedHashMap<>();
+            switch (name) {
+                case "push" -> push(args[2], Path.of(args[3]), Integer.parseInt(args[4]), Boolean.parseBoolean(args[5]), out);
+                case "rawput" -> rawPut(args[2], args[3], Integer.parseInt(args[4]), out);
+                case "memory" -> memory(Path.of(args[2]), Integer.parseInt(args[3]), out);
+                case "big" -> big(Path.of(args[2]), Integer.parseInt(args[3]), out);
+                default -> throw new IllegalArgumentException("unknown phase " + name);
+            }
+            out.put("rssKb", Long.toString(peakRssKb()));
+            StringBuilder sb = new StringBuilder("RESULT");
+            out.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            System.out.println(sb);
+        }
+
+        static SyncConfig config(int concurrency) {
+            return SyncConfig.builder("bench").concurrency(concurrency).build();
+        }
+
+        static void addScan(CrossCloudSync sync, Path scanDir) throws IOException {
+            for (RecordKind kind : RecordKind.values()) {
+                Path folder = scanDir.resolve(kind.folder());
+                if (!Files.isDirectory(folder)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(folder)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
+                        sync.addScanFile(kind, f.getFileName().toString(), () -> Files.newInputStream(f),
+                                DataSet.ACCOUNT, "aws");
+                    }
+                }
+            }
+        }
+
+        static void report(SyncResult r, double seconds, long requests, Map<String, String> out) {
+            out.put("synced", Long.toString(r.recordsSynced()));
+            out.put("skipped", Long.toString(r.recordsSkipped()));
+            out.put("errors", Integer.toString(r.errors().size()));
+            out.put("seconds", String.format(Locale.ROOT, "%.3f", seconds));
+            out.put("requests", Long.toString(requests));
+            if (!r.errors().isEmpty()) {
+                out.put("firstError", r.errors().get(0).replace(' ', '_'));
+            }
+        }
+
+        static void push(String bucket, Path scanDir, int concurrency, boolean noIndex, Map<String, String> out)
+                throws IOException {
+            StorageAdapter central = new S3StorageAdapter(bucket);
+            central.getMetadata("warm-up/the-shared-client"); // client start-up is the cold run's business
+            CountingInterceptor.reset();
+            CrossCloudSync sync = new CrossCloudSync(config(concurrency), central).trackState(false)
+                    .useIndex(!noIndex);
+            addScan(sync, scanDir);
+            long t0 = System.nanoTime();
+            SyncResult r = sync.sync();
+            report(r, (System.nanoTime() - t0) / 1e9, CountingInterceptor.requests(), out);
+        }
+
+        static void rawPut(String sourceBucket, String bucket, int concurrency, Map<String, String> out)
+                throws Exception {
+            StorageAdapter source = new S3StorageAdapter(sourceBucket);
+            List<String> keys = new ArrayList<>(source.listRecords("aggregated/findings/"));
+            keys.addAll(source.listRecords("aggregated/assets/"));
+            List<byte[]> bodies = new ArrayList<>(keys.size());
+            for (String k : keys) {
+                bodies.add(source.readRecord(k).map(StoredObject::content).orElseThrow());
+            }
+            StorageAdapter target = new S3StorageAdapter(bucket);
+            target.getMetadata("warm-up/the-shared-client");
+            CountingInterceptor.reset();
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+            long t0 = System.nanoTime();
+            List<Future<String>> puts = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                byte[] body = bodies.get(i);
+                puts.add(pool.submit(() -> target.writeRecord(key, body, WriteCondition.NONE)));
+            }
+            int errors = 0;
+            for (Future<String> f : puts) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    errors++;
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            pool.shutdown();
+            out.put("synced", Integer.toString(keys.size() - errors));
+            out.put("skipped", "0");
+            out.put("errors", Integer.toString(errors));
+            out.put("seconds", String.format(Locale.ROOT, "%.3f", seconds));
+            out.put("requests", Long.toString(CountingInterceptor.requests()));
+        }
+
+        /** Best of several pushes into a fresh in-memory store, after warm-up ones. */
+        static void memory(Path scanDir, int concurrency, Map<String, String> out) throws IOException {
+            double best = Double.MAX_VALUE;
+            SyncResult bestResult = null;
+            long bestRequests = 0;
+            double rePush = 0;
+            long rePushRequests = 0;
+            for (int run = 0; run < 6; run++) {
+                InMemoryStore store = new InMemoryStore(true);
+                CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
+                addScan(sync, scanDir);
+                long t0 = System.nanoTime();
+                SyncResult r = sync.sync();
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (run >= 2 && s < best) {
+                    best = s;
+                    bestResult = r;
+                    bestRequests = store.requests();
+                }
+                if (run == 5) {
+                    long before = store.requests();
+                    t0 = System.nanoTime();
+                    sync.sync();
+                    rePush = (System.nanoTime() - t0) / 1e9;
+                    rePushRequests = store.requests() - before;
+                }
+            }
+            report(bestResult, best, bestRequests, out);
+            out.put("rePushSeconds", String.format(Locale.ROOT, "%.3f", rePush));
+            out.put("rePushRequests", Long.toString(rePushRequests));
+        }
+
+        static void big(Path file, int concurrency, Map<String, String> out) {
+            InMemoryStore store = new InMemoryStore(false);
+            CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
+            sync.addScanFile(RecordKind.FINDING, file.getFileName().toString(), () -> Files.newInputStream(file),
+                    DataSet.ACCOUNT, "aws");
+            long t0 = System.nanoTime();
+            SyncResult r = sync.sync();
+            report(r, (System.nanoTime() - t0) / 1e9, store.requests(), out);
+            out.put("heapMaxMb", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
+        }
+    }
+
+    /** Generates data, starts moto, runs the phases and prints the table. */
+    static final class Orchestrator {
+        private final Path work;
+        private final Path coreJar;
+        private final boolean skipBig;
+        private final boolean skipCold;
+        private final boolean sweep;
+        private final long bigMb;
+        private final String handlerCommand;
+        private final List<String[]> rows = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+        private Process moto;
+        private String endpoint;
+
+        Orchestrator(String[] args) {
+            Map<String, String> opts = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].startsWith("--")) {
+                    boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+                    opts.put(args[i].substring(2), flag ? "true" : args[++i]);
+                }
+            }
+            work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
+            coreJar = Path.of(opts.getOrDefault("core-jar", "core/target/stance-sync.jar")).toAbsolutePath();
+            skipBig = opts.containsKey("skip-big");
+            skipCold = opts.containsKey("skip-cold");
+            sweep = opts.containsKey("sweep");
+            bigMb = Long.parseLong(opts.getOrDefault("big-mb", "1024"));
+            handlerCommand = opts.get("handler-command");
+        }
+
+        void run() throws Exception {
+            Files.createDirectories(work);
+            Path v1 = work.resolve("scan-v1");
+            Path v2 = work.resolve("scan-v2");
+            Path cold = work.resolve("cold/findings/cold/findings.jsonl");
+            log("generating %d findings + %d assets (and the 10 %% changed copy)", FINDINGS, ASSETS);
+            DataSet.writeScan(v1, "snap-1", FINDINGS, ASSETS, false);
+            DataSet.writeScan(v2, "snap-2", FINDINGS, ASSETS, true);
+            DataSet.writeScan(work.resolve("cold"), "cold", COLD_FINDINGS, 0, false);
+            long findingBytes = Files.size(v1.resolve("findings/snap-1/findings.jsonl"));
+            notes.add(String.format(Locale.ROOT, "findings average %d bytes per scan line",
+                    findingBytes / FINDINGS));
+            startMoto();
+            try {
+                int c = SyncConfig.DEFAULT_CONCURRENCY;
+                createBuckets("central", "raw", "cold", "noindex");
+                int records = FINDINGS + ASSETS;
+                int changed = records / 10;
+                row("(a) first push, empty central", phase(List.of(), "push", "central", v1.toString(), "" + c, "false"),
+                        records, records);
+                row("(b) unchanged re-push", phase(List.of(), "push", "central", v1.toString(), "" + c, "false"),
+                        records, records);
+                row("(c) 10 % changed re-push", phase(List.of(), "push", "central", v2.toString(), "" + c, "false"),
+                        records, changed);
+                row("raw PUT loop, same objects", phase(List.of(), "rawput", "central", "raw", "" + c), records, records);
+                row("first push, --no-index", phase(List.of(), "push", "noindex", v1.toString(), "" + c, "true"),
+                        records, records);
+                row("unchanged re-push, --no-index", phase(List.of(), "push", "noindex", v1.toString(), "" + c, "true"),
+                        records, records);
+                if (sweep) {
+                    for (int n : new int[] {4, 8, 32}) {
+                        createBuckets("sweep" + n);
+                        row("(a) first push, concurrency " + n,
+                                phase(List.of(), "push", "sweep" + n, v1.toString(), "" + n, "false"), records, records);
+                    }
+                }
+                Map<String, String> mem = phase(List.of(), "memory", v1.toString(), "" + c);
+                row("engine alone, in-memory store", mem, records, records);
+                notes.add("in-memory unchanged re-push: " + rate(records, Double.parseDouble(mem.get("rePushSeconds")))
+                        + " records/s, " + mem.get("rePushRequests") + " requests");
+                if (!skipBig) {
+                    Path big = work.resolve("big/findings/big/findings.jsonl");
+                    if (!Files.exists(big) || Files.size(big) < bigMb << 20) {
+                        log("generating a %d MB findings.jsonl", bigMb);
+                        DataSet.writeBigFindings(big, bigMb << 20);
+                    }
+                    long lines;
+                    try (Stream<String> s = Files.lines(big)) {
+                        lines = s.count();
+                    }
+                    Map<String, String> r = phase(List.of("-Xmx512m"), "big", big.toString(), "" + c);
+                    row(String.format(Locale.ROOT, "%d MB findings.jsonl, -Xmx512m", Files.size(big) >> 20), r, lines,
+                            lines);
+                }
+                if (!skipCold) {
+                    cold(cold);
+                }
+            } finally {
+                stopMoto();
+            }
+            print();
+        }
+
+        private void cold(Path coldFile) throws Exception {
+            Path archive = work.resolve("cli.jsa");
+            Files.deleteIfExists(archive);
+            List<String> cli = List.of("-jar", coreJar.toString(), "push", "--central", "s3://cold",
+                    "--source", coldFile.toString(), "--account", DataSet.ACCOUNT, "--provider", "aws", "--prefix");
+            // Training run: records the classes a push loads into an AppCDS archive (bench/cds-archive.sh does the same).
+            coldRun(List.of("-XX:ArchiveClassesAtExit=" + archive), cli, "train");
+            String[][] variants = {
+                {"cold CLI push of 100 findings: java -jar"},
+                {"  + -XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1"},
+                {"  + AppCDS archive", "-XX:SharedArchiveFile=" + archive},
+                {"  + AppCDS + TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"},
+                {"  + AppCDS + C1 + SerialGC + Xss256k", "-XX:SharedArchiveFile=" + archive,
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss256k"},
+            };
+            int n = 0;
+            for (String[] v : variants) {
+                List<String> flags = List.of(v).subList(1, v.length);
+                List<Double> walls = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    walls.add(coldRun(flags, cli, "v" + n + "-" + i));
+                }
+                walls.sort(null);
+                rows.add(new String[] {v[0], "" + COLD_FINDINGS, fmt(walls.get(2)) + " wall (median of 5)",
+                        rate(COLD_FINDINGS, walls.get(2)), "", "", ""});
+                n++;
+            }
+            if (handlerCommand != null) {
+                notes.add("handler command: " + handlerCommand);
+            }
+        }
+
+        private double coldRun(List<String> flags, List<String> cli, String prefix) throws Exception {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(javaBinary());
+            cmd.addAll(flags);
+            cmd.addAll(cli);
+            cmd.add("cold-" + prefix);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("AWS_ENDPOINT_URL_S3", endpoint);
+            pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
+            pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
+            pb.environment().put("AWS_REGION", "us-east-1");
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            double wall = (System.nanoTime() - t0) / 1e9;
+            if (code != 0 || !output.contains(COLD_FINDINGS + " synced")) {
+                throw new IllegalStateException("cold run failed (" + code + "): " + output);
+            }
+            return wall;
+        }
+
+        private Map<String, String> phase(List<String> jvmFlags, String... args) throws Exception {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(javaBinary());
+            cmd.addAll(jvmFlags);
+            cmd.addAll(awsProperties(endpoint));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(Bench.class.getName());
+            cmd.add("phase");
+            cmd.addAll(List.of(args));
+            log("running %s", String.join(" ", args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Map<String, String> result = null;
+            StringBuilder all = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    all.append(line).append('\n');
+                    if (line.startsWith("RESULT")) {
+                        result = new LinkedHashMap<>();
+                        for (String kv : line.substring(6).trim().split(" ")) {
+                            int eq = kv.indexOf('=');
+                            result.put(kv.substring(0, eq), kv.substring(eq + 1));
+                        }
+                    }
+                }
+            }
+            if (p.waitFor() != 0 || result == null) {
+                throw new IllegalStateException("phase " + String.join(" ", args) + " failed:\n" + all);
+            }
+            if (!"0".equals(result.get("errors"))) {
+                notes.add(args[0] + ": " + result.get("errors") + " errors, first: " + result.get("firstError"));
+            }
+            return result;
+        }
+
+        private void row(String name, Map<String, String> r, long records, long denominator) {
+            double seconds = Double.parseDouble(r.get("seconds"));
+            long requests = Long.parseLong(r.get("requests"));
+            rows.add(new String[] {name, Long.toString(records), fmt(seconds), rate(records, seconds),
+                    Long.toString(requests), String.format(Locale.ROOT, "%.4f", requests / (double) denominator)
+                    + (denominator != records ? " per changed" : ""),
+                    Long.toString(Long.parseLong(r.get("rssKb")) >> 10)});
+            log("%s: %s", name, r);
+        }
+
+        private void print() {
+            String[] head = {"run", "records", "seconds", "records/s", "requests", "requests/record", "peak RSS MB"};
+            int[] w = new int[head.length];
+            for (int i = 0; i < head.length; i++) {
+                w[i] = head[i].length();
+                for (String[] row : rows) {
+                    w[i] = Math.max(w[i], row[i].length());
+                }
+            }
+            StringBuilder sb = new StringBuilder("\n");
+            line(sb, head, w);
+            String[] sep = new String[head.length];
+            for (int i = 0; i < head.length; i++) {
+                sep[i] = "-".repeat(w[i]);
+            }
+            line(sb, sep, w);
+            for (String[] row : rows) {
+                line(sb, row, w);
+            }
+            sb.append('\n');
+            sb.append(String.format(Locale.ROOT, "machine: %d cores, %s, Java %s; moto %s; concurrency %d, batch %d%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("java.version"),
+                    motoVersion(), SyncConfig.DEFAULT_CONCURRENCY, SyncConfig.DEFAULT_BATCH_SIZE));
+            for (String n : notes) {
+                sb.append("note: ").append(n).append('\n');
+            }
+            System.out.print(sb);
+        }
+
+        private static void line(StringBuilder sb, String[] cells, int[] w) {
+            sb.append('|');
+            for (int i = 0; i < cells.length; i++) {
+                String c = cells[i];
+                sb.append(' ').append(i == 0 ? pad(c, w[i], false) : pad(c, w[i], true)).append(" |");
+            }
+            sb.append('\n');
+        }
+
+        private static String pad(String s, int w, boolean right) {
+            String spaces = " ".repeat(Math.max(0, w - s.length()));
+            return right ? spaces + s : s + spaces;
+        }
+
+        private static String fmt(double seconds) {
+            return String.format(Locale.ROOT, "%.2f", seconds);
+        }
+
+        private static String rate(long records, double seconds) {
+            return String.format(Locale.ROOT, "%,.0f", records / seconds);
+        }
+
+        private void startMoto() throws Exception {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            endpoint = "http://127.0.0.1:" + port;
+            moto = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(work.resolve("moto.log").toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stopMoto));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (true) {
+                try {
+                    HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
+                    c.setConnectTimeout(500);
+                    if (c.getResponseCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                if (!moto.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("moto did not start (pip install 'moto[server]>=5.1,<6'); see "
+                            + work.resolve("moto.log"));
+                }
+                Thread.sleep(200);
+            }
+            log("moto on %s", endpoint);
+        }
+
+        private void stopMoto() {
+            if (moto != null && moto.isAlive()) {
+                moto.destroy();
+            }
+        }
+
+        private void createBuckets(String... names) {
+            try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true)
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                    .build()) {
+                for (String name : names) {
+                    s3.createBucket(b -> b.bucket(name));
+                }
+            }
+        }
+
+        private static String loadAverage() {
+            try {
+                return "load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0]
+                        + " at the end";
+            } catch (IOException e) {
+                return "load unknown";
+            }
+        }
+
+        private static String motoVersion() {
+            try {
+                Process p = new ProcessBuilder("python3", "-c", "import moto; print(moto.__version__)").start();
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+
+        private static String javaBinary() {
+            return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+
+        private static void log(String format, Object... args) {
+            System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+        }
+    }
+}
