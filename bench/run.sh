@@ -20,7 +20,7 @@ python3 -c 'import moto.server' 2>/dev/null || {
 out=bench/target/classes
 rm -rf "$out"
 mkdir -p "$out"
-javac -Xlint:all -Werror --release 17 -cp "$jar" -d "$out" $(find bench/src/main/java -name '*.java')
+javac -Xlint:all,-processing -Werror --release 17 -cp "$jar" -d "$out" $(find bench/src/main/java -name '*.java')
 cp -r bench/src/main/resources/. "$out"/
 
 exec java -cp "$out:$jar" com.mantissa.stance.sync.bench.Bench --work bench/target/work --core-jar "$jar" "$@"

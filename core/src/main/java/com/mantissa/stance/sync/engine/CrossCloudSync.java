@@ -253,13 +253,14 @@ public final class CrossCloudSync {
         } catch (IllegalArgumentException e) {
             return Outcome.error(item.origin() + ": " + e.getMessage(), false);
         }
-        String checksum = Checksums.recordChecksum(model);
+        Content local = Content.of(model);
+        String checksum = local.checksum();
         Instant now = clock.instant();
         String syncedAt = PythonTimestamps.isoformatNaiveUtc(now);
         String what = item.origin() + ": " + kind.type() + " '" + id + "'";
         PushIndex.Key key = index.enabled() ? PushIndex.key(path) : null;
         if (key != null) {
-            Outcome known = pushFromIndex(source, index, key, model, id, path, checksum, now, syncedAt, what);
+            Outcome known = pushFromIndex(source, index, key, local, id, path, now, syncedAt, what);
             if (known != null) {
                 return known;
             }
@@ -274,17 +275,16 @@ public final class CrossCloudSync {
                         e instanceof TransientStorageException).indexing(index, key, null);
             }
             if (current.isEmpty()) {
-                Map<String, Object> record = centralRecord(model, source, syncedAt, checksum, 1);
                 String token;
                 try {
-                    token = write(central, path, CanonicalJson.bytes(record), WriteCondition.IF_ABSENT);
+                    token = write(central, path, recordBytes(local, source, syncedAt, 1), WriteCondition.IF_ABSENT);
                 } catch (PreconditionFailedException lostRace) {
                     continue;
                 } catch (StorageException e) {
                     return writeFailed(what, path, e, index, key);
                 }
                 return Outcome.synced(false, state(id, kind, source, now, checksum, 1))
-                        .indexing(index, key, entry(checksum, 1, record, token));
+                        .indexing(index, key, entry(checksum, 1, model.get("last_seen"), syncedAt, token));
             }
 
             Map<String, Object> centralRecord = parseOrNull(current.get().content());
@@ -295,8 +295,8 @@ public final class CrossCloudSync {
                 content = model;
             } else {
                 String centralChecksum = Checksums.recordChecksum(centralRecord);
-                PushIndex.Entry seen = entry(centralChecksum, centralVersion, centralRecord,
-                        current.get().versionToken());
+                PushIndex.Entry seen = entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
+                        centralRecord.get("_synced_at"), current.get().versionToken());
                 if (centralChecksum.equals(checksum)) {
                     return Outcome.skipped(state(id, kind, source, now, checksum, centralVersion))
                             .indexing(index, key, seen);
@@ -308,12 +308,12 @@ public final class CrossCloudSync {
                 }
                 content = resolved.get();
             }
-            String newChecksum = Checksums.recordChecksum(content);
+            Content written = content == model ? local : Content.of(content);
+            String newChecksum = written.checksum();
             long newVersion = centralVersion + 1;
-            Map<String, Object> record = centralRecord(content, source, syncedAt, newChecksum, newVersion);
             String token;
             try {
-                token = write(central, path, CanonicalJson.bytes(record),
+                token = write(central, path, recordBytes(written, source, syncedAt, newVersion),
                         WriteCondition.ifMatch(current.get().versionToken()));
             } catch (PreconditionFailedException | NotFoundException lostRace) {
                 continue;
@@ -321,7 +321,7 @@ public final class CrossCloudSync {
                 return writeFailed(what, path, e, index, key);
             }
             return Outcome.synced(true, state(id, kind, source, now, newChecksum, newVersion))
-                    .indexing(index, key, entry(newChecksum, newVersion, record, token));
+                    .indexing(index, key, entry(newChecksum, newVersion, content.get("last_seen"), syncedAt, token));
         }
         return Outcome.error(what + ": " + path + " kept changing under concurrent writers; gave up after "
                 + MAX_CONFLICT_ATTEMPTS + " attempts", true).indexing(index, key, null);
@@ -332,20 +332,21 @@ public final class CrossCloudSync {
      * this record needs the read-resolve-write loop after all.
      */
     private Outcome pushFromIndex(RecordSource source, AccountIndex index, PushIndex.Key key,
-                                  Map<String, Object> model, String id, String path, String checksum, Instant now,
-                                  String syncedAt, String what) {
+                                  Content local, String id, String path, Instant now, String syncedAt,
+                                  String what) {
         RecordKind kind = source.kind();
+        Map<String, Object> model = local.map();
+        String checksum = local.checksum();
         PushIndex.Entry known = index.get(key);
         if (known == null) {
             if (!index.blindCreates()) {
                 return null;
             }
-            Map<String, Object> record = centralRecord(model, source, syncedAt, checksum, 1);
             try {
-                String token = write(central, path, CanonicalJson.bytes(record), WriteCondition.IF_ABSENT);
+                String token = write(central, path, recordBytes(local, source, syncedAt, 1), WriteCondition.IF_ABSENT);
                 index.created.incrementAndGet();
                 return Outcome.synced(false, state(id, kind, source, now, checksum, 1))
-                        .indexing(index, key, entry(checksum, 1, record, token));
+                        .indexing(index, key, entry(checksum, 1, model.get("last_seen"), syncedAt, token));
             } catch (PreconditionFailedException exists) {
                 index.collisions.incrementAndGet();
                 return null;
@@ -378,11 +379,11 @@ public final class CrossCloudSync {
             }
         }
         long newVersion = known.version() + 1;
-        Map<String, Object> record = centralRecord(model, source, syncedAt, checksum, newVersion);
         try {
-            String token = write(central, path, CanonicalJson.bytes(record), WriteCondition.ifMatch(known.token()));
+            String token = write(central, path, recordBytes(local, source, syncedAt, newVersion),
+                    WriteCondition.ifMatch(known.token()));
             return Outcome.synced(true, state(id, kind, source, now, checksum, newVersion))
-                    .indexing(index, key, entry(checksum, newVersion, record, token));
+                    .indexing(index, key, entry(checksum, newVersion, model.get("last_seen"), syncedAt, token));
         } catch (PreconditionFailedException | NotFoundException centralMovedOn) {
             return null;
         } catch (StorageException e) {
@@ -397,10 +398,13 @@ public final class CrossCloudSync {
                 e instanceof TransientStorageException).indexing(index, key, null);
     }
 
-    /** What central holds after a read or write of {@code record}, for the index. */
-    private static PushIndex.Entry entry(String checksum, long version, Map<String, Object> record, String token) {
-        Object lastSeen = record.get("last_seen");
-        long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? record.get("_synced_at") : lastSeen);
+    /**
+     * What central holds after a read or write, for the index: the time is the one LATEST_WINS
+     * compares, {@code last_seen} else {@code _synced_at}.
+     */
+    private static PushIndex.Entry entry(String checksum, long version, Object lastSeen, Object syncedAt,
+                                         String token) {
+        long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? syncedAt : lastSeen);
         return new PushIndex.Entry(PushIndex.checksum(checksum), version, time, token == null ? "" : token);
     }
 
@@ -478,6 +482,50 @@ public final class CrossCloudSync {
             }
         }
         LOG.fine(() -> "push index " + index.path + " kept changing under other writers; not updated");
+    }
+
+    /** Model content with its canonical JSON and checksum, serialised once per record. */
+    record Content(Map<String, Object> map, byte[] json, String checksum) {
+        static Content of(Map<String, Object> content) {
+            for (String key : content.keySet()) {
+                if (key.startsWith("_")) {
+                    // Not a normalised model; the checksum rule drops such keys, so take the general path.
+                    return new Content(content, null, Checksums.recordChecksum(content));
+                }
+            }
+            byte[] json = CanonicalJson.bytes(content);
+            return new Content(content, json, Checksums.sha256Hex(json));
+        }
+    }
+
+    /**
+     * The central record's canonical JSON: {@code CanonicalJson.bytes(centralRecord(...))}, but
+     * spliced from the model's JSON already made for the checksum. Sorted by code point, every
+     * {@code _} key (U+005F) comes before keys starting with a lower-case letter, which is
+     * what every model key starts with; anything else takes the general path.
+     */
+    byte[] recordBytes(Content content, RecordSource source, String syncedAt, long version) {
+        if (content.json() == null || content.json().length < 3 || !startsAfterUnderscore(content.map())) {
+            return CanonicalJson.bytes(centralRecord(content.map(), source, syncedAt, content.checksum(), version));
+        }
+        Map<String, Object> meta = centralRecord(Map.of(), source, syncedAt, content.checksum(), version);
+        byte[] head = CanonicalJson.bytes(meta);
+        byte[] body = content.json();
+        byte[] out = new byte[head.length - 1 + 2 + body.length - 1];
+        System.arraycopy(head, 0, out, 0, head.length - 1);
+        out[head.length - 1] = ',';
+        out[head.length] = ' ';
+        System.arraycopy(body, 1, out, head.length + 1, body.length - 1);
+        return out;
+    }
+
+    private static boolean startsAfterUnderscore(Map<String, Object> content) {
+        for (String key : content.keySet()) {
+            if (key.isEmpty() || key.charAt(0) <= '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<String, Object> centralRecord(Map<String, Object> content, RecordSource source, String syncedAt,
