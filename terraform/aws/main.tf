@@ -684,6 +684,15 @@ resource "aws_scheduler_schedule" "catchup" {
   target {
     arn      = aws_lambda_alias.schedule.arn
     role_arn = aws_iam_role.scheduler.arn
+    # An EventBridge-shaped payload (ScheduledEvent) naming the schedule for the log line;
+    # Scheduler fills in the <aws.scheduler.*> context attributes.
+    input = jsonencode({
+      source        = "aws.scheduler"
+      "detail-type" = "Scheduled Event"
+      id            = "<aws.scheduler.execution-id>"
+      resources     = ["<aws.scheduler.schedule-arn>"]
+      detail        = {}
+    })
     retry_policy {
       maximum_retry_attempts = 0
     }
