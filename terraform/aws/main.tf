@@ -395,6 +395,14 @@ data "aws_iam_policy_document" "common" {
 data "aws_iam_policy_document" "object_created" {
   source_policy_documents = [data.aws_iam_policy_document.common.json]
 
+  # The log group is created here, so the function needs only streams and events in it
+  # (instead of AWSLambdaBasicExecutionRole's logs:* on every group).
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.object_created.arn}:*"]
+  }
+
   # A spoke function writes only its own account's records.
   statement {
     sid       = "WriteOwnAccountRecords"
@@ -414,6 +422,12 @@ data "aws_iam_policy_document" "object_created" {
 
 data "aws_iam_policy_document" "schedule" {
   source_policy_documents = [data.aws_iam_policy_document.common.json]
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
+  }
 
   # The hub's catch-up writes records of every configured spoke account.
   statement {
@@ -444,10 +458,6 @@ resource "aws_iam_role_policy" "object_created" {
   policy = data.aws_iam_policy_document.object_created.json
 }
 
-resource "aws_iam_role_policy_attachment" "object_created_logs" {
-  role       = aws_iam_role.object_created.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-}
 
 resource "aws_iam_role" "schedule" {
   name               = "${var.name}-schedule"
@@ -461,10 +471,6 @@ resource "aws_iam_role_policy" "schedule" {
   policy = data.aws_iam_policy_document.schedule.json
 }
 
-resource "aws_iam_role_policy_attachment" "schedule_logs" {
-  role       = aws_iam_role.schedule.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-}
 
 # ------------------------------------------------------------------ functions
 resource "aws_cloudwatch_log_group" "object_created" {
@@ -512,7 +518,7 @@ resource "aws_lambda_function" "object_created" {
   }
 
   tags       = var.tags
-  depends_on = [aws_iam_role_policy_attachment.object_created_logs]
+  depends_on = [aws_iam_role_policy.object_created]
 }
 
 resource "aws_lambda_alias" "object_created" {
@@ -565,7 +571,7 @@ resource "aws_lambda_function" "schedule" {
   }
 
   tags       = var.tags
-  depends_on = [aws_iam_role_policy_attachment.schedule_logs]
+  depends_on = [aws_iam_role_policy.schedule]
 }
 
 resource "aws_lambda_alias" "schedule" {
