@@ -1,0 +1,276 @@
+package com.mantissa.stance.sync.storage;
+
+import com.google.cloud.BaseServiceException;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Google Cloud Storage through the JSON (HTTP) API of {@code google-cloud-storage}.
+ *
+ * <p>The version token is the object's generation as a decimal string; writes use the
+ * generation preconditions ({@code ifGenerationMatch=0} to create, {@code =gen} to replace),
+ * which GCS checks atomically on the server.
+ *
+ * <p>Unlike the Go, Python and Node clients, the Java client ignores {@code STORAGE_EMULATOR_HOST},
+ * so this adapter reads it itself and, like those clients, then talks to that host without
+ * credentials. Everything past the choice of host and credentials is the production code path.
+ */
+public final class GCSStorageAdapter implements StorageAdapter {
+
+    /** The variable the other Google clients read to reach a GCS emulator. */
+    public static final String EMULATOR_HOST_VARIABLE = "STORAGE_EMULATOR_HOST";
+
+    // A read re-fetches when the object changes between its metadata and its bytes; a store that
+    // changes the same object this often is better reported as busy than read forever.
+    private static final int MAX_READ_ATTEMPTS = 5;
+
+    // One client per endpoint and process: creating one loads credentials and an HTTP transport,
+    // which dominates a function's cold start, and a client is thread-safe.
+    private static final Map<String, Storage> CLIENTS = new ConcurrentHashMap<>();
+
+    private final String bucket;
+    private final Supplier<Storage> client;
+    // Set once a call has shown the bucket exists; until then a 404 that the client reports as
+    // "absent" (get, delete) is checked against the bucket so a missing bucket is not taken for
+    // a missing record.
+    private volatile boolean bucketSeen;
+
+    /** Uses the standard credential chain, or the emulator named by {@code STORAGE_EMULATOR_HOST}. */
+    public GCSStorageAdapter(String bucket) {
+        this(bucket, System.getenv());
+    }
+
+    /**
+     * As {@link #GCSStorageAdapter(String)}, reading {@code STORAGE_EMULATOR_HOST} (and
+     * {@code GOOGLE_CLOUD_PROJECT}) from {@code environment} instead of the process environment,
+     * so an emulator started on a random port can be reached the way production reaches GCS.
+     */
+    public GCSStorageAdapter(String bucket, Map<String, String> environment) {
+        this.bucket = requireBucket(bucket);
+        Map<String, String> env = Map.copyOf(environment);
+        this.client = () -> sharedClient(env);
+    }
+
+    /** Uses a client configured by the caller. */
+    public GCSStorageAdapter(String bucket, Storage storage) {
+        this.bucket = requireBucket(bucket);
+        Objects.requireNonNull(storage, "storage");
+        this.client = () -> storage;
+    }
+
+    private static String requireBucket(String bucket) {
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("GCS bucket name is empty");
+        }
+        return bucket;
+    }
+
+    private static Storage sharedClient(Map<String, String> env) {
+        String emulator = env.get(EMULATOR_HOST_VARIABLE);
+        String key = emulator == null || emulator.isBlank() ? "" : emulator;
+        return CLIENTS.computeIfAbsent(key, k -> k.isEmpty() ? defaultClient() : emulatorClient(k, env));
+    }
+
+    private static Storage defaultClient() {
+        return StorageOptions.getDefaultInstance().getService();
+    }
+
+    private static Storage emulatorClient(String host, Map<String, String> env) {
+        String url = host.contains("://") ? host : "http://" + host;
+        // An explicit project keeps the client from asking the GCE metadata server for one; an
+        // emulator ignores it.
+        String project = env.getOrDefault("GOOGLE_CLOUD_PROJECT", "stance-sync-emulator");
+        return StorageOptions.http()
+                .setHost(url)
+                .setProjectId(project)
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
+    }
+
+    @Override
+    public String writeRecord(String path, byte[] content, WriteCondition condition) {
+        BlobInfo info = BlobInfo.newBuilder(bucket, path).setContentType("application/json").build();
+        Storage.BlobTargetOption[] options = switch (condition.kind()) {
+            case NONE -> new Storage.BlobTargetOption[0];
+            case IF_ABSENT -> new Storage.BlobTargetOption[] {Storage.BlobTargetOption.doesNotExist()};
+            case IF_MATCH -> new Storage.BlobTargetOption[] {
+                Storage.BlobTargetOption.generationMatch(parseGeneration(condition.versionToken()))};
+        };
+        try {
+            // The client retries a conditional upload on 5xx and dropped connections, since the
+            // precondition makes it idempotent. If the first attempt was applied but its answer
+            // lost, the retry meets its own object and gets 412; the engine re-reads on every
+            // PreconditionFailedException, finds its record already there and settles, so the
+            // default retries stay on.
+            Blob blob = client.get().create(info, content, options);
+            bucketSeen = true;
+            return Long.toString(blob.getGeneration());
+        } catch (RuntimeException e) {
+            throw translate(e, "write", path);
+        }
+    }
+
+    private long parseGeneration(String token) {
+        try {
+            return Long.parseLong(token);
+        } catch (NumberFormatException e) {
+            // A token from another store (an S3 etag, a local hash) can never match here.
+            throw new PreconditionFailedException(
+                    "gs://" + bucket + ": version token '" + token + "' is not a GCS generation", e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> readRecord(String path) {
+        Storage storage = client.get();
+        try {
+            for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
+                Blob blob = storage.get(BlobId.of(bucket, path));
+                if (blob == null) {
+                    requireBucket(storage);
+                    return Optional.empty();
+                }
+                bucketSeen = true;
+                long generation = blob.getGeneration();
+                try {
+                    // The metadata call gives the generation, the media call the bytes; the
+                    // precondition makes sure both describe the same write.
+                    byte[] bytes = storage.readAllBytes(BlobId.of(bucket, path),
+                            Storage.BlobSourceOption.generationMatch(generation));
+                    return Optional.of(new StoredObject(bytes, Long.toString(generation)));
+                } catch (com.google.cloud.storage.StorageException e) {
+                    if (e.getCode() == 404) {
+                        return Optional.empty();
+                    }
+                    if (e.getCode() != 412) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, "read", path);
+        }
+        throw new TransientStorageException("gs://" + bucket + "/" + path + " changed on every one of "
+                + MAX_READ_ATTEMPTS + " read attempts", null);
+    }
+
+    @Override
+    public List<String> listRecords(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            // Only names are needed; iterateAll follows nextPageToken across pages.
+            for (Blob blob : client.get()
+                    .list(bucket, Storage.BlobListOption.prefix(prefix == null ? "" : prefix),
+                            Storage.BlobListOption.fields(Storage.BlobField.NAME))
+                    .iterateAll()) {
+                keys.add(blob.getName());
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, "list", prefix);
+        }
+        bucketSeen = true;
+        // GCS orders by UTF-8 bytes; the contract promises the same order on every store.
+        Collections.sort(keys);
+        return keys;
+    }
+
+    @Override
+    public void deleteRecord(String path) {
+        Storage storage = client.get();
+        try {
+            if (!storage.delete(BlobId.of(bucket, path))) {
+                requireBucket(storage);
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, "delete", path);
+        }
+    }
+
+    @Override
+    public Optional<ObjectMetadata> getMetadata(String path) {
+        Storage storage = client.get();
+        try {
+            Blob blob = storage.get(BlobId.of(bucket, path));
+            if (blob == null) {
+                requireBucket(storage);
+                return Optional.empty();
+            }
+            bucketSeen = true;
+            Long updated = blob.getUpdateTime();
+            return Optional.of(new ObjectMetadata(
+                    blob.getSize() == null ? 0L : blob.getSize(),
+                    updated == null ? null : Instant.ofEpochMilli(updated),
+                    blob.getEtag(),
+                    blob.getGeneration()));
+        } catch (RuntimeException e) {
+            throw translate(e, "stat", path);
+        }
+    }
+
+    @Override
+    public String location() {
+        return "gs://" + bucket;
+    }
+
+    /**
+     * The client answers 404 on get and delete with null/false whether the object or the whole
+     * bucket is missing. A list call (which needs only object-list permission, unlike a bucket
+     * get) tells them apart; its 404 becomes the permanent "bucket does not exist" error.
+     */
+    private void requireBucket(Storage storage) {
+        if (bucketSeen) {
+            return;
+        }
+        storage.list(bucket, Storage.BlobListOption.pageSize(1),
+                Storage.BlobListOption.fields(Storage.BlobField.NAME));
+        bucketSeen = true;
+    }
+
+    private StorageException translate(RuntimeException e, String operation, String key) {
+        if (e instanceof StorageException own) {
+            return own;
+        }
+        String where = "gs://" + bucket + "/" + (key == null ? "" : key);
+        if (!(e instanceof BaseServiceException service)) {
+            return new PermanentStorageException("GCS " + operation + " of " + where + " failed: " + e, e);
+        }
+        int code = service.getCode();
+        String reason = "GCS " + operation + " of " + where + " failed (" + code + "): " + e.getMessage();
+        if (code == 404) {
+            // Object 404s never get here (they are answered as absent), so this is the bucket.
+            return new PermanentStorageException("GCS bucket '" + bucket + "' does not exist or is not visible"
+                    + " (" + operation + " of " + where + ")", e);
+        }
+        if (code == 412) {
+            return new PreconditionFailedException(reason, e);
+        }
+        if (code == 408 || code == 429 || code >= 500 || isIoFailure(e) || (code == 0 && service.isRetryable())) {
+            return new TransientStorageException(reason, e);
+        }
+        return new PermanentStorageException(reason, e);
+    }
+
+    private static boolean isIoFailure(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
