@@ -8,7 +8,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import java.io.IOException;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -211,10 +211,10 @@ public final class GCSStorageAdapter implements StorageAdapter {
                 return Optional.empty();
             }
             bucketSeen = true;
-            Long updated = blob.getUpdateTime();
+            OffsetDateTime updated = blob.getUpdateTimeOffsetDateTime();
             return Optional.of(new ObjectMetadata(
                     blob.getSize() == null ? 0L : blob.getSize(),
-                    updated == null ? null : Instant.ofEpochMilli(updated),
+                    updated == null ? null : updated.toInstant(),
                     blob.getEtag(),
                     blob.getGeneration()));
         } catch (RuntimeException e) {
@@ -259,7 +259,9 @@ public final class GCSStorageAdapter implements StorageAdapter {
         if (code == 412) {
             return new PreconditionFailedException(reason, e);
         }
-        if (code == 408 || code == 429 || code >= 500 || isIoFailure(e) || (code == 0 && service.isRetryable())) {
+        // Code 0 means no HTTP answer at all (refused, reset, timed out). Only then does an
+        // IOException cause mean a network failure: an HTTP error's cause is an IOException too.
+        if (code == 408 || code == 429 || code >= 500 || (code == 0 && (isIoFailure(e) || service.isRetryable()))) {
             return new TransientStorageException(reason, e);
         }
         return new PermanentStorageException(reason, e);

@@ -68,6 +68,7 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
     private final Map<String, NavigableMap<String, StoredBlob>> buckets = new HashMap<>();
     private long lastGeneration = Instant.now().toEpochMilli() * 1000;
     private final AtomicInteger injectedFailures = new AtomicInteger();
+    private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile int injectedStatus;
 
     private FakeGcsJsonApiServer(HttpServer server, ExecutorService executor) {
@@ -110,6 +111,16 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
         injectedFailures.set(count);
     }
 
+    /**
+     * Every request so far as {@code METHOD raw-path?raw-query [Content-Encoding]}, so a test can
+     * check what the client really sent.
+     */
+    public List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -124,6 +135,10 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+            requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath()
+                    + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())
+                    + (encoding == null ? "" : " [" + encoding + "]"));
             try {
                 if (injectedFailures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                     drain(ex);
