@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Google Cloud Storage through the JSON (HTTP) API of {@code google-cloud-storage}.
@@ -38,65 +37,62 @@ public final class GCSStorageAdapter implements StorageAdapter {
     // changes the same object this often is better reported as busy than read forever.
     private static final int MAX_READ_ATTEMPTS = 5;
 
-    // One client per endpoint and process: creating one loads credentials and an HTTP transport,
-    // which dominates a function's cold start, and a client is thread-safe.
+    // One client per endpoint and process, made on first use: creating one loads credentials and
+    // an HTTP transport, which dominates a function's cold start, and a client is thread-safe.
     private static final Map<String, Storage> CLIENTS = new ConcurrentHashMap<>();
 
     private final String bucket;
-    private final Supplier<Storage> client;
+    private volatile Storage client;
     // Set once a call has shown the bucket exists; until then a 404 that the client reports as
     // "absent" (get, delete) is checked against the bucket so a missing bucket is not taken for
     // a missing record.
     private volatile boolean bucketSeen;
 
-    /** Uses the standard credential chain, or the emulator named by {@code STORAGE_EMULATOR_HOST}. */
-    public GCSStorageAdapter(String bucket) {
-        this(bucket, System.getenv());
-    }
-
     /**
-     * As {@link #GCSStorageAdapter(String)}, reading {@code STORAGE_EMULATOR_HOST} (and
-     * {@code GOOGLE_CLOUD_PROJECT}) from {@code environment} instead of the process environment,
-     * so an emulator started on a random port can be reached the way production reaches GCS.
+     * Uses the standard credential chain, or the emulator named by {@code STORAGE_EMULATOR_HOST}
+     * (system property first, then environment, see {@link StorageSettings}); connects on first use.
      */
-    public GCSStorageAdapter(String bucket, Map<String, String> environment) {
+    public GCSStorageAdapter(String bucket) {
         this.bucket = requireBucket(bucket);
-        Map<String, String> env = Map.copyOf(environment);
-        this.client = () -> sharedClient(env);
     }
 
     /** Uses a client configured by the caller. */
     public GCSStorageAdapter(String bucket, Storage storage) {
         this.bucket = requireBucket(bucket);
-        Objects.requireNonNull(storage, "storage");
-        this.client = () -> storage;
+        this.client = Objects.requireNonNull(storage, "storage");
     }
 
     private static String requireBucket(String bucket) {
         if (bucket == null || bucket.isBlank()) {
-            throw new IllegalArgumentException("GCS bucket name is empty");
+            throw new IllegalArgumentException("GCS bucket name must not be blank");
         }
         return bucket;
     }
 
-    private static Storage sharedClient(Map<String, String> env) {
-        String emulator = env.get(EMULATOR_HOST_VARIABLE);
-        String key = emulator == null || emulator.isBlank() ? "" : emulator;
-        return CLIENTS.computeIfAbsent(key, k -> k.isEmpty() ? defaultClient() : emulatorClient(k, env));
+    private Storage client() {
+        Storage c = client;
+        if (c == null) {
+            c = sharedClient();
+            client = c;
+        }
+        return c;
     }
 
-    private static Storage defaultClient() {
-        return StorageOptions.getDefaultInstance().getService();
+    private static Storage sharedClient() {
+        String emulator = StorageSettings.get(EMULATOR_HOST_VARIABLE);
+        return CLIENTS.computeIfAbsent(emulator == null ? "" : emulator,
+                host -> host.isEmpty() ? StorageOptions.getDefaultInstance().getService() : emulatorClient(host));
     }
 
-    private static Storage emulatorClient(String host, Map<String, String> env) {
+    private static Storage emulatorClient(String host) {
+        // The other clients accept a bare host:port as well as a URL.
         String url = host.contains("://") ? host : "http://" + host;
         // An explicit project keeps the client from asking the GCE metadata server for one; an
         // emulator ignores it.
-        String project = env.getOrDefault("GOOGLE_CLOUD_PROJECT", "stance-sync-emulator");
+        String project = StorageSettings.get("GOOGLE_CLOUD_PROJECT");
         return StorageOptions.http()
                 .setHost(url)
-                .setProjectId(project)
+                .setProjectId(project == null ? "stance-sync-emulator" : project)
                 .setCredentials(NoCredentials.getInstance())
                 .build()
                 .getService();
@@ -117,7 +113,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
             // lost, the retry meets its own object and gets 412; the engine re-reads on every
             // PreconditionFailedException, finds its record already there and settles, so the
             // default retries stay on.
-            Blob blob = client.get().create(info, content, options);
+            Blob blob = client().create(info, content, options);
             bucketSeen = true;
             return Long.toString(blob.getGeneration());
         } catch (RuntimeException e) {
@@ -137,7 +133,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
 
     @Override
     public Optional<StoredObject> readRecord(String path) {
-        Storage storage = client.get();
+        Storage storage = client();
         try {
             for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
                 Blob blob = storage.get(BlobId.of(bucket, path));
@@ -174,7 +170,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
         List<String> keys = new ArrayList<>();
         try {
             // Only names are needed; iterateAll follows nextPageToken across pages.
-            for (Blob blob : client.get()
+            for (Blob blob : client()
                     .list(bucket, Storage.BlobListOption.prefix(prefix == null ? "" : prefix),
                             Storage.BlobListOption.fields(Storage.BlobField.NAME))
                     .iterateAll()) {
@@ -191,7 +187,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
 
     @Override
     public void deleteRecord(String path) {
-        Storage storage = client.get();
+        Storage storage = client();
         try {
             if (!storage.delete(BlobId.of(bucket, path))) {
                 requireBucket(storage);
@@ -203,7 +199,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
 
     @Override
     public Optional<ObjectMetadata> getMetadata(String path) {
-        Storage storage = client.get();
+        Storage storage = client();
         try {
             Blob blob = storage.get(BlobId.of(bucket, path));
             if (blob == null) {

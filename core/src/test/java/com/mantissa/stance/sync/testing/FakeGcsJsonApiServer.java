@@ -36,19 +36,25 @@ import java.util.zip.GZIPInputStream;
  * {@code GCSStorageAdapter} makes through the real {@code google-cloud-storage} HTTP client.
  *
  * <p>It exists because no GCS server that honours generation preconditions starts offline from
- * Maven Central or npm (see README, "GCS test backend"). What it does implement, it implements
- * as GCS documents it: {@code ifGenerationMatch} checked atomically with the write (0 =
- * create-if-absent) and answered with 412 {@code conditionNotMet}; new generations on every
- * write; list in UTF-8 byte order with {@code prefix}, at most 1000 items per page and an
+ * Maven Central or npm: firebase-tools' storage emulator downloads a rules jar at start and
+ * ignores {@code ifGenerationMatch}; google-cloud-nio's {@code LocalStorageHelper} is an
+ * in-process stub that ignores it on create, answers a generation mismatch with 404 and never
+ * paginates. What this fake does implement, it implements as GCS documents it:
+ * {@code ifGenerationMatch} checked atomically with the write (0 = create-if-absent) and on
+ * reads and deletes, answered with 412 {@code conditionNotMet}; a new, larger generation on
+ * every write; list in UTF-8 byte order by {@code prefix}, at most 1000 items a page, with an
  * opaque {@code pageToken}; 404s that say whether the bucket or the object is missing;
- * {@code crc32c} upload validation (400 on mismatch); gzip-encoded request bodies.
+ * {@code crc32c} validation of uploads (400 on mismatch); gzip-encoded request bodies;
+ * multipart and media uploads; bucket insert (409 if it exists).
  *
- * <p>Not covered (requests for them get 400/501 rather than silently succeeding): resumable
- * uploads, other preconditions ({@code ifGenerationNotMatch}, metageneration), {@code delimiter},
- * {@code versions}, {@code startOffset}/{@code endOffset}/{@code matchGlob}, compose, copy and
- * rewrite, ACLs/IAM, batch requests, range reads, customer-supplied encryption, authentication
- * (any or no token is accepted), {@code fields} projection (full resources are returned),
- * eventual consistency of bucket metadata, and rate limiting (no 429/503 unless injected with
+ * <p>Not covered; a request that needs one of these gets 400 or 501 rather than a silent
+ * success, except where noted: resumable uploads; preconditions other than
+ * {@code ifGenerationMatch}; {@code delimiter}, {@code versions}, offsets and
+ * {@code matchGlob} in listings; compose, copy, rewrite, patch; ACLs and IAM; batch requests;
+ * customer-supplied encryption keys. Silently different from GCS: authentication (any token
+ * or none is accepted), {@code fields} (full resources are always returned), {@code Range}
+ * headers (ignored: the whole object is returned), object metadata other than content type,
+ * object size limits, and throttling (no 429/503 unless injected with
  * {@link #failNextRequests}).
  */
 public final class FakeGcsJsonApiServer implements AutoCloseable {

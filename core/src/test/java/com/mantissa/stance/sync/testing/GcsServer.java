@@ -1,47 +1,79 @@
 package com.mantissa.stance.sync.testing;
 
-import com.mantissa.stance.sync.storage.GCSStorageAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The GCS test backend: one {@link FakeGcsJsonApiServer} per test JVM on a free loopback port,
- * reached by the real client through {@code STORAGE_EMULATOR_HOST} as production reaches GCS.
+ * The GCS test backend: a {@link FakeGcsJsonApiServer} in the test JVM on a free loopback port.
+ * Publishes {@code STORAGE_EMULATOR_HOST}, which {@code GCSStorageAdapter} reads (system
+ * property, then environment) as the other Google clients do; see {@link Emulators}.
+ *
+ * <p>It is a hand-written fake, not Google's server: no GCS emulator that enforces generation
+ * preconditions starts offline from the registries this project may use. What it does and does
+ * not cover is listed on {@link FakeGcsJsonApiServer}.
  */
-public final class GcsServer {
+public final class GcsServer implements EmulatorServer {
 
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-    private static FakeGcsJsonApiServer server;
+    public static final String EMULATOR_HOST = "STORAGE_EMULATOR_HOST";
 
-    private GcsServer() {
+    private final FakeGcsJsonApiServer server;
+
+    private GcsServer(FakeGcsJsonApiServer server) {
+        this.server = server;
     }
 
-    /** Starts the server on first use; it stops with the JVM. */
-    public static synchronized FakeGcsJsonApiServer get() {
-        if (server == null) {
-            try {
-                server = FakeGcsJsonApiServer.start();
-            } catch (IOException e) {
-                // In-process and JDK-only: the only way to fail is no free loopback port.
-                throw new UncheckedIOException("could not start FakeGcsJsonApiServer on a loopback port", e);
-            }
-            FakeGcsJsonApiServer started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "fake-gcs-stop"));
+    static GcsServer start() {
+        try {
+            FakeGcsJsonApiServer server = FakeGcsJsonApiServer.start();
+            System.setProperty(EMULATOR_HOST, server.endpoint());
+            return new GcsServer(server);
+        } catch (IOException e) {
+            // JDK-only and in-process: nothing to install, so the only cause is no loopback port.
+            throw new UncheckedIOException("FakeGcsJsonApiServer could not listen on 127.0.0.1", e);
         }
+    }
+
+    /** {@code http://127.0.0.1:port}. */
+    public String endpoint() {
+        return server.endpoint();
+    }
+
+    /** Creates {@code bucket} (fixture setup); an existing one is fine. */
+    public void createBucket(String bucket) {
+        server.createBucket(bucket);
+    }
+
+    /** The fake itself, to inject failures or read what the client sent. */
+    public FakeGcsJsonApiServer fake() {
         return server;
     }
 
-    /** The environment a process needs to reach this server: {@code STORAGE_EMULATOR_HOST}. */
-    public static Map<String, String> environment() {
-        return Map.of(GCSStorageAdapter.EMULATOR_HOST_VARIABLE, get().endpoint());
+    @Override
+    public String name() {
+        return "fake GCS JSON API";
     }
 
-    /** Creates a bucket no other test uses, so tests stay independent in one shared server. */
-    public static String newBucket() {
-        String bucket = "stance-test-" + BUCKETS.incrementAndGet();
-        get().createBucket(bucket);
-        return bucket;
+    @Override
+    public Map<String, String> systemProperties() {
+        return Map.of(EMULATOR_HOST, endpoint());
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        return Map.of(EMULATOR_HOST, endpoint());
+    }
+
+    @Override
+    public void close() {
+        if (endpoint().equals(System.getProperty(EMULATOR_HOST))) {
+            System.clearProperty(EMULATOR_HOST);
+        }
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return name() + " at " + endpoint();
     }
 }
