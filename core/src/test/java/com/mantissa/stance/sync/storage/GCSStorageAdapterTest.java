@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
+import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.mantissa.stance.sync.testing.Emulators;
@@ -149,6 +150,18 @@ class GCSStorageAdapterTest {
 
         assertEquals(List.of("aggregated/a+b.json"), store.listRecords("aggregated/a+"));
         assertEquals(List.of("aggregated/a b.json"), store.listRecords("aggregated/a "));
+    }
+
+    @Test
+    void aBucketCreatedThroughTheClientIsUsable() {
+        String created = "created-" + UUID.randomUUID();
+        Storage client = singleAttemptClient(gcs.endpoint());
+        client.create(BucketInfo.of(created));
+
+        GCSStorageAdapter store = new GCSStorageAdapter(created);
+        store.writeRecord("aggregated/c.json", utf8("1"), WriteCondition.IF_ABSENT);
+        assertEquals(List.of("aggregated/c.json"), store.listRecords("aggregated/"));
+        assertThrows(com.google.cloud.storage.StorageException.class, () -> client.create(BucketInfo.of(created)));
     }
 
     @Test
