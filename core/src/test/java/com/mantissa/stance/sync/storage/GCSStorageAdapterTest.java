@@ -153,6 +153,30 @@ class GCSStorageAdapterTest {
     }
 
     @Test
+    void aReplaceBetweenMetadataAndDownloadIsReadAgainSoBytesAndTokenMatch() {
+        GCSStorageAdapter store = new GCSStorageAdapter(bucket);
+        GCSStorageAdapter other = new GCSStorageAdapter(bucket);
+        store.writeRecord("aggregated/moving.json", utf8("old"));
+        String[] newer = new String[1];
+        gcs.fake().beforeNextMediaRead(() -> newer[0] = other.writeRecord("aggregated/moving.json", utf8("new")));
+
+        StoredObject read = store.readRecord("aggregated/moving.json").orElseThrow();
+
+        assertArrayEquals(utf8("new"), read.content());
+        assertEquals(newer[0], read.versionToken());
+    }
+
+    @Test
+    void aDeleteBetweenMetadataAndDownloadReadsAsAbsent() {
+        GCSStorageAdapter store = new GCSStorageAdapter(bucket);
+        GCSStorageAdapter other = new GCSStorageAdapter(bucket);
+        store.writeRecord("aggregated/vanishing.json", utf8("old"));
+        gcs.fake().beforeNextMediaRead(() -> other.deleteRecord("aggregated/vanishing.json"));
+
+        assertEquals(java.util.Optional.empty(), store.readRecord("aggregated/vanishing.json"));
+    }
+
+    @Test
     void aBucketCreatedThroughTheClientIsUsable() {
         String created = "created-" + UUID.randomUUID();
         Storage client = singleAttemptClient(gcs.endpoint());

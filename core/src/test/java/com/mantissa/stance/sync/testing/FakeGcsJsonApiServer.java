@@ -76,6 +76,8 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile int injectedStatus;
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextMediaRead =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private FakeGcsJsonApiServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -115,6 +117,15 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
     public void failNextRequests(int count, int status) {
         injectedStatus = status;
         injectedFailures.set(count);
+    }
+
+    /**
+     * Runs {@code action} once, when the next object media download arrives and before it is
+     * answered: the window between a client's metadata call and its download, where another
+     * writer can change the object.
+     */
+    public void beforeNextMediaRead(Runnable action) {
+        beforeNextMediaRead.set(action);
     }
 
     /**
@@ -264,6 +275,12 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
     }
 
     private void getObject(HttpExchange ex, String bucket, String name, Map<String, String> query) throws IOException {
+        if ("media".equals(query.get("alt"))) {
+            Runnable action = beforeNextMediaRead.getAndSet(null);
+            if (action != null) {
+                action.run();
+            }
+        }
         Long generationMatch = longParam(query, "ifGenerationMatch");
         Long generation = longParam(query, "generation");
         StoredBlob stored;
