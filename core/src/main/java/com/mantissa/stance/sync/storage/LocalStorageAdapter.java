@@ -250,9 +250,13 @@ public final class LocalStorageAdapter implements StorageAdapter {
             Path lockFile = root.resolve(INTERNAL_DIR).resolve("locks").resolve(stripe + ".lock");
             Files.createDirectories(lockFile.getParent());
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                 FileLock ignored = acquire(channel, key)) {
-                return action.get();
+                    StandardOpenOption.WRITE)) {
+                FileLock lock = acquire(channel, key);
+                try {
+                    return action.get();
+                } finally {
+                    lock.release();
+                }
             }
         } catch (IOException e) {
             throw translate("lock", key, e);
