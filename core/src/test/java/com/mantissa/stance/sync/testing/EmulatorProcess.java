@@ -119,7 +119,7 @@ final class EmulatorProcess {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 return Optional.of("the process exited with status " + process.exitValue() + "; its output ("
-                        + log + "):\n" + tail());
+                        + log.toAbsolutePath() + "):\n" + tail());
             }
             try {
                 HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
@@ -133,7 +133,7 @@ final class EmulatorProcess {
             }
         }
         return Optional.of("no HTTP answer on " + uri + " within " + READY_TIMEOUT.toSeconds() + " s; its output ("
-                + log + "):\n" + tail());
+                + log.toAbsolutePath() + "):\n" + tail());
     }
 
     private String tail() {
