@@ -22,6 +22,7 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,6 +159,21 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
             throw translate("read", path, null, e);
         } catch (RuntimeException e) {
             throw translate("read", path, null, e);
+        }
+    }
+
+    /** Streams the blob in ranged reads rather than buffering it: scan files can exceed the heap. */
+    @Override
+    public InputStream openStream(String path) {
+        try {
+            return blob(path).openInputStream();
+        } catch (BlobStorageException e) {
+            if (isBlobNotFound(e)) {
+                throw new NotFoundException(describe(path) + " does not exist", e);
+            }
+            throw translate("open", path, null, e);
+        } catch (RuntimeException e) {
+            throw translate("open", path, null, e);
         }
     }
 

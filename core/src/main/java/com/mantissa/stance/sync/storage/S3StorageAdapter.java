@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,6 +141,21 @@ public final class S3StorageAdapter implements StorageAdapter {
             throw translate("read", path, null, e);
         } catch (SdkException e) {
             throw translate("read", path, null, e);
+        }
+    }
+
+    /** Streams the object from S3 rather than buffering it: scan files can exceed the heap. */
+    @Override
+    public InputStream openStream(String path) {
+        try {
+            return client().getObject(b -> b.bucket(bucket).key(path));
+        } catch (S3Exception e) {
+            if (isNoSuchKey(e)) {
+                throw new NotFoundException(describe(path) + " does not exist", e);
+            }
+            throw translate("open", path, null, e);
+        } catch (SdkException e) {
+            throw translate("open", path, null, e);
         }
     }
 
