@@ -64,6 +64,11 @@ final class EmulatorProcess {
                         + e.getMessage() + "). " + installHint, e);
             }
             EmulatorProcess server = new EmulatorProcess(name, process, port, log);
+            // JUnit closes the server at the end of a run; this covers a test JVM that is told to stop early.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+            }, name + "-emulator-stop"));
             Optional<String> failure = server.awaitHttp(readyPath);
             if (failure.isEmpty()) {
                 return server;
