@@ -62,7 +62,7 @@ event = {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion
                    "sequencer": "0055AED6DCD90281E5"}}}]}
 json.dump(event, open(f"{work}/event.json", "w"))
 if kind == "s3":
-    for r in range(runs):
+    for r in ["training"] + list(range(runs)):
         s3.create_bucket(Bucket=f"cold-central-{r}")
 PY
 
@@ -72,7 +72,8 @@ cp="$jar:$work/launcher.jar:$tests_jar:$serialization_jar"
 tool_options="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
 if [[ -n "${CDS:-}" ]]; then
   # AppCDS: one training invocation dumps the loaded classes; the measured runs map them.
-  JAVA_TOOL_OPTIONS="$tool_options -XX:ArchiveClassesAtExit=$work/app.jsa" STANCE_CENTRAL_URI="file://$work/training" \
+  if [[ "$central_kind" == s3 ]]; then training_uri="s3://cold-central-training"; else training_uri="file://$work/training"; fi
+  JAVA_TOOL_OPTIONS="$tool_options -XX:ArchiveClassesAtExit=$work/app.jsa" STANCE_CENTRAL_URI="$training_uri" \
     java -cp "$cp" com.mantissa.stance.sync.aws.ColdInvoke "$work/event.json" >"$work/training.out" 2>&1 \
     || { cat "$work/training.out" >&2; fail "CDS training run failed"; }
   tool_options="$tool_options -XX:SharedArchiveFile=$work/app.jsa"
