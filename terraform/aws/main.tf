@@ -30,15 +30,16 @@ locals {
       STANCE_CENTRAL_URI         = coalesce(var.central_uri, "s3://${var.central_bucket_name}")
       STANCE_CENTRAL_PREFIX      = var.central_prefix
       STANCE_CONFLICT_RESOLUTION = var.conflict_resolution
-      STANCE_SYNC_DIRECTION      = var.sync_direction
       STANCE_INCLUDE_ASSETS      = tostring(var.include_assets)
       STANCE_BATCH_SIZE          = tostring(var.batch_size)
       STANCE_CHECKSUM_VERIFY     = tostring(var.checksum_verify)
     },
     var.account_id == null ? {} : { STANCE_ACCOUNT_ID = var.account_id },
   )
+  # Only the schedule runs pulls; the object-created function always pushes.
   schedule_env = merge(
     local.common_env,
+    { STANCE_SYNC_DIRECTION = var.sync_direction },
     var.stance_sources == null ? {} : { STANCE_SOURCES = var.stance_sources },
     var.pull_target == null ? {} : { STANCE_PULL_TARGET = var.pull_target },
   )
@@ -568,6 +569,13 @@ resource "aws_lambda_function" "schedule" {
     log_group             = aws_cloudwatch_log_group.schedule.name
     application_log_level = "INFO"
     system_log_level      = "WARN"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.sync_direction == "push" || var.pull_target != null
+      error_message = "sync_direction pull or bidirectional copies central into pull_target (STANCE_PULL_TARGET); set it."
+    }
   }
 
   tags       = var.tags
