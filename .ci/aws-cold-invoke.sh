@@ -4,7 +4,8 @@
 # pushing 100 findings from a bucket on a local moto server into a central store
 # (a local folder by default; CENTRAL=s3 for a bucket on the same moto). Prints the wall time
 # of each run (/usr/bin/time) and fails when a run did not land all 100 records. CDS=1 adds
-# an AppCDS archive made by one training run first.
+# an AppCDS archive made by one training run first. MAX_WALL=1.5 fails a run slower than that
+# (off by default: wall time on a shared machine says more about the neighbours).
 #   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package test-compile -DskipTests)
 set -euo pipefail
 
@@ -87,5 +88,9 @@ for r in $(seq 0 $((runs - 1))); do
     || { cat "$work/out-$r" >&2; fail "run $r failed"; }
   grep -q '"records_synced": 100' "$work/out-$r" || { cat "$work/out-$r" >&2; fail "run $r did not sync 100 records"; }
   echo "aws-cold-invoke: run $r: $(cat "$work/time-$r") (load average $(cut -d" " -f1 /proc/loadavg))"
-  [[ -n "${KEEP_OUT:-}" ]] && cp "$work/out-$r" "$KEEP_OUT-$r"
+  # KEEP_OUT=/path keeps each run's output (the invocation log line) for inspection.
+  if [[ -n "${MAX_WALL:-}" ]] && awk -v w="$(cut -d' ' -f1 "$work/time-$r")" -v m="$MAX_WALL" 'BEGIN { exit !(w > m) }'; then
+    fail "run $r took longer than MAX_WALL=$MAX_WALL s"
+  fi
+  if [[ -n "${KEEP_OUT:-}" ]]; then cp "$work/out-$r" "$KEEP_OUT-$r"; fi
 done
