@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.function.azure;
 
 import com.mantissa.stance.sync.engine.JsonParser;
 import com.mantissa.stance.sync.function.Invocation;
+import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.function.SyncFunction;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
@@ -10,6 +11,8 @@ import com.microsoft.azure.functions.annotation.EventGridTrigger;
 import com.microsoft.azure.functions.annotation.ExponentialBackoffRetry;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -62,19 +65,35 @@ public final class StanceSyncFunctions {
 
     /**
      * Low-latency path: an Event Grid subscription on the source storage account delivers
-     * {@code Microsoft.Storage.BlobCreated} (Event Grid or CloudEvents 1.0 schema). Redelivery on
-     * failure is configured on the subscription (see terraform/azure).
+     * {@code Microsoft.Storage.BlobCreated} (Event Grid or CloudEvents 1.0 schema). The extension
+     * hands over one event; a JSON array of events (the form Event Grid posts and Microsoft's
+     * documentation shows) is accepted too. Redelivery on failure is configured on the
+     * subscription (see terraform/azure).
      */
     @FunctionName("StanceEventGridSync")
     public void onEventGrid(
             @EventGridTrigger(name = "event") String event,
             ExecutionContext context) {
-        BlobCreatedEvent created = BlobCreatedEvent.parse(event);
-        if (!BLOB_CREATED.equals(created.type())) {
-            context.getLogger().fine(() -> "ignored Event Grid event of type " + created.type());
-            return;
+        SyncFailedException failure = null;
+        for (BlobCreatedEvent created : BlobCreatedEvent.parseAll(event)) {
+            if (!BLOB_CREATED.equals(created.type())) {
+                context.getLogger().fine(() -> "stance-sync ignored Event Grid event of type " + created.type());
+                continue;
+            }
+            Invocation invocation = sync.get().onObjectCreated(created.url(), created.subscriptionId());
+            log(invocation, context);
+            if (invocation.failed()) {
+                SyncFailedException e = invocation.toException();
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
-        report(sync.get().onObjectCreated(created.url(), created.subscriptionId()), context);
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**
@@ -90,7 +109,7 @@ public final class StanceSyncFunctions {
                     connection = "STANCE_SOURCE_STORAGE") byte[] content,
             @BindingName("Uri") String uri,
             ExecutionContext context) {
-        report(sync.get().onObjectCreated(unquote(uri), null), context);
+        throwIfFailed(log(sync.get().onObjectCreated(unquote(uri), null), context));
     }
 
     /**
@@ -102,18 +121,23 @@ public final class StanceSyncFunctions {
     public void onTimer(
             @TimerTrigger(name = "timer", schedule = "%STANCE_SCHEDULE%") String timer,
             ExecutionContext context) {
-        report(sync.get().onSchedule("timer"), context);
+        throwIfFailed(log(sync.get().onSchedule("timer"), context));
     }
 
-    private static void report(Invocation invocation, ExecutionContext context) {
-        String line = invocation.toJson();
-        switch (invocation.outcome()) {
-            case IGNORED -> context.getLogger().fine(line);
-            case SUCCEEDED -> context.getLogger().info(line);
-            case FAILED -> {
-                context.getLogger().log(Level.SEVERE, line);
-                throw invocation.toException();
-            }
+    /** One structured line per invocation, at the level the outcome deserves. */
+    private static Invocation log(Invocation invocation, ExecutionContext context) {
+        Level level = switch (invocation.outcome()) {
+            case IGNORED -> Level.FINE;
+            case SUCCEEDED -> Level.INFO;
+            case FAILED -> Level.SEVERE;
+        };
+        context.getLogger().log(level, invocation.toJson());
+        return invocation;
+    }
+
+    private static void throwIfFailed(Invocation invocation) {
+        if (invocation.failed()) {
+            throw invocation.toException();
         }
     }
 
@@ -133,25 +157,65 @@ public final class StanceSyncFunctions {
     /** The fields of a BlobCreated event that the sync needs, in either delivery schema. */
     record BlobCreatedEvent(String type, String url, String subscriptionId) {
 
-        static BlobCreatedEvent parse(String json) {
-            Map<String, Object> event = JsonParser.parseObject(json);
+        /** One event object, or an array of them. */
+        static List<BlobCreatedEvent> parseAll(String json) {
+            Object parsed;
+            try {
+                parsed = JsonParser.parse(json);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Event Grid event is not valid JSON: " + e.getMessage(), e);
+            }
+            List<BlobCreatedEvent> events = new ArrayList<>();
+            if (parsed instanceof List<?> list) {
+                for (Object item : list) {
+                    events.add(of(item));
+                }
+            } else {
+                events.add(of(parsed));
+            }
+            return events;
+        }
+
+        private static BlobCreatedEvent of(Object parsed) {
+            if (!(parsed instanceof Map<?, ?> event)) {
+                throw new IllegalArgumentException("Event Grid event is not a JSON object");
+            }
             // Event Grid schema: eventType + topic; CloudEvents 1.0 schema: type + source.
             String type = text(event, "eventType", text(event, "type", null));
             String topic = text(event, "topic", text(event, "source", null));
-            Object data = event.get("data");
-            String url = data instanceof Map<?, ?> map && map.get("url") instanceof String u ? u : null;
             if (type == null) {
                 throw new IllegalArgumentException("Event Grid event has neither eventType nor type");
             }
+            String url = event.get("data") instanceof Map<?, ?> data ? text(data, "url", null) : null;
             if (BLOB_CREATED.equals(type) && url == null) {
                 throw new IllegalArgumentException("BlobCreated event without data.url (subject "
                         + text(event, "subject", "?") + ")");
             }
-            return new BlobCreatedEvent(type, url, subscriptionId(topic));
+            return new BlobCreatedEvent(type, blobEndpoint(url), subscriptionId(topic));
         }
 
-        private static String text(Map<String, Object> event, String key, String fallback) {
-            return event.get(key) instanceof String s ? s : fallback;
+        private static String text(Map<?, ?> map, String key, String fallback) {
+            return map.get(key) instanceof String s ? s : fallback;
+        }
+
+        /*
+         * Accounts with a hierarchical namespace report the Data Lake endpoint
+         * (https://acct.dfs.core.windows.net/...); the same blob is reached through the blob
+         * endpoint, which is what the storage adapter speaks.
+         */
+        static String blobEndpoint(String url) {
+            if (url == null) {
+                return null;
+            }
+            int scheme = url.indexOf("://");
+            int pathStart = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+            String authority = scheme < 0 ? "" : url.substring(scheme + 3, pathStart < 0 ? url.length() : pathStart);
+            int dfs = authority.indexOf(".dfs.core.");
+            if (dfs < 0) {
+                return url;
+            }
+            int at = scheme + 3 + dfs;
+            return url.substring(0, at) + ".blob.core." + url.substring(at + ".dfs.core.".length());
         }
 
         /** "/subscriptions/{id}/resourceGroups/..." → id; null when the topic has no such segment. */
