@@ -30,7 +30,17 @@ public final class CanonicalJson {
 
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder(256);
-        append(sb, value, 0);
+        append(sb, value, 0, true);
+        return sb.toString();
+    }
+
+    /**
+     * The same text rules, but object keys in the map's own order: for output a person reads,
+     * such as the CLI's {@code SyncResult}, whose keys follow the original's {@code to_dict}.
+     */
+    public static String writeInOrder(Object value) {
+        StringBuilder sb = new StringBuilder(256);
+        append(sb, value, 0, false);
         return sb.toString();
     }
 
@@ -61,7 +71,7 @@ public final class CanonicalJson {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private static void append(StringBuilder sb, Object value, int depth) {
+    private static void append(StringBuilder sb, Object value, int depth, boolean sortKeys) {
         if (depth > JsonParser.MAX_DEPTH) {
             throw new IllegalArgumentException("value nested deeper than " + JsonParser.MAX_DEPTH + " levels");
         }
@@ -79,17 +89,17 @@ public final class CanonicalJson {
         } else if (value instanceof BigDecimal) {
             sb.append(PythonFloat.repr(((BigDecimal) value).doubleValue()));
         } else if (value instanceof Map) {
-            appendMap(sb, (Map<?, ?>) value, depth);
+            appendMap(sb, (Map<?, ?>) value, depth, sortKeys);
         } else if (value instanceof Collection) {
-            appendList(sb, (Collection<?>) value, depth);
+            appendList(sb, (Collection<?>) value, depth, sortKeys);
         } else if (value instanceof Object[]) {
-            appendList(sb, Arrays.asList((Object[]) value), depth);
+            appendList(sb, Arrays.asList((Object[]) value), depth, sortKeys);
         } else {
             throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
         }
     }
 
-    private static void appendMap(StringBuilder sb, Map<?, ?> map, int depth) {
+    private static void appendMap(StringBuilder sb, Map<?, ?> map, int depth, boolean sortKeys) {
         List<String> keys = new ArrayList<>(map.size());
         for (Object k : map.keySet()) {
             if (!(k instanceof String)) {
@@ -97,7 +107,9 @@ public final class CanonicalJson {
             }
             keys.add((String) k);
         }
-        keys.sort(CODE_POINT_ORDER);
+        if (sortKeys) {
+            keys.sort(CODE_POINT_ORDER);
+        }
         sb.append('{');
         boolean first = true;
         for (String k : keys) {
@@ -107,12 +119,12 @@ public final class CanonicalJson {
             first = false;
             appendString(sb, k);
             sb.append(": ");
-            append(sb, map.get(k), depth + 1);
+            append(sb, map.get(k), depth + 1, sortKeys);
         }
         sb.append('}');
     }
 
-    private static void appendList(StringBuilder sb, Collection<?> list, int depth) {
+    private static void appendList(StringBuilder sb, Collection<?> list, int depth, boolean sortKeys) {
         sb.append('[');
         boolean first = true;
         for (Object v : list) {
@@ -120,7 +132,7 @@ public final class CanonicalJson {
                 sb.append(", ");
             }
             first = false;
-            append(sb, v, depth + 1);
+            append(sb, v, depth + 1, sortKeys);
         }
         sb.append(']');
     }

@@ -73,6 +73,16 @@ public final class PythonTimestamps {
     }
 
     /**
+     * {@code datetime.utcnow().isoformat()}: naive UTC, microseconds only when non-zero. The
+     * original stamps {@code _synced_at} this way, and a Python reader compares it with
+     * {@code last_seen} values, so it must stay naive.
+     */
+    public static String isoformatNaiveUtc(Instant instant) {
+        LocalDateTime utc = LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        return new Parsed(utc, null).isoformat();
+    }
+
+    /**
      * The timestamp as the original writes it. {@code null} and {@code ""} give {@code null};
      * anything Python would refuse throws {@link InvalidRecordException}.
      */

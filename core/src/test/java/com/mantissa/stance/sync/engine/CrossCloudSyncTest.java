@@ -242,7 +242,8 @@ class CrossCloudSyncTest {
         assertEquals(2, result.recordsSynced());
         assertEquals(3, result.errors().size(), result.errors().toString());
         assertTrue(result.errors().get(0).startsWith("findings.jsonl line 3: "), result.errors().get(0));
-        assertEquals("findings.jsonl line 4: invalid severity 'urgent'", result.errors().get(1));
+        assertTrue(result.errors().get(1).startsWith("findings.jsonl line 4: invalid severity 'urgent'"),
+                result.errors().get(1));
         assertTrue(result.errors().get(2).startsWith("findings.jsonl line 5: "), result.errors().get(2));
         assertFalse(result.success());
     }
