@@ -39,11 +39,11 @@ resource "azurerm_eventgrid_system_topic_event_subscription" "source" {
       values = ["/findings.jsonl", "/assets.jsonl"]
     }
 
-    # On hierarchical-namespace accounts CreateFile raises BlobCreated for a still empty file;
-    # the FlushWithClose that commits the content raises it again.
+    # Data Lake (CreateFile) and SFTP (SftpCreate) uploads first raise BlobCreated for a still
+    # empty file; the FlushWithClose / SftpCommit that commits the content raises it again.
     string_not_in {
       key    = "data.api"
-      values = ["CreateFile"]
+      values = ["CreateFile", "SftpCreate"]
     }
   }
 

@@ -20,8 +20,13 @@ locals {
     coalesce(var.sources[key].account_id, split("/", var.sources[key].storage_account_id)[2]))
   ])
 
-  # The blob-trigger alternative watches exactly one container through one connection.
+  # The blob-trigger alternative watches exactly one container through one connection. Its
+  # trigger carries no subscription id, so the account is set explicitly (same default as the
+  # Event Grid path: the source's subscription).
   blob_source = var.trigger_mode == "blob" ? values(var.sources)[0] : null
+  blob_account_setting = local.blob_source == null ? {} : {
+    STANCE_ACCOUNT_ID = lookup(var.stance_settings, "STANCE_ACCOUNT_ID", split("/", local.blob_source.storage_account_id)[2])
+  }
 }
 
 resource "azurerm_resource_group" "hub" {
@@ -154,7 +159,7 @@ resource "azurerm_linux_function_app" "hub" {
 
   # No AZURE_STORAGE_CONNECTION_STRING here: without it the adapters authenticate with
   # DefaultAzureCredential, i.e. this app's managed identity.
-  app_settings = merge(var.stance_settings, {
+  app_settings = merge(var.stance_settings, local.blob_account_setting, {
     STANCE_CENTRAL_URI    = local.central_uri
     STANCE_CENTRAL_PREFIX = var.central_prefix
     STANCE_SOURCES        = local.stance_sources
