@@ -99,7 +99,7 @@ public final class StanceSyncFunctions {
     /**
      * Alternative for deployments without Event Grid: the blob trigger on the source container. The
      * host hands the blob content over as well; it is not used because the facade streams the file
-     * itself, bounded by the batch size. Retries follow host.json (maxDequeueCount), then the poison
+     * itself, bounded by the batch size. Retries follow host.json (poisonBlobThreshold), then the poison
      * queue.
      */
     @FunctionName("StanceBlobSync")
