@@ -23,7 +23,7 @@ locals {
   # The blob-trigger alternative watches exactly one container through one connection. Its
   # trigger carries no subscription id, so the account is set explicitly (same default as the
   # Event Grid path: the source's subscription).
-  blob_source = var.trigger_mode == "blob" ? values(var.sources)[0] : null
+  blob_source = var.trigger_mode == "blob" ? try(values(var.sources)[0], null) : null
   blob_account_setting = local.blob_source == null ? {} : {
     STANCE_ACCOUNT_ID = lookup(var.stance_settings, "STANCE_ACCOUNT_ID", split("/", local.blob_source.storage_account_id)[2])
   }
@@ -177,6 +177,10 @@ resource "azurerm_linux_function_app" "hub" {
   tags = var.tags
 
   lifecycle {
+    # The deploy tools (azure-functions:deploy, func publish) point WEBSITE_RUN_FROM_PACKAGE at the
+    # package they upload; terraform must not remove it on the next apply.
+    ignore_changes = [app_settings["WEBSITE_RUN_FROM_PACKAGE"]]
+
     precondition {
       condition     = var.trigger_mode != "blob" || length(var.sources) == 1
       error_message = "trigger_mode = \"blob\" watches one container: configure exactly one entry in sources."
