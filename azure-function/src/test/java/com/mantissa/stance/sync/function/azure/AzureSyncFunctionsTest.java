@@ -287,6 +287,20 @@ class AzureSyncFunctionsTest {
         assertTrue(thrown.getMessage().contains("STANCE_CENTRAL_URI"), thrown.getMessage());
     }
 
+    @Test
+    void workerConstructorDefersConfigurationErrorsToEachInvocation() {
+        assertEquals(null, System.getenv("STANCE_CENTRAL_URI"), "this test needs STANCE_CENTRAL_URI unset");
+        // The worker creates an instance per invocation: construction must not read the settings.
+        StanceSyncFunctions functions = new StanceSyncFunctions();
+        for (int invocation = 1; invocation <= 2; invocation++) {
+            RecordingExecutionContext context = new RecordingExecutionContext("StanceScheduledSync");
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                    () -> functions.onTimer("{}", context));
+            assertTrue(thrown.getMessage().contains("STANCE_CENTRAL_URI"), "invocation " + invocation + ": "
+                    + thrown.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Fixtures
     // ---------------------------------------------------------------------------------------
