@@ -14,9 +14,21 @@ public final class SyncResult {
     private final List<String> errors;
     private final double durationSeconds;
     private final SyncDirection syncDirection;
+    private final long retryableErrors;
 
     public SyncResult(long recordsSynced, long recordsSkipped, long conflictsResolved, List<String> errors,
                       double durationSeconds, SyncDirection syncDirection) {
+        this(recordsSynced, recordsSkipped, conflictsResolved, errors, durationSeconds, syncDirection, 0);
+    }
+
+    /**
+     * @param retryableErrors how many of {@code errors} came from transient store failures
+     *                        (throttling, 5xx, timeouts), so that a function can let its
+     *                        platform retry rather than give up
+     */
+    public SyncResult(long recordsSynced, long recordsSkipped, long conflictsResolved, List<String> errors,
+                      double durationSeconds, SyncDirection syncDirection, long retryableErrors) {
+        this.retryableErrors = retryableErrors;
         this.recordsSynced = recordsSynced;
         this.recordsSkipped = recordsSkipped;
         this.conflictsResolved = conflictsResolved;
@@ -53,13 +65,18 @@ public final class SyncResult {
         return syncDirection;
     }
 
+    /** Errors caused by transient store failures; a re-run may clear them. Not part of {@link #toMap()}. */
+    public long retryableErrors() {
+        return retryableErrors;
+    }
+
     /** Sums two results (BIDIRECTIONAL = push then pull), keeping {@code direction}. */
     public SyncResult plus(SyncResult other, SyncDirection direction) {
         List<String> all = new ArrayList<>(errors);
         all.addAll(other.errors);
         return new SyncResult(recordsSynced + other.recordsSynced, recordsSkipped + other.recordsSkipped,
                 conflictsResolved + other.conflictsResolved, all, durationSeconds + other.durationSeconds,
-                direction);
+                direction, retryableErrors + other.retryableErrors);
     }
 
     /** Exactly the original's {@code to_dict()} keys, in its order. */

@@ -34,6 +34,18 @@ public interface StorageAdapter extends AutoCloseable {
      */
     Optional<StoredObject> readRecord(String path);
 
+    /**
+     * Opens an object for streaming, for scan files far larger than memory. Adapters whose SDK
+     * can stream override this; the default reads the whole object.
+     *
+     * @throws NotFoundException when the object does not exist
+     */
+    default java.io.InputStream openStream(String path) {
+        return new java.io.ByteArrayInputStream(readRecord(path)
+                .orElseThrow(() -> new NotFoundException(location() + "/" + path + " does not exist", null))
+                .content());
+    }
+
     /** Every key that starts with {@code prefix}, sorted, across all result pages. */
     List<String> listRecords(String prefix);
 

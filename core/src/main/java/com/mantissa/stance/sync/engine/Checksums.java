@@ -1,0 +1,56 @@
+package com.mantissa.stance.sync.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The original's record checksum and the md5 used to spread record paths. */
+public final class Checksums {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private Checksums() {
+    }
+
+    /**
+     * SHA-256 (lower-case hex) of the canonical JSON of every entry whose key does not start with
+     * {@code _}, byte-identical to the original's {@code _checksum}.
+     */
+    public static String recordChecksum(Map<String, Object> record) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : record.entrySet()) {
+            if (!e.getKey().startsWith("_")) {
+                data.put(e.getKey(), e.getValue());
+            }
+        }
+        return hex(digest("SHA-256", CanonicalJson.bytes(data)));
+    }
+
+    /** md5 of the UTF-8 bytes of {@code s}, lower-case hex. */
+    public static String md5Hex(String s) {
+        return hex(digest("MD5", s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        return hex(digest("SHA-256", bytes));
+    }
+
+    private static byte[] digest(String algorithm, byte[] bytes) {
+        try {
+            return MessageDigest.getInstance(algorithm).digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java platform must provide MD5 and SHA-256.
+            throw new IllegalStateException(algorithm + " unavailable", e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX[bytes[i] & 0xf];
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,320 @@
+package com.mantissa.stance.sync.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Streams the records of a scan file (JSON Lines) in memory bounded by the longest accepted line,
+ * so a gigabyte-sized findings.jsonl can be pushed with a small heap. Every bad line becomes an
+ * error entry naming file and line, and reading goes on with the next line.
+ *
+ * <p>A file whose first non-blank character is {@code [} (or a {@code .json} file starting with
+ * <code>{</code>) is one JSON document instead: an array yields its elements numbered 1, 2, ...,
+ * an object yields itself. Such files are read whole.
+ */
+public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
+    /** Longest line accepted; the rest of a longer line is skipped without being buffered. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final String displayName;
+    private final InputStream in;
+    private final int maxLineBytes;
+    private final byte[] buf = new byte[CHUNK];
+    private int bufPos;
+    private int bufLen;
+    private boolean eof;
+    private int lineNumber;
+    private byte[] line = new byte[1024];
+    private final Deque<ScanLine> pending = new ArrayDeque<>();
+    private boolean documentMode;
+    private ScanLine next;
+
+    private ScanFileReader(String displayName, InputStream in, int maxLineBytes) {
+        this.displayName = displayName;
+        this.in = in;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    public static ScanFileReader open(String displayName, InputStream in) {
+        return open(displayName, in, DEFAULT_MAX_LINE_BYTES);
+    }
+
+    public static ScanFileReader open(String displayName, InputStream in, int maxLineBytes) {
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("maxLineBytes must be positive");
+        }
+        ScanFileReader r = new ScanFileReader(displayName, in, maxLineBytes);
+        r.start();
+        return r;
+    }
+
+    private void start() {
+        fill();
+        // A UTF-8 byte order mark is not part of the data (Python would need utf-8-sig).
+        if (bufLen - bufPos >= 3 && (buf[0] & 0xff) == 0xef && (buf[1] & 0xff) == 0xbb && (buf[2] & 0xff) == 0xbf) {
+            bufPos = 3;
+        }
+        int first = firstNonWhitespace();
+        boolean jsonFile = displayName != null && displayName.toLowerCase(Locale.ROOT).endsWith(".json");
+        if (first == '[' || (first == '{' && jsonFile)) {
+            documentMode = true;
+            readDocument();
+        }
+    }
+
+    /** Peeks (buffering as needed, all of it if necessary) at the first non-blank byte. */
+    private int firstNonWhitespace() {
+        int i = bufPos;
+        while (true) {
+            while (i < bufLen) {
+                byte b = buf[i];
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    return b;
+                }
+                i++;
+            }
+            if (eof || bufLen >= buf.length) {
+                return -1;
+            }
+            // Leading whitespace longer than a chunk is left to the line reader.
+            if (!fillMore()) {
+                return -1;
+            }
+        }
+    }
+
+    private void readDocument() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream(Math.max(bufLen - bufPos, 16));
+        all.write(buf, bufPos, bufLen - bufPos);
+        bufPos = bufLen;
+        try {
+            in.transferTo(all);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + displayName, e);
+        }
+        eof = true;
+        byte[] bytes = all.toByteArray();
+        String text;
+        try {
+            text = decode(bytes, bytes.length);
+        } catch (CharacterCodingException e) {
+            pending.add(error(1, "invalid UTF-8"));
+            return;
+        }
+        Object doc;
+        try {
+            doc = JsonParser.parse(text);
+        } catch (JsonSyntaxException e) {
+            pending.add(error(lineOf(text, e.column() - 1), e.getMessage()));
+            return;
+        }
+        if (doc instanceof List) {
+            int n = 0;
+            for (Object element : (List<?>) doc) {
+                n++;
+                pending.add(asRecord(n, element));
+            }
+        } else {
+            pending.add(asRecord(1, doc));
+        }
+    }
+
+    private static int lineOf(String text, int index) {
+        int line = 1;
+        for (int i = 0; i < index && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    @SuppressWarnings("unchecked")
+    private ScanLine asRecord(int n, Object value) {
+        if (value instanceof Map) {
+            return new ScanLine(n, (Map<String, Object>) value, null);
+        }
+        return error(n, "expected a JSON object");
+    }
+
+    private ScanLine error(int n, String message) {
+        return new ScanLine(n, null, displayName + " line " + n + ": " + message);
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            next = advance();
+        }
+        return next != null;
+    }
+
+    @Override
+    public ScanLine next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        ScanLine result = next;
+        next = null;
+        return result;
+    }
+
+    private ScanLine advance() {
+        if (documentMode) {
+            return pending.poll();
+        }
+        while (true) {
+            int len = readLine();
+            if (len == -1) {
+                return null;
+            }
+            if (len == -2) {
+                return error(lineNumber, "line longer than " + maxLineBytes + " bytes");
+            }
+            String text;
+            try {
+                text = decode(line, len);
+            } catch (CharacterCodingException e) {
+                return error(lineNumber, "invalid UTF-8");
+            }
+            if (isBlank(text)) {
+                continue;
+            }
+            try {
+                return asRecord(lineNumber, JsonParser.parse(text));
+            } catch (JsonSyntaxException e) {
+                return error(lineNumber, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Reads the next line (without its '\n') into {@link #line}: its length, -1 at end of input,
+     * -2 for a line over the limit (whose bytes were skipped).
+     */
+    private int readLine() {
+        if (bufPos >= bufLen && !fill()) {
+            return -1;
+        }
+        lineNumber++;
+        int len = 0;
+        boolean tooLong = false;
+        while (true) {
+            if (bufPos >= bufLen && !fill()) {
+                return tooLong ? -2 : len;
+            }
+            int nl = -1;
+            for (int i = bufPos; i < bufLen; i++) {
+                if (buf[i] == '\n') {
+                    nl = i;
+                    break;
+                }
+            }
+            int end = nl < 0 ? bufLen : nl;
+            int n = end - bufPos;
+            if (!tooLong) {
+                if ((long) len + n > maxLineBytes) {
+                    tooLong = true;
+                } else {
+                    ensureLineCapacity(len + n);
+                    System.arraycopy(buf, bufPos, line, len, n);
+                    len += n;
+                }
+            }
+            bufPos = end;
+            if (nl >= 0) {
+                bufPos = nl + 1;
+                return tooLong ? -2 : len;
+            }
+        }
+    }
+
+    private void ensureLineCapacity(int needed) {
+        if (needed > line.length) {
+            int size = line.length;
+            while (size < needed) {
+                size = (int) Math.min((long) size * 2, Integer.MAX_VALUE - 8);
+            }
+            byte[] bigger = new byte[size];
+            System.arraycopy(line, 0, bigger, 0, line.length);
+            line = bigger;
+        }
+    }
+
+    /** Replaces the buffer content with the next chunk; false at end of input. */
+    private boolean fill() {
+        bufPos = 0;
+        bufLen = 0;
+        return fillMore();
+    }
+
+    /** Appends more input after the buffered bytes; false when nothing more could be read. */
+    private boolean fillMore() {
+        if (eof || bufLen >= buf.length) {
+            return false;
+        }
+        try {
+            int n = in.read(buf, bufLen, buf.length - bufLen);
+            while (n == 0) {
+                n = in.read(buf, bufLen, buf.length - bufLen);
+            }
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            bufLen += n;
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + displayName, e);
+        }
+    }
+
+    private static String decode(byte[] bytes, int len) throws CharacterCodingException {
+        boolean ascii = true;
+        for (int i = 0; i < len; i++) {
+            if (bytes[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return decoder.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
+    }
+
+    private static boolean isBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

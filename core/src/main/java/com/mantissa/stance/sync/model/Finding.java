@@ -1,0 +1,104 @@
+package com.mantissa.stance.sync.model;
+
+import com.mantissa.stance.sync.engine.PythonTimestamps;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A security finding as the original's {@code Finding.from_dict(...).to_dict()} produces it:
+ * always the same 20 keys in the same order. Values other than the enums and timestamps are
+ * passed through as given (no coercion), missing keys take the original's defaults.
+ */
+public final class Finding {
+    public static final List<String> KEYS = List.of("id", "asset_id", "finding_type", "severity", "status",
+            "title", "description", "first_seen", "last_seen", "rule_id", "resource_path", "expected_value",
+            "actual_value", "cve_id", "cvss_score", "package_name", "installed_version", "fixed_version",
+            "compliance_frameworks", "remediation_guidance");
+
+    public static final List<String> FINDING_TYPES = List.of("misconfiguration", "vulnerability");
+    public static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "info");
+    public static final List<String> STATUSES = List.of("open", "resolved", "suppressed", "false_positive");
+
+    private final Map<String, Object> fields;
+
+    private Finding(Map<String, Object> fields) {
+        this.fields = fields;
+    }
+
+    /**
+     * Validates and normalises one scan record. Unknown keys are dropped; an invalid
+     * finding_type (exact match), severity or status (case-insensitive) or a missing id is an
+     * {@link InvalidRecordException}. An unparsable timestamp becomes null, as in the original.
+     */
+    public static Finding fromMap(Map<String, Object> raw) {
+        String id = RecordFields.requireId(raw, "finding");
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", id);
+        f.put("asset_id", RecordFields.getOrDefault(raw, "asset_id", ""));
+        f.put("finding_type", RecordFields.enumValue(raw, "finding_type", "misconfiguration", false, FINDING_TYPES));
+        f.put("severity", RecordFields.enumValue(raw, "severity", "medium", true, SEVERITIES));
+        f.put("status", RecordFields.enumValue(raw, "status", "open", true, STATUSES));
+        f.put("title", RecordFields.getOrDefault(raw, "title", ""));
+        f.put("description", RecordFields.getOrDefault(raw, "description", ""));
+        f.put("first_seen", PythonTimestamps.normalizeLenient(raw.get("first_seen")));
+        f.put("last_seen", PythonTimestamps.normalizeLenient(raw.get("last_seen")));
+        for (String key : KEYS.subList(9, 18)) {
+            f.put(key, raw.get(key));
+        }
+        f.put("compliance_frameworks", RecordFields.getOrDefault(raw, "compliance_frameworks", RecordFields.emptyList()));
+        f.put("remediation_guidance", RecordFields.getOrDefault(raw, "remediation_guidance", ""));
+        return new Finding(Collections.unmodifiableMap(f));
+    }
+
+    /** A fresh mutable map with all 20 keys in the original's order. */
+    public Map<String, Object> toMap() {
+        return new LinkedHashMap<>(fields);
+    }
+
+    public String id() {
+        return (String) fields.get("id");
+    }
+
+    /** Normalised last_seen, or null. */
+    public String lastSeen() {
+        return (String) fields.get("last_seen");
+    }
+
+    public String firstSeen() {
+        return (String) fields.get("first_seen");
+    }
+
+    public String severity() {
+        return (String) fields.get("severity");
+    }
+
+    public String status() {
+        return (String) fields.get("status");
+    }
+
+    public String findingType() {
+        return (String) fields.get("finding_type");
+    }
+
+    public Object get(String key) {
+        return fields.get(key);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Finding && ((Finding) o).fields.equals(fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Finding" + fields;
+    }
+}

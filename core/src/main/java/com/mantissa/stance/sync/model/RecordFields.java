@@ -1,0 +1,72 @@
+package com.mantissa.stance.sync.model;
+
+import com.mantissa.stance.sync.engine.CanonicalJson;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Shared input handling of {@link Finding} and {@link Asset}, mirroring the original's from_dict. */
+final class RecordFields {
+    private RecordFields() {
+    }
+
+    /** The id the original reads with {@code data["id"]}; it must also be a usable string. */
+    static String requireId(Map<String, Object> raw, String kind) {
+        if (raw == null) {
+            throw new InvalidRecordException(kind + " record is null");
+        }
+        if (!raw.containsKey("id") || raw.get("id") == null) {
+            throw new InvalidRecordException(kind + " has no id");
+        }
+        Object id = raw.get("id");
+        if (!(id instanceof String)) {
+            throw new InvalidRecordException(kind + " id must be a string, got " + describe(id));
+        }
+        if (((String) id).isEmpty()) {
+            throw new InvalidRecordException(kind + " id must not be empty");
+        }
+        return (String) id;
+    }
+
+    /**
+     * {@code data.get(key, default)}: the default only when the key is absent; an explicit
+     * {@code null} or a value of another type passes through unchanged, as in the original.
+     */
+    static Object getOrDefault(Map<String, Object> raw, String key, Object dflt) {
+        return raw.containsKey(key) ? raw.get(key) : dflt;
+    }
+
+    static Object emptyList() {
+        return new ArrayList<Object>();
+    }
+
+    static Object emptyMap() {
+        return new LinkedHashMap<String, Object>();
+    }
+
+    static String describe(Object value) {
+        String json;
+        try {
+            json = CanonicalJson.write(value);
+        } catch (IllegalArgumentException e) {
+            json = String.valueOf(value);
+        }
+        return json.length() > 80 ? json.substring(0, 77) + "..." : json;
+    }
+
+    /** Enum text as the original accepts it: a string, optionally lower-cased, one of values. */
+    static String enumValue(Map<String, Object> raw, String key, String dflt, boolean caseInsensitive,
+                            List<String> values) {
+        Object v = getOrDefault(raw, key, dflt);
+        if (!(v instanceof String)) {
+            throw new InvalidRecordException("invalid " + key + " " + describe(v) + ": expected one of " + values);
+        }
+        String s = caseInsensitive ? ((String) v).toLowerCase(java.util.Locale.ROOT) : (String) v;
+        if (!values.contains(s)) {
+            throw new InvalidRecordException("invalid " + key + " '" + v + "': expected one of " + values);
+        }
+        return s;
+    }
+}

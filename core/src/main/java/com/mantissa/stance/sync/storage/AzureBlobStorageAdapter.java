@@ -1,0 +1,287 @@
+package com.mantissa.stance.sync.storage;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobDownloadContentResponse;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A container in Azure Blob Storage (or Azurite) through azure-storage-blob.
+ *
+ * <p>Where it connects follows the Azure SDK's conventions: when
+ * {@code AZURE_STORAGE_CONNECTION_STRING} is set (system property first, then environment, as
+ * in {@code com.azure.core.util.Configuration}) that connection string decides the account and
+ * endpoint, which is how Azurite's {@code devstoreaccount1} is reached; otherwise the account's
+ * public endpoint with {@code DefaultAzureCredential} (managed identity in Azure Functions,
+ * the CLI login on a workstation).
+ */
+public final class AzureBlobStorageAdapter implements StorageAdapter {
+
+    static final String CONNECTION_STRING_SETTING = "AZURE_STORAGE_CONNECTION_STRING";
+
+    /** Azure's maximum page, so that listing a large prefix takes as few calls as possible. */
+    private static final int LIST_PAGE_SIZE = 5000;
+
+    /** Service clients hold the pipeline and credential: one per account (or connection string). */
+    private static final Map<String, BlobServiceClient> SERVICE_CLIENTS = new ConcurrentHashMap<>();
+    private static final Map<String, BlobContainerClient> CONTAINER_CLIENTS = new ConcurrentHashMap<>();
+
+    private final String accountName;
+    private final String container;
+    private volatile BlobContainerClient containerClient;
+
+    /** A container reached through the connection string or the default credential chain; connects on first use. */
+    public AzureBlobStorageAdapter(String accountName, String container) {
+        if (container == null || container.isBlank()) {
+            throw new IllegalArgumentException("Azure container name must not be blank");
+        }
+        this.accountName = accountName;
+        this.container = container;
+    }
+
+    /** A container reached with a caller-built client. */
+    public AzureBlobStorageAdapter(BlobContainerClient client) {
+        this.containerClient = Objects.requireNonNull(client, "client");
+        this.accountName = client.getAccountName();
+        this.container = client.getBlobContainerName();
+    }
+
+    private BlobContainerClient containerClient() {
+        BlobContainerClient c = containerClient;
+        if (c == null) {
+            String connectionString = StorageSettings.get(CONNECTION_STRING_SETTING);
+            String serviceKey;
+            if (connectionString != null) {
+                serviceKey = "connection-string\n" + connectionString;
+            } else {
+                if (accountName == null || accountName.isBlank()) {
+                    throw new PermanentStorageException("Azure storage account name is missing and "
+                            + CONNECTION_STRING_SETTING + " is not set", null);
+                }
+                serviceKey = "account\n" + accountName;
+            }
+            c = CONTAINER_CLIENTS.computeIfAbsent(serviceKey + "\n" + container,
+                    k -> SERVICE_CLIENTS.computeIfAbsent(serviceKey, s -> buildServiceClient(connectionString))
+                            .getBlobContainerClient(container));
+            containerClient = c;
+        }
+        return c;
+    }
+
+    private BlobServiceClient buildServiceClient(String connectionString) {
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT);
+        if (connectionString != null) {
+            return builder.connectionString(connectionString).buildClient();
+        }
+        return builder.endpoint("https://" + accountName + ".blob.core.windows.net")
+                .credential(new DefaultAzureCredentialBuilder().httpClient(Http.CLIENT).build())
+                .buildClient();
+    }
+
+    /**
+     * One HTTP client for every Azure client of the process. It is the java.net.http based one
+     * rather than the SDK's default Netty client: it adds no dependencies and starts far faster
+     * (Netty's event loops and buffer pools cost hundreds of milliseconds on a cold function),
+     * and with HTTP/1.1 keep-alive it sustains the same small-object request rate.
+     */
+    private static final class Http {
+        static final HttpClient CLIENT = new JdkHttpClientBuilder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    @Override
+    public String writeRecord(String path, byte[] content, WriteCondition condition) {
+        Objects.requireNonNull(content, "content");
+        BlobRequestConditions conditions = new BlobRequestConditions();
+        switch (condition.kind()) {
+            case IF_ABSENT -> conditions.setIfNoneMatch("*");
+            case IF_MATCH -> conditions.setIfMatch(condition.versionToken());
+            case NONE -> { }
+        }
+        BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                .setRequestConditions(conditions);
+        try {
+            Response<BlockBlobItem> response = blob(path).getBlockBlobClient()
+                    .uploadWithResponse(upload, null, Context.NONE);
+            return response.getValue().getETag();
+        } catch (BlobStorageException e) {
+            // If-Match on a blob that is gone is a lost race like any other: re-read, re-resolve.
+            if (condition.kind() == WriteCondition.Kind.IF_MATCH && isBlobNotFound(e)) {
+                throw new PreconditionFailedException(
+                        "write " + describe(path) + " " + condition + ": the blob no longer exists", e);
+            }
+            throw translate("write", path, condition, e);
+        } catch (RuntimeException e) {
+            throw translate("write", path, condition, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> readRecord(String path) {
+        try {
+            BlobDownloadContentResponse response = blob(path).downloadContentWithResponse(null, null, null, Context.NONE);
+            return Optional.of(new StoredObject(response.getValue().toBytes(), response.getDeserializedHeaders().getETag()));
+        } catch (BlobStorageException e) {
+            if (isBlobNotFound(e)) {
+                return Optional.empty();
+            }
+            throw translate("read", path, null, e);
+        } catch (RuntimeException e) {
+            throw translate("read", path, null, e);
+        }
+    }
+
+    @Override
+    public List<String> listRecords(String prefix) {
+        List<String> keys = new ArrayList<>();
+        ListBlobsOptions options = new ListBlobsOptions()
+                .setPrefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                .setMaxResultsPerPage(LIST_PAGE_SIZE);
+        try {
+            for (BlobItem item : containerClient().listBlobs(options, null)) {
+                keys.add(item.getName());
+            }
+        } catch (RuntimeException e) {
+            throw translate("list", prefix + "*", null, e);
+        }
+        Collections.sort(keys);
+        return keys;
+    }
+
+    @Override
+    public void deleteRecord(String path) {
+        try {
+            // Not deleteIfExists: it treats every 404 as success, a missing container included.
+            blob(path).deleteWithResponse(null, null, null, Context.NONE);
+        } catch (BlobStorageException e) {
+            if (isBlobNotFound(e)) {
+                return;
+            }
+            throw translate("delete", path, null, e);
+        } catch (RuntimeException e) {
+            throw translate("delete", path, null, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectMetadata> getMetadata(String path) {
+        try {
+            BlobProperties p = blob(path).getPropertiesWithResponse(null, null, Context.NONE).getValue();
+            return Optional.of(new ObjectMetadata(p.getBlobSize(),
+                    p.getLastModified() == null ? null : p.getLastModified().toInstant(), p.getETag(), null));
+        } catch (BlobStorageException e) {
+            if (isBlobNotFound(e)) {
+                return Optional.empty();
+            }
+            throw translate("get metadata of", path, null, e);
+        } catch (RuntimeException e) {
+            throw translate("get metadata of", path, null, e);
+        }
+    }
+
+    @Override
+    public String location() {
+        return "az://" + account() + "/" + container;
+    }
+
+    /** The connection string's account when one is set (it is authoritative), else the configured one. */
+    private String account() {
+        try {
+            return containerClient().getAccountName();
+        } catch (StorageException unusableConfiguration) {
+            return accountName;
+        }
+    }
+
+    private BlobClient blob(String path) {
+        return containerClient().getBlobClient(path);
+    }
+
+    private String describe(String path) {
+        return location() + "/" + path;
+    }
+
+    /**
+     * A 404 about the blob itself. A HEAD response carries the error code in a header, so
+     * even getProperties can tell a missing blob from a missing container.
+     */
+    private static boolean isBlobNotFound(BlobStorageException e) {
+        return e.getStatusCode() == 404 && !BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode());
+    }
+
+    /** Maps an SDK failure onto the core's error types; messages name account, container and blob, never keys or SAS tokens. */
+    private StorageException translate(String operation, String path, WriteCondition condition, RuntimeException e) {
+        if (e instanceof StorageException own) {
+            return own;
+        }
+        String what = operation + " " + describe(path) + (condition == null ? "" : " (" + condition + ")");
+        if (e instanceof BlobStorageException b) {
+            int status = b.getStatusCode();
+            BlobErrorCode code = b.getErrorCode();
+            String detail = what + ": HTTP " + status + (code == null ? "" : " " + code);
+            if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(code)) {
+                return new PermanentStorageException(what + ": container '" + container
+                        + "' does not exist (ContainerNotFound)", e);
+            }
+            if (status == 412 || BlobErrorCode.CONDITION_NOT_MET.equals(code)
+                    || BlobErrorCode.BLOB_ALREADY_EXISTS.equals(code)) {
+                return new PreconditionFailedException(detail, e);
+            }
+            if (isTransientStatus(status) || BlobErrorCode.SERVER_BUSY.equals(code)
+                    || BlobErrorCode.OPERATION_TIMED_OUT.equals(code) || BlobErrorCode.INTERNAL_ERROR.equals(code)) {
+                return new TransientStorageException(detail, e);
+            }
+            return new PermanentStorageException(detail, e);
+        }
+        if (e instanceof HttpResponseException h && h.getResponse() != null && isTransientStatus(h.getResponse().getStatusCode())) {
+            return new TransientStorageException(what + ": HTTP " + h.getResponse().getStatusCode(), e);
+        }
+        if (isIoFailure(e)) {
+            return new TransientStorageException(what + ": " + e.getClass().getSimpleName() + " (connection failed or timed out)", e);
+        }
+        return new PermanentStorageException(what + ": " + e.getClass().getSimpleName(), e);
+    }
+
+    private static boolean isTransientStatus(int status) {
+        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    private static boolean isIoFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,206 @@
+package com.mantissa.stance.sync.storage;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A parsed store location (SPEC §5): {@code s3://bucket/prefix}, {@code gs://bucket/prefix},
+ * {@code az://account/container/prefix}, {@code https://account.blob.core.windows.net/container/prefix},
+ * {@code file:///abs/path} or a plain path. For a bucket the path after it is the prefix
+ * (null when absent); a folder is the store's root and has no prefix of its own.
+ */
+public final class StorageLocation {
+
+    public enum Scheme {
+        FILE("local"), S3("aws"), GCS("gcp"), AZURE("azure");
+
+        private final String provider;
+
+        Scheme(String provider) {
+            this.provider = provider;
+        }
+
+        /** The cloud provider name a store of this kind belongs to ({@code local} for a folder). */
+        public String provider() {
+            return provider;
+        }
+    }
+
+    private final Scheme scheme;
+    private final String bucket;
+    private final String container;
+    private final String prefix;
+    private final Path folder;
+    private final String text;
+
+    private StorageLocation(Scheme scheme, String bucket, String container, String prefix, Path folder, String text) {
+        this.scheme = scheme;
+        this.bucket = bucket;
+        this.container = container;
+        this.prefix = prefix;
+        this.folder = folder;
+        this.text = text;
+    }
+
+    /** Parses a location; the message of a failure says which forms are accepted. */
+    public static StorageLocation parse(String location) {
+        if (location == null || location.isBlank()) {
+            throw new IllegalArgumentException("a storage location must not be blank");
+        }
+        String text = location.strip();
+        int colon = text.indexOf("://");
+        if (colon < 0) {
+            return folder(Path.of(text), text);
+        }
+        String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
+        String rest = text.substring(colon + 3);
+        return switch (scheme) {
+            case "s3" -> bucketLocation(Scheme.S3, rest, text);
+            case "gs" -> bucketLocation(Scheme.GCS, rest, text);
+            case "az" -> azure(rest, text);
+            case "https", "http" -> azureUrl(text);
+            case "file" -> folder(fileUriPath(text), text);
+            default -> throw new IllegalArgumentException("unsupported location '" + text + "': expected s3://bucket/prefix, "
+                    + "gs://bucket/prefix, az://account/container/prefix, "
+                    + "https://account.blob.core.windows.net/container/prefix, file:///path or a folder path");
+        };
+    }
+
+    private static StorageLocation folder(Path path, String text) {
+        return new StorageLocation(Scheme.FILE, null, null, null, path.toAbsolutePath().normalize(), text);
+    }
+
+    private static Path fileUriPath(String text) {
+        try {
+            return Path.of(new URI(text));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid file URI '" + text + "': expected file:///absolute/path", e);
+        }
+    }
+
+    private static StorageLocation bucketLocation(Scheme scheme, String rest, String text) {
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        if (bucket.isBlank()) {
+            throw new IllegalArgumentException("location '" + text + "' names no bucket");
+        }
+        return new StorageLocation(scheme, bucket, null, prefixOf(slash < 0 ? "" : rest.substring(slash + 1)), null,
+                text);
+    }
+
+    private static StorageLocation azure(String rest, String text) {
+        String[] parts = rest.split("/", 3);
+        if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new IllegalArgumentException("location '" + text + "' must be az://account/container[/prefix]");
+        }
+        return new StorageLocation(Scheme.AZURE, parts[0], parts[1], prefixOf(parts.length > 2 ? parts[2] : ""),
+                null, text);
+    }
+
+    /** {@code https://account.blob.core.windows.net/container/path}, or an emulator's {@code http://host:port/account/container/path}. */
+    private static StorageLocation azureUrl(String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid URL '" + text + "'", e);
+        }
+        String host = uri.getHost();
+        String path = uri.getRawPath() == null ? "" : decode(uri.getRawPath());
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        if (host != null && host.contains(".blob.core.")) {
+            String account = host.substring(0, host.indexOf('.'));
+            return azure(account + "/" + path, text);
+        }
+        if (host != null && (host.equals("localhost") || host.matches("[0-9.]+") || host.startsWith("["))) {
+            return azure(path, text);
+        }
+        throw new IllegalArgumentException("unsupported URL '" + text
+                + "': only Azure Blob URLs (https://account.blob.core.windows.net/container/prefix) are accepted");
+    }
+
+    private static String decode(String raw) {
+        return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String prefixOf(String path) {
+        String p = path;
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p.isEmpty() ? null : p;
+    }
+
+    public Scheme scheme() {
+        return scheme;
+    }
+
+    /** S3/GCS bucket, or the Azure storage account; null for a folder. */
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Azure container; null elsewhere. */
+    public String container() {
+        return container;
+    }
+
+    /** The path after the bucket/container, without surrounding slashes; null when absent. */
+    public String prefix() {
+        return prefix;
+    }
+
+    public String prefixOr(String fallback) {
+        return prefix == null ? fallback : prefix;
+    }
+
+    /** The folder of a {@link Scheme#FILE} location; null elsewhere. */
+    public Path folder() {
+        return folder;
+    }
+
+    /** What {@code central_bucket} names: the bucket, {@code account/container}, or the folder. */
+    public String bucketName() {
+        return switch (scheme) {
+            case FILE -> folder.toString();
+            case AZURE -> bucket + "/" + container;
+            default -> bucket;
+        };
+    }
+
+    /** The same location with another prefix. */
+    public StorageLocation withPrefix(String newPrefix) {
+        return new StorageLocation(scheme, bucket, container, newPrefix == null ? null : prefixOf(newPrefix), folder,
+                text);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StorageLocation l && l.scheme == scheme && Objects.equals(l.bucket, bucket)
+                && Objects.equals(l.container, container) && Objects.equals(l.prefix, prefix)
+                && Objects.equals(l.folder, folder);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(scheme, bucket, container, prefix, folder);
+    }
+
+    @Override
+    public String toString() {
+        return switch (scheme) {
+            case FILE -> folder.toUri().toString();
+            case S3 -> "s3://" + bucket + (prefix == null ? "" : "/" + prefix);
+            case GCS -> "gs://" + bucket + (prefix == null ? "" : "/" + prefix);
+            case AZURE -> "az://" + bucket + "/" + container + (prefix == null ? "" : "/" + prefix);
+        };
+    }
+}

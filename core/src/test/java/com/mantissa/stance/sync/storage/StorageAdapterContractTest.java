@@ -1,0 +1,283 @@
+package com.mantissa.stance.sync.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * What every {@link StorageAdapter} must do, run against a real store (a folder, moto,
+ * Azurite, the GCS emulator). Each test works under its own random prefix, so all classes can
+ * share one bucket and one server.
+ */
+public abstract class StorageAdapterContractTest {
+
+    private static final int WRITERS = 8;
+    private static ExecutorService pool;
+
+    private String prefix;
+
+    /** The adapter under test, on a bucket/container that exists. */
+    protected abstract StorageAdapter store();
+
+    /** The same kind of adapter on a bucket/container that does not exist. */
+    protected abstract StorageAdapter storeWithMissingContainer();
+
+    /** What {@link StorageAdapter#location()} of {@link #store()} must say. */
+    protected abstract String expectedLocation();
+
+    @BeforeAll
+    static void startPool() {
+        pool = Executors.newFixedThreadPool(WRITERS);
+    }
+
+    @AfterAll
+    static void stopPool() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "writer threads did not stop");
+    }
+
+    @BeforeEach
+    void uniquePrefix(TestInfo test) {
+        prefix = "contract/" + test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + "/";
+    }
+
+    private String key(String name) {
+        return prefix + name;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readAfterWriteReturnsContentAndTheWrittenToken() {
+        byte[] content = utf8("{\"id\": \"f-1\"}");
+        String token = store().writeRecord(key("f-1.json"), content, WriteCondition.IF_ABSENT);
+
+        StoredObject read = store().readRecord(key("f-1.json")).orElseThrow();
+
+        assertNotNull(token);
+        assertArrayEquals(content, read.content());
+        assertEquals(token, read.versionToken());
+    }
+
+    @Test
+    void readOfAbsentKeyIsEmpty() {
+        assertEquals(Optional.empty(), store().readRecord(key("never-written.json")));
+        assertEquals(Optional.empty(), store().getMetadata(key("never-written.json")));
+    }
+
+    @Test
+    void missingContainerIsAPermanentErrorNotAnAbsentRecord() {
+        StorageAdapter missing = storeWithMissingContainer();
+        String path = key("x.json");
+        assertAll(PermanentStorageException.class,
+                () -> missing.readRecord(path),
+                () -> missing.getMetadata(path),
+                () -> missing.listRecords(prefix),
+                () -> missing.writeRecord(path, utf8("{}"), WriteCondition.IF_ABSENT),
+                () -> missing.deleteRecord(path));
+    }
+
+    private static void assertAll(Class<? extends Throwable> expected, Executable... calls) {
+        for (Executable call : calls) {
+            assertThrows(expected, call);
+        }
+    }
+
+    @Test
+    void racingCreatorsOfOneKeyHaveExactlyOneWinner() throws Exception {
+        String path = key("contended.json");
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (int writer = 0; writer < WRITERS; writer++) {
+            byte[] content = utf8("{\"writer\": " + writer + "}");
+            outcomes.add(pool.submit(() -> {
+                start.await();
+                try {
+                    store().writeRecord(path, content, WriteCondition.IF_ABSENT);
+                    return new String(content, StandardCharsets.UTF_8);
+                } catch (PreconditionFailedException lost) {
+                    return null;
+                }
+            }));
+        }
+        start.countDown();
+        List<String> winners = new ArrayList<>();
+        for (Future<String> outcome : outcomes) {
+            String won = outcome.get(60, TimeUnit.SECONDS);
+            if (won != null) {
+                winners.add(won);
+            }
+        }
+
+        assertEquals(1, winners.size(), "winners: " + winners);
+        assertEquals(winners.get(0), new String(store().readRecord(path).orElseThrow().content(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void createIfAbsentOnExistingKeyFailsAndKeepsTheContent() {
+        String path = key("existing.json");
+        store().writeRecord(path, utf8("first"), WriteCondition.IF_ABSENT);
+
+        assertThrows(PreconditionFailedException.class,
+                () -> store().writeRecord(path, utf8("second"), WriteCondition.IF_ABSENT));
+        assertArrayEquals(utf8("first"), store().readRecord(path).orElseThrow().content());
+    }
+
+    @Test
+    void replaceWithCurrentTokenSucceedsAndReturnsANewToken() {
+        String path = key("versioned.json");
+        String first = store().writeRecord(path, utf8("v1"), WriteCondition.IF_ABSENT);
+
+        String second = store().writeRecord(path, utf8("v2"), WriteCondition.ifMatch(first));
+
+        assertNotEquals(first, second);
+        StoredObject read = store().readRecord(path).orElseThrow();
+        assertArrayEquals(utf8("v2"), read.content());
+        assertEquals(second, read.versionToken());
+    }
+
+    @Test
+    void replaceWithStaleTokenFailsAndKeepsTheNewerContent() {
+        String path = key("stale.json");
+        String first = store().writeRecord(path, utf8("v1"), WriteCondition.IF_ABSENT);
+        String second = store().writeRecord(path, utf8("v2"), WriteCondition.ifMatch(first));
+
+        assertThrows(PreconditionFailedException.class,
+                () -> store().writeRecord(path, utf8("v3 from a stale reader"), WriteCondition.ifMatch(first)));
+        StoredObject read = store().readRecord(path).orElseThrow();
+        assertArrayEquals(utf8("v2"), read.content());
+        assertEquals(second, read.versionToken());
+    }
+
+    @Test
+    void replaceOfADeletedObjectIsAPreconditionFailure() {
+        String path = key("deleted-under-us.json");
+        String token = store().writeRecord(path, utf8("v1"), WriteCondition.IF_ABSENT);
+        store().deleteRecord(path);
+
+        assertThrows(PreconditionFailedException.class,
+                () -> store().writeRecord(path, utf8("v2"), WriteCondition.ifMatch(token)));
+        assertEquals(Optional.empty(), store().readRecord(path));
+    }
+
+    @Test
+    void unconditionalWriteOverwrites() {
+        String path = key("plain.json");
+        store().writeRecord(path, utf8("v1"));
+        String token = store().writeRecord(path, utf8("v2"));
+
+        StoredObject read = store().readRecord(path).orElseThrow();
+        assertArrayEquals(utf8("v2"), read.content());
+        assertEquals(token, read.versionToken());
+    }
+
+    @Test
+    void listingReturnsEveryKeySortedAcrossPages() throws Exception {
+        List<String> expected = IntStream.range(0, 1050)
+                .mapToObj(i -> key(String.format("findings/%04d.json", i)))
+                .collect(Collectors.toList());
+        List<Future<String>> writes = new ArrayList<>();
+        for (String path : expected) {
+            writes.add(pool.submit(() -> store().writeRecord(path, utf8("{}"), WriteCondition.IF_ABSENT)));
+        }
+        for (Future<String> write : writes) {
+            write.get(120, TimeUnit.SECONDS);
+        }
+        store().writeRecord(key("assets/a.json"), utf8("{}"));
+
+        assertEquals(expected, store().listRecords(key("findings/")));
+        assertEquals(List.of(key("assets/a.json")), store().listRecords(key("assets/")));
+        assertEquals(1051, store().listRecords(prefix).size());
+    }
+
+    @Test
+    void keysWithUnicodeColonAtSpaceAndPlusRoundTrip() {
+        List<String> names = List.of(
+                "assets/9f2c/123456789012/arn_aws_iam__123456789012_role_Admin.json",
+                "findings/ab12/123456789012/ünïcødé 日本語 😀.json",
+                "findings/ab12/123456789012/colon:at@sign space+plus.json",
+                "findings/ab12/123456789012/percent%20and=equals&amp.json");
+        for (String name : names) {
+            store().writeRecord(key(name), utf8(name), WriteCondition.IF_ABSENT);
+        }
+
+        for (String name : names) {
+            assertArrayEquals(utf8(name), store().readRecord(key(name)).orElseThrow().content(), name);
+            assertEquals(name.getBytes(StandardCharsets.UTF_8).length,
+                    store().getMetadata(key(name)).orElseThrow().size(), name);
+        }
+        assertEquals(names.stream().map(this::key).sorted().collect(Collectors.toList()), store().listRecords(prefix));
+        for (String name : names) {
+            store().deleteRecord(key(name));
+        }
+        assertEquals(List.of(), store().listRecords(prefix));
+    }
+
+    @Test
+    void oneMegabyteRecordRoundTrips() {
+        byte[] content = new byte[1024 * 1024];
+        new Random(42).nextBytes(content);
+        String token = store().writeRecord(key("big.json"), content, WriteCondition.IF_ABSENT);
+
+        StoredObject read = store().readRecord(key("big.json")).orElseThrow();
+
+        assertArrayEquals(content, read.content());
+        assertEquals(token, read.versionToken());
+    }
+
+    @Test
+    void deletedRecordReadsAsAbsentAndDeletingAgainIsFine() {
+        String path = key("doomed.json");
+        store().writeRecord(path, utf8("{}"));
+
+        store().deleteRecord(path);
+        store().deleteRecord(path);
+        store().deleteRecord(key("never-existed.json"));
+
+        assertEquals(Optional.empty(), store().readRecord(path));
+        assertFalse(store().listRecords(prefix).contains(path));
+    }
+
+    @Test
+    void metadataReportsSizeAndTheCurrentToken() {
+        byte[] content = utf8("{\"size\": \"twenty-three\"}");
+        String token = store().writeRecord(key("meta.json"), content, WriteCondition.IF_ABSENT);
+
+        ObjectMetadata metadata = store().getMetadata(key("meta.json")).orElseThrow();
+
+        assertEquals(content.length, metadata.size());
+        assertEquals(token, metadata.etag() != null ? metadata.etag() : String.valueOf(metadata.generation()));
+        assertNotNull(metadata.lastModified());
+    }
+
+    @Test
+    void locationNamesTheStore() {
+        assertEquals(expectedLocation(), store().location());
+    }
+}

@@ -1,0 +1,102 @@
+package com.mantissa.stance.sync.testing;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+/**
+ * Azurite's blob service, installed by the build from {@code emulators/package.json} (found by
+ * walking up from the working directory). Publishes {@code AZURE_STORAGE_CONNECTION_STRING};
+ * see {@link Emulators}.
+ */
+public final class AzuriteServer implements EmulatorServer {
+
+    /** Azurite's fixed development account; its key is public and documented by Microsoft. */
+    public static final String ACCOUNT = "devstoreaccount1";
+    private static final String ACCOUNT_KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    static final String CONNECTION_STRING_SETTING = "AZURE_STORAGE_CONNECTION_STRING";
+    private static final String EXECUTABLE = "emulators/node_modules/.bin/azurite-blob";
+    static final String INSTALL_HINT = "The Azure tests need Azurite: install Node.js (>= 18) and run "
+            + "'npm ci --prefix emulators' in the repository root (the Maven build does this when "
+            + EXECUTABLE + " is missing).";
+
+    private final EmulatorProcess process;
+    private volatile BlobServiceClient setupClient;
+
+    private AzuriteServer(EmulatorProcess process) {
+        this.process = process;
+    }
+
+    static AzuriteServer start() {
+        Path executable = EmulatorProcess.findUpwards(EXECUTABLE).orElseThrow(() -> new ExtensionConfigurationException(
+                "No " + EXECUTABLE + " in " + Path.of("").toAbsolutePath() + " or its parents. " + INSTALL_HINT));
+        // --skipApiVersionCheck: the SDK speaks a newer service version than Azurite knows.
+        EmulatorProcess process = EmulatorProcess.start("azurite",
+                port -> List.of(executable.toString(), "--inMemoryPersistence", "--disableTelemetry",
+                        "--skipApiVersionCheck", "--silent",
+                        "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port)),
+                "/" + ACCOUNT + "?comp=list", INSTALL_HINT);
+        AzuriteServer server = new AzuriteServer(process);
+        process.publish(CONNECTION_STRING_SETTING, server.connectionString());
+        return server;
+    }
+
+    /** {@code http://127.0.0.1:port/devstoreaccount1}. */
+    public String blobEndpoint() {
+        return process.baseUrl() + "/" + ACCOUNT;
+    }
+
+    public String connectionString() {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+                + ";BlobEndpoint=" + blobEndpoint() + ";";
+    }
+
+    /** Creates {@code container} (fixture setup, not the code under test); an existing one is fine. */
+    public void createContainer(String container) {
+        setupClient().getBlobContainerClient(container).createIfNotExists();
+    }
+
+    /** A client on this server for fixtures, configured explicitly (independent of the published settings). */
+    public BlobServiceClient setupClient() {
+        BlobServiceClient c = setupClient;
+        if (c == null) {
+            synchronized (this) {
+                c = setupClient;
+                if (c == null) {
+                    c = new BlobServiceClientBuilder().connectionString(connectionString()).buildClient();
+                    setupClient = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return "azurite";
+    }
+
+    @Override
+    public Map<String, String> systemProperties() {
+        return process.published();
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        return Map.of(CONNECTION_STRING_SETTING, connectionString());
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    @Override
+    public String toString() {
+        return process.toString();
+    }
+}
