@@ -48,21 +48,38 @@ final class FunctionsFrameworkInvoker implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the invoker serving {@code functionClass}, with exactly {@code environment} (plus PATH). */
+    /**
+     * Starts the invoker serving {@code functionClass} from the module's compiled classes and
+     * runtime dependencies, with exactly {@code environment} (plus PATH).
+     */
     static FunctionsFrameworkInvoker start(Class<?> functionClass, Map<String, String> environment) {
-        Path invokerJar = Paths.get(requiredProperty("stance.gcp.invokerJar"));
         Path classes = Paths.get(requiredProperty("stance.gcp.functionClasses"));
         Path classpathFile = Paths.get(requiredProperty("stance.gcp.functionClasspathFile"));
-        if (!Files.isRegularFile(invokerJar) || !Files.isRegularFile(classpathFile)) {
-            throw new IllegalStateException("missing " + invokerJar + " or " + classpathFile
-                    + ": run the tests through Maven (mvn -pl gcp-function -am test), whose"
-                    + " generate-test-resources phase copies the invoker and writes the classpath");
+        if (!Files.isRegularFile(classpathFile)) {
+            throw new IllegalStateException("missing " + classpathFile + ": run the tests through Maven"
+                    + " (mvn -pl gcp-function -am test), whose generate-test-resources phase writes it");
         }
-        String classpath;
         try {
-            classpath = classes + java.io.File.pathSeparator + Files.readString(classpathFile).trim();
+            return start(classes + java.io.File.pathSeparator + Files.readString(classpathFile).trim(),
+                    functionClass, environment);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the invoker serving {@code functionClass} from nothing but {@code jar}, as Cloud Functions does. */
+    static FunctionsFrameworkInvoker startFromJar(Path jar, Class<?> functionClass, Map<String, String> environment) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + jar + ": it is built by 'mvn -pl gcp-function -am package'");
+        }
+        return start(jar.toString(), functionClass, environment);
+    }
+
+    private static FunctionsFrameworkInvoker start(String classpath, Class<?> functionClass, Map<String, String> environment) {
+        Path invokerJar = Paths.get(requiredProperty("stance.gcp.invokerJar"));
+        if (!Files.isRegularFile(invokerJar)) {
+            throw new IllegalStateException("missing " + invokerJar + ": run the tests through Maven"
+                    + " (mvn -pl gcp-function -am test), whose generate-test-resources phase copies the invoker");
         }
         int port = freePort();
         Path logDir = Paths.get("target", "invoker-logs");
