@@ -1,9 +1,13 @@
 package com.mantissa.stance.sync.gcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.storage.GCSStorageAdapter;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;
+import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.testing.Emulators;
+import com.mantissa.stance.sync.testing.GcsServer;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.net.http.HttpResponse;
@@ -24,6 +28,35 @@ import software.amazon.awssdk.core.sync.RequestBody;
 @ExtendWith(Emulators.class)
 class DeploymentJarIT {
     private static final Path JAR = Paths.get(System.getProperty("stance.gcp.deploymentJar", "missing"));
+
+    @Test
+    void deploymentJarRunsTheStorageTriggeredPush(GcsServer gcs) {
+        String scans = "gcp-jar-scans";
+        String central = "gcp-jar-gcs-central";
+        gcs.createBucket(scans);
+        gcs.createBucket(central);
+        String name = "stance/findings/20261125-090000/findings.jsonl";
+        try (GCSStorageAdapter source = new GCSStorageAdapter(scans)) {
+            source.writeRecord(name, VisibleVectors.scanFile("findings.jsonl"), WriteCondition.NONE);
+        }
+        Map<String, String> env = new HashMap<>(gcs.environment());
+        env.put("STANCE_CENTRAL_URI", "gs://" + central);
+        env.put("STANCE_ACCOUNT_ID", VisibleVectors.ACCOUNT);
+
+        try (FunctionsFrameworkInvoker invoker = FunctionsFrameworkInvoker.startFromJar(JAR, StorageObjectFinalizedFunction.class, env)) {
+            HttpResponse<String> response = invoker.post(
+                    FunctionsFrameworkInvoker.storageEventAttributes("google.cloud.storage.object.v1.finalized", scans, name, "jar-gcs-1"),
+                    "{\"kind\": \"storage#object\", \"bucket\": \"" + scans + "\", \"name\": \"" + name + "\", \"generation\": \"1\"}");
+            assertEquals(200, response.statusCode(), invoker.output());
+        }
+        try (GCSStorageAdapter store = new GCSStorageAdapter(central)) {
+            for (VisibleVectors.Expected expected : VisibleVectors.expected()) {
+                if (expected.kind().equals("finding")) {
+                    assertTrue(store.readRecord(expected.path()).isPresent(), expected.path());
+                }
+            }
+        }
+    }
 
     @Test
     void deploymentJarRunsTheScheduledCatchUp(MotoServer moto) {
