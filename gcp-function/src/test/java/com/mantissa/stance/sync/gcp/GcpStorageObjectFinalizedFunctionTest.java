@@ -50,6 +50,7 @@ class GcpStorageObjectFinalizedFunctionTest {
     private static FunctionsFrameworkInvoker intoGcs;
     private static FunctionsFrameworkInvoker intoS3;
     private static FunctionsFrameworkInvoker intoDeadS3;
+    private static FunctionsFrameworkInvoker withoutAccount;
 
     @BeforeAll
     static void deploy(GcsServer gcs, MotoServer moto) {
@@ -72,11 +73,15 @@ class GcpStorageObjectFinalizedFunctionTest {
         Map<String, String> deadCentral = new HashMap<>(s3Central);
         deadCentral.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closedPort());
         intoDeadS3 = FunctionsFrameworkInvoker.start(StorageObjectFinalizedFunction.class, deadCentral);
+
+        Map<String, String> noAccount = new HashMap<>(gcs.environment());
+        noAccount.put("STANCE_CENTRAL_URI", "gs://" + CENTRAL);
+        withoutAccount = FunctionsFrameworkInvoker.start(StorageObjectFinalizedFunction.class, noAccount);
     }
 
     @AfterAll
     static void undeploy() {
-        for (FunctionsFrameworkInvoker invoker : new FunctionsFrameworkInvoker[] {intoGcs, intoS3, intoDeadS3}) {
+        for (FunctionsFrameworkInvoker invoker : new FunctionsFrameworkInvoker[] {intoGcs, intoS3, intoDeadS3, withoutAccount}) {
             if (invoker != null) {
                 invoker.close();
             }
@@ -105,9 +110,10 @@ class GcpStorageObjectFinalizedFunctionTest {
 
     @Test
     void finalizedScanFileInGcsPushesIntoS3Central() {
-        String findings = upload("cross/stance/findings/20261125-090000/findings.jsonl",
+        // Object names reach the store as GCS sends them: raw, not URL-encoded.
+        String findings = upload("cross cloud/stance/findings/20261125-090000/findings.jsonl",
                 VisibleVectors.scanFile("findings.jsonl"));
-        String assets = upload("cross/stance/assets/20261125-090000/assets.jsonl",
+        String assets = upload("cross cloud/stance/assets/20261125-090000/assets.jsonl",
                 VisibleVectors.scanFile("assets.jsonl"));
 
         assertEquals("succeeded", finalize(intoS3, findings, 200).get("outcome"));
@@ -176,6 +182,21 @@ class GcpStorageObjectFinalizedFunctionTest {
         Map<String, Object> line = onlyLineSince(intoGcs, before);
         assertEquals("ERROR", line.get("severity"));
         assertEquals(Boolean.FALSE, line.get("retryable"));
+    }
+
+    @Test
+    void pushWithoutAnyAccountSourceIsAPermanentErrorNamingTheVariable() {
+        String scan = upload("no-account/stance/findings/20261125-090000/findings.jsonl",
+                "{\"id\": \"gcp-no-account-1\"}\n".getBytes(StandardCharsets.UTF_8));
+        List<String> before = centralKeys();
+
+        // Neither STANCE_ACCOUNT_ID nor GOOGLE_CLOUD_PROJECT: no retry would help.
+        Map<String, Object> line = finalize(withoutAccount, scan, 200);
+
+        assertEquals("ERROR", line.get("severity"));
+        assertEquals(Boolean.FALSE, line.get("retryable"));
+        assertTrue(String.valueOf(result(line).get("errors")).contains("STANCE_ACCOUNT_ID"), line.toString());
+        assertEquals(before, centralKeys());
     }
 
     @Test
