@@ -124,6 +124,10 @@ public final class LocalStorageAdapter implements StorageAdapter {
         // Walk the deepest folder the prefix names, then filter by the full key prefix.
         int slash = prefix.lastIndexOf('/');
         String folderKey = slash < 0 ? "" : prefix.substring(0, slash);
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            // A root that is a file is a misconfigured store, not an empty one.
+            throw new PermanentStorageException(location() + " is not a folder", null);
+        }
         Path start = folderKey.isEmpty() ? root : resolve(folderKey);
         if (!Files.isDirectory(start)) {
             return List.of();

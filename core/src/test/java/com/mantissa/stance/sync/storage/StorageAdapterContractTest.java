@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.engine.Checksums;
+import com.mantissa.stance.sync.engine.CrossCloudSync;
+import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.engine.RecordPaths;
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.model.SyncResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -298,5 +304,60 @@ public abstract class StorageAdapterContractTest {
     @Test
     void locationNamesTheStore() {
         assertEquals(expectedLocation(), store().location());
+    }
+
+    /**
+     * SPEC §7 / issue 3: 16 engines push overlapping versions of the same 200 findings under
+     * LATEST_WINS. The newest last_seen wins everywhere, nobody reports an error, and the
+     * final {@code _version}s add up to the writes the engines report.
+     */
+    @Test
+    void sixteenConcurrentEnginesLoseNoUpdate() throws Exception {
+        int engines = 16;
+        int records = 200;
+        String centralPrefix = prefix.substring(0, prefix.length() - 1);
+        ExecutorService pool = Executors.newFixedThreadPool(engines);
+        try {
+            List<Future<SyncResult>> results = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int e = 0; e < engines; e++) {
+                int engine = e;
+                results.add(pool.submit(() -> {
+                    List<Map<String, Object>> findings = new ArrayList<>();
+                    for (int i = 0; i < records; i++) {
+                        Map<String, Object> f = new LinkedHashMap<>();
+                        f.put("id", "race-" + i);
+                        f.put("title", "engine " + engine);
+                        f.put("last_seen", String.format("2024-05-01T12:%02d:00+00:00", engine));
+                        findings.add(f);
+                    }
+                    java.util.Collections.shuffle(findings, new Random(engine));
+                    CrossCloudSync sync = new CrossCloudSync(SyncConfig.builder("contract").centralPrefix(centralPrefix)
+                            .concurrency(4).build(), store());
+                    sync.addLocalFindings(findings, "123456789012", "aws");
+                    start.await();
+                    return sync.sync();
+                }));
+            }
+            start.countDown();
+            long accepted = 0;
+            for (Future<SyncResult> result : results) {
+                SyncResult r = result.get(10, TimeUnit.MINUTES);
+                assertEquals(List.of(), r.errors());
+                accepted += r.recordsSynced();
+            }
+            long versions = 0;
+            for (int i = 0; i < records; i++) {
+                String path = RecordPaths.findingPath(centralPrefix, "123456789012", "race-" + i);
+                Map<String, Object> record = JsonParser.parseObject(
+                        new String(store().readRecord(path).orElseThrow().content(), StandardCharsets.UTF_8));
+                assertEquals("engine " + (engines - 1), record.get("title"), path);
+                assertEquals(Checksums.recordChecksum(record), record.get("_checksum"), path);
+                versions += ((Number) record.get("_version")).longValue();
+            }
+            assertEquals(accepted, versions, "sum of _version = accepted writes");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
