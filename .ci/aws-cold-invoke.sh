@@ -2,7 +2,9 @@
 # Measures the cold invocation of the AWS handler the way SPEC §6 states it: a fresh JVM on
 # the shaded Lambda jar, with the template's JAVA_TOOL_OPTIONS, deserialising an S3 event and
 # pushing 100 findings from a bucket on a local moto server into a central store
-# (a local folder by default; CENTRAL=s3 for a bucket on the same moto). Prints the wall time
+# (a local folder by default; CENTRAL=s3 for a bucket on the same moto, CENTRAL=azure for a
+# container on Azurite from emulators/node_modules: this also proves the shaded jar's merged
+# service files still find the Azure HTTP client). Prints the wall time
 # of each run (/usr/bin/time) and fails when a run did not land all 100 records. CDS=1 adds
 # an AppCDS archive made by one training run first. MAX_WALL=1.5 fails a run slower than that
 # (off by default: wall time on a shared machine says more about the neighbours).
@@ -32,6 +34,21 @@ for _ in $(seq 1 100); do
   curl -s -o /dev/null "$AWS_ENDPOINT_URL_S3/moto-api/" && break
   sleep 0.1
 done
+if [[ "$central_kind" == azure ]]; then
+  azurite="$root/emulators/node_modules/.bin/azurite-blob"
+  [[ -x "$azurite" ]] || fail "no $azurite: npm ci --prefix emulators"
+  blob_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$azurite" --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --silent \
+    --blobHost 127.0.0.1 --blobPort "$blob_port" >"$work/azurite.log" 2>&1 &
+  azurite_pid=$!
+  trap 'kill "$moto_pid" "$azurite_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+  # Azurite's public development account (documented by Microsoft).
+  export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;"
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$blob_port/devstoreaccount1?comp=list" && break
+    sleep 0.1
+  done
+fi
 
 # 100 findings of ~1.5 KB, the event naming them, and (for CENTRAL=s3) the central buckets.
 python3 - "$work" "$runs" "$central_kind" <<'PY'
@@ -65,6 +82,25 @@ json.dump(event, open(f"{work}/event.json", "w"))
 if kind == "s3":
     for r in ["training"] + list(range(runs)):
         s3.create_bucket(Bucket=f"cold-central-{r}")
+if kind == "azure":
+    # Create Container with a Shared Key signature (no Azure SDK for Python needed).
+    import base64, email.utils, hmac, hashlib, os, urllib.request
+    settings = dict(p.split("=", 1) for p in os.environ["AZURE_STORAGE_CONNECTION_STRING"].strip(";").split(";"))
+    account, key, endpoint = settings["AccountName"], settings["AccountKey"], settings["BlobEndpoint"]
+    for r in ["training"] + list(range(runs)):
+        name = f"cold-central-{r}"
+        date = email.utils.formatdate(usegmt=True)
+        headers = {"x-ms-date": date, "x-ms-version": "2021-08-06"}
+        canonical_headers = "".join(f"{k}:{v}\n" for k, v in sorted(headers.items()))
+        # Emulator URLs carry the account in the path, so it appears twice in the resource.
+        resource = f"/{account}/{account}/{name}\nrestype:container"
+        # VERB, then the 11 standard headers of which only Content-Type is sent (urllib would add one).
+        to_sign = "PUT\n\n\n\n\napplication/octet-stream\n" + "\n" * 6 + canonical_headers + resource
+        signature = base64.b64encode(hmac.new(base64.b64decode(key), to_sign.encode(), hashlib.sha256).digest()).decode()
+        request = urllib.request.Request(f"{endpoint}/{name}?restype=container", method="PUT", data=b"",
+                                         headers={**headers, "Content-Type": "application/octet-stream",
+                                                  "Authorization": f"SharedKey {account}:{signature}"})
+        urllib.request.urlopen(request).close()
 PY
 
 # The launcher classes as a jar: CDS archives only classes loaded from jars.
@@ -73,7 +109,11 @@ cp="$jar:$work/launcher.jar:$tests_jar:$serialization_jar"
 tool_options="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
 if [[ -n "${CDS:-}" ]]; then
   # AppCDS: one training invocation dumps the loaded classes; the measured runs map them.
-  if [[ "$central_kind" == s3 ]]; then training_uri="s3://cold-central-training"; else training_uri="file://$work/training"; fi
+  case "$central_kind" in
+    s3) training_uri="s3://cold-central-training" ;;
+    azure) training_uri="az://devstoreaccount1/cold-central-training" ;;
+    *) training_uri="file://$work/training" ;;
+  esac
   JAVA_TOOL_OPTIONS="$tool_options -XX:ArchiveClassesAtExit=$work/app.jsa" STANCE_CENTRAL_URI="$training_uri" \
     java -cp "$cp" com.mantissa.stance.sync.aws.ColdInvoke "$work/event.json" >"$work/training.out" 2>&1 \
     || { cat "$work/training.out" >&2; fail "CDS training run failed"; }
@@ -81,7 +121,11 @@ if [[ -n "${CDS:-}" ]]; then
 fi
 echo "aws-cold-invoke: jar $(du -k "$jar" | cut -f1) KB, java $(java -version 2>&1 | head -1), $(nproc) cores, central=$central_kind${CDS:+, AppCDS}"
 for r in $(seq 0 $((runs - 1))); do
-  if [[ "$central_kind" == s3 ]]; then central_uri="s3://cold-central-$r"; else central_uri="file://$work/central-$r"; fi
+  case "$central_kind" in
+    s3) central_uri="s3://cold-central-$r" ;;
+    azure) central_uri="az://devstoreaccount1/cold-central-$r" ;;
+    *) central_uri="file://$work/central-$r" ;;
+  esac
   JAVA_TOOL_OPTIONS="$tool_options" STANCE_CENTRAL_URI="$central_uri" \
     /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB max RSS" -o "$work/time-$r" \
     java -cp "$cp" com.mantissa.stance.sync.aws.ColdInvoke "$work/event.json" >"$work/out-$r" 2>&1 \
