@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
@@ -9,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,5 +56,19 @@ class AwsEventBridgeHandlerTest {
         assertEquals(1, context.lines().size());
         assertEquals(LogLevel.DEBUG, context.lines().get(0).level());
         assertTrue(context.lines().get(0).message().contains("Object Deleted"), context.lines().get(0).message());
+    }
+
+    @Test
+    void configuredAccountIdWinsOverTheEventsAccount() {
+        AwsFixtures.putObject(moto, "stance/findings/snap:2/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
+        String central = AwsFixtures.newS3Central(moto, "central-eb-configured");
+        Map<String, String> env = Map.of("STANCE_CENTRAL_URI", central, "STANCE_ACCOUNT_ID", "210987654321");
+
+        new EventBridgeHandler(env).handleRequest(
+                EventLoader.loadScheduledEvent("events/eventbridge-object-created.json"), new TestContext("999999999999"));
+
+        assertFalse(AwsFixtures.store(central).listRecords("aggregated/findings/").isEmpty());
+        assertTrue(AwsFixtures.store(central).listRecords("aggregated/findings/").stream()
+                .allMatch(k -> k.split("/")[3].equals("210987654321")), "records under STANCE_ACCOUNT_ID");
     }
 }

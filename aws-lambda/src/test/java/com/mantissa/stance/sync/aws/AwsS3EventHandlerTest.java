@@ -110,6 +110,20 @@ class AwsS3EventHandlerTest {
     }
 
     @Test
+    void withoutAnyAccountTheInvocationFailsAndWritesNothing() {
+        AwsFixtures.putVisibleScan(moto, "stance", "snap:1");
+        String central = AwsFixtures.newS3Central(moto, "central-s3-no-account");
+        TestContext context = new TestContext(null);
+        S3EventHandler handler = new S3EventHandler(AwsFixtures.env(central));
+
+        SyncFailedException e = assertThrows(SyncFailedException.class,
+                () -> handler.handleRequest(EventLoader.loadS3Event("events/s3-put-encoded-keys.json"), context));
+
+        assertTrue(e.getMessage().contains("STANCE_ACCOUNT_ID"), e.getMessage());
+        assertTrue(AwsFixtures.store(central).listRecords("").isEmpty());
+    }
+
+    @Test
     void handlerInitNamesAMissingCentralVariable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new S3EventHandler(Map.of()));
         assertTrue(e.getMessage().contains("STANCE_CENTRAL_URI"), e.getMessage());

@@ -40,8 +40,10 @@ final class TestContext implements Context {
         }
     };
 
+    /** @param account the function's account, or null for a context that names no function ARN */
     TestContext(String account) {
-        this.functionArn = "arn:aws:lambda:us-east-1:" + account + ":function:stance-sync-object-created:live";
+        this.functionArn = account == null ? null
+                : "arn:aws:lambda:us-east-1:" + account + ":function:stance-sync-object-created:live";
     }
 
     List<Line> lines() {
