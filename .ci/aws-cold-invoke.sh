@@ -7,7 +7,8 @@
 # service files still find the Azure HTTP client). Prints the wall time
 # of each run (/usr/bin/time) and fails when a run did not land all 100 records. CDS=1 adds
 # an AppCDS archive made by one training run first. MAX_WALL=1.5 fails a run slower than that
-# (off by default: wall time on a shared machine says more about the neighbours).
+# (off by default: wall time on a shared machine says more about the neighbours). RUNTIME=ric
+# runs each invocation under AWS's runtime interface client (.ci/aws-runtime-invoke.py) instead.
 #   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package test-compile -DskipTests)
 set -euo pipefail
 
@@ -126,6 +127,15 @@ for r in $(seq 0 $((runs - 1))); do
     azure) central_uri="az://devstoreaccount1/cold-central-$r" ;;
     *) central_uri="file://$work/central-$r" ;;
   esac
+  if [[ -n "${RUNTIME:-}" ]]; then
+    # Under AWS's runtime interface client: the figure is JVM launch to the posted response.
+    JAVA_TOOL_OPTIONS="$tool_options" STANCE_CENTRAL_URI="$central_uri" \
+      python3 "$root/.ci/aws-runtime-invoke.py" "$jar" com.mantissa.stance.sync.aws.S3EventHandler::handleRequest \
+      "$work/event.json" >"$work/out-$r" 2>&1 || { cat "$work/out-$r" >&2; fail "run $r failed"; }
+    grep -q '"records_synced": 100' "$work/out-$r" || { cat "$work/out-$r" >&2; fail "run $r did not sync 100 records"; }
+    echo "aws-cold-invoke: run $r (runtime interface client): $(grep -o 'JVM launch to posted result: .*' "$work/out-$r") (load average $(cut -d" " -f1 /proc/loadavg))"
+    continue
+  fi
   JAVA_TOOL_OPTIONS="$tool_options" STANCE_CENTRAL_URI="$central_uri" \
     /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB max RSS" -o "$work/time-$r" \
     java -cp "$cp" com.mantissa.stance.sync.aws.ColdInvoke "$work/event.json" >"$work/out-$r" 2>&1 \
