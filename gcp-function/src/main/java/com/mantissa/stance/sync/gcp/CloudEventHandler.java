@@ -4,14 +4,11 @@ import com.google.cloud.functions.CloudEventsFunction;
 import com.mantissa.stance.sync.engine.JsonParser;
 import com.mantissa.stance.sync.function.Invocation;
 import com.mantissa.stance.sync.function.SyncFunction;
-import com.mantissa.stance.sync.model.SyncDirection;
-import com.mantissa.stance.sync.model.SyncResult;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,14 +52,12 @@ abstract class CloudEventHandler implements CloudEventsFunction {
 
     /** An event this function was not deployed for (a misrouted trigger): logged at debug, never retried. */
     static Invocation ignored(CloudEvent event, String reason) {
-        return new Invocation(event.getType(), describe(event) + " (" + reason + ")", Invocation.Outcome.IGNORED,
-                new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH));
+        return Invocation.ignored(event.getType(), describe(event) + " (" + reason + ")");
     }
 
     /** An event whose content cannot be acted on: a permanent failure, logged at error, never retried. */
     static Invocation rejected(CloudEvent event, String reason) {
-        return new Invocation(event.getType(), describe(event), Invocation.Outcome.FAILED,
-                new SyncResult(0, 0, 0, List.of(reason), 0, SyncDirection.PUSH, 0));
+        return Invocation.rejected(event.getType(), describe(event), reason);
     }
 
     private static String describe(CloudEvent event) {

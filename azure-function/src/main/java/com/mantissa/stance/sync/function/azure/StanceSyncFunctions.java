@@ -191,31 +191,11 @@ public final class StanceSyncFunctions {
                 throw new IllegalArgumentException("BlobCreated event without data.url (subject "
                         + text(event, "subject", "?") + ")");
             }
-            return new BlobCreatedEvent(type, blobEndpoint(url), subscriptionId(topic));
+            return new BlobCreatedEvent(type, url, subscriptionId(topic));
         }
 
         private static String text(Map<?, ?> map, String key, String fallback) {
             return map.get(key) instanceof String s ? s : fallback;
-        }
-
-        /*
-         * Accounts with a hierarchical namespace report the Data Lake endpoint
-         * (https://acct.dfs.core.windows.net/...); the same blob is reached through the blob
-         * endpoint, which is what the storage adapter speaks.
-         */
-        static String blobEndpoint(String url) {
-            if (url == null) {
-                return null;
-            }
-            int scheme = url.indexOf("://");
-            int pathStart = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
-            String authority = scheme < 0 ? "" : url.substring(scheme + 3, pathStart < 0 ? url.length() : pathStart);
-            int dfs = authority.indexOf(".dfs.core.");
-            if (dfs < 0) {
-                return url;
-            }
-            int at = scheme + 3 + dfs;
-            return url.substring(0, at) + ".blob.core." + url.substring(at + ".dfs.core.".length());
         }
 
         /** "/subscriptions/{id}/resourceGroups/..." → id; null when the topic has no such segment. */
