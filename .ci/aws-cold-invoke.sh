@@ -9,7 +9,7 @@
 # an AppCDS archive made by one training run first. MAX_WALL=1.5 fails a run slower than that
 # (off by default: wall time on a shared machine says more about the neighbours). RUNTIME=ric
 # runs each invocation under AWS's runtime interface client (.ci/aws-runtime-invoke.py) instead.
-#   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package test-compile -DskipTests)
+#   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package -DskipTests)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +22,7 @@ tests_jar="$(ls "$m2"/com/amazonaws/aws-lambda-java-tests/*/aws-lambda-java-test
 serialization_jar="$(ls "$m2"/com/amazonaws/aws-lambda-java-serialization/*/aws-lambda-java-serialization-*.jar | sort -V | tail -1)"
 
 fail() { echo "aws-cold-invoke: FAILED: $*" >&2; exit 1; }
-[[ -f "$jar" && -d "$test_classes" ]] || fail "build first: mvn -B -pl aws-lambda -am package test-compile -DskipTests"
+[[ -f "$jar" && -d "$test_classes" ]] || fail "build first: mvn -B -pl aws-lambda -am package -DskipTests"
 [[ -x /usr/bin/time ]] || fail "/usr/bin/time missing (apt-get install time)"
 
 work="$(mktemp -d)"
