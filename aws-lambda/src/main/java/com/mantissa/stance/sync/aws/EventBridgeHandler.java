@@ -27,15 +27,20 @@ public final class EventBridgeHandler implements RequestHandler<ScheduledEvent, 
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        S3Notifications.ObjectCreated created = S3Notifications.fromEventBridge(
-                event.getSource(), event.getDetailType(), event.getAccount(), event.getDetail());
-        if (created == null) {
-            LambdaSupport.debug(context, "stance-sync ignored EventBridge event " + event.getSource() + " / "
-                    + event.getDetailType());
-            return null;
+        String trigger = "eventbridge " + event.getSource() + " " + event.getDetailType();
+        Invocation invocation;
+        try {
+            S3Notifications.ObjectCreated created = S3Notifications.fromEventBridge(
+                    event.getSource(), event.getDetailType(), event.getAccount(), event.getDetail());
+            if (created == null) {
+                invocation = Invocation.ignored(trigger, "event " + event.getId());
+            } else {
+                String account = created.account() != null ? created.account() : LambdaSupport.accountOf(context);
+                invocation = function.onObjectCreated(created.uri(), account);
+            }
+        } catch (IllegalArgumentException e) {
+            invocation = Invocation.rejected(trigger, "event " + event.getId(), e.getMessage());
         }
-        String account = created.account() != null ? created.account() : LambdaSupport.accountOf(context);
-        Invocation invocation = function.onObjectCreated(created.uri(), account);
         LambdaSupport.log(context, invocation);
         LambdaSupport.throwIfAnyFailed(List.of(invocation));
         return null;

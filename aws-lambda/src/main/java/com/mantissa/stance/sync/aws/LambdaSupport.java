@@ -42,10 +42,6 @@ final class LambdaSupport {
         context.getLogger().log(invocation.toJson(), level);
     }
 
-    static void debug(Context context, String message) {
-        context.getLogger().log(message, LogLevel.DEBUG);
-    }
-
     /**
      * Throws the first failure so that Lambda retries the event and, once retries are spent,
      * hands it to the on-failure destination. Re-running the successful records is cheap: the

@@ -33,14 +33,12 @@ public final class S3EventHandler implements RequestHandler<S3Event, Void> {
         String account = LambdaSupport.accountOf(context);
         List<Invocation> invocations = new ArrayList<>();
         for (S3EventNotificationRecord record : S3Notifications.records(event)) {
-            if (!S3Notifications.isObjectCreated(record.getEventName())) {
-                LambdaSupport.debug(context, "stance-sync ignored S3 event " + record.getEventName());
-                continue;
-            }
             // S3 form-encodes keys in notifications ("a b" arrives as "a+b"); this decodes them.
             String uri = LambdaSupport.s3Uri(record.getS3().getBucket().getName(),
                     record.getS3().getObject().getUrlDecodedKey());
-            Invocation invocation = function.onObjectCreated(uri, account);
+            Invocation invocation = S3Notifications.isObjectCreated(record.getEventName())
+                    ? function.onObjectCreated(uri, account)
+                    : Invocation.ignored("s3 " + record.getEventName(), uri);
             LambdaSupport.log(context, invocation);
             invocations.add(invocation);
         }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.mantissa.stance.sync.function.Invocation;
 import com.mantissa.stance.sync.function.SyncFunction;
 import java.util.ArrayList;
@@ -48,8 +47,8 @@ public final class SqsHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         try {
             objects = S3Notifications.fromMessageBody(message.getBody());
         } catch (IllegalArgumentException e) {
-            context.getLogger().log("stance-sync: SQS message " + message.getMessageId()
-                    + " is not an S3 event notification: " + e.getMessage(), LogLevel.ERROR);
+            LambdaSupport.log(context, Invocation.rejected("sqs", "message " + message.getMessageId(),
+                    "not an S3 event notification: " + e.getMessage()));
             return false;
         }
         boolean ok = true;

@@ -2,11 +2,13 @@ package com.mantissa.stance.sync.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
@@ -55,7 +57,8 @@ class AwsEventBridgeHandlerTest {
         assertTrue(AwsFixtures.store(central).listRecords("").isEmpty());
         assertEquals(1, context.lines().size());
         assertEquals(LogLevel.DEBUG, context.lines().get(0).level());
-        assertTrue(context.lines().get(0).message().contains("Object Deleted"), context.lines().get(0).message());
+        assertEquals("ignored", context.invocations().get(0).get("outcome"));
+        assertEquals("eventbridge aws.s3 Object Deleted", context.invocations().get(0).get("trigger"));
     }
 
     @Test
@@ -70,5 +73,20 @@ class AwsEventBridgeHandlerTest {
         assertFalse(AwsFixtures.store(central).listRecords("aggregated/findings/").isEmpty());
         assertTrue(AwsFixtures.store(central).listRecords("aggregated/findings/").stream()
                 .allMatch(k -> k.split("/")[3].equals("210987654321")), "records under STANCE_ACCOUNT_ID");
+    }
+
+    @Test
+    void objectCreatedWithoutAnObjectIsRejectedAsAPermanentFailure() {
+        String central = AwsFixtures.newS3Central(moto, "central-eb-no-object");
+        TestContext context = new TestContext(AwsFixtures.ACCOUNT);
+        EventBridgeHandler handler = new EventBridgeHandler(AwsFixtures.env(central));
+        ScheduledEvent event = EventLoader.loadScheduledEvent("events/eventbridge-object-created-without-object.json");
+
+        SyncFailedException e = assertThrows(SyncFailedException.class, () -> handler.handleRequest(event, context));
+
+        assertFalse(e.retryable());
+        assertTrue(e.getMessage().contains("detail.object"), e.getMessage());
+        assertEquals("failed", context.invocations().get(0).get("outcome"));
+        assertTrue(AwsFixtures.store(central).listRecords("").isEmpty());
     }
 }

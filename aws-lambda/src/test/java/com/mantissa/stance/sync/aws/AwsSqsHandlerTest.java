@@ -40,7 +40,8 @@ class AwsSqsHandlerTest {
                 response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
         VisibleVectors.assertCentralMatches(AwsFixtures.store(central));
         List<Map<String, Object>> logged = context.invocations();
-        assertEquals(List.of("succeeded", "failed", "succeeded"), logged.stream().map(l -> l.get("outcome")).toList(),
+        assertEquals(List.of("succeeded", "failed", "failed", "succeeded"), logged.stream().map(l -> l.get("outcome")).toList(),
                 context.lines().toString());
+        assertEquals("message 0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a04", logged.get(2).get("object"));
     }
 }
