@@ -21,7 +21,10 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +52,14 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
 
     /** Azure's maximum page, so that listing a large prefix takes as few calls as possible. */
     private static final int LIST_PAGE_SIZE = 5000;
+
+    /**
+     * Fewer, quicker SDK retries than its default (4 tries from a 4 s delay): the engine backs
+     * off and retries transient failures itself, and a cold function must not sit out minutes
+     * of nested retries. The per-try timeout bounds a hung connection, which the default does not.
+     */
+    private static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+            Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(5), null);
 
     /** Service clients hold the pipeline and credential: one per account (or connection string). */
     private static final Map<String, BlobServiceClient> SERVICE_CLIENTS = new ConcurrentHashMap<>();
@@ -97,7 +108,7 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     }
 
     private BlobServiceClient buildServiceClient(String connectionString) {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT).retryOptions(RETRY);
         if (connectionString != null) {
             return builder.connectionString(connectionString).buildClient();
         }
@@ -158,6 +169,21 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
             throw translate("read", path, null, e);
         } catch (RuntimeException e) {
             throw translate("read", path, null, e);
+        }
+    }
+
+    /** Streams the blob in ranged reads rather than buffering it: scan files can exceed the heap. */
+    @Override
+    public InputStream openStream(String path) {
+        try {
+            return blob(path).openInputStream();
+        } catch (BlobStorageException e) {
+            if (isBlobNotFound(e)) {
+                throw new NotFoundException(describe(path) + " does not exist", e);
+            }
+            throw translate("open", path, null, e);
+        } catch (RuntimeException e) {
+            throw translate("open", path, null, e);
         }
     }
 
