@@ -37,7 +37,8 @@ final class InMemoryStore implements StorageAdapter {
     @Override
     public String writeRecord(String path, byte[] content, WriteCondition condition) {
         requests.incrementAndGet();
-        String token = Long.toString(generation.incrementAndGet());
+        // Shaped like an S3 etag (quoted, 32 hex digits), so the index holds tokens of real size.
+        String token = String.format("\"%032x\"", generation.incrementAndGet());
         // Forgetful mode keeps the push index (it must be read back), not records.
         Obj stored = new Obj(keepContent || path.contains("/_state/") ? content : null, token);
         objects.compute(path, (k, current) -> {

@@ -782,8 +782,17 @@ public final class CrossCloudSync {
             return c < BLIND_CREATE_COLLISIONS || c <= created.get();
         }
 
+        /**
+         * Applies one outcome, in input order. Two records of one sync with the same path
+         * (a duplicated id) may finish in either order, so within a sync an entry never moves
+         * back to a lower {@code _version}, and one that a failure made untrusted stays so.
+         */
         void learn(PushIndex.Key key, PushIndex.Entry entry) {
             PushIndex.Entry known = index.get(key);
+            if (entry != null && known != null && index.learntSinceLoad(key)
+                    && (!known.trusted() || entry.version() < known.version())) {
+                return;
+            }
             if (entry == null) {
                 if (known != null && known.trusted()) {
                     index.distrust(key);

@@ -46,6 +46,8 @@ final class PushIndex {
     private long[] slots;
     /** Occupied marker per slot: key (0, 0) is a legal hash, so emptiness is kept apart. */
     private boolean[] used;
+    /** Set for slots written since the index was loaded or created: what this sync learnt. */
+    private boolean[] fresh;
     private int size;
     private byte[] tokens = new byte[1024];
     private int tokensUsed;
@@ -62,6 +64,7 @@ final class PushIndex {
         }
         this.slots = new long[capacity * STRIDE];
         this.used = new boolean[capacity];
+        this.fresh = new boolean[capacity];
     }
 
     int size() {
@@ -150,6 +153,13 @@ final class PushIndex {
         slots[base + VERSION] = entry.version();
         slots[base + TIME] = entry.time();
         slots[base + TOKEN] = storeToken(entry.token());
+        fresh[slot] = true;
+    }
+
+    /** Whether the entry of {@code key} was written since this index was loaded. */
+    boolean learntSinceLoad(Key key) {
+        int slot = find(key);
+        return slot >= 0 && fresh[slot];
     }
 
     /** Keeps the entry but marks it untrusted, so the next push reads the record first. */
@@ -157,6 +167,7 @@ final class PushIndex {
         int slot = find(key);
         if (slot >= 0) {
             slots[slot * STRIDE + VERSION] = 0;
+            fresh[slot] = true;
         }
     }
 
@@ -250,6 +261,7 @@ final class PushIndex {
                 in.get(token);
                 index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8)));
             }
+            Arrays.fill(index.fresh, false);
             if (in.remaining() != 8) {
                 throw new IllegalArgumentException("trailing bytes");
             }
@@ -287,13 +299,16 @@ final class PushIndex {
     private void grow() {
         long[] oldSlots = slots;
         boolean[] oldUsed = used;
+        boolean[] oldFresh = fresh;
         slots = new long[oldSlots.length * 2];
         used = new boolean[oldUsed.length * 2];
+        fresh = new boolean[oldUsed.length * 2];
         for (int slot = 0; slot < oldUsed.length; slot++) {
             if (oldUsed[slot]) {
                 int base = slot * STRIDE;
                 int target = insertionSlot(new Key(oldSlots[base + KEY], oldSlots[base + KEY + 1]));
                 used[target] = true;
+                fresh[target] = oldFresh[slot];
                 System.arraycopy(oldSlots, base, slots, target * STRIDE, STRIDE);
             }
         }

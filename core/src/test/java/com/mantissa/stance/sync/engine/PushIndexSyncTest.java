@@ -252,6 +252,28 @@ class PushIndexSyncTest {
     }
 
     @Test
+    void duplicatedIdsInOnePushLeaveTheIndexDescribingWhatCentralHolds() {
+        for (int round = 0; round < 5; round++) {
+            List<Map<String, Object>> findings = new ArrayList<>();
+            for (int copy = 0; copy < 4; copy++) {
+                findings.add(finding("dup", String.format("2024-01-%02dT00:00:0%d", round + 1, copy), "copy " + copy));
+            }
+            CrossCloudSync sync = new CrossCloudSync(SyncConfig.builder("central").batchSize(4).concurrency(4).build(),
+                    central);
+            sync.addLocalFindings(findings, ACCOUNT, "aws");
+            assertTrue(sync.sync().success());
+
+            String path = RecordPaths.findingPath("aggregated", ACCOUNT, "dup");
+            PushIndex.Entry entry = PushIndex.parse(central.readRecord(indexPath()).orElseThrow().content(), ACCOUNT)
+                    .get(PushIndex.key(path));
+            assertEquals("copy 3", stored("dup").get("title"));
+            assertTrue(entry.trusted());
+            assertEquals(stored("dup").get("_version"), entry.version());
+            assertEquals(central.readRecord(path).orElseThrow().versionToken(), entry.token());
+        }
+    }
+
+    @Test
     void pullNeverCopiesTheIndex() {
         push(counting, ConflictResolution.LATEST_WINS, snapshot("2024-01-01T00:00:00", "a"));
         LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
