@@ -33,6 +33,14 @@ final class PushIndex {
     /** Above this many records an index is neither kept nor written: its memory would rival the push's. */
     static final int MAX_ENTRIES = 1_000_000;
 
+    /** Looking a digest up per record costs as much as hashing a path; each worker keeps one. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        }
+    });
     private static final byte[] MAGIC = "STIDX001".getBytes(StandardCharsets.US_ASCII);
     /** longs per slot: key(2) checksum(4) version time tokenRef. */
     private static final int STRIDE = 9;
@@ -77,7 +85,7 @@ final class PushIndex {
 
     /** The lookup key of a record path. */
     static Key key(String path) {
-        byte[] d = sha256(path.getBytes(StandardCharsets.UTF_8));
+        byte[] d = SHA256.get().digest(path.getBytes(StandardCharsets.UTF_8));
         ByteBuffer b = ByteBuffer.wrap(d);
         return new Key(b.getLong(), b.getLong());
     }
@@ -339,13 +347,5 @@ final class PushIndex {
 
     private static int tokenLength(long ref) {
         return (int) (ref & 0xffff);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JRE", e);
-        }
     }
 }
