@@ -9,16 +9,21 @@ import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.storage.TransientStorageException;
+import com.mantissa.stance.sync.storage.WriteCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -271,6 +276,66 @@ class PushIndexSyncTest {
             assertEquals(stored("dup").get("_version"), entry.version());
             assertEquals(central.readRecord(path).orElseThrow().versionToken(), entry.token());
         }
+    }
+
+    @Test
+    void indexReplacedByAnotherSyncIsMergedNotOverwritten() {
+        List<Map<String, Object>> a = IntStream.range(0, 10).mapToObj(i -> finding("a-" + i, "2024-01-01T00:00:00", "a"))
+                .collect(Collectors.toList());
+        List<Map<String, Object>> b = IntStream.range(0, 10).mapToObj(i -> finding("b-" + i, "2024-01-01T00:00:00", "b"))
+                .collect(Collectors.toList());
+        List<Map<String, Object>> c = IntStream.range(0, 10).mapToObj(i -> finding("c-" + i, "2024-01-01T00:00:00", "c"))
+                .collect(Collectors.toList());
+        push(central, ConflictResolution.LATEST_WINS, a);
+        // Another sync of the same account stores its index between our load and our store.
+        StorageAdapter racing = new FaultInjectingStore(central, FaultInjectingStore.Fault.NONE) {
+            boolean raced;
+
+            @Override
+            public String writeRecord(String p, byte[] content, WriteCondition condition) {
+                if (p.equals(indexPath()) && !raced) {
+                    raced = true;
+                    push(central, ConflictResolution.LATEST_WINS, c);
+                }
+                return super.writeRecord(p, content, condition);
+            }
+        };
+
+        push(racing, ConflictResolution.LATEST_WINS, b);
+
+        PushIndex index = PushIndex.parse(central.readRecord(indexPath()).orElseThrow().content(), ACCOUNT);
+        assertEquals(30, index.size(), "a, b and c");
+        List<Map<String, Object>> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.addAll(c);
+        counting.reset();
+        assertEquals(30, push(counting, ConflictResolution.LATEST_WINS, all).recordsSkipped());
+        assertEquals(1, counting.requests());
+    }
+
+    @Test
+    void unreadableIndexIsNeitherUsedNorOverwritten() {
+        push(central, ConflictResolution.LATEST_WINS, snapshot("2024-01-01T00:00:00", "a"));
+        byte[] before = central.readRecord(indexPath()).orElseThrow().content();
+        CountingStore flaky = new CountingStore(central) {
+            @Override
+            public Optional<StoredObject> readRecord(String p) {
+                if (p.equals(indexPath())) {
+                    throw new TransientStorageException("503 SlowDown (injected)", null);
+                }
+                return super.readRecord(p);
+            }
+        };
+        List<Map<String, Object>> next = snapshot("2024-01-01T00:00:00", "a");
+        next.set(2, finding("f-2", "2024-03-01T00:00:00", "changed"));
+
+        SyncResult result = push(flaky, ConflictResolution.LATEST_WINS, next);
+
+        assertEquals(1, result.recordsSynced());
+        assertEquals(RECORDS, flaky.reads.get(), "every record read first");
+        assertEquals(1, flaky.writes.get(), "the changed record only; the index is left alone");
+        assertEquals(Arrays.toString(before),
+                Arrays.toString(central.readRecord(indexPath()).orElseThrow().content()));
     }
 
     @Test
