@@ -1,0 +1,45 @@
+package com.mantissa.stance.sync.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mantissa.stance.sync.engine.CrossCloudSync;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StanceSyncCliIndexTest {
+    @TempDir
+    Path root;
+
+    int push(Path central, Path scan, String... extra) {
+        String[] base = {"push", "--central", central.toString(), "--source", scan.toString(), "--account",
+            "123456789012", "--provider", "aws"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        StringWriter err = new StringWriter();
+        int code = StanceSyncCli.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        return code;
+    }
+
+    @Test
+    void pushKeepsTheAccountIndexUnlessNoIndexIsGiven() throws Exception {
+        Path scan = root.resolve("scan/findings/s1/findings.jsonl");
+        Files.createDirectories(scan.getParent());
+        Files.writeString(scan, "{\"id\": \"f-1\", \"severity\": \"high\"}\n{\"id\": \"f-2\"}\n");
+        Path index = CrossCloudSync.indexPath("aggregated", "123456789012").transform(root.resolve("with")::resolve);
+
+        push(root.resolve("with"), scan);
+        push(root.resolve("without"), scan, "--no-index");
+
+        assertTrue(Files.isRegularFile(index));
+        assertFalse(Files.exists(root.resolve("without/aggregated/_state")));
+        assertTrue(Files.exists(root.resolve("without/aggregated/findings")));
+    }
+}
