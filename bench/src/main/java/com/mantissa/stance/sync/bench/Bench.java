@@ -372,11 +372,11 @@ public final class Bench {
                 throw new IllegalStateException("bench/cds-archive.sh failed: " + output);
             }
             String[][] variants = {
-                {"cold CLI push of 100 findings: java -jar"},
-                {"  + -XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1"},
-                {"  + AppCDS archive", "-XX:SharedArchiveFile=" + archive},
-                {"  + AppCDS + TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"},
-                {"  + AppCDS + C1 + SerialGC + Xss256k", "-XX:SharedArchiveFile=" + archive,
+                {"cold CLI push, 100 findings: java -jar"},
+                {"  C1 only (-XX:TieredStopAtLevel=1)", "-XX:TieredStopAtLevel=1"},
+                {"  AppCDS only", "-XX:SharedArchiveFile=" + archive},
+                {"  AppCDS + C1", "-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"},
+                {"  AppCDS + C1 + -XX:+UseSerialGC -Xss256k", "-XX:SharedArchiveFile=" + archive,
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss256k"},
             };
             int n = 0;
