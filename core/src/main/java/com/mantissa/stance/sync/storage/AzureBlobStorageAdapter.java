@@ -21,6 +21,8 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -97,7 +99,7 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     }
 
     private BlobServiceClient buildServiceClient(String connectionString) {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT).retryOptions(RETRY);
         if (connectionString != null) {
             return builder.connectionString(connectionString).buildClient();
         }
@@ -105,6 +107,25 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
                 .credential(new DefaultAzureCredentialBuilder().httpClient(Http.CLIENT).build())
                 .buildClient();
     }
+
+    /**
+     * The storage SDK's default policy waits 4 s, 8 s, 16 s between its four tries, so a call
+     * against an unreachable endpoint took ~50 s, and the engine's own retry triples that: a
+     * push to a dead store effectively hung. Three tries 200 ms / 400 ms apart ride out a
+     * throttled burst (the engine backs off again on top), and each try is bounded, so a
+     * server that accepts and never answers fails too.
+     */
+    static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+            Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2), null);
+
+    /**
+     * Downloads read the body before the pipeline's policies see the response. Streamed (the
+     * SDK's default for downloads) over the JDK HTTP client, a 503/ServerBusy answer's body was
+     * subscribed twice, by the retry policy and by the error deserialiser, and the read failed
+     * with "IllegalStateException: This publisher has already one subscriber": a throttled read
+     * was neither retried nor recognised as transient. Records are small; buffering is free.
+     */
+    private static final Context EAGER_BODY = new Context("azure-eagerly-read-response", true);
 
     /**
      * One HTTP client for every Azure client of the process. It is the java.net.http based one
@@ -149,7 +170,7 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     @Override
     public Optional<StoredObject> readRecord(String path) {
         try {
-            BlobDownloadContentResponse response = blob(path).downloadContentWithResponse(null, null, null, Context.NONE);
+            BlobDownloadContentResponse response = blob(path).downloadContentWithResponse(null, null, null, EAGER_BODY);
             return Optional.of(new StoredObject(response.getValue().toBytes(), response.getDeserializedHeaders().getETag()));
         } catch (BlobStorageException e) {
             if (isBlobNotFound(e)) {
