@@ -63,7 +63,7 @@ public final class StorageLocation {
             case "az" -> azure(rest, text);
             case "https", "http" -> azureUrl(text);
             case "file" -> folder(fileUriPath(text), text);
-            default -> throw new IllegalArgumentException("unsupported location '" + text + "': expected s3://bucket/prefix, "
+            default -> throw new IllegalArgumentException("unsupported location '" + redact(text) + "': expected s3://bucket/prefix, "
                     + "gs://bucket/prefix, az://account/container/prefix, "
                     + "https://account.blob.core.windows.net/container/prefix, file:///path or a folder path");
         };
@@ -77,7 +77,7 @@ public final class StorageLocation {
         try {
             return Path.of(new URI(text));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid file URI '" + text + "': expected file:///absolute/path", e);
+            throw new IllegalArgumentException("invalid file URI '" + redact(text) + "': expected file:///absolute/path", e);
         }
     }
 
@@ -106,7 +106,7 @@ public final class StorageLocation {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid URL '" + text + "'", e);
+            throw new IllegalArgumentException("invalid URL '" + redact(text) + "'", e);
         }
         String host = uri.getHost();
         String path = uri.getRawPath() == null ? "" : decode(uri.getRawPath());
@@ -120,8 +120,40 @@ public final class StorageLocation {
         if (host != null && (host.equals("localhost") || host.matches("[0-9.]+") || host.startsWith("["))) {
             return azure(path, text);
         }
-        throw new IllegalArgumentException("unsupported URL '" + text
+        throw new IllegalArgumentException("unsupported URL '" + redact(text)
                 + "': only Azure Blob URLs (https://account.blob.core.windows.net/container/prefix) are accepted");
+    }
+
+    /**
+     * {@code location} as an error message may show it: without user info
+     * ({@code user:password@}) and without a query or fragment, where a SAS token or a
+     * pre-signed URL's signature would be.
+     */
+    public static String redact(String location) {
+        if (location == null) {
+            return null;
+        }
+        String s = location;
+        int query = indexOfAny(s, '?', '#');
+        if (query >= 0) {
+            s = s.substring(0, query) + "?<redacted>";
+        }
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            int authorityEnd = indexOfAny(s.substring(scheme + 3), '/', '?');
+            String authority = authorityEnd < 0 ? s.substring(scheme + 3) : s.substring(scheme + 3, scheme + 3 + authorityEnd);
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                s = s.substring(0, scheme + 3) + "<redacted>@" + s.substring(scheme + 3 + at + 1);
+            }
+        }
+        return s;
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 
     private static String decode(String raw) {
