@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.mantissa.stance.sync.engine.Checksums;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.ScanLocator;
@@ -32,6 +35,15 @@ final class CentralContent {
         for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
             ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(b -> b.bucket(bucket).key(o.key()));
             all.put(o.key(), bytes.asByteArray());
+        }
+        return all;
+    }
+
+    /** Every blob under {@code prefix} in an Azure container, read directly (not through a proxy). */
+    static Map<String, byte[]> azure(BlobContainerClient container, String prefix) {
+        Map<String, byte[]> all = new TreeMap<>();
+        for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            all.put(item.getName(), container.getBlobClient(item.getName()).downloadContent().toBytes());
         }
         return all;
     }

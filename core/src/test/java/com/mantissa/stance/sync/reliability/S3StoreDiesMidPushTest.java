@@ -21,14 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §7 "a store that dies mid-push": 10,000 findings are pushed through a proxy that dies
- * (resets every connection, refuses new ones) after the 2,000th accepted write. moto behind
+ * (resets every connection, refuses new ones) after the 1,000th accepted write. moto behind
  * it keeps its data, so after a restart of the proxy a re-run must converge.
  */
 @ExtendWith(Emulators.class)
 class S3StoreDiesMidPushTest {
     static final String ACCOUNT = "210987654321";
     static final int FINDINGS = 10_000;
-    static final int KILL_AFTER_WRITES = 2_000;
+    static final int KILL_AFTER_WRITES = 1_000;
 
     @TempDir
     Path dir;
