@@ -160,15 +160,22 @@ public final class StorageLocation {
         return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * The path without slashes or whitespace at either end: parse() strips the text's ends, so a
+     * prefix ending in whitespace would not survive printing and parsing again (found by
+     * fuzzing: {@code s3://b//\u000b//} had the prefix {@code "\u000b"}, printed as
+     * {@code s3://b/\u000b}, which parses to no prefix).
+     */
     private static String prefixOf(String path) {
-        String p = path;
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
+        int start = 0;
+        int end = path.length();
+        while (start < end && (path.charAt(start) == '/' || Character.isWhitespace(path.charAt(start)))) {
+            start++;
         }
-        while (p.startsWith("/")) {
-            p = p.substring(1);
+        while (end > start && (path.charAt(end - 1) == '/' || Character.isWhitespace(path.charAt(end - 1)))) {
+            end--;
         }
-        return p.isEmpty() ? null : p;
+        return start == end ? null : path.substring(start, end);
     }
 
     public Scheme scheme() {

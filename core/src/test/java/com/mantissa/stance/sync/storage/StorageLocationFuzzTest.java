@@ -2,9 +2,11 @@ package com.mantissa.stance.sync.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 /** Fuzz target for location URIs ({@code --central}, {@code STANCE_CENTRAL_URI}, event object URIs). */
 class StorageLocationFuzzTest {
@@ -26,5 +28,13 @@ class StorageLocationFuzzTest {
         assertNotNull(location.scheme());
         assertNotNull(location.bucketName());
         assertEquals(location, StorageLocation.parse(location.toString()), () -> "round trip of " + location);
+    }
+
+    /** Regression (found by this target): a prefix of whitespace and slashes did not round-trip. */
+    @Test
+    void aPrefixOfOnlyWhitespaceAndSlashesIsNoPrefix() {
+        assertNull(StorageLocation.parse("s3://b//\u000b//").prefix());
+        assertEquals("x", StorageLocation.parse("gs://b/x/ /").prefix());
+        assertEquals(StorageLocation.parse("az://a/c"), StorageLocation.parse("az://a/c/\t/"));
     }
 }
