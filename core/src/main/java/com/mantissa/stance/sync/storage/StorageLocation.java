@@ -85,8 +85,9 @@ public final class StorageLocation {
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         if (bucket.isBlank()) {
-            throw new IllegalArgumentException("location '" + text + "' names no bucket");
+            throw new IllegalArgumentException("location '" + redact(text) + "' names no bucket");
         }
+        requireName("bucket", bucket, text);
         return new StorageLocation(scheme, bucket, null, prefixOf(slash < 0 ? "" : rest.substring(slash + 1)), null,
                 text);
     }
@@ -94,8 +95,10 @@ public final class StorageLocation {
     private static StorageLocation azure(String rest, String text) {
         String[] parts = rest.split("/", 3);
         if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new IllegalArgumentException("location '" + text + "' must be az://account/container[/prefix]");
+            throw new IllegalArgumentException("location '" + redact(text) + "' must be az://account/container[/prefix]");
         }
+        requireName("storage account", parts[0], text);
+        requireName("container", parts[1], text);
         return new StorageLocation(Scheme.AZURE, parts[0], parts[1], prefixOf(parts.length > 2 ? parts[2] : ""),
                 null, text);
     }
@@ -122,6 +125,18 @@ public final class StorageLocation {
         }
         throw new IllegalArgumentException("unsupported URL '" + redact(text)
                 + "': only Azure Blob URLs (https://account.blob.core.windows.net/container/prefix) are accepted");
+    }
+
+    /**
+     * No cloud allows whitespace or control characters in bucket, account or container names;
+     * refused here so that they cannot reach a request, and because a name ending in one
+     * would not survive printing and parsing (found by fuzzing: {@code s3://bht\f/}).
+     */
+    private static void requireName(String what, String name, String text) {
+        if (name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
+            throw new IllegalArgumentException("location '" + redact(text) + "': the " + what
+                    + " name contains whitespace or a control character");
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package com.mantissa.stance.sync.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
@@ -36,5 +38,15 @@ class StorageLocationFuzzTest {
         assertNull(StorageLocation.parse("s3://b//\u000b//").prefix());
         assertEquals("x", StorageLocation.parse("gs://b/x/ /").prefix());
         assertEquals(StorageLocation.parse("az://a/c"), StorageLocation.parse("az://a/c/\t/"));
+    }
+
+    /** Regression (found by this target): {@code s3://bht\f/} printed as a location naming another bucket. */
+    @Test
+    void whitespaceOrControlCharactersInABucketAccountOrContainerNameAreRefused() {
+        for (String location : new String[] {"s3://bht\f/x", "gs://a b/x", "az://acc\u0000/c", "az://acc/con tainer",
+                "https://acct.blob.core.windows.net/c%20d/x"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StorageLocation.parse(location));
+            assertTrue(e.getMessage().contains("contains whitespace or a control character"), e.getMessage());
+        }
     }
 }
