@@ -75,7 +75,10 @@ public final class StorageLocation {
 
     private static Path fileUriPath(String text) {
         try {
-            return Path.of(new URI(text));
+            // Through a string again: a path made from a URI keeps redundant slashes that
+            // normalize() does not remove, so file:///:// did not equal its own printed form
+            // (found by fuzzing).
+            return Path.of(Path.of(new URI(text)).toString());
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid file URI '" + redact(text) + "': expected file:///absolute/path", e);
         }

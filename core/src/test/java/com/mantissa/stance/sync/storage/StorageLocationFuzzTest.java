@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Fuzz target for location URIs ({@code --central}, {@code STANCE_CENTRAL_URI}, event object URIs). */
@@ -38,6 +39,14 @@ class StorageLocationFuzzTest {
         assertNull(StorageLocation.parse("s3://b//\u000b//").prefix());
         assertEquals("x", StorageLocation.parse("gs://b/x/ /").prefix());
         assertEquals(StorageLocation.parse("az://a/c"), StorageLocation.parse("az://a/c/\t/"));
+    }
+
+    /** Regression (found by this target): a file URI's redundant slashes survived into the folder. */
+    @Test
+    void aFileUriWithRedundantSlashesNamesTheNormalisedFolder() {
+        StorageLocation location = StorageLocation.parse("file:///tmp//central//");
+        assertEquals(Path.of("/tmp/central"), location.folder());
+        assertEquals(location, StorageLocation.parse(location.toString()));
     }
 
     /** Regression (found by this target): {@code s3://bht\f/} printed as a location naming another bucket. */
