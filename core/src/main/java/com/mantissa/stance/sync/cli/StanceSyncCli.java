@@ -220,7 +220,7 @@ public final class StanceSyncCli implements Runnable {
         private void report(SyncResult result) {
             PrintWriter err = spec.commandLine().getErr();
             if (common.json) {
-                spec.commandLine().getOut().println(CanonicalJson.writeInOrder(result.toMap()));
+                spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(result.toMap()));
             }
             for (String error : result.errors()) {
                 err.println("error: " + error);

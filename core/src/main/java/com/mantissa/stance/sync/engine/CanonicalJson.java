@@ -35,10 +35,11 @@ public final class CanonicalJson {
     }
 
     /**
-     * The same text rules, but object keys in the map's own order: for output a person reads,
-     * such as the CLI's {@code SyncResult}, whose keys follow the original's {@code to_dict}.
+     * Python's plain {@code json.dumps(value)}: like {@link #write} but keys in the maps' own
+     * iteration order, which is how the original writes record bodies to storage, and what the
+     * CLI prints so that {@code SyncResult} keys follow the original's {@code to_dict}.
      */
-    public static String writeInOrder(Object value) {
+    public static String writeUnsorted(Object value) {
         StringBuilder sb = new StringBuilder(256);
         append(sb, value, 0, false);
         return sb.toString();

@@ -72,22 +72,37 @@ final class PythonFloat {
      * Trailing zeros are stripped.
      */
     private static BigDecimal shortest(double d) {
-        BigDecimal exact = new BigDecimal(d).abs();
         double abs = Math.abs(d);
-        for (int p = 1; p < 17; p++) {
-            BigDecimal nearest = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (nearest.doubleValue() == abs) {
-                return nearest.stripTrailingZeros();
-            }
-            // Just above a power of two the lower rounding gap is half the upper one, so the
-            // nearest p-digit candidate can miss while the one on the other side still hits.
-            BigDecimal other = nearest.compareTo(exact) < 0
-                    ? exact.round(new MathContext(p, RoundingMode.CEILING))
-                    : exact.round(new MathContext(p, RoundingMode.FLOOR));
-            if (other.doubleValue() == abs) {
-                return other.stripTrailingZeros();
+        BigDecimal javaDigits = new BigDecimal(Double.toString(abs)).stripTrailingZeros();
+        // Distinct decimals of at most 15 significant digits never map to the same double
+        // (DBL_DIG = 15; subnormals excepted), so a round-tripping Double.toString result that short is the unique
+        // shortest one; only longer results need the exact search.
+        if (javaDigits.precision() <= 15 && abs >= Double.MIN_NORMAL) {
+            return javaDigits;
+        }
+        BigDecimal exact = new BigDecimal(abs);
+        // A p-digit hit implies (p+1)-digit hits, so when 15 digits miss, start at 16.
+        int from = roundTrips(exact, abs, 15) == null ? 16 : 1;
+        for (int p = from; p < 17; p++) {
+            BigDecimal hit = roundTrips(exact, abs, p);
+            if (hit != null) {
+                return hit;
             }
         }
         return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    }
+
+    /** The p-digit decimal nearest to {@code exact} that reads back as {@code abs}, or null. */
+    private static BigDecimal roundTrips(BigDecimal exact, double abs, int p) {
+        BigDecimal nearest = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+        if (nearest.doubleValue() == abs) {
+            return nearest.stripTrailingZeros();
+        }
+        // Just above a power of two the lower rounding gap is half the upper one, so the
+        // nearest p-digit candidate can miss while the one on the other side still hits.
+        BigDecimal other = nearest.compareTo(exact) < 0
+                ? exact.round(new MathContext(p, RoundingMode.CEILING))
+                : exact.round(new MathContext(p, RoundingMode.FLOOR));
+        return other.doubleValue() == abs ? other.stripTrailingZeros() : null;
     }
 }

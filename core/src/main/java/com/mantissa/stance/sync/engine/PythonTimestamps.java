@@ -332,7 +332,9 @@ public final class PythonTimestamps {
         long sign = c.at(tzPos) == '-' ? -1 : 1;
         int[] off = {0, 0, 0, 0};
         rv = parseHhMmSsFf(c, tzPos + 1, end, off);
-        tz[0] = sign * ((off[0] * 3600L + off[1] * 60L + off[2]) * 1_000_000L + off[3]);
+        long seconds = off[0] * 3600L + off[1] * 60L + off[2];
+        // CPython picks UTC whenever the whole-second part is zero, dropping any fraction.
+        tz[0] = seconds == 0 ? 0 : sign * (seconds * 1_000_000L + off[3]);
         return rv != 0 ? -5 : 1;
     }
 

@@ -45,6 +45,10 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     private final Deque<ScanLine> pending = new ArrayDeque<>();
     private boolean documentMode;
     private ScanLine next;
+    /** Strict: malformed UTF-8 is an error for its line, not silently replaced. */
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     private ScanFileReader(String displayName, InputStream in, int maxLineBytes) {
         this.displayName = displayName;
@@ -286,7 +290,7 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         }
     }
 
-    private static String decode(byte[] bytes, int len) throws CharacterCodingException {
+    private String decode(byte[] bytes, int len) throws CharacterCodingException {
         boolean ascii = true;
         for (int i = 0; i < len; i++) {
             if (bytes[i] < 0) {
@@ -297,10 +301,7 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         if (ascii) {
             return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return decoder.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
+        return utf8.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
     }
 
     private static boolean isBlank(String s) {

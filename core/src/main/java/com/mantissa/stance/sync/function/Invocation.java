@@ -1,7 +1,9 @@
 package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.CanonicalJson;
+import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +15,18 @@ import java.util.Map;
 public record Invocation(String trigger, String object, Outcome outcome, SyncResult result) {
 
     public enum Outcome { IGNORED, SUCCEEDED, FAILED }
+
+    /** An event the function does not act on (another key, another event type): logged at debug. */
+    public static Invocation ignored(String trigger, String object) {
+        return new Invocation(trigger, object, Outcome.IGNORED, new SyncResult(0, 0, 0, List.of(), 0,
+                SyncDirection.PUSH));
+    }
+
+    /** An event that cannot be acted on (bad input, missing setting): a permanent, non-retryable failure. */
+    public static Invocation rejected(String trigger, String object, String reason) {
+        return new Invocation(trigger, object, Outcome.FAILED, new SyncResult(0, 0, 0, List.of(reason), 0,
+                SyncDirection.PUSH, 0));
+    }
 
     public boolean failed() {
         return outcome == Outcome.FAILED;
@@ -41,13 +55,13 @@ public record Invocation(String trigger, String object, Outcome outcome, SyncRes
     }
 
     private String message() {
-        String target = object == null ? trigger : object;
+        String what = "stance-sync " + trigger + (object == null ? "" : " " + object);
         return switch (outcome) {
-            case IGNORED -> "stance-sync ignored " + target + ": not a scan file";
-            case SUCCEEDED -> "stance-sync " + trigger + " " + target + ": " + result.recordsSynced() + " synced, "
-                    + result.recordsSkipped() + " skipped, " + result.conflictsResolved() + " conflicts resolved";
-            case FAILED -> "stance-sync " + trigger + " " + target + " finished with " + result.errors().size()
-                    + " error(s); first: " + (result.errors().isEmpty() ? "-" : result.errors().get(0));
+            case IGNORED -> what + ": ignored";
+            case SUCCEEDED -> what + ": " + result.recordsSynced() + " synced, " + result.recordsSkipped()
+                    + " skipped, " + result.conflictsResolved() + " conflicts resolved";
+            case FAILED -> what + ": finished with " + result.errors().size() + " error(s); first: "
+                    + (result.errors().isEmpty() ? "-" : result.errors().get(0));
         };
     }
 

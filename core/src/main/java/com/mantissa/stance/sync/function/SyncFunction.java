@@ -50,16 +50,16 @@ public final class SyncFunction {
         try {
             object = StorageLocation.parse(objectUri);
         } catch (IllegalArgumentException e) {
-            return failed(trigger, objectUri, e.getMessage(), false);
+            return Invocation.rejected(trigger, objectUri, e.getMessage());
         }
         String key = object.prefix();
         Optional<RecordKind> kind = key == null ? Optional.empty() : ScanLocator.scanFileKind(key);
         if (kind.isEmpty()) {
-            return new Invocation(trigger, objectUri, Invocation.Outcome.IGNORED, empty(SyncDirection.PUSH));
+            return Invocation.ignored(trigger, objectUri);
         }
         String account = settings.accountId().orElse(defaultAccountId);
         if (account == null || account.isBlank()) {
-            return failed(trigger, objectUri, "no source account: set " + FunctionSettings.ACCOUNT_ID, false);
+            return Invocation.rejected(trigger, objectUri, "no source account: set " + FunctionSettings.ACCOUNT_ID);
         }
         StorageAdapter source = stores.open(object);
         CrossCloudSync sync = newSync(SyncDirection.PUSH);
@@ -95,8 +95,8 @@ public final class SyncFunction {
             didSomething = true;
         }
         if (!didSomething) {
-            return failed(trigger, null, "nothing to do: set " + FunctionSettings.SOURCES + " and/or "
-                    + FunctionSettings.PULL_TARGET, false);
+            return Invocation.rejected(trigger, null, "nothing to do: set " + FunctionSettings.SOURCES + " and/or "
+                    + FunctionSettings.PULL_TARGET);
         }
         return finish(trigger, null, total);
     }
@@ -112,10 +112,6 @@ public final class SyncFunction {
     private static Invocation finish(String trigger, String object, SyncResult result) {
         return new Invocation(trigger, object,
                 result.success() ? Invocation.Outcome.SUCCEEDED : Invocation.Outcome.FAILED, result);
-    }
-
-    private static Invocation failed(String trigger, String object, String error, boolean retryable) {
-        return new Invocation(trigger, object, Invocation.Outcome.FAILED, errorResult(error, retryable));
     }
 
     private static SyncResult errorResult(String error, boolean retryable) {

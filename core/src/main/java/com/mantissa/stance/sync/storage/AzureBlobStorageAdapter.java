@@ -24,6 +24,7 @@ import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,14 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
 
     /** Azure's maximum page, so that listing a large prefix takes as few calls as possible. */
     private static final int LIST_PAGE_SIZE = 5000;
+
+    /**
+     * Fewer, quicker SDK retries than its default (4 tries from a 4 s delay): the engine backs
+     * off and retries transient failures itself, and a cold function must not sit out minutes
+     * of nested retries. The per-try timeout bounds a hung connection, which the default does not.
+     */
+    static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+            Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(5), null);
 
     /** Service clients hold the pipeline and credential: one per account (or connection string). */
     private static final Map<String, BlobServiceClient> SERVICE_CLIENTS = new ConcurrentHashMap<>();
@@ -107,16 +116,6 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
                 .credential(new DefaultAzureCredentialBuilder().httpClient(Http.CLIENT).build())
                 .buildClient();
     }
-
-    /**
-     * The storage SDK's default policy waits 4 s, 8 s, 16 s between its four tries, so a call
-     * against an unreachable endpoint took ~50 s, and the engine's own retry triples that: a
-     * push to a dead store effectively hung. Three tries 200 ms / 400 ms apart ride out a
-     * throttled burst (the engine backs off again on top), and each try is bounded, so a
-     * server that accepts and never answers fails too.
-     */
-    static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
-            Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2), null);
 
     /**
      * Downloads read the body before the pipeline's policies see the response. Streamed (the
@@ -179,6 +178,21 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
             throw translate("read", path, null, e);
         } catch (RuntimeException e) {
             throw translate("read", path, null, e);
+        }
+    }
+
+    /** Streams the blob in ranged reads rather than buffering it: scan files can exceed the heap. */
+    @Override
+    public InputStream openStream(String path) {
+        try {
+            return blob(path).openInputStream();
+        } catch (BlobStorageException e) {
+            if (isBlobNotFound(e)) {
+                throw new NotFoundException(describe(path) + " does not exist", e);
+            }
+            throw translate("open", path, null, e);
+        } catch (RuntimeException e) {
+            throw translate("open", path, null, e);
         }
     }
 

@@ -39,6 +39,7 @@ public final class LocalStorageAdapter implements StorageAdapter {
     static final String INTERNAL_DIR = ".stance-sync";
     private static final int LOCK_STRIPES = 64;
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final long LOCK_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /**
      * In-process locks per root, shared by every adapter on that root: the OS file lock is
@@ -123,6 +124,10 @@ public final class LocalStorageAdapter implements StorageAdapter {
         // Walk the deepest folder the prefix names, then filter by the full key prefix.
         int slash = prefix.lastIndexOf('/');
         String folderKey = slash < 0 ? "" : prefix.substring(0, slash);
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            // A root that is a file is a misconfigured store, not an empty one.
+            throw new PermanentStorageException(location() + " is not a folder", null);
+        }
         Path start = folderKey.isEmpty() ? root : resolve(folderKey);
         if (!Files.isDirectory(start)) {
             return List.of();
@@ -249,14 +254,45 @@ public final class LocalStorageAdapter implements StorageAdapter {
             Path lockFile = root.resolve(INTERNAL_DIR).resolve("locks").resolve(stripe + ".lock");
             Files.createDirectories(lockFile.getParent());
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                return action.get();
+                    StandardOpenOption.WRITE)) {
+                FileLock lock = acquire(channel, key);
+                try {
+                    return action.get();
+                } finally {
+                    lock.release();
+                }
             }
         } catch (IOException e) {
             throw translate("lock", key, e);
         } finally {
             threadLock.unlock();
+        }
+    }
+
+    /**
+     * Polls for the OS lock instead of blocking on it: the kernel's deadlock detection sees
+     * whole processes, so two multi-threaded writers each holding one stripe and waiting for
+     * the other's would get a false "Resource deadlock avoided" from a blocking lock.
+     */
+    private FileLock acquire(FileChannel channel, String key) throws IOException {
+        long deadline = System.nanoTime() + LOCK_TIMEOUT_NANOS;
+        long pauseMillis = 1;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TransientStorageException("timed out waiting for another process's lock on '"
+                        + printable(key) + "' in " + location(), null);
+            }
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(pauseMillis) + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientStorageException("interrupted waiting for a lock in " + location(), e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
         }
     }
 

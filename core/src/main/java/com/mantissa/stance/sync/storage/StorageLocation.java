@@ -119,7 +119,9 @@ public final class StorageLocation {
         if (path.startsWith("/")) {
             path = path.substring(1);
         }
-        if (host != null && host.contains(".blob.core.")) {
+        // Accounts with a hierarchical namespace report the Data Lake endpoint (.dfs.core.); the
+        // same blob is reached through the blob endpoint, which is what the adapter speaks.
+        if (host != null && (host.contains(".blob.core.") || host.contains(".dfs.core."))) {
             String account = host.substring(0, host.indexOf('.'));
             return azure(account + "/" + path, text);
         }

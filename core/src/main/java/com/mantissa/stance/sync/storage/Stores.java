@@ -22,7 +22,7 @@ public final class Stores implements AutoCloseable {
         return switch (location.scheme()) {
             case FILE -> new LocalStorageAdapter(location.folder());
             case S3 -> new S3StorageAdapter(location.bucket());
-            case GCS -> throw new IllegalArgumentException("gs:// stores arrive with the GCS adapter");
+            case GCS -> new GCSStorageAdapter(location.bucket());
             case AZURE -> new AzureBlobStorageAdapter(location.bucket(), location.container());
         };
     }

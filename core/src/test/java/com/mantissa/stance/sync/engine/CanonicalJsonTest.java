@@ -36,6 +36,12 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void unsortedFormKeepsInsertionOrderAtEveryLevel() {
+        assertEquals("{\"b\": {\"z\": 1, \"a\": 2}, \"a\": [\"\\u00e9\"]}",
+                CanonicalJson.writeUnsorted(map("b", map("z", 1, "a", 2), "a", List.of("\u00e9"))));
+    }
+
+    @Test
     void sortsKeysByCodePointNotUtf16Units() {
         String astral = "\ud83d\udd25"; // U+1F525, UTF-16 units D83D DD25
         String privateUse = "\ue000";

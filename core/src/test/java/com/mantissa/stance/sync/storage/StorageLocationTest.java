@@ -46,6 +46,12 @@ class StorageLocationTest {
     }
 
     @Test
+    void dataLakeUrlNamesTheSameBlob() {
+        assertEquals(StorageLocation.parse("https://acct.blob.core.windows.net/fs/a/findings.jsonl"),
+                StorageLocation.parse("https://acct.dfs.core.windows.net/fs/a/findings.jsonl"));
+    }
+
+    @Test
     void blobUrlKeysAreDecoded() {
         StorageLocation l = StorageLocation.parse(
                 "https://acct.blob.core.windows.net/scans/stance/findings/snap%201/findings.jsonl");

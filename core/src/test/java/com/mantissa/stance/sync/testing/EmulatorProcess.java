@@ -64,6 +64,11 @@ final class EmulatorProcess {
                         + e.getMessage() + "). " + installHint, e);
             }
             EmulatorProcess server = new EmulatorProcess(name, process, port, log);
+            // JUnit closes the server at the end of a run; this covers a test JVM that is told to stop early.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+            }, name + "-emulator-stop"));
             Optional<String> failure = server.awaitHttp(readyPath);
             if (failure.isEmpty()) {
                 return server;
@@ -119,7 +124,7 @@ final class EmulatorProcess {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 return Optional.of("the process exited with status " + process.exitValue() + "; its output ("
-                        + log + "):\n" + tail());
+                        + log.toAbsolutePath() + "):\n" + tail());
             }
             try {
                 HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
@@ -133,7 +138,7 @@ final class EmulatorProcess {
             }
         }
         return Optional.of("no HTTP answer on " + uri + " within " + READY_TIMEOUT.toSeconds() + " s; its output ("
-                + log + "):\n" + tail());
+                + log.toAbsolutePath() + "):\n" + tail());
     }
 
     private String tail() {

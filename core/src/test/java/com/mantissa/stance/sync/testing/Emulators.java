@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>Any constructor, lifecycle or test method parameter of a registered server type
- * ({@link MotoServer}, {@link AzuriteServer}) is resolved; the first request starts the
+ * ({@link MotoServer}, {@link AzuriteServer}, {@link GcsServer}) is resolved; the first request starts the
  * process on a free port on 127.0.0.1 and waits (bounded) until it answers HTTP. The server
  * lives in the root context's store, so every test class of the module's test JVM shares it,
  * and JUnit closes it when the run ends. A server that cannot start fails the test with what
@@ -37,6 +37,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       addressing whenever an endpoint override is in effect.</li>
  *   <li>Azurite: {@code AZURE_STORAGE_CONNECTION_STRING} (the Azure SDK's own precedence:
  *       system property, then environment variable).</li>
+ *   <li>GCS ({@link GcsServer}, an in-JVM fake of the JSON API): {@code STORAGE_EMULATOR_HOST}.
+ *       The Java client ignores it, so {@code GCSStorageAdapter} reads it (system property,
+ *       then environment) and connects there without credentials, as the other Google clients
+ *       do.</li>
  * </ul>
  * So {@code new S3StorageAdapter(bucket)} and {@code new AzureBlobStorageAdapter(account,
  * container)} — and any handler that builds adapters from its configuration — reach the
@@ -59,7 +63,8 @@ public final class Emulators implements ParameterResolver {
 
     private static final Map<Class<? extends EmulatorServer>, Supplier<? extends EmulatorServer>> REGISTRY = Map.of(
             MotoServer.class, MotoServer::start,
-            AzuriteServer.class, AzuriteServer::start);
+            AzuriteServer.class, AzuriteServer::start,
+            GcsServer.class, GcsServer::start);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

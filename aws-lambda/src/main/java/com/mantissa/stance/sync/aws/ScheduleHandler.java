@@ -1,0 +1,42 @@
+package com.mantissa.stance.sync.aws;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.mantissa.stance.sync.function.Invocation;
+import com.mantissa.stance.sync.function.SyncFunction;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * EventBridge Scheduler / scheduled rule: the catch-up over {@code STANCE_SOURCES} and/or the
+ * pull to {@code STANCE_PULL_TARGET}, as configured.
+ */
+public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Void> {
+
+    private final SyncFunction function;
+
+    public ScheduleHandler() {
+        this(System.getenv());
+    }
+
+    public ScheduleHandler(Map<String, String> env) {
+        this.function = SyncFunction.fromEnvironment(env);
+    }
+
+    @Override
+    public Void handleRequest(ScheduledEvent event, Context context) {
+        Invocation invocation = function.onSchedule(trigger(event));
+        LambdaSupport.log(context, invocation);
+        LambdaSupport.throwIfAnyFailed(List.of(invocation));
+        return null;
+    }
+
+    /** {@code schedule} plus the rule or schedule ARN when the event names one, for the log line. */
+    private static String trigger(ScheduledEvent event) {
+        List<String> resources = event == null ? null : event.getResources();
+        return resources == null || resources.isEmpty() || resources.get(0) == null
+                ? "schedule"
+                : "schedule " + resources.get(0);
+    }
+}

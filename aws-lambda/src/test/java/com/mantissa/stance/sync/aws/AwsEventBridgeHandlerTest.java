@@ -1,0 +1,92 @@
+package com.mantissa.stance.sync.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.mantissa.stance.sync.function.SyncFailedException;
+import com.mantissa.stance.sync.testing.Emulators;
+import com.mantissa.stance.sync.testing.MotoServer;
+import com.mantissa.stance.sync.testing.VisibleVectors;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** S3 "Object Created" events through EventBridge, from a spoke bucket on moto into an S3 central on moto. */
+@ExtendWith(Emulators.class)
+class AwsEventBridgeHandlerTest {
+
+    private static MotoServer moto;
+
+    @BeforeAll
+    static void startMoto(MotoServer server) {
+        moto = server;
+    }
+
+    @Test
+    void objectCreatedPushesUnderTheEventsAccountWithTheKeyAsIs() {
+        // EventBridge does not form-encode keys: "snap:2" arrives as is.
+        AwsFixtures.putObject(moto, "stance/findings/snap:2/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
+        String central = AwsFixtures.newS3Central(moto, "central-eb-created");
+        // The function runs in the hub account; the event says the object belongs to 123456789012.
+        TestContext context = new TestContext("999999999999");
+        ScheduledEvent event = EventLoader.loadScheduledEvent("events/eventbridge-object-created.json");
+
+        new EventBridgeHandler(AwsFixtures.env(central)).handleRequest(event, context);
+
+        assertEquals("succeeded", context.invocations().get(0).get("outcome"), context.lines().toString());
+        long findings = VisibleVectors.expected().stream().filter(e -> e.kind().equals("finding")).count();
+        assertEquals(findings, AwsFixtures.store(central).listRecords("aggregated/findings/").size());
+        assertTrue(AwsFixtures.store(central).listRecords("aggregated/findings/").stream()
+                .allMatch(k -> k.split("/")[3].equals(AwsFixtures.ACCOUNT)), "records under the event's account");
+    }
+
+    @Test
+    void otherEventBridgeEventsAreIgnored() {
+        String central = AwsFixtures.newS3Central(moto, "central-eb-deleted");
+        TestContext context = new TestContext(AwsFixtures.ACCOUNT);
+
+        new EventBridgeHandler(AwsFixtures.env(central))
+                .handleRequest(EventLoader.loadScheduledEvent("events/eventbridge-object-deleted.json"), context);
+
+        assertTrue(AwsFixtures.store(central).listRecords("").isEmpty());
+        assertEquals(1, context.lines().size());
+        assertEquals(LogLevel.DEBUG, context.lines().get(0).level());
+        assertEquals("ignored", context.invocations().get(0).get("outcome"));
+        assertEquals("eventbridge aws.s3 Object Deleted", context.invocations().get(0).get("trigger"));
+    }
+
+    @Test
+    void configuredAccountIdWinsOverTheEventsAccount() {
+        AwsFixtures.putObject(moto, "stance/findings/snap:2/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
+        String central = AwsFixtures.newS3Central(moto, "central-eb-configured");
+        Map<String, String> env = Map.of("STANCE_CENTRAL_URI", central, "STANCE_ACCOUNT_ID", "210987654321");
+
+        new EventBridgeHandler(env).handleRequest(
+                EventLoader.loadScheduledEvent("events/eventbridge-object-created.json"), new TestContext("999999999999"));
+
+        assertFalse(AwsFixtures.store(central).listRecords("aggregated/findings/").isEmpty());
+        assertTrue(AwsFixtures.store(central).listRecords("aggregated/findings/").stream()
+                .allMatch(k -> k.split("/")[3].equals("210987654321")), "records under STANCE_ACCOUNT_ID");
+    }
+
+    @Test
+    void objectCreatedWithoutAnObjectIsRejectedAsAPermanentFailure() {
+        String central = AwsFixtures.newS3Central(moto, "central-eb-no-object");
+        TestContext context = new TestContext(AwsFixtures.ACCOUNT);
+        EventBridgeHandler handler = new EventBridgeHandler(AwsFixtures.env(central));
+        ScheduledEvent event = EventLoader.loadScheduledEvent("events/eventbridge-object-created-without-object.json");
+
+        SyncFailedException e = assertThrows(SyncFailedException.class, () -> handler.handleRequest(event, context));
+
+        assertFalse(e.retryable());
+        assertTrue(e.getMessage().contains("detail.object"), e.getMessage());
+        assertEquals("failed", context.invocations().get(0).get("outcome"));
+        assertTrue(AwsFixtures.store(central).listRecords("").isEmpty());
+    }
+}

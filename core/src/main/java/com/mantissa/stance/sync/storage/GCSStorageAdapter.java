@@ -1,0 +1,274 @@
+package com.mantissa.stance.sync.storage;
+
+import com.google.cloud.BaseServiceException;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Google Cloud Storage through the JSON (HTTP) API of {@code google-cloud-storage}.
+ *
+ * <p>The version token is the object's generation as a decimal string; writes use the
+ * generation preconditions ({@code ifGenerationMatch=0} to create, {@code =gen} to replace),
+ * which GCS checks atomically on the server.
+ *
+ * <p>Unlike the Go, Python and Node clients, the Java client ignores {@code STORAGE_EMULATOR_HOST},
+ * so this adapter reads it itself and, like those clients, then talks to that host without
+ * credentials. Everything past the choice of host and credentials is the production code path.
+ */
+public final class GCSStorageAdapter implements StorageAdapter {
+
+    /** The variable the other Google clients read to reach a GCS emulator. */
+    public static final String EMULATOR_HOST_VARIABLE = "STORAGE_EMULATOR_HOST";
+
+    // A read re-fetches when the object changes between its metadata and its bytes; a store that
+    // changes the same object this often is better reported as busy than read forever.
+    private static final int MAX_READ_ATTEMPTS = 5;
+
+    // One client per endpoint and process, made on first use: creating one loads credentials and
+    // an HTTP transport, which dominates a function's cold start, and a client is thread-safe.
+    private static final Map<String, Storage> CLIENTS = new ConcurrentHashMap<>();
+
+    private final String bucket;
+    private volatile Storage client;
+    // Set once a call has shown the bucket exists; until then a 404 that the client reports as
+    // "absent" (get, delete) is checked against the bucket so a missing bucket is not taken for
+    // a missing record.
+    private volatile boolean bucketSeen;
+
+    /**
+     * Uses the standard credential chain, or the emulator named by {@code STORAGE_EMULATOR_HOST}
+     * (system property first, then environment, see {@link StorageSettings}); connects on first use.
+     */
+    public GCSStorageAdapter(String bucket) {
+        this.bucket = requireBucket(bucket);
+    }
+
+    /** Uses a client configured by the caller. */
+    public GCSStorageAdapter(String bucket, Storage storage) {
+        this.bucket = requireBucket(bucket);
+        this.client = Objects.requireNonNull(storage, "storage");
+    }
+
+    private static String requireBucket(String bucket) {
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("GCS bucket name must not be blank");
+        }
+        return bucket;
+    }
+
+    private Storage client() {
+        Storage c = client;
+        if (c == null) {
+            c = sharedClient();
+            client = c;
+        }
+        return c;
+    }
+
+    private static Storage sharedClient() {
+        String emulator = StorageSettings.get(EMULATOR_HOST_VARIABLE);
+        return CLIENTS.computeIfAbsent(emulator == null ? "" : emulator,
+                host -> host.isEmpty() ? StorageOptions.getDefaultInstance().getService() : emulatorClient(host));
+    }
+
+    private static Storage emulatorClient(String host) {
+        // The other clients accept a bare host:port as well as a URL.
+        String url = host.contains("://") ? host : "http://" + host;
+        // An explicit project keeps the client from asking the GCE metadata server for one; an
+        // emulator ignores it.
+        String project = StorageSettings.get("GOOGLE_CLOUD_PROJECT");
+        return StorageOptions.http()
+                .setHost(url)
+                .setProjectId(project == null ? "stance-sync-emulator" : project)
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
+    }
+
+    @Override
+    public String writeRecord(String path, byte[] content, WriteCondition condition) {
+        BlobInfo info = BlobInfo.newBuilder(bucket, path).setContentType("application/json").build();
+        Storage.BlobTargetOption[] options = switch (condition.kind()) {
+            case NONE -> new Storage.BlobTargetOption[0];
+            case IF_ABSENT -> new Storage.BlobTargetOption[] {Storage.BlobTargetOption.doesNotExist()};
+            case IF_MATCH -> new Storage.BlobTargetOption[] {
+                Storage.BlobTargetOption.generationMatch(parseGeneration(condition.versionToken()))};
+        };
+        try {
+            // The client retries a conditional upload on 5xx and dropped connections, since the
+            // precondition makes it idempotent. If the first attempt was applied but its answer
+            // lost, the retry meets its own object and gets 412; the engine re-reads on every
+            // PreconditionFailedException, finds its record already there and settles, so the
+            // default retries stay on.
+            Blob blob = client().create(info, content, options);
+            bucketSeen = true;
+            return Long.toString(blob.getGeneration());
+        } catch (RuntimeException e) {
+            throw translate(e, "write", path);
+        }
+    }
+
+    private long parseGeneration(String token) {
+        try {
+            return Long.parseLong(token);
+        } catch (NumberFormatException e) {
+            // A token from another store (an S3 etag, a local hash) can never match here.
+            throw new PreconditionFailedException(
+                    "gs://" + bucket + ": version token '" + token + "' is not a GCS generation", e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> readRecord(String path) {
+        Storage storage = client();
+        try {
+            for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
+                Blob blob = storage.get(BlobId.of(bucket, path));
+                if (blob == null) {
+                    requireBucket(storage);
+                    return Optional.empty();
+                }
+                bucketSeen = true;
+                long generation = blob.getGeneration();
+                try {
+                    // The metadata call gives the generation, the media call the bytes; the
+                    // precondition makes sure both describe the same write.
+                    byte[] bytes = storage.readAllBytes(BlobId.of(bucket, path),
+                            Storage.BlobSourceOption.generationMatch(generation));
+                    return Optional.of(new StoredObject(bytes, Long.toString(generation)));
+                } catch (com.google.cloud.storage.StorageException e) {
+                    if (e.getCode() == 404) {
+                        return Optional.empty();
+                    }
+                    if (e.getCode() != 412) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, "read", path);
+        }
+        throw new TransientStorageException("gs://" + bucket + "/" + path + " changed on every one of "
+                + MAX_READ_ATTEMPTS + " read attempts", null);
+    }
+
+    @Override
+    public List<String> listRecords(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            // Only names are needed; iterateAll follows nextPageToken across pages.
+            for (Blob blob : client()
+                    .list(bucket, Storage.BlobListOption.prefix(prefix == null ? "" : prefix),
+                            Storage.BlobListOption.fields(Storage.BlobField.NAME))
+                    .iterateAll()) {
+                keys.add(blob.getName());
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, "list", prefix);
+        }
+        bucketSeen = true;
+        // GCS orders by UTF-8 bytes; the contract promises the same order on every store.
+        Collections.sort(keys);
+        return keys;
+    }
+
+    @Override
+    public void deleteRecord(String path) {
+        Storage storage = client();
+        try {
+            if (!storage.delete(BlobId.of(bucket, path))) {
+                requireBucket(storage);
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, "delete", path);
+        }
+    }
+
+    @Override
+    public Optional<ObjectMetadata> getMetadata(String path) {
+        Storage storage = client();
+        try {
+            Blob blob = storage.get(BlobId.of(bucket, path));
+            if (blob == null) {
+                requireBucket(storage);
+                return Optional.empty();
+            }
+            bucketSeen = true;
+            OffsetDateTime updated = blob.getUpdateTimeOffsetDateTime();
+            return Optional.of(new ObjectMetadata(
+                    blob.getSize() == null ? 0L : blob.getSize(),
+                    updated == null ? null : updated.toInstant(),
+                    blob.getEtag(),
+                    blob.getGeneration()));
+        } catch (RuntimeException e) {
+            throw translate(e, "stat", path);
+        }
+    }
+
+    @Override
+    public String location() {
+        return "gs://" + bucket;
+    }
+
+    /**
+     * The client answers 404 on get and delete with null/false whether the object or the whole
+     * bucket is missing. A list call (which needs only object-list permission, unlike a bucket
+     * get) tells them apart; its 404 becomes the permanent "bucket does not exist" error.
+     */
+    private void requireBucket(Storage storage) {
+        if (bucketSeen) {
+            return;
+        }
+        storage.list(bucket, Storage.BlobListOption.pageSize(1),
+                Storage.BlobListOption.fields(Storage.BlobField.NAME));
+        bucketSeen = true;
+    }
+
+    private StorageException translate(RuntimeException e, String operation, String key) {
+        if (e instanceof StorageException own) {
+            return own;
+        }
+        String where = "gs://" + bucket + "/" + (key == null ? "" : key);
+        if (!(e instanceof BaseServiceException service)) {
+            return new PermanentStorageException("GCS " + operation + " of " + where + " failed: " + e, e);
+        }
+        int code = service.getCode();
+        String reason = "GCS " + operation + " of " + where + " failed (" + code + "): " + e.getMessage();
+        if (code == 404) {
+            // Object 404s never get here (they are answered as absent), so this is the bucket.
+            return new PermanentStorageException("GCS bucket '" + bucket + "' does not exist or is not visible"
+                    + " (" + operation + " of " + where + ")", e);
+        }
+        if (code == 412) {
+            return new PreconditionFailedException(reason, e);
+        }
+        // Code 0 means no HTTP answer at all (refused, reset, timed out). Only then does an
+        // IOException cause mean a network failure: an HTTP error's cause is an IOException too.
+        if (code == 408 || code == 429 || code >= 500 || (code == 0 && (isIoFailure(e) || service.isRetryable()))) {
+            return new TransientStorageException(reason, e);
+        }
+        return new PermanentStorageException(reason, e);
+    }
+
+    private static boolean isIoFailure(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,40 @@
+package com.mantissa.stance.sync.gcp;
+
+import io.cloudevents.CloudEvent;
+
+import java.util.Map;
+
+/**
+ * Cloud Functions (2nd gen) entry point for {@code google.cloud.pubsub.topic.v1.messagePublished},
+ * published by a Cloud Scheduler job: runs the configured catch-up over STANCE_SOURCES and/or the
+ * PULL to STANCE_PULL_TARGET. The message body is only a tick; its content is not interpreted.
+ */
+public final class ScheduledSyncFunction extends CloudEventHandler {
+    static final String MESSAGE_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished";
+    private static final String TOPICS = "/topics/";
+
+    /** Used by the Functions Framework: configuration comes from the process environment. */
+    public ScheduledSyncFunction() {
+        this(System.getenv());
+    }
+
+    public ScheduledSyncFunction(Map<String, String> env) {
+        super(env);
+    }
+
+    @Override
+    public void accept(CloudEvent event) {
+        if (!MESSAGE_PUBLISHED.equals(event.getType())) {
+            complete(ignored(event, "not a " + MESSAGE_PUBLISHED + " event"));
+            return;
+        }
+        complete(sync.onSchedule(triggerLabel(event)));
+    }
+
+    /** "pubsub:TOPIC" from a source such as //pubsub.googleapis.com/projects/P/topics/TOPIC. */
+    static String triggerLabel(CloudEvent event) {
+        String source = String.valueOf(event.getSource());
+        int at = source.lastIndexOf(TOPICS);
+        return "pubsub:" + (at < 0 ? source : source.substring(at + TOPICS.length()));
+    }
+}

@@ -1,0 +1,714 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  account_id = coalesce(var.account_id, data.aws_caller_identity.current.account_id)
+  jar_path   = coalesce(var.lambda_jar_path, "${path.module}/../../aws-lambda/target/stance-sync-aws-lambda.jar")
+
+  source_bucket_arn  = "arn:${local.partition}:s3:::${var.source_bucket_name}"
+  central_bucket_arn = "arn:${local.partition}:s3:::${var.central_bucket_name}"
+
+  handler_package = "com.mantissa.stance.sync.aws"
+  object_handler = {
+    sqs         = "${local.handler_package}.SqsHandler::handleRequest"
+    eventbridge = "${local.handler_package}.EventBridgeHandler::handleRequest"
+    s3          = "${local.handler_package}.S3EventHandler::handleRequest"
+  }[var.trigger_mode]
+
+  # Record paths are {prefix}/findings/{4 hex chars}/{account}/...: "????" cannot span a "/",
+  # so an id containing "/" cannot reach into another account's folder.
+  own_record_arns = [
+    "${local.central_bucket_arn}/${var.central_prefix}/findings/????/${local.account_id}/*",
+    "${local.central_bucket_arn}/${var.central_prefix}/assets/????/${local.account_id}/*",
+  ]
+
+  common_env = merge(
+    {
+      # C1 only: a short invocation never pays back C2's compile time.
+      JAVA_TOOL_OPTIONS          = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+      STANCE_CENTRAL_URI         = coalesce(var.central_uri, "s3://${var.central_bucket_name}")
+      STANCE_CENTRAL_PREFIX      = var.central_prefix
+      STANCE_CONFLICT_RESOLUTION = var.conflict_resolution
+      STANCE_INCLUDE_ASSETS      = tostring(var.include_assets)
+      STANCE_BATCH_SIZE          = tostring(var.batch_size)
+      STANCE_CHECKSUM_VERIFY     = tostring(var.checksum_verify)
+    },
+    var.account_id == null ? {} : { STANCE_ACCOUNT_ID = var.account_id },
+  )
+  # Only the schedule runs pulls; the object-created function always pushes.
+  schedule_env = merge(
+    local.common_env,
+    { STANCE_SYNC_DIRECTION = var.sync_direction },
+    var.stance_sources == null ? {} : { STANCE_SOURCES = var.stance_sources },
+    var.pull_target == null ? {} : { STANCE_PULL_TARGET = var.pull_target },
+  )
+
+  scan_filter_prefix = "${var.scan_prefix}/"
+}
+
+check "s3_trigger_needs_own_bucket" {
+  assert {
+    condition     = var.trigger_mode != "s3" || var.create_source_bucket
+    error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
+  }
+}
+
+# ------------------------------------------------------------------ central bucket (hub)
+resource "aws_s3_bucket" "central" {
+  count  = var.create_central_bucket ? 1 : 0
+  bucket = var.central_bucket_name
+  tags   = var.tags
+}
+
+resource "aws_s3_bucket_versioning" "central" {
+  count  = var.create_central_bucket ? 1 : 0
+  bucket = aws_s3_bucket.central[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "central" {
+  count  = var.create_central_bucket ? 1 : 0
+  bucket = aws_s3_bucket.central[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "central" {
+  count                   = var.create_central_bucket ? 1 : 0
+  bucket                  = aws_s3_bucket.central[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "central" {
+  count  = var.create_central_bucket ? 1 : 0
+  bucket = aws_s3_bucket.central[0].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "central" {
+  count  = var.create_central_bucket ? 1 : 0
+  bucket = aws_s3_bucket.central[0].id
+  rule {
+    id     = "expire-superseded-record-versions"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = 90
+    }
+  }
+  depends_on = [aws_s3_bucket_versioning.central]
+}
+
+data "aws_iam_policy_document" "central_bucket" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [local.central_bucket_arn, "${local.central_bucket_arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "DenyOldTls"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [local.central_bucket_arn, "${local.central_bucket_arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "NumericLessThan"
+      variable = "s3:TlsVersion"
+      values   = ["1.2"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.spoke_account_ids) > 0 ? [1] : []
+    content {
+      sid       = "SpokesListCentralPrefix"
+      actions   = ["s3:ListBucket"]
+      resources = [local.central_bucket_arn]
+      principals {
+        type        = "AWS"
+        identifiers = var.spoke_account_ids
+      }
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = ["${var.central_prefix}/*"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.spoke_account_ids) > 0 ? [1] : []
+    content {
+      sid     = "SpokesWriteOwnAccountRecords"
+      actions = ["s3:GetObject", "s3:PutObject"]
+      # $${...} is an IAM policy variable, resolved by S3 per request, not by Terraform.
+      resources = [
+        "${local.central_bucket_arn}/${var.central_prefix}/findings/????/$${aws:PrincipalAccount}/*",
+        "${local.central_bucket_arn}/${var.central_prefix}/assets/????/$${aws:PrincipalAccount}/*",
+      ]
+      principals {
+        type        = "AWS"
+        identifiers = var.spoke_account_ids
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "central" {
+  count      = var.create_central_bucket ? 1 : 0
+  bucket     = aws_s3_bucket.central[0].id
+  policy     = data.aws_iam_policy_document.central_bucket.json
+  depends_on = [aws_s3_bucket_public_access_block.central]
+}
+
+# ------------------------------------------------------------------ source bucket (optional)
+resource "aws_s3_bucket" "source" {
+  count  = var.create_source_bucket ? 1 : 0
+  bucket = var.source_bucket_name
+  tags   = var.tags
+}
+
+resource "aws_s3_bucket_versioning" "source" {
+  count  = var.create_source_bucket ? 1 : 0
+  bucket = aws_s3_bucket.source[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "source" {
+  count  = var.create_source_bucket ? 1 : 0
+  bucket = aws_s3_bucket.source[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "source" {
+  count                   = var.create_source_bucket ? 1 : 0
+  bucket                  = aws_s3_bucket.source[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+data "aws_iam_policy_document" "source_bucket" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [local.source_bucket_arn, "${local.source_bucket_arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "source" {
+  count      = var.create_source_bucket ? 1 : 0
+  bucket     = aws_s3_bucket.source[0].id
+  policy     = data.aws_iam_policy_document.source_bucket.json
+  depends_on = [aws_s3_bucket_public_access_block.source]
+}
+
+resource "aws_s3_bucket_notification" "source" {
+  count       = var.create_source_bucket ? 1 : 0
+  bucket      = aws_s3_bucket.source[0].id
+  eventbridge = var.trigger_mode == "eventbridge"
+
+  dynamic "lambda_function" {
+    for_each = var.trigger_mode == "s3" ? [1] : []
+    content {
+      lambda_function_arn = aws_lambda_alias.object_created.arn
+      events              = ["s3:ObjectCreated:*"]
+      filter_prefix       = local.scan_filter_prefix
+      filter_suffix       = ".jsonl"
+    }
+  }
+
+  dynamic "queue" {
+    for_each = var.trigger_mode == "sqs" ? [1] : []
+    content {
+      queue_arn     = aws_sqs_queue.scan_events.arn
+      events        = ["s3:ObjectCreated:*"]
+      filter_prefix = local.scan_filter_prefix
+      filter_suffix = ".jsonl"
+    }
+  }
+
+  # S3 checks the destinations when it stores the notification configuration.
+  depends_on = [aws_lambda_permission.s3, aws_sqs_queue_policy.scan_events]
+}
+
+# ------------------------------------------------------------------ queues
+resource "aws_sqs_queue" "scan_events_dlq" {
+  name                      = "${var.name}-scan-events-dlq"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue" "scan_events" {
+  name                    = "${var.name}-scan-events"
+  sqs_managed_sse_enabled = true
+  # AWS's guidance for a Lambda event source: at least six times the function timeout.
+  visibility_timeout_seconds = 6 * var.timeout
+  message_retention_seconds  = 1209600
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.scan_events_dlq.arn
+    maxReceiveCount     = 5
+  })
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "scan_events_queue" {
+  statement {
+    sid       = "SourceBucketNotifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.scan_events.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.source_bucket_arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.scan_events.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "scan_events" {
+  queue_url = aws_sqs_queue.scan_events.id
+  policy    = data.aws_iam_policy_document.scan_events_queue.json
+}
+
+# Asynchronous invocations (S3 and EventBridge triggers, the schedule) that still fail after
+# Lambda's retries land here with the event and the error.
+resource "aws_sqs_queue" "failed_invocations" {
+  name                      = "${var.name}-failed-invocations"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+# ------------------------------------------------------------------ IAM
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "common" {
+  statement {
+    sid       = "ReadScanFiles"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.source_bucket_arn}/${var.scan_prefix}/*"]
+  }
+
+  statement {
+    sid       = "ListScanPrefix"
+    actions   = ["s3:ListBucket"]
+    resources = [local.source_bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.scan_prefix}/*"]
+    }
+  }
+
+  # Without ListBucket S3 answers 403 instead of 404 for a record central does not have yet,
+  # and the engine (rightly) never treats a 403 as "absent".
+  statement {
+    sid       = "ListCentralPrefix"
+    actions   = ["s3:ListBucket"]
+    resources = [local.central_bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.central_prefix}/*"]
+    }
+  }
+
+  statement {
+    sid       = "OnFailureDestination"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.failed_invocations.arn]
+  }
+}
+
+data "aws_iam_policy_document" "object_created" {
+  source_policy_documents = [data.aws_iam_policy_document.common.json]
+
+  # The log group is created here, so the function needs only streams and events in it
+  # (instead of AWSLambdaBasicExecutionRole's logs:* on every group).
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.object_created.arn}:*"]
+  }
+
+  # A spoke function writes only its own account's records.
+  statement {
+    sid       = "WriteOwnAccountRecords"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = local.own_record_arns
+  }
+
+  dynamic "statement" {
+    for_each = var.trigger_mode == "sqs" ? [1] : []
+    content {
+      sid       = "ConsumeScanEvents"
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+      resources = [aws_sqs_queue.scan_events.arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "schedule" {
+  source_policy_documents = [data.aws_iam_policy_document.common.json]
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
+  }
+
+  # The hub's catch-up writes records of every configured spoke account.
+  statement {
+    sid       = "ReadWriteCentralPrefix"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = length(var.extra_source_object_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadExtraSources"
+      actions   = ["s3:GetObject"]
+      resources = var.extra_source_object_arns
+    }
+  }
+}
+
+resource "aws_iam_role" "object_created" {
+  name               = "${var.name}-object-created"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "object_created" {
+  name   = "sync"
+  role   = aws_iam_role.object_created.id
+  policy = data.aws_iam_policy_document.object_created.json
+}
+
+
+resource "aws_iam_role" "schedule" {
+  name               = "${var.name}-schedule"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "schedule" {
+  name   = "sync"
+  role   = aws_iam_role.schedule.id
+  policy = data.aws_iam_policy_document.schedule.json
+}
+
+
+# ------------------------------------------------------------------ functions
+resource "aws_cloudwatch_log_group" "object_created" {
+  name              = "/aws/lambda/${var.name}-object-created"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "schedule" {
+  name              = "/aws/lambda/${var.name}-schedule"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "object_created" {
+  function_name    = "${var.name}-object-created"
+  description      = "Pushes the snapshot of a newly written Stance scan file into the central bucket."
+  role             = aws_iam_role.object_created.arn
+  filename         = local.jar_path
+  source_code_hash = filebase64sha256(local.jar_path)
+  runtime          = "java21"
+  handler          = local.object_handler
+  architectures    = [var.architecture]
+  memory_size      = var.memory_size
+  timeout          = var.timeout
+  # SnapStart snapshots published versions; every trigger invokes the alias.
+  publish = true
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  environment {
+    variables = local.common_env
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.object_created.name
+    application_log_level = "INFO"
+    system_log_level      = "WARN"
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy.object_created]
+}
+
+resource "aws_lambda_alias" "object_created" {
+  name             = "live"
+  function_name    = aws_lambda_function.object_created.function_name
+  function_version = aws_lambda_function.object_created.version
+}
+
+resource "aws_lambda_function_event_invoke_config" "object_created" {
+  function_name                = aws_lambda_function.object_created.function_name
+  qualifier                    = aws_lambda_alias.object_created.name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = 21600
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.failed_invocations.arn
+    }
+  }
+}
+
+resource "aws_lambda_function" "schedule" {
+  function_name    = "${var.name}-schedule"
+  description      = "Scheduled catch-up over STANCE_SOURCES and/or the pull of the central aggregate."
+  role             = aws_iam_role.schedule.arn
+  filename         = local.jar_path
+  source_code_hash = filebase64sha256(local.jar_path)
+  runtime          = "java21"
+  handler          = "${local.handler_package}.ScheduleHandler::handleRequest"
+  architectures    = [var.architecture]
+  memory_size      = var.memory_size
+  timeout          = var.timeout
+  publish          = true
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  environment {
+    variables = local.schedule_env
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.schedule.name
+    application_log_level = "INFO"
+    system_log_level      = "WARN"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.sync_direction == "push" || var.pull_target != null
+      error_message = "sync_direction pull or bidirectional copies central into pull_target (STANCE_PULL_TARGET); set it."
+    }
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy.schedule]
+}
+
+resource "aws_lambda_alias" "schedule" {
+  name             = "live"
+  function_name    = aws_lambda_function.schedule.function_name
+  function_version = aws_lambda_function.schedule.version
+}
+
+resource "aws_lambda_function_event_invoke_config" "schedule" {
+  function_name          = aws_lambda_function.schedule.function_name
+  qualifier              = aws_lambda_alias.schedule.name
+  maximum_retry_attempts = 0
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.failed_invocations.arn
+    }
+  }
+}
+
+# ------------------------------------------------------------------ triggers
+resource "aws_lambda_permission" "s3" {
+  statement_id   = "AllowSourceBucketNotifications"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.object_created.function_name
+  qualifier      = aws_lambda_alias.object_created.name
+  principal      = "s3.amazonaws.com"
+  source_account = data.aws_caller_identity.current.account_id
+  source_arn     = local.source_bucket_arn
+}
+
+resource "aws_cloudwatch_event_rule" "object_created" {
+  count       = var.trigger_mode == "eventbridge" ? 1 : 0
+  name        = "${var.name}-object-created"
+  description = "Stance scan files written to the source bucket."
+  event_pattern = jsonencode({
+    source      = ["aws.s3"]
+    detail-type = ["Object Created"]
+    detail = {
+      bucket = { name = [var.source_bucket_name] }
+      object = { key = [{ wildcard = "${var.scan_prefix}/*.jsonl" }] }
+    }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "object_created" {
+  count     = var.trigger_mode == "eventbridge" ? 1 : 0
+  rule      = aws_cloudwatch_event_rule.object_created[0].name
+  target_id = "object-created-function"
+  arn       = aws_lambda_alias.object_created.arn
+}
+
+resource "aws_lambda_permission" "eventbridge" {
+  count         = var.trigger_mode == "eventbridge" ? 1 : 0
+  statement_id  = "AllowObjectCreatedRule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.object_created.function_name
+  qualifier     = aws_lambda_alias.object_created.name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.object_created[0].arn
+}
+
+resource "aws_lambda_event_source_mapping" "scan_events" {
+  count                              = var.trigger_mode == "sqs" ? 1 : 0
+  event_source_arn                   = aws_sqs_queue.scan_events.arn
+  function_name                      = aws_lambda_alias.object_created.arn
+  batch_size                         = 10
+  maximum_batching_window_in_seconds = 5
+  # Only the messages the handler names go back to the queue.
+  function_response_types = ["ReportBatchItemFailures"]
+}
+
+data "aws_iam_policy_document" "scheduler_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "scheduler_invoke" {
+  statement {
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_alias.schedule.arn]
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${var.name}-scheduler"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "invoke-schedule-function"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler_invoke.json
+}
+
+resource "aws_scheduler_schedule" "catchup" {
+  name                = "${var.name}-catchup"
+  schedule_expression = var.schedule_expression
+  state               = var.schedule_enabled ? "ENABLED" : "DISABLED"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_alias.schedule.arn
+    role_arn = aws_iam_role.scheduler.arn
+    # An EventBridge-shaped payload (ScheduledEvent) naming the schedule for the log line;
+    # Scheduler fills in the <aws.scheduler.*> context attributes.
+    input = jsonencode({
+      source        = "aws.scheduler"
+      "detail-type" = "Scheduled Event"
+      id            = "<aws.scheduler.execution-id>"
+      resources     = ["<aws.scheduler.schedule-arn>"]
+      detail        = {}
+    })
+    retry_policy {
+      maximum_retry_attempts = 0
+    }
+  }
+}

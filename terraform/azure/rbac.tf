@@ -1,0 +1,85 @@
+locals {
+  blob_actions = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+
+  # ABAC: writes, creates, deletes and reads of blob content are allowed only on the given path
+  # patterns; listing stays allowed (the path attribute does not apply to List Blobs).
+  central_condition = {
+    for label, patterns in merge(
+      { hub = ["${var.central_prefix}/*"] },
+      {
+        for k, w in var.spoke_writers : "spoke-${k}" => [
+          "${var.central_prefix}/findings/*/${w.account_id}/*",
+          "${var.central_prefix}/assets/*/${w.account_id}/*",
+        ]
+      }
+    ) : label => <<-EOT
+      (
+       (
+        !(ActionMatches{'${local.blob_actions}/write'})
+        AND
+        !(ActionMatches{'${local.blob_actions}/add/action'})
+        AND
+        !(ActionMatches{'${local.blob_actions}/delete'})
+        AND
+        !(ActionMatches{'${local.blob_actions}/read'} AND NOT SubOperationMatches{'Blob.List'})
+       )
+       OR
+       (
+        ${join("\n  OR\n  ", [for p in patterns : "@Resource[${local.blob_actions}:path] StringLike '${p}'"])}
+       )
+      )
+    EOT
+  }
+}
+
+# Hub function: read/write the records below the central prefix of the central container only.
+resource "azurerm_role_assignment" "hub_central_writer" {
+  scope                = azurerm_storage_container.central.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = azurerm_linux_function_app.hub.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+  condition_version    = "2.0"
+  condition            = local.central_condition["hub"]
+  description          = "stance-sync hub: records under ${var.central_prefix}/ only"
+}
+
+# Hub function: read the scan files of each source container, nothing else.
+resource "azurerm_role_assignment" "hub_source_reader" {
+  for_each             = var.sources
+  scope                = "${each.value.storage_account_id}/blobServices/default/containers/${each.value.container_name}"
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_linux_function_app.hub.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+  description          = "stance-sync hub: read scans of source ${each.key}"
+}
+
+# The blob-trigger alternative writes receipts and poison messages to the source account itself,
+# which is why Microsoft documents these two roles for it (and why event_grid is the default).
+resource "azurerm_role_assignment" "hub_blob_trigger_owner" {
+  count                = var.trigger_mode == "blob" ? 1 : 0
+  scope                = local.blob_source.storage_account_id
+  role_definition_name = "Storage Blob Data Owner"
+  principal_id         = azurerm_linux_function_app.hub.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+  description          = "stance-sync hub: blob trigger on the source account"
+}
+
+resource "azurerm_role_assignment" "hub_blob_trigger_queue" {
+  count                = var.trigger_mode == "blob" ? 1 : 0
+  scope                = local.blob_source.storage_account_id
+  role_definition_name = "Storage Queue Data Contributor"
+  principal_id         = azurerm_linux_function_app.hub.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+  description          = "stance-sync hub: blob trigger poison queue"
+}
+
+# Spoke deployments that push directly: their own account's record paths only.
+resource "azurerm_role_assignment" "spoke_central_writer" {
+  for_each             = var.spoke_writers
+  scope                = azurerm_storage_container.central.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = each.value.principal_id
+  condition_version    = "2.0"
+  condition            = local.central_condition["spoke-${each.key}"]
+  description          = "stance-sync spoke ${each.key}: records of account ${each.value.account_id} only"
+}

@@ -1,0 +1,200 @@
+locals {
+  central_project = coalesce(var.central_project_id, var.project_id)
+  central_bucket  = var.create_central_bucket ? google_storage_bucket.central[0].name : var.central_bucket_name
+  central_uri     = "gs://${local.central_bucket}/${var.central_prefix}"
+  account_id      = coalesce(var.account_id, var.project_id)
+
+  enable_push     = var.source_bucket != null
+  enable_schedule = var.enable_schedule
+
+  function_source_dir = coalesce(var.function_source_dir, "${path.module}/../../gcp-function/target/deployment")
+
+  # IAM resource names of central objects: a condition on this prefix keeps the writer out of
+  # everything else in the bucket (see docs/deploy-gcp.md, "Least privilege", for what it cannot do).
+  central_objects_prefix = "projects/_/buckets/${local.central_bucket}/objects/${var.central_prefix}/"
+
+  base_environment = merge(var.environment, {
+    STANCE_CENTRAL_URI = local.central_uri
+  })
+
+  push_environment = merge(local.base_environment, {
+    STANCE_ACCOUNT_ID = local.account_id
+  })
+
+  schedule_environment = merge(
+    local.base_environment,
+    length(var.sources) > 0 ? { STANCE_SOURCES = join("\n", [for s in var.sources : "${s.uri}|${s.account}|${s.provider}"]) } : {},
+    var.pull_target != null ? { STANCE_PULL_TARGET = var.pull_target } : {},
+  )
+
+  entry_points = {
+    push     = "com.mantissa.stance.sync.gcp.StorageObjectFinalizedFunction"
+    schedule = "com.mantissa.stance.sync.gcp.ScheduledSyncFunction"
+  }
+}
+
+# ---- central bucket -------------------------------------------------------------------
+
+data "google_storage_project_service_account" "central" {
+  count   = var.create_central_bucket && var.kms_key_name != null ? 1 : 0
+  project = local.central_project
+}
+
+# The Cloud Storage service agent encrypts with the CMEK; without this grant the bucket cannot be created.
+resource "google_kms_crypto_key_iam_member" "central_cmek" {
+  count         = var.create_central_bucket && var.kms_key_name != null ? 1 : 0
+  crypto_key_id = var.kms_key_name
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = "serviceAccount:${data.google_storage_project_service_account.central[0].email_address}"
+}
+
+resource "google_storage_bucket" "central" {
+  count = var.create_central_bucket ? 1 : 0
+
+  project                     = local.central_project
+  name                        = var.central_bucket_name
+  location                    = var.central_bucket_location
+  storage_class               = "STANDARD"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = var.force_destroy_central_bucket
+  labels                      = var.labels
+
+  # Every accepted write is a new generation; a bad push can be rolled back from the older ones.
+  versioning {
+    enabled = true
+  }
+
+  dynamic "encryption" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
+  dynamic "lifecycle_rule" {
+    for_each = var.noncurrent_version_retention_days > 0 ? [var.noncurrent_version_retention_days] : []
+    content {
+      condition {
+        days_since_noncurrent_time = lifecycle_rule.value
+      }
+      action {
+        type = "Delete"
+      }
+    }
+  }
+
+  depends_on = [google_kms_crypto_key_iam_member.central_cmek]
+}
+
+# ---- identities -------------------------------------------------------------------------
+
+# The functions' runtime identity: holds bucket-level grants only, no project role.
+resource "google_service_account" "runtime" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-fn"
+  display_name = "stance-sync functions runtime"
+  description  = "Reads Stance scans and writes the central aggregate (bucket-level IAM only)."
+}
+
+# Eventarc delivers events as this identity; it may only invoke the two functions.
+resource "google_service_account" "trigger" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-trigger"
+  display_name = "stance-sync Eventarc triggers"
+  description  = "Identity of the Eventarc triggers that invoke the stance-sync functions."
+}
+
+# Required by Eventarc for Cloud Storage (direct) events.
+resource "google_project_iam_member" "trigger_event_receiver" {
+  count   = local.enable_push ? 1 : 0
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+data "google_storage_project_service_account" "functions" {
+  count   = local.enable_push ? 1 : 0
+  project = var.project_id
+}
+
+# Cloud Storage's service agent publishes the bucket's notifications into Eventarc's Pub/Sub transport.
+resource "google_project_iam_member" "gcs_agent_pubsub_publisher" {
+  count   = local.enable_push ? 1 : 0
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.functions[0].email_address}"
+}
+
+# ---- data access (bucket level) ------------------------------------------------------------
+
+# Write (create, overwrite with a generation precondition, read back) only under the central prefix.
+# objectUser rather than objectCreator: replacing an existing record needs storage.objects.delete.
+resource "google_storage_bucket_iam_member" "central_write" {
+  bucket = local.central_bucket
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.runtime.email}"
+
+  condition {
+    title       = "${var.name_prefix}-central-prefix"
+    description = "Objects under the central prefix only."
+    expression  = "resource.name.startsWith(\"${local.central_objects_prefix}\")"
+  }
+}
+
+# The scheduled catch-up and the PULL list the aggregate; listing is a bucket-level permission
+# that a prefix condition would deny, so the hub's function gets read access to the whole bucket.
+resource "google_storage_bucket_iam_member" "central_read" {
+  count  = local.enable_schedule ? 1 : 0
+  bucket = local.central_bucket
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+resource "google_storage_bucket_iam_member" "source_read" {
+  count  = local.enable_push ? 1 : 0
+  bucket = var.source_bucket
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+resource "google_storage_bucket_iam_member" "scheduled_source_read" {
+  for_each = local.enable_schedule ? toset(var.source_read_buckets) : toset([])
+  bucket   = each.value
+  role     = "roles/storage.objectViewer"
+  member   = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+resource "google_storage_bucket_iam_member" "pull_target_write" {
+  count  = local.enable_schedule && var.pull_target_bucket != null ? 1 : 0
+  bucket = var.pull_target_bucket
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+# ---- function source ---------------------------------------------------------------------------
+
+resource "google_storage_bucket" "function_source" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name_prefix}-gcf-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  # Holds nothing but build inputs that this module re-uploads.
+  force_destroy = true
+  labels        = var.labels
+}
+
+# "Deploy from a JAR": the uploaded archive holds exactly the one uber JAR.
+data "archive_file" "function" {
+  type        = "zip"
+  source_dir  = local.function_source_dir
+  output_path = "${path.root}/.terraform/${var.name_prefix}-gcp-function.zip"
+}
+
+resource "google_storage_bucket_object" "function" {
+  # Content-addressed name: a new JAR is a new object, which makes the functions redeploy.
+  name   = "${var.name_prefix}-gcp-function-${data.archive_file.function.output_md5}.zip"
+  bucket = google_storage_bucket.function_source.name
+  source = data.archive_file.function.output_path
+}
