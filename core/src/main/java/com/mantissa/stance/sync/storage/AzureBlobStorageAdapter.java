@@ -23,9 +23,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A container in Azure Blob Storage (or Azurite) through azure-storage-blob.
@@ -292,31 +289,18 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
                     || BlobErrorCode.BLOB_ALREADY_EXISTS.equals(code)) {
                 return new PreconditionFailedException(detail, e);
             }
-            if (isTransientStatus(status) || BlobErrorCode.SERVER_BUSY.equals(code)
+            if (StorageErrors.isTransientStatus(status) || BlobErrorCode.SERVER_BUSY.equals(code)
                     || BlobErrorCode.OPERATION_TIMED_OUT.equals(code) || BlobErrorCode.INTERNAL_ERROR.equals(code)) {
                 return new TransientStorageException(detail, e);
             }
             return new PermanentStorageException(detail, e);
         }
-        if (e instanceof HttpResponseException h && h.getResponse() != null && isTransientStatus(h.getResponse().getStatusCode())) {
+        if (e instanceof HttpResponseException h && h.getResponse() != null && StorageErrors.isTransientStatus(h.getResponse().getStatusCode())) {
             return new TransientStorageException(what + ": HTTP " + h.getResponse().getStatusCode(), e);
         }
-        if (isIoFailure(e)) {
+        if (StorageErrors.isIoFailure(e)) {
             return new TransientStorageException(what + ": " + e.getClass().getSimpleName() + " (connection failed or timed out)", e);
         }
         return new PermanentStorageException(what + ": " + e.getClass().getSimpleName(), e);
-    }
-
-    private static boolean isTransientStatus(int status) {
-        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
-    }
-
-    private static boolean isIoFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

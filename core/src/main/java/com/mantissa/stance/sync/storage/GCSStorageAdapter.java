@@ -257,18 +257,9 @@ public final class GCSStorageAdapter implements StorageAdapter {
         }
         // Code 0 means no HTTP answer at all (refused, reset, timed out). Only then does an
         // IOException cause mean a network failure: an HTTP error's cause is an IOException too.
-        if (code == 408 || code == 429 || code >= 500 || (code == 0 && (isIoFailure(e) || service.isRetryable()))) {
+        if (StorageErrors.isTransientStatus(code) || (code == 0 && (StorageErrors.isIoFailure(e.getCause()) || service.isRetryable()))) {
             return new TransientStorageException(reason, e);
         }
         return new PermanentStorageException(reason, e);
-    }
-
-    private static boolean isIoFailure(Throwable e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

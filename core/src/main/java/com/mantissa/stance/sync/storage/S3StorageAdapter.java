@@ -1,15 +1,12 @@
 package com.mantissa.stance.sync.storage;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -275,25 +272,15 @@ public final class S3StorageAdapter implements StorageAdapter {
             if ("NoSuchBucket".equals(code)) {
                 return new PermanentStorageException(what + ": bucket '" + bucket + "' does not exist (NoSuchBucket)", e);
             }
-            if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504
-                    || "SlowDown".equals(code) || "RequestTimeout".equals(code)
+            if (StorageErrors.isTransientStatus(status) || "SlowDown".equals(code) || "RequestTimeout".equals(code)
                     || "InternalError".equals(code) || "OperationAborted".equals(code)) {
                 return new TransientStorageException(detail, e);
             }
             return new PermanentStorageException(detail, e);
         }
-        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || isIoFailure(e)) {
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || StorageErrors.isIoFailure(e)) {
             return new TransientStorageException(what + ": " + e.getClass().getSimpleName() + " (connection failed or timed out)", e);
         }
         return new PermanentStorageException(what + ": " + e.getClass().getSimpleName(), e);
-    }
-
-    private static boolean isIoFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -12,14 +12,18 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.mantissa.stance.sync.engine.JsonParser;
 import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.testing.AzuriteServer;
+import com.mantissa.stance.sync.testing.CentralStores;
 import com.mantissa.stance.sync.testing.Emulators;
+import com.mantissa.stance.sync.testing.GcsServer;
 import com.mantissa.stance.sync.testing.MotoServer;
+import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -27,6 +31,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -51,11 +57,37 @@ class AzureSyncFunctionsTest {
 
     private static AzuriteServer azurite;
     private static MotoServer moto;
+    private static CentralStores centrals;
 
     @BeforeAll
-    static void startEmulators(AzuriteServer azuriteServer, MotoServer motoServer) {
+    static void startEmulators(AzuriteServer azuriteServer, MotoServer motoServer, GcsServer gcsServer) {
         azurite = azuriteServer;
         moto = motoServer;
+        centrals = new CentralStores(motoServer, gcsServer, azuriteServer);
+    }
+
+    /**
+     * The Azure row of the 3×3 matrix: BlobCreated events for the visible scan on Azurite, pushed
+     * into a central store of each kind, land with the original's paths and checksums.
+     */
+    @ParameterizedTest
+    @EnumSource(CentralStores.Kind.class)
+    void eventGridPushesTheVisibleScanIntoEveryKindOfCentral(CentralStores.Kind kind) {
+        String source = newContainer("source");
+        upload(source, FINDINGS_KEY, new String(VisibleVectors.scanFile("findings.jsonl"), StandardCharsets.UTF_8));
+        upload(source, ASSETS_KEY, new String(VisibleVectors.scanFile("assets.jsonl"), StandardCharsets.UTF_8));
+        String central = centrals.create(kind, "matrix-azure-" + kind.name().toLowerCase(Locale.ROOT));
+        StanceSyncFunctions functions = new StanceSyncFunctions(
+                Map.of("STANCE_CENTRAL_URI", central, "STANCE_ACCOUNT_ID", VisibleVectors.ACCOUNT));
+
+        for (String key : List.of(FINDINGS_KEY, ASSETS_KEY)) {
+            RecordingExecutionContext context = new RecordingExecutionContext("StanceEventGridSync");
+            functions.onEventGrid(singleEvent(docEvent("blob-created-eventgrid-schema.json", productionUrl(source, key))),
+                    context);
+            assertEquals("succeeded", onlyLogLine(context, Level.INFO).get("outcome"));
+        }
+
+        VisibleVectors.assertCentralMatches(centrals.open(central), "azure");
     }
 
     // ---------------------------------------------------------------------------------------
