@@ -21,6 +21,8 @@ locals {
   own_record_arns = [
     "${local.central_bucket_arn}/${var.central_prefix}/findings/????/${local.account_id}/*",
     "${local.central_bucket_arn}/${var.central_prefix}/assets/????/${local.account_id}/*",
+    # The account's push index (a cache of what it last wrote).
+    "${local.central_bucket_arn}/${var.central_prefix}/_state/${local.account_id}/*",
   ]
 
   common_env = merge(
@@ -171,6 +173,7 @@ data "aws_iam_policy_document" "central_bucket" {
       resources = [
         "${local.central_bucket_arn}/${var.central_prefix}/findings/????/$${aws:PrincipalAccount}/*",
         "${local.central_bucket_arn}/${var.central_prefix}/assets/????/$${aws:PrincipalAccount}/*",
+        "${local.central_bucket_arn}/${var.central_prefix}/_state/$${aws:PrincipalAccount}/*",
       ]
       principals {
         type        = "AWS"

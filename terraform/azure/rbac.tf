@@ -10,6 +10,7 @@ locals {
         for k, w in var.spoke_writers : "spoke-${k}" => [
           "${var.central_prefix}/findings/*/${w.account_id}/*",
           "${var.central_prefix}/assets/*/${w.account_id}/*",
+          "${var.central_prefix}/_state/${w.account_id}/*",
         ]
       }
     ) : label => <<-EOT

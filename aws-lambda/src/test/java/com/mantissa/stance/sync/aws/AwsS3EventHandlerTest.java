@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.testing.Emulators;
+import com.mantissa.stance.sync.testing.HostileScan;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.util.List;
@@ -84,8 +84,8 @@ class AwsS3EventHandlerTest {
     }
 
     @Test
-    void malformedScanLinesFailTheInvocationAfterTheGoodRecordsLand() {
-        AwsFixtures.putObject(moto, "stance/findings/broken/findings.jsonl", AwsFixtures.resource("scans/malformed-findings.jsonl"));
+    void hostileScanLinesFailTheInvocationAfterTheGoodRecordsLand() {
+        AwsFixtures.putObject(moto, "stance/findings/broken/findings.jsonl", HostileScan.findings());
         String central = AwsFixtures.newS3Central(moto, "central-s3-malformed");
         TestContext context = new TestContext(AwsFixtures.ACCOUNT);
         S3EventHandler handler = new S3EventHandler(AwsFixtures.env(central));
@@ -93,24 +93,15 @@ class AwsS3EventHandlerTest {
         SyncFailedException failure = assertThrows(SyncFailedException.class,
                 () -> handler.handleRequest(EventLoader.loadS3Event("events/s3-put-malformed-scan.json"), context));
 
-        StorageAdapter store = AwsFixtures.store(central);
-        // Besides records, a push keeps only its account's index (issue 7) in central.
-        String index = CrossCloudSync.indexPath("aggregated", AwsFixtures.ACCOUNT);
-        List<String> keys = store.listRecords("").stream().filter(k -> !k.equals(index)).toList();
-        assertEquals(List.of(
-                "aggregated/findings/32af/123456789012/good-1.json",
-                "aggregated/findings/d290/123456789012/good-2.json"), keys.stream().sorted().toList(),
-                "the two valid lines, and nothing outside the central prefix");
+        HostileScan.assertOnlyGoodRecords(AwsFixtures.store(central), "aggregated", AwsFixtures.ACCOUNT);
         Map<String, Object> line = context.invocations().get(0);
         assertEquals("failed", line.get("outcome"));
         assertEquals("ERROR", line.get("severity"));
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) line.get("result");
-        assertEquals(2L, ((Number) result.get("records_synced")).longValue());
-        List<?> errors = (List<?>) result.get("errors");
-        assertEquals(3, errors.size(), errors.toString());
-        assertTrue(errors.stream().allMatch(e -> e.toString().contains("findings.jsonl")), "errors name the file: " + errors);
-        assertTrue(failure.getMessage().contains("3 error(s)"), failure.getMessage());
+        assertEquals((long) HostileScan.GOOD, ((Number) result.get("records_synced")).longValue());
+        HostileScan.assertErrors((List<?>) result.get("errors"));
+        assertTrue(failure.getMessage().contains(HostileScan.BAD_LINES.size() + " error(s)"), failure.getMessage());
     }
 
     @Test

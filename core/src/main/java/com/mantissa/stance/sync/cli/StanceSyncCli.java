@@ -151,7 +151,7 @@ public final class StanceSyncCli implements Runnable {
                     addSource(sync, stores, push);
                 }
                 SyncResult result = sync.sync();
-                report(result);
+                report(result, sync.retries());
                 return result.success() ? 0 : 1;
             }
         }
@@ -221,7 +221,7 @@ public final class StanceSyncCli implements Runnable {
             }
         }
 
-        private void report(SyncResult result) {
+        private void report(SyncResult result, long retries) {
             PrintWriter err = spec.commandLine().getErr();
             if (common.json) {
                 spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(result.toMap()));
@@ -229,9 +229,9 @@ public final class StanceSyncCli implements Runnable {
             for (String error : result.errors()) {
                 err.println("error: " + error);
             }
-            err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors in %.2fs%n",
+            err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs%n",
                     result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
-                    result.conflictsResolved(), result.errors().size(), result.durationSeconds());
+                    result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds());
             if (!common.json) {
                 spec.commandLine().getOut().println(result.success() ? "OK" : "FAILED");
             }

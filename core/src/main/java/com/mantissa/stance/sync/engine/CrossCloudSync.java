@@ -201,6 +201,14 @@ public final class CrossCloudSync {
         return tally.toResult((System.nanoTime() - started) / 1e9, config.syncDirection());
     }
 
+    /**
+     * Store calls this instance repeated after a transient failure (throttling, 5xx, dropped
+     * connections), over all its syncs; the SDKs' own retries inside one call are not counted.
+     */
+    public long retries() {
+        return retry.retries();
+    }
+
     /** A copy of id → record for everything this instance wrote, verified or found identical. */
     public synchronized Map<String, SyncRecord> getSyncState() {
         return new LinkedHashMap<>(syncState);

@@ -115,20 +115,20 @@ public final class FunctionSettings {
             }
             String[] parts = e.split("\\|", -1);
             if (parts.length < 2 || parts.length > 3) {
-                throw new IllegalArgumentException(SOURCES + ": entry '" + e + "' must be uri|account|provider");
+                throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "' must be uri|account|provider");
             }
             StorageLocation location = location(SOURCES, parts[0].strip());
             String account = parts[1].strip();
             try {
                 RecordPaths.validateAccount(account);
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(SOURCES + ": entry '" + e + "': " + ex.getMessage(), ex);
+                throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "': " + ex.getMessage(), ex);
             }
             String provider = parts.length == 3 && !parts[2].isBlank()
                     ? parts[2].strip().toLowerCase(Locale.ROOT)
                     : location.scheme().provider();
             if (!PROVIDERS.contains(provider)) {
-                throw new IllegalArgumentException(SOURCES + ": entry '" + e + "': provider must be aws, gcp or azure");
+                throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "': provider must be aws, gcp or azure");
             }
             sources.add(new SourceSpec(location, account, provider));
         }

@@ -55,7 +55,7 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
      * off and retries transient failures itself, and a cold function must not sit out minutes
      * of nested retries. The per-try timeout bounds a hung connection, which the default does not.
      */
-    private static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+    static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
             Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(5), null);
 
     /** Service clients hold the pipeline and credential: one per account (or connection string). */
@@ -115,6 +115,15 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     }
 
     /**
+     * Downloads read the body before the pipeline's policies see the response. Streamed (the
+     * SDK's default for downloads) over the JDK HTTP client, a 503/ServerBusy answer's body was
+     * subscribed twice, by the retry policy and by the error deserialiser, and the read failed
+     * with "IllegalStateException: This publisher has already one subscriber": a throttled read
+     * was neither retried nor recognised as transient. Records are small; buffering is free.
+     */
+    private static final Context EAGER_BODY = new Context("azure-eagerly-read-response", true);
+
+    /**
      * One HTTP client for every Azure client of the process. It is the java.net.http based one
      * rather than the SDK's default Netty client: it adds no dependencies and starts far faster
      * (Netty's event loops and buffer pools cost hundreds of milliseconds on a cold function),
@@ -157,7 +166,7 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     @Override
     public Optional<StoredObject> readRecord(String path) {
         try {
-            BlobDownloadContentResponse response = blob(path).downloadContentWithResponse(null, null, null, Context.NONE);
+            BlobDownloadContentResponse response = blob(path).downloadContentWithResponse(null, null, null, EAGER_BODY);
             return Optional.of(new StoredObject(response.getValue().toBytes(), response.getDeserializedHeaders().getETag()));
         } catch (BlobStorageException e) {
             if (isBlobNotFound(e)) {

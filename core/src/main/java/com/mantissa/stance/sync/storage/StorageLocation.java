@@ -63,7 +63,7 @@ public final class StorageLocation {
             case "az" -> azure(rest, text);
             case "https", "http" -> azureUrl(text);
             case "file" -> folder(fileUriPath(text), text);
-            default -> throw new IllegalArgumentException("unsupported location '" + text + "': expected s3://bucket/prefix, "
+            default -> throw new IllegalArgumentException("unsupported location '" + redact(text) + "': expected s3://bucket/prefix, "
                     + "gs://bucket/prefix, az://account/container/prefix, "
                     + "https://account.blob.core.windows.net/container/prefix, file:///path or a folder path");
         };
@@ -75,9 +75,12 @@ public final class StorageLocation {
 
     private static Path fileUriPath(String text) {
         try {
-            return Path.of(new URI(text));
+            // Through a string again: a path made from a URI keeps redundant slashes that
+            // normalize() does not remove, so file:///:// did not equal its own printed form
+            // (found by fuzzing).
+            return Path.of(Path.of(new URI(text)).toString());
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid file URI '" + text + "': expected file:///absolute/path", e);
+            throw new IllegalArgumentException("invalid file URI '" + redact(text) + "': expected file:///absolute/path", e);
         }
     }
 
@@ -85,8 +88,9 @@ public final class StorageLocation {
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         if (bucket.isBlank()) {
-            throw new IllegalArgumentException("location '" + text + "' names no bucket");
+            throw new IllegalArgumentException("location '" + redact(text) + "' names no bucket");
         }
+        requireName("bucket", bucket, text);
         return new StorageLocation(scheme, bucket, null, prefixOf(slash < 0 ? "" : rest.substring(slash + 1)), null,
                 text);
     }
@@ -94,8 +98,10 @@ public final class StorageLocation {
     private static StorageLocation azure(String rest, String text) {
         String[] parts = rest.split("/", 3);
         if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new IllegalArgumentException("location '" + text + "' must be az://account/container[/prefix]");
+            throw new IllegalArgumentException("location '" + redact(text) + "' must be az://account/container[/prefix]");
         }
+        requireName("storage account", parts[0], text);
+        requireName("container", parts[1], text);
         return new StorageLocation(Scheme.AZURE, parts[0], parts[1], prefixOf(parts.length > 2 ? parts[2] : ""),
                 null, text);
     }
@@ -106,7 +112,7 @@ public final class StorageLocation {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid URL '" + text + "'", e);
+            throw new IllegalArgumentException("invalid URL '" + redact(text) + "'", e);
         }
         String host = uri.getHost();
         String path = uri.getRawPath() == null ? "" : decode(uri.getRawPath());
@@ -122,23 +128,74 @@ public final class StorageLocation {
         if (host != null && (host.equals("localhost") || host.matches("[0-9.]+") || host.startsWith("["))) {
             return azure(path, text);
         }
-        throw new IllegalArgumentException("unsupported URL '" + text
+        throw new IllegalArgumentException("unsupported URL '" + redact(text)
                 + "': only Azure Blob URLs (https://account.blob.core.windows.net/container/prefix) are accepted");
+    }
+
+    /**
+     * No cloud allows whitespace or control characters in bucket, account or container names;
+     * refused here so that they cannot reach a request, and because a name ending in one
+     * would not survive printing and parsing (found by fuzzing: {@code s3://bht\f/}).
+     */
+    private static void requireName(String what, String name, String text) {
+        if (name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
+            throw new IllegalArgumentException("location '" + redact(text) + "': the " + what
+                    + " name contains whitespace or a control character");
+        }
+    }
+
+    /**
+     * {@code location} as an error message may show it: without user info
+     * ({@code user:password@}) and without a query or fragment, where a SAS token or a
+     * pre-signed URL's signature would be.
+     */
+    public static String redact(String location) {
+        if (location == null) {
+            return null;
+        }
+        String s = location;
+        int query = indexOfAny(s, '?', '#');
+        if (query >= 0) {
+            s = s.substring(0, query) + "?<redacted>";
+        }
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            int authorityEnd = indexOfAny(s.substring(scheme + 3), '/', '?');
+            String authority = authorityEnd < 0 ? s.substring(scheme + 3) : s.substring(scheme + 3, scheme + 3 + authorityEnd);
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                s = s.substring(0, scheme + 3) + "<redacted>@" + s.substring(scheme + 3 + at + 1);
+            }
+        }
+        return s;
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 
     private static String decode(String raw) {
         return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * The path without slashes or whitespace at either end: parse() strips the text's ends, so a
+     * prefix ending in whitespace would not survive printing and parsing again (found by
+     * fuzzing: {@code s3://b//\u000b//} had the prefix {@code "\u000b"}, printed as
+     * {@code s3://b/\u000b}, which parses to no prefix).
+     */
     private static String prefixOf(String path) {
-        String p = path;
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
+        int start = 0;
+        int end = path.length();
+        while (start < end && (path.charAt(start) == '/' || Character.isWhitespace(path.charAt(start)))) {
+            start++;
         }
-        while (p.startsWith("/")) {
-            p = p.substring(1);
+        while (end > start && (path.charAt(end - 1) == '/' || Character.isWhitespace(path.charAt(end - 1)))) {
+            end--;
         }
-        return p.isEmpty() ? null : p;
+        return start == end ? null : path.substring(start, end);
     }
 
     public Scheme scheme() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.engine.JsonParser;
-import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.storage.GCSStorageAdapter;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -14,6 +13,7 @@ import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.CentralStores;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.GcsServer;
+import com.mantissa.stance.sync.testing.HostileScan;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;
@@ -167,36 +167,25 @@ class GcpStorageObjectFinalizedFunctionTest {
     }
 
     @Test
-    void malformedLinesAreErrorsNamingFileAndLineWhileGoodRecordsSyncWithoutRetry() {
-        String scan = upload("malformed/stance/findings/20261125-090000/findings.jsonl", String.join("\n",
-                "{\"id\": \"gcp-malformed-good-1\", \"severity\": \"HIGH\", \"title\": \"kept\"}",
-                "{\"id\": \"gcp-malformed-broken\", \"severity\": ",
-                "{\"id\": \"gcp-malformed-bad-severity\", \"severity\": \"catastrophic\"}",
-                "{\"id\": \"../../gcp-malformed-escape\"}",
-                "{\"id\": \"gcp-malformed-good-2\", \"last_seen\": \"2026-11-25T09:00:00Z\"}",
-                "").getBytes(StandardCharsets.UTF_8));
+    void hostileLinesAreErrorsNamingFileAndLineWhileGoodRecordsSyncWithoutRetry() {
+        String central = centrals.create(CentralStores.Kind.GCS, "gcp-hostile-central");
+        Map<String, String> env = new HashMap<>(centrals.environment());
+        env.put("STANCE_CENTRAL_URI", central);
+        env.put("STANCE_ACCOUNT_ID", VisibleVectors.ACCOUNT);
+        String scan = upload("hostile/stance/findings/20261125-090000/findings.jsonl", HostileScan.findings());
 
-        // Bad input is permanent: acknowledged (2xx), so Eventarc does not redeliver it for a day.
-        Map<String, Object> line = finalize(intoGcs, scan, 200);
+        Map<String, Object> line;
+        try (FunctionsFrameworkInvoker invoker = FunctionsFrameworkInvoker.start(StorageObjectFinalizedFunction.class, env)) {
+            // Bad input is permanent: acknowledged (2xx), so Eventarc does not redeliver it for a day.
+            line = finalize(invoker, scan, 200);
+        }
 
         assertEquals("ERROR", line.get("severity"));
         assertEquals("failed", line.get("outcome"));
         assertEquals(Boolean.FALSE, line.get("retryable"));
-        assertEquals(2L, result(line).get("records_synced"));
-        @SuppressWarnings("unchecked")
-        List<String> errors = (List<String>) result(line).get("errors");
-        assertEquals(3, errors.size(), errors.toString());
-        for (int lineNumber : new int[] {2, 3, 4}) {
-            assertTrue(errors.stream().anyMatch(e -> e.contains(scan) && e.contains("line " + lineNumber)),
-                    "an error names " + scan + " line " + lineNumber + ": " + errors);
-        }
-        try (GCSStorageAdapter central = new GCSStorageAdapter(CENTRAL)) {
-            for (String id : List.of("gcp-malformed-good-1", "gcp-malformed-good-2")) {
-                assertTrue(central.readRecord(RecordPaths.findingPath("aggregated", VisibleVectors.ACCOUNT, id)).isPresent(), id);
-            }
-            assertTrue(centralKeys().stream().noneMatch(k -> k.contains("gcp-malformed-bad") || k.contains("escape")
-                    || k.contains("broken")), centralKeys().toString());
-        }
+        assertEquals((long) HostileScan.GOOD, result(line).get("records_synced"));
+        HostileScan.assertErrors((List<?>) result(line).get("errors"));
+        HostileScan.assertOnlyGoodRecords(centrals.open(central), "aggregated", VisibleVectors.ACCOUNT);
     }
 
     @Test

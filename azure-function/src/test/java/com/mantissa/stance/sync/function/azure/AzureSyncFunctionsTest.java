@@ -15,6 +15,7 @@ import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.CentralStores;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.GcsServer;
+import com.mantissa.stance.sync.testing.HostileScan;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;
@@ -180,12 +181,9 @@ class AzureSyncFunctionsTest {
     }
 
     @Test
-    void malformedLinesAreRecordErrorsTheGoodRecordsSyncAndTheFunctionThrows() {
+    void hostileLinesAreRecordErrorsTheGoodRecordsSyncAndTheFunctionThrows() {
         String source = newContainer("source");
-        String[] good = resource("scan/findings/" + SNAPSHOT + "/findings.jsonl").split("\n");
-        String scan = good[0] + "\n{\"id\": \"broken\", \"severity\": \n" + good[1] + "\n"
-                + "{\"id\": \"bad-severity\", \"severity\": \"catastrophic\"}\n";
-        upload(source, FINDINGS_KEY, scan);
+        upload(source, FINDINGS_KEY, new String(HostileScan.findings(), StandardCharsets.UTF_8));
         String central = newContainer("central");
         RecordingExecutionContext context = new RecordingExecutionContext("StanceEventGridSync");
         String event = singleEvent(docEvent("blob-created-eventgrid-schema.json", productionUrl(source, FINDINGS_KEY)));
@@ -194,14 +192,12 @@ class AzureSyncFunctionsTest {
                 () -> functions(central).onEventGrid(event, context));
 
         assertFalse(thrown.retryable(), "bad input is not worth a redelivery: " + thrown.getMessage());
-        assertEquals(2, blobNames(central, "aggregated/findings/").size(), "the two good lines still sync");
+        HostileScan.assertOnlyGoodRecords(centrals.open("az://" + AzuriteServer.ACCOUNT + "/" + central), "aggregated",
+                SUBSCRIPTION);
         Map<String, Object> line = onlyLogLine(context, Level.SEVERE);
         assertEquals("failed", line.get("outcome"));
-        @SuppressWarnings("unchecked")
-        List<Object> errors = (List<Object>) result(line).get("errors");
-        assertEquals(2, errors.size(), "one error per bad line: " + errors);
-        assertTrue(errors.stream().allMatch(e -> e.toString().contains("findings.jsonl")),
-                "errors name the file: " + errors);
+        assertEquals((long) HostileScan.GOOD, result(line).get("records_synced"));
+        HostileScan.assertErrors((List<?>) result(line).get("errors"));
     }
 
     @Test

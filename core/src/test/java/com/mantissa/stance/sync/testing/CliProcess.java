@@ -1,0 +1,103 @@
+package com.mantissa.stance.sync.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the CLI ({@code StanceSyncCli.main}) in a child JVM with a chosen environment: the
+ * only way to give the SDKs real environment variables ({@code AWS_ENDPOINT_URL_S3},
+ * {@code AWS_SECRET_ACCESS_KEY}, {@code AZURE_STORAGE_CONNECTION_STRING}) and to observe the
+ * process exit code, exactly as a user or a cron job would.
+ */
+public final class CliProcess {
+
+    /** What one run printed and returned; {@code seconds} is its wall time. */
+    public record Result(int exitCode, String out, String err, double seconds) {
+    }
+
+    private CliProcess() {
+    }
+
+    /**
+     * Runs {@code stance-sync args...}; the child inherits this JVM's environment minus every
+     * AWS_, AZURE_ and STORAGE_EMULATOR_ variable, plus {@code env}.
+     *
+     * @throws AssertionError when the run outlives {@code timeout} (it is killed first)
+     */
+    public static Result run(Map<String, String> env, Duration timeout, String... args) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("stance-cli");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(classPath());
+        command.add("com.mantissa.stance.sync.cli.StanceSyncCli");
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("AZURE_")
+                || k.startsWith("STORAGE_EMULATOR_") || k.startsWith("GOOGLE_"));
+        builder.environment().putAll(env);
+        long started = System.nanoTime();
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("the CLI did not finish within " + timeout.toSeconds() + " s (hung); stderr:\n"
+                        + tail(dir.resolve("err")));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Result(process.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+                    Files.readString(dir.resolve("err"), StandardCharsets.UTF_8), seconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the CLI", e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** The test class path: surefire's real one (its own java.class.path is a manifest-only jar). */
+    private static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        return String.join(File.pathSeparator, cp.split(File.pathSeparator));
+    }
+
+    private static String tail(Path file) {
+        try {
+            String s = Files.readString(file, StandardCharsets.UTF_8);
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A temp folder left behind is harmless.
+        }
+    }
+}
