@@ -29,7 +29,8 @@ public final class CanonicalJson {
     }
 
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder(256);
+        // Records are ~1.5 KB: start large enough that the buffer never has to grow for them.
+        StringBuilder sb = new StringBuilder(4096);
         append(sb, value, 0, true);
         return sb.toString();
     }
