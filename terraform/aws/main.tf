@@ -9,6 +9,12 @@ locals {
   source_bucket_arn  = "arn:${local.partition}:s3:::${var.source_bucket_name}"
   central_bucket_arn = "arn:${local.partition}:s3:::${var.central_bucket_name}"
 
+  # The buckets this module creates; both get the same hardening (versioning, SSE, no public access).
+  managed_buckets = merge(
+    var.create_central_bucket ? { central = var.central_bucket_name } : {},
+    var.create_source_bucket ? { source = var.source_bucket_name } : {},
+  )
+
   handler_package = "com.mantissa.stance.sync.aws"
   object_handler = {
     sqs         = "${local.handler_package}.SqsHandler::handleRequest"
@@ -56,24 +62,24 @@ check "s3_trigger_needs_own_bucket" {
   }
 }
 
-# ------------------------------------------------------------------ central bucket (hub)
-resource "aws_s3_bucket" "central" {
-  count  = var.create_central_bucket ? 1 : 0
-  bucket = var.central_bucket_name
-  tags   = var.tags
+# ------------------------------------------------------------------ buckets (central, optional source)
+resource "aws_s3_bucket" "managed" {
+  for_each = local.managed_buckets
+  bucket   = each.value
+  tags     = var.tags
 }
 
-resource "aws_s3_bucket_versioning" "central" {
-  count  = var.create_central_bucket ? 1 : 0
-  bucket = aws_s3_bucket.central[0].id
+resource "aws_s3_bucket_versioning" "managed" {
+  for_each = local.managed_buckets
+  bucket   = aws_s3_bucket.managed[each.key].id
   versioning_configuration {
     status = "Enabled"
   }
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "central" {
-  count  = var.create_central_bucket ? 1 : 0
-  bucket = aws_s3_bucket.central[0].id
+resource "aws_s3_bucket_server_side_encryption_configuration" "managed" {
+  for_each = local.managed_buckets
+  bucket   = aws_s3_bucket.managed[each.key].id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm = "AES256"
@@ -82,18 +88,19 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "central" {
   }
 }
 
-resource "aws_s3_bucket_public_access_block" "central" {
-  count                   = var.create_central_bucket ? 1 : 0
-  bucket                  = aws_s3_bucket.central[0].id
+resource "aws_s3_bucket_public_access_block" "managed" {
+  for_each                = local.managed_buckets
+  bucket                  = aws_s3_bucket.managed[each.key].id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
   restrict_public_buckets = true
 }
 
+# ------------------------------------------------------------------ central bucket (hub)
 resource "aws_s3_bucket_ownership_controls" "central" {
   count  = var.create_central_bucket ? 1 : 0
-  bucket = aws_s3_bucket.central[0].id
+  bucket = aws_s3_bucket.managed["central"].id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
@@ -101,7 +108,7 @@ resource "aws_s3_bucket_ownership_controls" "central" {
 
 resource "aws_s3_bucket_lifecycle_configuration" "central" {
   count  = var.create_central_bucket ? 1 : 0
-  bucket = aws_s3_bucket.central[0].id
+  bucket = aws_s3_bucket.managed["central"].id
   rule {
     id     = "expire-superseded-record-versions"
     status = "Enabled"
@@ -110,7 +117,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "central" {
       noncurrent_days = 90
     }
   }
-  depends_on = [aws_s3_bucket_versioning.central]
+  depends_on = [aws_s3_bucket_versioning.managed]
 }
 
 data "aws_iam_policy_document" "central_bucket" {
@@ -185,46 +192,12 @@ data "aws_iam_policy_document" "central_bucket" {
 
 resource "aws_s3_bucket_policy" "central" {
   count      = var.create_central_bucket ? 1 : 0
-  bucket     = aws_s3_bucket.central[0].id
+  bucket     = aws_s3_bucket.managed["central"].id
   policy     = data.aws_iam_policy_document.central_bucket.json
-  depends_on = [aws_s3_bucket_public_access_block.central]
+  depends_on = [aws_s3_bucket_public_access_block.managed]
 }
 
 # ------------------------------------------------------------------ source bucket (optional)
-resource "aws_s3_bucket" "source" {
-  count  = var.create_source_bucket ? 1 : 0
-  bucket = var.source_bucket_name
-  tags   = var.tags
-}
-
-resource "aws_s3_bucket_versioning" "source" {
-  count  = var.create_source_bucket ? 1 : 0
-  bucket = aws_s3_bucket.source[0].id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "source" {
-  count  = var.create_source_bucket ? 1 : 0
-  bucket = aws_s3_bucket.source[0].id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "source" {
-  count                   = var.create_source_bucket ? 1 : 0
-  bucket                  = aws_s3_bucket.source[0].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
 data "aws_iam_policy_document" "source_bucket" {
   statement {
     sid       = "DenyInsecureTransport"
@@ -245,14 +218,14 @@ data "aws_iam_policy_document" "source_bucket" {
 
 resource "aws_s3_bucket_policy" "source" {
   count      = var.create_source_bucket ? 1 : 0
-  bucket     = aws_s3_bucket.source[0].id
+  bucket     = aws_s3_bucket.managed["source"].id
   policy     = data.aws_iam_policy_document.source_bucket.json
-  depends_on = [aws_s3_bucket_public_access_block.source]
+  depends_on = [aws_s3_bucket_public_access_block.managed]
 }
 
 resource "aws_s3_bucket_notification" "source" {
   count       = var.create_source_bucket ? 1 : 0
-  bucket      = aws_s3_bucket.source[0].id
+  bucket      = aws_s3_bucket.managed["source"].id
   eventbridge = var.trigger_mode == "eventbridge"
 
   dynamic "lambda_function" {
