@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.CanonicalJson;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;

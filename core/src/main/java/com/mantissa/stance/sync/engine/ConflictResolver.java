@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.wire.PythonTimestamps;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import java.time.Instant;
 import java.util.ArrayList;

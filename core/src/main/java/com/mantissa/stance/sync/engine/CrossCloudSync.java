@@ -1,5 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.wire.JsonParser;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.PythonTimestamps;
+import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Finding;

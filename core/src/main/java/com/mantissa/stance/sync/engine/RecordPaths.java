@@ -1,5 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.wire.Printable;
+import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 
 /**
@@ -98,15 +100,6 @@ public final class RecordPaths {
 
     /** The id as it may appear in a message: control characters shown as escapes. */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || Character.isSurrogate(c)) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return Printable.of(s);
     }
 }

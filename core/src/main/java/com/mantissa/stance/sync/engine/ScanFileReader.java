@@ -1,5 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.wire.JsonParser;
+import com.mantissa.stance.sync.wire.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;

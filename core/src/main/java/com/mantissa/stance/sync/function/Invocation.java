@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.function;
 
-import com.mantissa.stance.sync.engine.CanonicalJson;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
 import java.util.List;

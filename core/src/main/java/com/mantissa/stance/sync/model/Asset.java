@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.model;
 
-import com.mantissa.stance.sync.engine.PythonTimestamps;
+import com.mantissa.stance.sync.wire.PythonTimestamps;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

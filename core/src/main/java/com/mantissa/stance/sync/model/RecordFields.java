@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.model;
 
-import com.mantissa.stance.sync.engine.CanonicalJson;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package com.mantissa.stance.sync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.engine.Checksums;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package com.mantissa.stance.sync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.wire.JsonParser;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

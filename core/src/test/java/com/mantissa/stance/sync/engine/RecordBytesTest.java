@@ -1,5 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.mantissa.stance.sync.model.SyncConfig;

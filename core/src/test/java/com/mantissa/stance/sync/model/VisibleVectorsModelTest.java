@@ -3,9 +3,9 @@ package com.mantissa.stance.sync.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.mantissa.stance.sync.engine.CanonicalJson;
-import com.mantissa.stance.sync.engine.Checksums;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanFileReader;
 import com.mantissa.stance.sync.engine.ScanLine;

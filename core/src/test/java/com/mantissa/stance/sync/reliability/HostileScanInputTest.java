@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.cli.StanceSyncCli;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;

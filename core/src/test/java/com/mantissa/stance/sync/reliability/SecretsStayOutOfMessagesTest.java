@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.function.FunctionSettings;
 import com.mantissa.stance.sync.function.Invocation;
 import com.mantissa.stance.sync.function.SyncFunction;

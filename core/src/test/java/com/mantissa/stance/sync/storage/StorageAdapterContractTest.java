@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.engine.Checksums;
+import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;

@@ -3,8 +3,8 @@ package com.mantissa.stance.sync.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.engine.CanonicalJson;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import java.io.IOException;

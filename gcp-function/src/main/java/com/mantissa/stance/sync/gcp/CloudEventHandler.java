@@ -1,7 +1,7 @@
 package com.mantissa.stance.sync.gcp;
 
 import com.google.cloud.functions.CloudEventsFunction;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.function.Invocation;
 import com.mantissa.stance.sync.function.SyncFunction;
 import io.cloudevents.CloudEvent;

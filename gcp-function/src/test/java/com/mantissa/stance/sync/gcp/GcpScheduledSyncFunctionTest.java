@@ -3,7 +3,7 @@ package com.mantissa.stance.sync.gcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;

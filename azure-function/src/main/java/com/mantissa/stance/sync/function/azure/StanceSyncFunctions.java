@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.function.azure;
 
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.function.Invocation;
 import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.function.SyncFunction;

@@ -9,7 +9,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.mantissa.stance.sync.engine.JsonParser;
+import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.CentralStores;

@@ -1,7 +1,7 @@
-package com.mantissa.stance.sync.engine;
+package com.mantissa.stance.sync.wire;
 
 /** Malformed JSON text; the message names the 1-based column where parsing stopped. */
-public class JsonSyntaxException extends IllegalArgumentException {
+public class JsonSyntaxException extends WireFormatException {
     private static final long serialVersionUID = 1L;
 
     private final int column;

@@ -1,4 +1,4 @@
-package com.mantissa.stance.sync.engine;
+package com.mantissa.stance.sync.wire;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

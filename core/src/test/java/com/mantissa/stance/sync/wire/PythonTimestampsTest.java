@@ -1,4 +1,4 @@
-package com.mantissa.stance.sync.engine;
+package com.mantissa.stance.sync.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

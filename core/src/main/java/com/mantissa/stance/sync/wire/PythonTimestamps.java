@@ -1,6 +1,5 @@
-package com.mantissa.stance.sync.engine;
+package com.mantissa.stance.sync.wire;
 
-import com.mantissa.stance.sync.model.InvalidRecordException;
 
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
@@ -84,14 +83,14 @@ public final class PythonTimestamps {
 
     /**
      * The timestamp as the original writes it. {@code null} and {@code ""} give {@code null};
-     * anything Python would refuse throws {@link InvalidRecordException}.
+     * anything Python would refuse throws {@link InvalidTimestampException}.
      */
     public static String normalize(Object value) {
         if (value == null) {
             return null;
         }
         if (!(value instanceof String)) {
-            throw new InvalidRecordException("invalid timestamp " + CanonicalJson.write(value) + ": not a string");
+            throw new InvalidTimestampException("invalid timestamp " + CanonicalJson.write(value) + ": not a string");
         }
         String s = (String) value;
         if (s.isEmpty()) {
@@ -99,7 +98,7 @@ public final class PythonTimestamps {
         }
         Parsed p = parse(s);
         if (p == null) {
-            throw new InvalidRecordException("invalid timestamp '" + RecordPaths.printable(s) + "'");
+            throw new InvalidTimestampException("invalid timestamp '" + Printable.of(s) + "'");
         }
         return p.isoformat();
     }
