@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.storage.NotFoundException;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -40,7 +41,7 @@ final class AccountIndexStore {
         String path;
         try {
             path = indexPath(options.config().centralPrefix(), accountId);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidRecordException e) {
             return AccountIndex.DISABLED; // every record of this account fails validation anyway
         }
         StorageAdapter central = session.central();
@@ -58,7 +59,7 @@ final class AccountIndexStore {
         try {
             return new AccountIndex(path, PushIndex.parse(stored.get().content(), accountId),
                     stored.get().versionToken());
-        } catch (IllegalArgumentException corrupt) {
+        } catch (PushIndex.CorruptIndexException corrupt) {
             LOG.log(Level.WARNING, "push index " + path + " is corrupt (" + corrupt.getMessage() + "); rebuilding it");
             return new AccountIndex(path, new PushIndex(accountId), stored.get().versionToken());
         }
@@ -88,7 +89,7 @@ final class AccountIndexStore {
                     if (theirs.isPresent()) {
                         index.index.mergeNewer(PushIndex.parse(theirs.get().content(), index.index.accountId()));
                     }
-                } catch (IllegalArgumentException corrupt) {
+                } catch (PushIndex.CorruptIndexException corrupt) {
                     // Replace it with ours on the next attempt.
                 } catch (StorageException e) {
                     LOG.log(Level.FINE, "push index " + index.path + " not updated", e);

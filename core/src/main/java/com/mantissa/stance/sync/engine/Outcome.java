@@ -1,11 +1,15 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.model.SyncRecord;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** What happened to one record, and what the push index should learn from it. */
 record Outcome(Outcome.Status status, boolean conflictResolved, String error, boolean retryable, SyncRecord state,
                Outcome.IndexUpdate indexUpdate) {
     enum Status { SYNCED, SKIPPED, ERROR }
+
+    private static final Logger LOG = Logger.getLogger(Outcome.class.getName());
 
     static Outcome synced(boolean conflictResolved, SyncRecord state) {
         return new Outcome(Status.SYNCED, conflictResolved, null, false, state, null);
@@ -19,8 +23,12 @@ record Outcome(Outcome.Status status, boolean conflictResolved, String error, bo
         return new Outcome(Status.ERROR, false, message, retryable, null, null);
     }
 
-    /** An exception no record should cause: a bug, reported as such rather than as bad input. */
+    /**
+     * An exception no record should cause: a bug, reported as such rather than as bad input,
+     * and logged with its stack trace so that it can be found.
+     */
     static Outcome unexpected(String what, Throwable e) {
+        LOG.log(Level.WARNING, "unexpected failure" + (what == null ? "" : " at " + what), e);
         return error((what == null ? "" : what + ": ") + "unexpected failure: " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
     }

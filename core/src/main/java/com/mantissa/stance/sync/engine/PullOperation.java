@@ -56,7 +56,7 @@ final class PullOperation implements SyncOperation {
     }
 
     private void runBatch(SyncSession session, RecordKind kind, List<String> batch) {
-        for (Outcome outcome : session.runner().map(batch, key -> pullOne(session, kind, key), PushOperation::failed)) {
+        for (Outcome outcome : session.runner().map(batch, key -> PushOperation.guarded(key, () -> pullOne(session, kind, key)), PushOperation::failed)) {
             session.record(outcome);
         }
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * PUSH: streams every source batch by batch ({@code batch_size} records in memory at a time),
@@ -30,7 +31,8 @@ final class PushOperation implements SyncOperation {
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();
         for (RecordSource source : sources) {
             AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
-            Function<RecordSource.Item, Outcome> work = item -> pusher.push(source, index, item);
+            Function<RecordSource.Item, Outcome> work = item -> guarded(item.origin(),
+                    () -> pusher.push(source, index, item));
             try (RecordSource.Items items = source.open()) {
                 List<RecordSource.Item> batch = new ArrayList<>(Math.min(batchSize, 4096));
                 while (items.hasNext()) {
@@ -58,10 +60,26 @@ final class PushOperation implements SyncOperation {
         }
     }
 
+    /**
+     * Runs one record's work. Bad input is reported by the work itself (a record, JSON or key
+     * error); whatever else escapes it is a bug, reported against the record as an unexpected
+     * failure. A store-level abort ends the sync.
+     */
+    static Outcome guarded(String what, Supplier<Outcome> work) {
+        try {
+            return work.get();
+        } catch (SyncAbortedException abort) {
+            throw abort;
+        } catch (RuntimeException bug) {
+            return Outcome.unexpected(what, bug);
+        }
+    }
+
+    /** The outcome of a record whose task failed outside {@link #guarded}: interrupted, or an Error. */
     static Outcome failed(Throwable e) {
         if (e instanceof InterruptedException) {
             return Outcome.error("sync interrupted", true);
         }
-        return Outcome.error("unexpected failure: " + Outcome.message(e), false);
+        return Outcome.unexpected(null, e);
     }
 }

@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.CentralRecordCodec.Content;
 import com.mantissa.stance.sync.model.ConflictResolution;
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.storage.NotFoundException;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
@@ -12,6 +13,7 @@ import com.mantissa.stance.sync.storage.TransientStorageException;
 import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.wire.PythonTimestamps;
+import com.mantissa.stance.sync.wire.WireFormatException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,7 +51,7 @@ final class RecordPush {
             model = kind.normalise(item.raw());
             id = (String) model.get("id");
             path = kind.path(session.config().centralPrefix(), source.accountId(), id);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidRecordException | WireFormatException e) {
             return Outcome.error(item.origin() + ": " + e.getMessage(), false);
         }
         Content local = Content.of(model);
