@@ -79,8 +79,10 @@ final class PullOperation implements SyncOperation {
             return Outcome.error(key + ": not a JSON object; not copied", false);
         }
         String computed = Checksums.recordChecksum(record);
-        Object stored = record.get("_checksum");
-        if (session.config().checksumVerify() && stored instanceof String s && !s.isEmpty() && !s.equals(computed)) {
+        // Only an absent _checksum is "unverified"; one present but not the matching digest
+        // (another digest, a number, null, an empty string) is a mismatch.
+        if (session.config().checksumVerify() && record.containsKey("_checksum")
+                && !computed.equals(record.get("_checksum"))) {
             return Outcome.error("Checksum mismatch for " + key + "; not copied", false);
         }
         SyncRecord state = new SyncRecord(String.valueOf(record.get("id")), kind.type(),
