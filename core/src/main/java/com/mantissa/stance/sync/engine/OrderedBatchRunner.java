@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -35,7 +36,7 @@ final class OrderedBatchRunner implements AutoCloseable {
      * @return one result per item, in the order of {@code items}
      * @throws SyncAbortedException when any item's work threw it
      */
-    <T, R> List<R> map(List<T> items, Function<T, R> work, Function<Throwable, R> onFailure) {
+    <T, R> List<R> map(List<T> items, Function<T, R> work, BiFunction<T, Throwable, R> onFailure) {
         List<R> results = new ArrayList<>(items.size());
         if (items.isEmpty()) {
             return results;
@@ -60,22 +61,22 @@ final class OrderedBatchRunner implements AutoCloseable {
             futures = pool.invokeAll(tasks);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            for (int i = 0; i < items.size(); i++) {
-                results.add(onFailure.apply(e));
+            for (T item : items) {
+                results.add(onFailure.apply(item, e));
             }
             return results;
         }
-        for (Future<R> f : futures) {
+        for (int i = 0; i < futures.size(); i++) {
             try {
-                results.add(f.get());
+                results.add(futures.get(i).get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                results.add(onFailure.apply(e));
+                results.add(onFailure.apply(items.get(i), e));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof SyncAbortedException) {
                     continue;
                 }
-                results.add(onFailure.apply(e.getCause()));
+                results.add(onFailure.apply(items.get(i), e.getCause()));
             }
         }
         SyncAbortedException stop = aborted.get();

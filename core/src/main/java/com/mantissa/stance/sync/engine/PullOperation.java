@@ -56,7 +56,10 @@ final class PullOperation implements SyncOperation {
     }
 
     private void runBatch(SyncSession session, RecordKind kind, List<String> batch) {
-        for (Outcome outcome : session.runner().map(batch, key -> PushOperation.guarded(key, () -> pullOne(session, kind, key)), PushOperation::failed)) {
+        List<Outcome> outcomes = session.runner().map(batch,
+                key -> PushOperation.guarded(key, () -> pullOne(session, kind, key)),
+                (key, e) -> PushOperation.failed(e));
+        for (Outcome outcome : outcomes) {
             session.record(outcome);
         }
     }

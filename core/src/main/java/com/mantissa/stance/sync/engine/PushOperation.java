@@ -5,10 +5,10 @@ import com.mantissa.stance.sync.storage.TransientStorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,18 +31,16 @@ final class PushOperation implements SyncOperation {
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();
         for (RecordSource source : sources) {
             AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
-            Function<RecordSource.Item, Outcome> work = item -> guarded(item.origin(),
-                    () -> pusher.push(source, index, item));
             try (RecordSource.Items items = source.open()) {
                 List<RecordSource.Item> batch = new ArrayList<>(Math.min(batchSize, 4096));
                 while (items.hasNext()) {
                     batch.add(items.next());
                     if (batch.size() >= batchSize) {
-                        runBatch(session, batch, work);
+                        runBatch(session, pusher, source, index, batch);
                         batch.clear();
                     }
                 }
-                runBatch(session, batch, work);
+                runBatch(session, pusher, source, index, batch);
             } catch (IOException | UncheckedIOException | StorageException e) {
                 session.tally().add(Outcome.error(source.name() + ": cannot read: " + Outcome.message(e),
                         e instanceof TransientStorageException));
@@ -53,11 +51,57 @@ final class PushOperation implements SyncOperation {
         }
     }
 
-    private static void runBatch(SyncSession session, List<RecordSource.Item> batch,
-                                 Function<RecordSource.Item, Outcome> work) {
-        for (Outcome outcome : session.runner().map(batch, work, PushOperation::failed)) {
+    /**
+     * Pushes one batch in parallel, except that records with the same id (a duplicated id in
+     * one scan) run one after another in input order within one task, each seeing what the
+     * previous one left in central. Batches run one after another, so the outcome is the
+     * one in-order processing gives, at any concurrency.
+     */
+    private static void runBatch(SyncSession session, RecordPush pusher, RecordSource source, AccountIndex index,
+                                 List<RecordSource.Item> batch) {
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            groups.computeIfAbsent(sameRecordKey(batch.get(i), i), k -> new ArrayList<>(1)).add(i);
+        }
+        List<List<Integer>> tasks = new ArrayList<>(groups.values());
+        List<List<Outcome>> done = session.runner().map(tasks, group -> {
+            List<Outcome> outcomes = new ArrayList<>(group.size());
+            RecordPush.Memory memory = new RecordPush.Memory();
+            for (int i : group) {
+                RecordSource.Item item = batch.get(i);
+                Outcome outcome = guarded(item.origin(), () -> pusher.push(source, index, item, memory));
+                memory.remember(outcome);
+                outcomes.add(outcome);
+            }
+            return outcomes;
+        }, (group, e) -> Collections.nCopies(group.size(), failed(e)));
+        Outcome[] inOrder = new Outcome[batch.size()];
+        for (int g = 0; g < tasks.size(); g++) {
+            List<Integer> group = tasks.get(g);
+            List<Outcome> outcomes = done.get(g);
+            for (int j = 0; j < group.size(); j++) {
+                inOrder[group.get(j)] = outcomes.get(j);
+            }
+        }
+        for (Outcome outcome : inOrder) {
             session.record(outcome);
         }
+    }
+
+    /**
+     * Records of one batch that land on the same central path share a key: the model keeps a
+     * record's id as given, and the path is a function of it. Anything without a usable id
+     * fails on its own, so it gets a key of its own.
+     */
+    private static Object sameRecordKey(RecordSource.Item item, int position) {
+        try {
+            if (item.raw() != null && item.raw().get("id") instanceof String id) {
+                return id;
+            }
+        } catch (RuntimeException unreadable) {
+            // Reported when the record itself is processed.
+        }
+        return position;
     }
 
     /**

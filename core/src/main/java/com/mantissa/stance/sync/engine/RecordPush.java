@@ -39,7 +39,23 @@ final class RecordPush {
         this.codec = new CentralRecordCodec(session.config().checksumVerify());
     }
 
-    Outcome push(RecordSource source, AccountIndex index, RecordSource.Item item) {
+    /**
+     * What earlier records with the same id in this batch left in central, for the index
+     * paths: the index itself only learns between batches. One per group of equal ids.
+     */
+    static final class Memory {
+        private boolean set;
+        private PushIndex.Entry entry;
+
+        void remember(Outcome outcome) {
+            if (outcome.indexUpdate() != null) {
+                set = true;
+                entry = outcome.indexUpdate().entry();
+            }
+        }
+    }
+
+    Outcome push(RecordSource source, AccountIndex index, RecordSource.Item item, Memory memory) {
         if (item.error() != null) {
             return Outcome.error(item.error(), false);
         }
@@ -59,7 +75,7 @@ final class RecordPush {
         Target t = new Target(source, index, index.enabled() ? PushIndex.key(path) : null, local, id, path, now,
                 PythonTimestamps.isoformatNaiveUtc(now), item.origin() + ": " + kind.type() + " '" + id + "'");
         if (t.key != null) {
-            Outcome known = pushFromIndex(t);
+            Outcome known = pushFromIndex(t, memory);
             if (known != null) {
                 return known;
             }
@@ -147,10 +163,13 @@ final class RecordPush {
      * The request-saving paths the index allows, or null when this record needs the
      * read-resolve-write loop after all.
      */
-    private Outcome pushFromIndex(Target t) {
+    private Outcome pushFromIndex(Target t, Memory memory) {
         AccountIndex index = t.index;
         String checksum = t.local.checksum();
-        PushIndex.Entry known = index.get(t.key);
+        PushIndex.Entry known = memory.set ? memory.entry : index.get(t.key);
+        if (known == null && memory.set) {
+            return null; // an earlier copy's outcome left central unknown: read it
+        }
         if (known == null) {
             if (!index.blindCreates()) {
                 return null;
