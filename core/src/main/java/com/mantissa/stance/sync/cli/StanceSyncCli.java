@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
 import com.mantissa.stance.sync.model.ConflictResolution;
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
@@ -184,7 +185,7 @@ public final class StanceSyncCli implements Runnable {
                 push.provider = provider;
                 try {
                     RecordPaths.validateAccount(push.account);
-                } catch (IllegalArgumentException e) {
+                } catch (InvalidRecordException e) {
                     throw usage("--account: " + e.getMessage());
                 }
             }

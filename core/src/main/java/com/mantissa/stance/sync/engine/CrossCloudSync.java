@@ -7,6 +7,7 @@ import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Finding;
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncRecord;
@@ -262,7 +263,7 @@ public final class CrossCloudSync {
             model = kind.normalise(item.raw());
             id = (String) model.get("id");
             path = kind.path(config.centralPrefix(), source.accountId(), id);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidRecordException e) {
             return Outcome.error(item.origin() + ": " + e.getMessage(), false);
         }
         Content local = Content.of(model);
@@ -436,7 +437,7 @@ public final class CrossCloudSync {
         String path;
         try {
             path = indexPath(config.centralPrefix(), accountId);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidRecordException e) {
             return AccountIndex.DISABLED; // every record of this account fails validation anyway
         }
         Optional<StoredObject> stored;
