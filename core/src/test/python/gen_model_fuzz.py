@@ -5,10 +5,10 @@ import random, json, hashlib, datetime
 random.seed(99)
 SEV=["critical","high","medium","low","info"]; ST=["open","resolved","suppressed","false_positive"]
 def ts(v):
-    if v:
-        try: return datetime.datetime.fromisoformat(v).isoformat()
-        except (ValueError, TypeError): return None
-    return None
+    # from_dict parses every datetime field: null and "" give None, anything else must parse.
+    if v is None or v == "": return None
+    if not isinstance(v,str): raise ValueError("not a datetime string")
+    return datetime.datetime.fromisoformat(v).isoformat()
 def finding(d):
     ft=d.get("finding_type","misconfiguration")
     if not isinstance(ft,str) or ft not in ("misconfiguration","vulnerability"): raise ValueError("ft")

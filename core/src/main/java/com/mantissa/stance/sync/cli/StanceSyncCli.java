@@ -2,9 +2,11 @@ package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
+import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
 import com.mantissa.stance.sync.model.ConflictResolution;
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
@@ -117,6 +119,28 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--no-index", description = "Ignore the account's push index in central "
                 + "({prefix}/_state/{account}/): read every record first, as the original does.")
         boolean noIndex;
+
+        @Option(names = "--kind", paramLabel = "findings|assets",
+                description = "What --source holds: required for a file not named findings.jsonl or assets.jsonl; "
+                        + "for a folder, push only this kind.")
+        ScanKind kind;
+    }
+
+    /** The values of {@code --kind}. */
+    enum ScanKind {
+        FINDINGS(RecordKind.FINDING),
+        ASSETS(RecordKind.ASSET);
+
+        final RecordKind recordKind;
+
+        ScanKind(RecordKind recordKind) {
+            this.recordKind = recordKind;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Shared execution of the three commands. */
@@ -184,7 +208,7 @@ public final class StanceSyncCli implements Runnable {
                 push.provider = provider;
                 try {
                     RecordPaths.validateAccount(push.account);
-                } catch (IllegalArgumentException e) {
+                } catch (InvalidRecordException e) {
                     throw usage("--account: " + e.getMessage());
                 }
             }
@@ -214,7 +238,8 @@ public final class StanceSyncCli implements Runnable {
                 prefix = source.prefixOr("");
             }
             try {
-                List<ScanLocator.ScanFile> files = ScanLocator.locate(store, prefix);
+                List<ScanLocator.ScanFile> files = ScanLocator.locate(store, prefix,
+                        push.kind == null ? null : push.kind.recordKind);
                 sync.addScanFiles(store, files, push.account, push.provider);
             } catch (IllegalArgumentException | StorageException e) {
                 throw usage("--source: " + e.getMessage());

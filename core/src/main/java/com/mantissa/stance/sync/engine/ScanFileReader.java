@@ -2,7 +2,6 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.wire.JsonSyntaxException;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,22 +11,20 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * Streams the records of a scan file (JSON Lines) in memory bounded by the longest accepted line,
- * so a gigabyte-sized findings.jsonl can be pushed with a small heap. Every bad line becomes an
- * error entry naming file and line, and reading goes on with the next line.
+ * Streams the records of a scan file in memory bounded by the longest accepted line, so a
+ * gigabyte-sized findings.jsonl can be pushed with a small heap. Every file but a {@code .json}
+ * one is JSON Lines, read line by line whatever its first line holds: every bad line becomes an
+ * error entry naming file and line (columns count within the line), and reading goes on with the
+ * next line.
  *
- * <p>A file whose first non-blank character is {@code [} (or a {@code .json} file starting with
- * <code>{</code>) is one JSON document instead: an array yields its elements numbered 1, 2, ...,
- * an object yields itself. Such files are read whole.
+ * <p>A {@code .json} file is one JSON document: an array yields its elements numbered 1, 2, ...,
+ * an object yields itself. It is streamed element by element too ({@link ScanDocumentReader}).
  */
 public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     /** Longest line accepted; the rest of a longer line is skipped without being buffered. */
@@ -44,8 +41,8 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     private boolean eof;
     private int lineNumber;
     private byte[] line = new byte[1024];
-    private final Deque<ScanLine> pending = new ArrayDeque<>();
-    private boolean documentMode;
+    /** Set for a {@code .json} file: one array of records (or one object), streamed by element. */
+    private ScanDocumentReader document;
     private ScanLine next;
     /** Strict: malformed UTF-8 is an error for its line, not silently replaced. */
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -77,79 +74,9 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         if (bufLen - bufPos >= 3 && (buf[0] & 0xff) == 0xef && (buf[1] & 0xff) == 0xbb && (buf[2] & 0xff) == 0xbf) {
             bufPos = 3;
         }
-        int first = firstNonWhitespace();
-        boolean jsonFile = displayName != null && displayName.toLowerCase(Locale.ROOT).endsWith(".json");
-        if (first == '[' || (first == '{' && jsonFile)) {
-            documentMode = true;
-            readDocument();
+        if (displayName != null && displayName.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            document = new ScanDocumentReader(displayName, buf, bufPos, bufLen, in, maxLineBytes);
         }
-    }
-
-    /** Peeks (buffering as needed, all of it if necessary) at the first non-blank byte. */
-    private int firstNonWhitespace() {
-        int i = bufPos;
-        while (true) {
-            while (i < bufLen) {
-                byte b = buf[i];
-                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                    return b;
-                }
-                i++;
-            }
-            if (eof || bufLen >= buf.length) {
-                return -1;
-            }
-            // Leading whitespace longer than a chunk is left to the line reader.
-            if (!fillMore()) {
-                return -1;
-            }
-        }
-    }
-
-    private void readDocument() {
-        ByteArrayOutputStream all = new ByteArrayOutputStream(Math.max(bufLen - bufPos, 16));
-        all.write(buf, bufPos, bufLen - bufPos);
-        bufPos = bufLen;
-        try {
-            in.transferTo(all);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + displayName, e);
-        }
-        eof = true;
-        byte[] bytes = all.toByteArray();
-        String text;
-        try {
-            text = decode(bytes, bytes.length);
-        } catch (CharacterCodingException e) {
-            pending.add(error(1, "invalid UTF-8"));
-            return;
-        }
-        Object doc;
-        try {
-            doc = JsonParser.parse(text);
-        } catch (JsonSyntaxException e) {
-            pending.add(error(lineOf(text, e.column() - 1), e.getMessage()));
-            return;
-        }
-        if (doc instanceof List) {
-            int n = 0;
-            for (Object element : (List<?>) doc) {
-                n++;
-                pending.add(asRecord(n, element));
-            }
-        } else {
-            pending.add(asRecord(1, doc));
-        }
-    }
-
-    private static int lineOf(String text, int index) {
-        int line = 1;
-        for (int i = 0; i < index && i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
     }
 
     @SuppressWarnings("unchecked")
@@ -183,8 +110,8 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     }
 
     private ScanLine advance() {
-        if (documentMode) {
-            return pending.poll();
+        if (document != null) {
+            return document.next();
         }
         while (true) {
             int len = readLine();

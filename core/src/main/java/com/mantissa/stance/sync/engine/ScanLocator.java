@@ -6,6 +6,7 @@ import com.mantissa.stance.sync.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -40,50 +41,92 @@ public final class ScanLocator {
         return Optional.of(m.group(1).equals("findings") ? RecordKind.FINDING : RecordKind.ASSET);
     }
 
-    /**
-     * The scan files at {@code prefix} in {@code store} (prefix "" is the store's root).
-     *
-     * @throws IllegalArgumentException when nothing there looks like a scan
-     */
+    /** Like {@link #locate(StorageAdapter, String, RecordKind)} with the kind taken from the names. */
     public static List<ScanFile> locate(StorageAdapter store, String prefix) {
+        return locate(store, prefix, null);
+    }
+
+    /**
+     * The kind a file name says without doubt: exactly {@code findings.jsonl} or
+     * {@code assets.jsonl} ({@code .json} too), in any case. Any other name
+     * ({@code gcp-assets-export.jsonl}, {@code asset.jsonl}) says nothing.
+     */
+    public static Optional<RecordKind> kindOfName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (RecordKind kind : RecordKind.values()) {
+            if (lower.equals(kind.folder() + ".jsonl") || lower.equals(kind.folder() + ".json")) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The scan files at {@code prefix} in {@code store} (prefix "" is the store's root), found
+     * with metadata requests only: no scan file's content is read here.
+     *
+     * @param kind the kind of a single scan file whose name does not say it, or, for a folder or
+     *             scan prefix, the only kind to push; null to go by the names alone
+     * @throws IllegalArgumentException when nothing there looks like a scan, or when the kind of
+     *                                  a single file is neither given nor unambiguous from its name
+     */
+    public static List<ScanFile> locate(StorageAdapter store, String prefix, RecordKind kind) {
         String base = prefix == null ? "" : prefix;
-        if (base.endsWith(".jsonl") || base.endsWith(".json")) {
+        String lowerBase = base.toLowerCase(Locale.ROOT);
+        if (lowerBase.endsWith(".jsonl") || lowerBase.endsWith(".json")) {
             if (store.getMetadata(base).isEmpty()) {
                 throw new IllegalArgumentException("no scan file at " + describe(store, base));
             }
             String name = base.substring(base.lastIndexOf('/') + 1);
-            RecordKind kind = scanFileKind(base).orElse(name.startsWith("asset") ? RecordKind.ASSET : RecordKind.FINDING);
-            return List.of(new ScanFile(kind, base, name));
+            return List.of(new ScanFile(singleFileKind(name, kind), base, name));
         }
+        List<RecordKind> kinds = kind == null ? List.of(RecordKind.values()) : List.of(kind);
         String dir = base.isEmpty() ? "" : base + "/";
         Optional<StoredObject> manifest = store.readRecord(dir + "snapshots/manifest.json");
         if (manifest.isPresent()) {
             String snapshot = latestSnapshot(manifest.get(), describe(store, dir + "snapshots/manifest.json"));
             List<ScanFile> files = new ArrayList<>();
-            for (RecordKind kind : RecordKind.values()) {
-                String rel = kind.folder() + "/" + snapshot + "/" + kind.folder() + ".jsonl";
+            for (RecordKind k : kinds) {
+                String rel = k.folder() + "/" + snapshot + "/" + k.folder() + ".jsonl";
                 if (store.getMetadata(dir + rel).isPresent()) {
-                    files.add(new ScanFile(kind, dir + rel, rel));
+                    files.add(new ScanFile(k, dir + rel, rel));
                 }
             }
             if (files.isEmpty()) {
                 throw new IllegalArgumentException("latest snapshot '" + snapshot + "' in " + describe(store, dir)
-                        + " has neither findings.jsonl nor assets.jsonl");
+                        + " has no " + names(kinds));
             }
             return files;
         }
         List<ScanFile> files = new ArrayList<>();
-        for (RecordKind kind : RecordKind.values()) {
-            String rel = kind.folder() + ".jsonl";
+        for (RecordKind k : kinds) {
+            String rel = k.folder() + ".jsonl";
             if (store.getMetadata(dir + rel).isPresent()) {
-                files.add(new ScanFile(kind, dir + rel, rel));
+                files.add(new ScanFile(k, dir + rel, rel));
             }
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no scan found at " + describe(store, base) + ": expected findings.jsonl "
-                    + "and/or assets.jsonl, a .jsonl/.json file, or a scan prefix with snapshots/manifest.json");
+            throw new IllegalArgumentException("no scan found at " + describe(store, base) + ": expected "
+                    + names(kinds) + ", a .jsonl/.json file, or a scan prefix with snapshots/manifest.json");
         }
         return files;
+    }
+
+    private static RecordKind singleFileKind(String name, RecordKind given) {
+        Optional<RecordKind> named = kindOfName(name);
+        if (given == null) {
+            return named.orElseThrow(() -> new IllegalArgumentException("cannot tell whether '" + name
+                    + "' holds findings or assets: only the names findings.jsonl and assets.jsonl say it; "
+                    + "give --kind findings|assets"));
+        }
+        if (named.isPresent() && named.get() != given) {
+            throw new IllegalArgumentException("--kind " + given.folder() + " contradicts the file name '" + name + "'");
+        }
+        return given;
+    }
+
+    private static String names(List<RecordKind> kinds) {
+        return kinds.size() == 1 ? kinds.get(0).folder() + ".jsonl" : "findings.jsonl and/or assets.jsonl";
     }
 
     /** Stance's manifest lists snapshots newest first: {@code {"snapshots": [{"id": …}, …]}}. */

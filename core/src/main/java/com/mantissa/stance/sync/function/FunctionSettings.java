@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.model.ConflictResolution;
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -86,7 +87,7 @@ public final class FunctionSettings {
         if (account != null) {
             try {
                 RecordPaths.validateAccount(account);
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidRecordException e) {
                 throw new IllegalArgumentException(ACCOUNT_ID + ": " + e.getMessage(), e);
             }
         }
@@ -121,7 +122,7 @@ public final class FunctionSettings {
             String account = parts[1].strip();
             try {
                 RecordPaths.validateAccount(account);
-            } catch (IllegalArgumentException ex) {
+            } catch (InvalidRecordException ex) {
                 throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "': " + ex.getMessage(), ex);
             }
             String provider = parts.length == 3 && !parts[2].isBlank()

@@ -1,7 +1,5 @@
 package com.mantissa.stance.sync.model;
 
-import com.mantissa.stance.sync.wire.PythonTimestamps;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +20,9 @@ public final class Asset {
     }
 
     /**
-     * Only a missing or non-string id is an {@link InvalidRecordException}; an unparsable
-     * timestamp becomes null and network_exposure is free text, as in the original.
+     * A missing or non-string id, or a created_at/last_seen that the original's
+     * {@code datetime.fromisoformat} refuses, is an {@link InvalidRecordException} (null and ""
+     * stay null); network_exposure is free text, as in the original.
      */
     public static Asset fromMap(Map<String, Object> raw) {
         String id = RecordFields.requireId(raw, "asset");
@@ -36,8 +35,8 @@ public final class Asset {
         f.put("name", RecordFields.getOrDefault(raw, "name", ""));
         f.put("tags", RecordFields.getOrDefault(raw, "tags", RecordFields.emptyMap()));
         f.put("network_exposure", RecordFields.getOrDefault(raw, "network_exposure", "internal"));
-        f.put("created_at", PythonTimestamps.normalizeLenient(raw.get("created_at")));
-        f.put("last_seen", PythonTimestamps.normalizeLenient(raw.get("last_seen")));
+        f.put("created_at", RecordFields.timestamp(raw, "created_at"));
+        f.put("last_seen", RecordFields.timestamp(raw, "last_seen"));
         f.put("raw_config", RecordFields.getOrDefault(raw, "raw_config", RecordFields.emptyMap()));
         return new Asset(Collections.unmodifiableMap(f));
     }

@@ -1,7 +1,5 @@
 package com.mantissa.stance.sync.model;
 
-import com.mantissa.stance.sync.wire.PythonTimestamps;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +29,8 @@ public final class Finding {
     /**
      * Validates and normalises one scan record. Unknown keys are dropped; an invalid
      * finding_type (exact match), severity or status (case-insensitive) or a missing id is an
-     * {@link InvalidRecordException}. An unparsable timestamp becomes null, as in the original.
+     * {@link InvalidRecordException}, and so is a first_seen/last_seen that the original's
+     * {@code datetime.fromisoformat} refuses (null and "" stay null).
      */
     public static Finding fromMap(Map<String, Object> raw) {
         String id = RecordFields.requireId(raw, "finding");
@@ -43,8 +42,8 @@ public final class Finding {
         f.put("status", RecordFields.enumValue(raw, "status", "open", true, STATUSES));
         f.put("title", RecordFields.getOrDefault(raw, "title", ""));
         f.put("description", RecordFields.getOrDefault(raw, "description", ""));
-        f.put("first_seen", PythonTimestamps.normalizeLenient(raw.get("first_seen")));
-        f.put("last_seen", PythonTimestamps.normalizeLenient(raw.get("last_seen")));
+        f.put("first_seen", RecordFields.timestamp(raw, "first_seen"));
+        f.put("last_seen", RecordFields.timestamp(raw, "last_seen"));
         for (String key : KEYS.subList(9, 18)) {
             f.put(key, raw.get(key));
         }

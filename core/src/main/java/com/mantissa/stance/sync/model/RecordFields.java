@@ -1,6 +1,9 @@
 package com.mantissa.stance.sync.model;
 
 import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.InvalidTimestampException;
+import com.mantissa.stance.sync.wire.Printable;
+import com.mantissa.stance.sync.wire.PythonTimestamps;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,5 +71,32 @@ final class RecordFields {
             throw new InvalidRecordException("invalid " + key + " '" + v + "': expected one of " + values);
         }
         return s;
+    }
+
+    /**
+     * A datetime field as the original's from_dict reads it with {@code datetime.fromisoformat}:
+     * null and {@code ""} give null; anything Python refuses (impossible dates, hour 24, an offset
+     * of a day or more, free text, a number, a boolean, ...) rejects the record. It never becomes
+     * null: under latest_wins a record without a time would replace a newer central one.
+     */
+    static String timestamp(Map<String, Object> raw, String key) {
+        Object v = raw.get(key);
+        try {
+            return PythonTimestamps.normalize(v);
+        } catch (InvalidTimestampException e) {
+            String reason = v instanceof String
+                    ? "not a datetime Python's datetime.fromisoformat accepts"
+                    : "expected an ISO 8601 datetime string";
+            throw new InvalidRecordException("invalid " + key + " " + quoted(v) + ": " + reason, e);
+        }
+    }
+
+    /** A value for a message: text in single quotes (made printable, shortened), else its JSON. */
+    static String quoted(Object value) {
+        if (value instanceof String s) {
+            String shown = Printable.of(s.length() > 80 ? s.substring(0, 77) + "..." : s);
+            return "'" + shown + "'";
+        }
+        return describe(value);
     }
 }

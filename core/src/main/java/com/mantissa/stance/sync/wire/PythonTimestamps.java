@@ -103,18 +103,6 @@ public final class PythonTimestamps {
         return p.isoformat();
     }
 
-    /**
-     * Like the original's model classes: a non-empty string that parses gives its normalised
-     * form, anything else (invalid text, a number, ...) gives {@code null} instead of an error.
-     */
-    public static String normalizeLenient(Object value) {
-        if (!(value instanceof String) || ((String) value).isEmpty()) {
-            return null;
-        }
-        Parsed p = parse((String) value);
-        return p == null ? null : p.isoformat();
-    }
-
     /** The instant of a timestamp; a naive one is taken as UTC; unparsable gives empty. */
     public static Optional<Instant> toInstant(String iso) {
         if (iso == null || iso.isEmpty()) {

@@ -147,10 +147,103 @@ class ScanFileReaderTest {
     }
 
     @Test
-    void malformedJsonDocumentIsOneErrorAtItsLine() throws IOException {
-        List<ScanLine> lines = readAll("findings.json", "[\n{\"id\": \"a\"},\n{\"id\" \"b\"}\n]");
-        assertEquals(1, lines.size());
-        assertTrue(lines.get(0).error().startsWith("findings.json line 3: invalid JSON at column"), lines.get(0).error());
+    void malformedArrayElementIsOneErrorAndTheOtherElementsStillParse() throws IOException {
+        List<ScanLine> lines = readAll("findings.json", "[\n{\"id\": \"a\"},\n{\"id\" \"b\"},\n{\"id\": \"c\"}\n]");
+        assertEquals(3, lines.size());
+        assertEquals("a", lines.get(0).object().get("id"));
+        assertEquals("findings.json line 2: invalid JSON at column 8: expected ':'", lines.get(1).error());
+        assertEquals("c", lines.get(2).object().get("id"));
+    }
+
+    @Test
+    void brokenArrayStructureEndsTheFileWithAnError() throws IOException {
+        List<ScanLine> lines = readAll("findings.json", "[{\"id\": \"a\"}, {\"id\": \"b\"}");
+        assertEquals("a", lines.get(0).object().get("id"));
+        assertEquals("b", lines.get(1).object().get("id"));
+        assertEquals("findings.json line 3: unterminated JSON array", lines.get(2).error());
+        assertEquals(3, lines.size());
+        List<ScanLine> extra = readAll("findings.json", "[{\"id\": \"a\"}] {\"id\": \"b\"}");
+        assertEquals("a", extra.get(0).object().get("id"));
+        assertEquals("findings.json line 2: unexpected data after the JSON array", extra.get(1).error());
+        assertEquals(2, extra.size());
+        List<ScanLine> holes = readAll("findings.json", "[{\"id\": \"a\"},, {\"id\": \"c\"},]");
+        assertEquals(4, holes.size());
+        assertEquals("findings.json line 2: expected a value", holes.get(1).error());
+        assertEquals("c", holes.get(2).object().get("id"));
+        assertEquals("findings.json line 4: expected a value", holes.get(3).error());
+    }
+
+    @Test
+    void arrayElementOverTheLimitIsAnErrorAndTheNextStillParses() throws IOException {
+        String big = "{\"id\": \"" + "y".repeat(5000) + "\", \"s\": \"],[\\\"\"}";
+        List<ScanLine> lines = new ArrayList<>();
+        try (ScanFileReader r = ScanFileReader.open("findings.json",
+                new ByteArrayInputStream(("[" + big + ", {\"id\": \"next\"}]").getBytes(StandardCharsets.UTF_8)), 1000)) {
+            r.forEachRemaining(lines::add);
+        }
+        assertEquals(2, lines.size());
+        assertEquals("findings.json line 1: element longer than 1000 bytes", lines.get(0).error());
+        assertEquals("next", lines.get(1).object().get("id"));
+    }
+
+    @Test
+    void jsonlStartingWithAnArrayLineIsStillReadLineByLine() throws IOException {
+        List<ScanLine> lines = readAll("findings.jsonl",
+                "[{\"id\": \"a\"}]\n{\"id\": \"b\"}\n{\"id\": \"c\", x}\n{\"id\": \"d\"}\n");
+        assertEquals(4, lines.size());
+        assertEquals("findings.jsonl line 1: expected a JSON object", lines.get(0).error());
+        assertEquals("b", lines.get(1).object().get("id"));
+        assertEquals("findings.jsonl line 3: invalid JSON at column 13: expected a property name in double quotes", lines.get(2).error());
+        assertEquals("d", lines.get(3).object().get("id"));
+        assertEquals(4, lines.get(3).lineNumber());
+    }
+
+    /** An endless-looking input that counts what has been read from it. */
+    private static final class CountingInput extends InputStream {
+        private final byte[] data;
+        int pos;
+
+        CountingInput(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            return pos < data.length ? data[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= data.length) {
+                return -1;
+            }
+            int n = Math.min(len, data.length - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    @Test
+    void jsonlStartingWithAnArrayLineAndJsonArraysAreStreamed() throws IOException {
+        String record = "{\"id\": \"x\", \"pad\": \"" + "p".repeat(1000) + "\"}";
+        String lines = "[1]\n" + (record + "\n").repeat(2000);
+        String array = "[" + String.join(",\n", java.util.Collections.nCopies(2000, record)) + "]";
+        for (String[] c : new String[][] {{"findings.jsonl", lines}, {"findings.json", array}}) {
+            byte[] bytes = c[1].getBytes(StandardCharsets.UTF_8);
+            CountingInput in = new CountingInput(bytes);
+            try (ScanFileReader r = ScanFileReader.open(c[0], in)) {
+                r.next();
+                r.next();
+                assertTrue(in.pos < 256 * 1024, c[0] + ": read " + in.pos + " of " + bytes.length + " bytes for two records");
+                int n = 2;
+                while (r.hasNext()) {
+                    assertTrue(r.next().object() != null);
+                    n++;
+                }
+                assertEquals(c[0].endsWith(".jsonl") ? 2001 : 2000, n);
+            }
+        }
     }
 
     @Test

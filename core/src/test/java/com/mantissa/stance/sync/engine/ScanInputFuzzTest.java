@@ -4,6 +4,7 @@ import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.wire.JsonSyntaxException;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class ScanInputFuzzTest {
 
     /**
      * Any JSON object as a finding or an asset of any account: a record and a key below
-     * {@code aggregated/<kind>/<md5>/<account>/}, or an {@link IllegalArgumentException}
+     * {@code aggregated/<kind>/<md5>/<account>/}, or an {@link InvalidRecordException}
      * (a per-record error); never another exception, never a key that escapes.
      */
     @FuzzTest(maxDuration = "2m")
@@ -82,7 +83,7 @@ class ScanInputFuzzTest {
             try {
                 record = kind.normalise(raw);
                 path = kind.path("aggregated", account, (String) record.get("id"));
-            } catch (IllegalArgumentException perRecordError) {
+            } catch (InvalidRecordException perRecordError) {
                 continue;
             }
             assertTrue(Checksums.recordChecksum(record).matches("[0-9a-f]{64}"));

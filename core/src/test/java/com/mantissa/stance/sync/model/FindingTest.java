@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.wire.JsonParser;
 
@@ -89,15 +90,26 @@ class FindingTest {
     }
 
     @Test
-    void timestampsAreNormalisedAndUnparsableOnesBecomeNullLikeTheOriginal() {
+    void timestampsAreNormalisedAndEmptyOrNullStayNull() {
         Finding f = Finding.fromMap(json("{\"id\": \"f\", \"first_seen\": \"2024-06-01\", "
                 + "\"last_seen\": \"2024-01-15T10:30:00Z\"}"));
         assertEquals("2024-06-01T00:00:00", f.firstSeen());
         assertEquals("2024-01-15T10:30:00+00:00", f.lastSeen());
-        Finding bad = Finding.fromMap(json("{\"id\": \"f\", \"first_seen\": \"soon\", \"last_seen\": 17}"));
-        assertNull(bad.firstSeen());
-        assertNull(bad.lastSeen());
         assertNull(Finding.fromMap(json("{\"id\": \"f\", \"last_seen\": \"\"}")).lastSeen());
+        assertNull(Finding.fromMap(json("{\"id\": \"f\", \"first_seen\": null}")).firstSeen());
+    }
+
+    @Test
+    void unparsableTimestampIsARecordErrorNamingFieldAndValue() {
+        InvalidRecordException e = assertThrows(InvalidRecordException.class,
+                () -> Finding.fromMap(json("{\"id\": \"f\", \"first_seen\": \"2026-02-30T00:00:00Z\"}")));
+        assertTrue(e.getMessage().startsWith("invalid first_seen '2026-02-30T00:00:00Z': "), e.getMessage());
+        e = assertThrows(InvalidRecordException.class,
+                () -> Finding.fromMap(json("{\"id\": \"f\", \"last_seen\": 17}")));
+        assertTrue(e.getMessage().startsWith("invalid last_seen 17: "), e.getMessage());
+        e = assertThrows(InvalidRecordException.class,
+                () -> Finding.fromMap(json("{\"id\": \"f\", \"last_seen\": true}")));
+        assertTrue(e.getMessage().startsWith("invalid last_seen true: "), e.getMessage());
     }
 
     @Test

@@ -58,7 +58,7 @@ class ModelFuzzVectorsTest {
                 accepted++;
             }
         }
-        assertEquals(228, accepted);
-        assertEquals(172, rejected);
+        assertEquals(135, accepted);
+        assertEquals(265, rejected);
     }
 }

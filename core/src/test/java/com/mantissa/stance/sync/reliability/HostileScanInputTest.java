@@ -84,7 +84,9 @@ class HostileScanInputTest {
                 Line.good("{\"id\": \"...\"}", "..."),
                 // Wrong but harmless types pass through as the original does.
                 Line.good("{\"id\": \"odd-types\", \"compliance_frameworks\": \"CIS\", \"cvss_score\": \"9.8\", "
-                        + "\"title\": 7, \"last_seen\": 12345}", "odd-types"),
+                        + "\"title\": 7}", "odd-types"),
+                // A datetime the original's fromisoformat refuses rejects the record.
+                Line.bad("{\"id\": \"numeric-time\", \"last_seen\": 12345}", "invalid last_seen 12345"),
                 new Line(new byte[] {'{', '"', 'i', 'd', '"', ':', ' ', '"', (byte) 0xc3, (byte) 0x28, '"', '}'},
                         "invalid UTF-8", null),
                 Line.good("{\"id\": \"big-valid\", \"description\": \"" + "d".repeat(1_000_000) + "\"}", "big-valid"),

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.mantissa.stance.sync.model.InvalidRecordException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,20 +54,13 @@ class PythonTimestampsTest {
 
     @Test
     void invalidTextOrNonStringIsARecordError() {
-        InvalidRecordException e = assertThrows(InvalidRecordException.class,
+        InvalidTimestampException e = assertThrows(InvalidTimestampException.class,
                 () -> PythonTimestamps.normalize("2024-01-15T24:00:00"));
         assertEquals("invalid timestamp '2024-01-15T24:00:00'", e.getMessage());
-        assertThrows(InvalidRecordException.class, () -> PythonTimestamps.normalize("yesterday"));
-        assertThrows(InvalidRecordException.class, () -> PythonTimestamps.normalize(20240115L));
-        assertThrows(InvalidRecordException.class, () -> PythonTimestamps.normalize("2023-02-29"));
-        assertThrows(InvalidRecordException.class, () -> PythonTimestamps.normalize("2024-01-15T10:30:00+24:00"));
-    }
-
-    @Test
-    void lenientFormGivesNullWhereTheOriginalDropsTheValue() {
-        assertNull(PythonTimestamps.normalizeLenient("not a date"));
-        assertNull(PythonTimestamps.normalizeLenient(5L));
-        assertEquals("2024-06-01T00:00:00", PythonTimestamps.normalizeLenient("2024-06-01"));
+        assertThrows(InvalidTimestampException.class, () -> PythonTimestamps.normalize("yesterday"));
+        assertThrows(InvalidTimestampException.class, () -> PythonTimestamps.normalize(20240115L));
+        assertThrows(InvalidTimestampException.class, () -> PythonTimestamps.normalize("2023-02-29"));
+        assertThrows(InvalidTimestampException.class, () -> PythonTimestamps.normalize("2024-01-15T10:30:00+24:00"));
     }
 
     @Test
