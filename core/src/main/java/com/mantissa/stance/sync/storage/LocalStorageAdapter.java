@@ -12,15 +12,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -29,17 +29,40 @@ import java.util.stream.Stream;
  *
  * <p>Keys map to files below the root; a key that would leave the root ({@code ..}, absolute,
  * backslash, control characters) is refused, so nothing is ever written outside it. Writes go
- * to a temporary file in the same folder and are renamed into place, so a reader never sees a
- * half-written record. Conditional writes hold between threads and between processes: each key
+ * to a temporary file in the same folder, with a short name of its own (so a key whose last
+ * name is at the file system's limit still has room), and are renamed into place, so a reader
+ * never sees a half-written record. Conditional writes hold between threads and between processes: each key
  * hashes to one of a fixed set of lock files under {@code .stance-sync/locks} inside the root,
  * locked with an OS file lock while the condition is checked and the rename happens.
- * The version token is the MD5 of the content, as an S3 etag of a single-part upload would be.
+ *
+ * <p>Key limit: every {@code /}-separated name of a key is at most {@value #MAX_NAME_BYTES}
+ * UTF-8 bytes, the file-name limit of ext4, XFS, APFS and NTFS; the whole key has no limit
+ * of its own beyond the OS path limit. A key over it, like an unsafe key, is an
+ * {@link InvalidKeyException}: a problem of that record, not of the store.
+ *
+ * <p>The version token is taken from the file system, never from the content, so a metadata
+ * or existence check costs one {@code stat} whatever the file's size: size, modification
+ * time in nanoseconds and file key (device and inode). Every write renames a new file into
+ * place and sets its modification time strictly after the one it replaces, so each write
+ * yields a new token, even for the same content and on a file system with a coarse clock;
+ * an edit in place by anyone else changes the modification time too.
+ *
+ * <p>The root: reading one record below a root that does not exist yet answers "absent" (a
+ * first push creates the folders), but {@link #listRecords} there is a
+ * {@link PermanentStorageException} ("does not exist"), so a pull from a mistyped folder is
+ * an error rather than an empty success. A root that is a regular file, or that cannot be
+ * written, is a {@link PermanentStorageException} naming the root on the first call that
+ * touches it.
  */
 public final class LocalStorageAdapter implements StorageAdapter {
     static final String INTERNAL_DIR = ".stance-sync";
+    /** The longest name (file or folder) a key may have, in UTF-8 bytes. */
+    public static final int MAX_NAME_BYTES = 255;
+    private static final int MAX_READ_ATTEMPTS = 5;
     private static final int LOCK_STRIPES = 64;
+    private static final String TEMP_PREFIX = ".";
     private static final String TEMP_SUFFIX = ".tmp";
-    private static final long LOCK_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static final long LOCK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /**
      * In-process locks per root, shared by every adapter on that root: the OS file lock is
@@ -74,38 +97,36 @@ public final class LocalStorageAdapter implements StorageAdapter {
     public String writeRecord(String path, byte[] content, WriteCondition condition) {
         Path target = resolve(path);
         return withLock(path, () -> {
-            String current = currentToken(target);
-            switch (condition.kind()) {
-                case IF_ABSENT -> {
-                    if (current != null) {
-                        throw new PreconditionFailedException(path + " already exists in " + location(), null);
-                    }
-                }
-                case IF_MATCH -> {
-                    if (!condition.versionToken().equals(current)) {
-                        throw new PreconditionFailedException(path + " in " + location()
-                                + (current == null ? " no longer exists" : " changed since it was read"), null);
-                    }
-                }
-                case NONE -> {
-                }
-            }
-            writeAtomically(target, content);
-            return md5(content);
+            BasicFileAttributes current = attributes(target, path);
+            condition.check(current == null ? null : token(current), path + " in " + location());
+            writeAtomically(target, content, current);
+            return token(attributes(target, path));
         });
     }
 
     @Override
     public Optional<StoredObject> readRecord(String path) {
         Path file = resolve(path);
-        try {
-            byte[] content = Files.readAllBytes(file);
-            return Optional.of(new StoredObject(content, md5(content)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw translate("read", path, e);
+        for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
+            // The token before and after the read: equal only if no write replaced the file meanwhile.
+            BasicFileAttributes before = attributes(file, path);
+            if (before == null) {
+                return Optional.empty();
+            }
+            try {
+                byte[] content = Files.readAllBytes(file);
+                BasicFileAttributes after = attributes(file, path);
+                if (after != null && token(before).equals(token(after))) {
+                    return Optional.of(new StoredObject(content, token(after)));
+                }
+            } catch (NoSuchFileException replacedOrDeleted) {
+                // Looked at again on the next attempt.
+            } catch (IOException e) {
+                throw translate("read", path, e);
+            }
         }
+        throw new TransientStorageException(path + " in " + location() + " changed during each of "
+                + MAX_READ_ATTEMPTS + " reads", null);
     }
 
     @Override
@@ -124,9 +145,10 @@ public final class LocalStorageAdapter implements StorageAdapter {
         // Walk the deepest folder the prefix names, then filter by the full key prefix.
         int slash = prefix.lastIndexOf('/');
         String folderKey = slash < 0 ? "" : prefix.substring(0, slash);
-        if (Files.exists(root) && !Files.isDirectory(root)) {
-            // A root that is a file is a misconfigured store, not an empty one.
-            throw new PermanentStorageException(location() + " is not a folder", null);
+        if (!Files.isDirectory(root)) {
+            // A root that is a file or is missing is a misconfigured store, not an empty one.
+            throw new PermanentStorageException(location() + (Files.exists(root) ? " is not a folder"
+                    : " does not exist"), null);
         }
         Path start = folderKey.isEmpty() ? root : resolve(folderKey);
         if (!Files.isDirectory(start)) {
@@ -162,33 +184,49 @@ public final class LocalStorageAdapter implements StorageAdapter {
 
     @Override
     public Optional<ObjectMetadata> getMetadata(String path) {
-        Path file = resolve(path);
+        BasicFileAttributes attributes = attributes(resolve(path), path);
+        return attributes == null ? Optional.empty() : Optional.of(new ObjectMetadata(attributes.size(),
+                attributes.lastModifiedTime().toInstant(), token(attributes), null));
+    }
+
+    /** The file's attributes, null when it does not exist; never reads its content. */
+    private BasicFileAttributes attributes(Path file, String key) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return Optional.of(new ObjectMetadata(attributes.size(), attributes.lastModifiedTime().toInstant(),
-                    md5(Files.readAllBytes(file)), null));
+            return Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return null;
         } catch (IOException e) {
-            throw translate("stat", path, e);
+            throw translate("stat", key, e);
         }
+    }
+
+    /** Size, modification time and file key: changes whenever the file is replaced or edited. */
+    private static String token(BasicFileAttributes a) {
+        Object fileKey = a.fileKey();
+        return Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                + (fileKey == null ? "" : "-" + fileKey.toString().replaceAll("[^0-9A-Za-z]", ""));
     }
 
     /** Maps a key to a file below the root, refusing any key that could escape it. */
     Path resolve(String key) {
         if (key == null || key.isEmpty() || key.startsWith("/") || key.indexOf('\\') >= 0
                 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new PermanentStorageException("refusing unsafe key '" + printable(key) + "' in " + location(), null);
+            throw new InvalidKeyException("refusing unsafe key '" + printable(key) + "' in " + location());
         }
         for (String segment : key.split("/", -1)) {
             if (segment.equals("..") || segment.equals(".") || segment.equals(INTERNAL_DIR)) {
-                throw new PermanentStorageException("refusing unsafe key '" + printable(key) + "' in " + location(),
-                        null);
+                throw new InvalidKeyException("refusing unsafe key '" + printable(key) + "' in " + location());
+            }
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                throw new InvalidKeyException("key '" + printable(key) + "' has a name of " + bytes
+                        + " bytes; a folder store (" + location() + ") holds names of at most " + MAX_NAME_BYTES
+                        + " bytes");
             }
         }
         Path file = root.resolve(key).normalize();
         if (!file.startsWith(root) || file.equals(root)) {
-            throw new PermanentStorageException("refusing key outside the store: '" + printable(key) + "'", null);
+            throw new InvalidKeyException("refusing key outside the store: '" + printable(key) + "'");
         }
         return file;
     }
@@ -196,29 +234,21 @@ public final class LocalStorageAdapter implements StorageAdapter {
     private String toKey(Path file) {
         Path relative = root.relativize(file);
         String key = relative.toString().replace(java.io.File.separatorChar, '/');
-        if (key.startsWith(INTERNAL_DIR + "/") || file.getFileName().toString().endsWith(TEMP_SUFFIX)
-                && file.getFileName().toString().startsWith(".")) {
+        String name = file.getFileName().toString();
+        if (key.startsWith(INTERNAL_DIR + "/") || name.endsWith(TEMP_SUFFIX) && name.startsWith(TEMP_PREFIX)) {
             return null;
         }
         return key;
     }
 
-    private String currentToken(Path file) {
-        try {
-            return md5(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw translate("read", root.relativize(file).toString(), e);
-        }
-    }
-
-    private void writeAtomically(Path target, byte[] content) {
+    /** Writes a temporary file, dates it after {@code replaced}, and renames it over {@code target}. */
+    private void writeAtomically(Path target, byte[] content, BasicFileAttributes replaced) {
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            temp = target.resolveSibling("." + target.getFileName() + "."
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+            // Short and fixed-length, whatever the key: "." + 16 hex digits + ".tmp".
+            temp = target.resolveSibling(String.format("%s%016x%s", TEMP_PREFIX,
+                    ThreadLocalRandom.current().nextLong(), TEMP_SUFFIX));
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -226,6 +256,9 @@ public final class LocalStorageAdapter implements StorageAdapter {
                     channel.write(buffer);
                 }
                 channel.force(true);
+            }
+            if (replaced != null) {
+                dateAfter(temp, replaced.lastModifiedTime());
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -243,6 +276,22 @@ public final class LocalStorageAdapter implements StorageAdapter {
                     // Best effort: a stray temp file is never listed as a record.
                 }
             }
+        }
+    }
+
+    /**
+     * Sets {@code file}'s modification time strictly after {@code previous}, so that the token of
+     * the new version differs from the old one's even within one tick of the file system's clock.
+     */
+    private static void dateAfter(Path file, FileTime previous) throws IOException {
+        long previousMicros = previous.to(TimeUnit.MICROSECONDS);
+        if (Files.getLastModifiedTime(file).to(TimeUnit.MICROSECONDS) > previousMicros) {
+            return;
+        }
+        Files.setLastModifiedTime(file, FileTime.from(previousMicros + 1, TimeUnit.MICROSECONDS));
+        if (Files.getLastModifiedTime(file).to(TimeUnit.MICROSECONDS) <= previousMicros) {
+            // A file system that keeps whole seconds only.
+            Files.setLastModifiedTime(file, FileTime.from(previous.to(TimeUnit.SECONDS) + 1, TimeUnit.SECONDS));
         }
     }
 
@@ -298,6 +347,10 @@ public final class LocalStorageAdapter implements StorageAdapter {
 
     private StorageException translate(String operation, String key, IOException e) {
         // A local disk does not throttle: what fails here (denied, full, not a folder) stays failed.
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            return new PermanentStorageException(location() + " is not a folder (" + operation + " of '"
+                    + printable(key) + "')", e);
+        }
         return new PermanentStorageException(operation + " of '" + printable(key) + "' in " + location()
                 + " failed: " + e, e);
     }
@@ -315,13 +368,5 @@ public final class LocalStorageAdapter implements StorageAdapter {
             }
         });
         return sb.toString();
-    }
-
-    private static String md5(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required of every JRE", e);
-        }
     }
 }

@@ -31,6 +31,30 @@ public final class WriteCondition {
         return new WriteCondition(Kind.IF_MATCH, versionToken);
     }
 
+    /**
+     * Whether a write may replace an object whose current version token is {@code currentToken}
+     * ({@code null} when the object does not exist). For a store without native preconditions,
+     * which checks under its own lock.
+     */
+    public boolean allows(String currentToken) {
+        return switch (kind) {
+            case NONE -> true;
+            case IF_ABSENT -> currentToken == null;
+            case IF_MATCH -> versionToken.equals(currentToken);
+        };
+    }
+
+    /**
+     * {@link #allows} or a {@link PreconditionFailedException} that says why, naming
+     * {@code object} (the key and its store).
+     */
+    public void check(String currentToken, String object) {
+        if (!allows(currentToken)) {
+            throw new PreconditionFailedException(object + (kind == Kind.IF_ABSENT ? " already exists"
+                    : currentToken == null ? " no longer exists" : " changed since it was read"), null);
+        }
+    }
+
     public Kind kind() {
         return kind;
     }

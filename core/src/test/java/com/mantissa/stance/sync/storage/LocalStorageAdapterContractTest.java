@@ -37,6 +37,11 @@ class LocalStorageAdapterContractTest extends StorageAdapterContractTest {
     }
 
     @Override
+    protected boolean limitsEachName() {
+        return true;
+    }
+
+    @Override
     protected String expectedLocation() {
         return root.resolve("central").toAbsolutePath().normalize().toUri().toString();
     }

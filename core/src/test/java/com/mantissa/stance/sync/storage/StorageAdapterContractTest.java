@@ -301,6 +301,67 @@ public abstract class StorageAdapterContractTest {
         assertNotNull(metadata.lastModified());
     }
 
+    /**
+     * Whether the store limits each {@code /}-separated name of a key (a folder: 255 bytes per
+     * file or folder name) rather than the whole key (S3, GCS, Azure: 1,024 bytes).
+     */
+    protected boolean limitsEachName() {
+        return false;
+    }
+
+    /** The longest key this store holds under this test's prefix, padded with {@code fill}. */
+    private String keyAtTheLimit(char fill) {
+        String stem = prefix + "long/";
+        int room = limitsEachName() ? 255 : 1024 - stem.getBytes(StandardCharsets.UTF_8).length;
+        int fillBytes = String.valueOf(fill).getBytes(StandardCharsets.UTF_8).length;
+        String name = String.valueOf(fill).repeat((room - ".json".length()) / fillBytes);
+        return stem + name + ".json";
+    }
+
+    private int limit() {
+        return limitsEachName() ? 255 : 1024;
+    }
+
+    @Test
+    void keyAtTheStoresLimitRoundTrips() throws IOException {
+        String path = keyAtTheLimit('a');
+        int bytes = limitsEachName() ? path.substring(path.lastIndexOf('/') + 1).length() : path.length();
+        assertEquals(limit(), bytes, "the key (or its last name) is exactly at the limit");
+        byte[] content = utf8("{\"id\": \"long\"}");
+
+        String token = store().writeRecord(path, content, WriteCondition.IF_ABSENT);
+        String replaced = store().writeRecord(path, content, WriteCondition.ifMatch(token));
+
+        assertArrayEquals(content, store().readRecord(path).orElseThrow().content());
+        assertEquals(replaced, store().readRecord(path).orElseThrow().versionToken());
+        assertEquals(content.length, store().getMetadata(path).orElseThrow().size());
+        try (InputStream in = store().openStream(path)) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        assertEquals(List.of(path), store().listRecords(prefix + "long/"));
+        store().deleteRecord(path);
+        assertEquals(Optional.empty(), store().readRecord(path));
+    }
+
+    @Test
+    void keyOverTheStoresLimitIsAnInvalidKeyNamingTheLimit() {
+        // Two-byte characters: the limit counts UTF-8 bytes, not characters.
+        String atLimit = keyAtTheLimit('\u00e9');
+        String over = atLimit.substring(0, atLimit.length() - ".json".length()) + "\u00e9.json";
+        Map<String, Executable> calls = new LinkedHashMap<>();
+        calls.put("writeRecord", () -> store().writeRecord(over, utf8("{}"), WriteCondition.IF_ABSENT));
+        calls.put("readRecord", () -> store().readRecord(over));
+        calls.put("getMetadata", () -> store().getMetadata(over));
+        calls.put("openStream", () -> store().openStream(over).close());
+        calls.put("deleteRecord", () -> store().deleteRecord(over));
+        String limit = limitsEachName() ? "255" : "1,024";
+        assertAll(calls.entrySet().stream().map(call -> () -> {
+            InvalidKeyException e = assertThrows(InvalidKeyException.class, call.getValue(), call.getKey());
+            assertTrue(e.getMessage().contains(limit + " bytes"), call.getKey() + ": " + e.getMessage());
+        }));
+        assertEquals(List.of(), store().listRecords(prefix));
+    }
+
     @Test
     void locationNamesTheStore() {
         assertEquals(expectedLocation(), store().location());

@@ -1,7 +1,6 @@
 package com.mantissa.stance.sync.testing;
 
 import com.mantissa.stance.sync.storage.ObjectMetadata;
-import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
@@ -9,62 +8,85 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A test fake: an in-memory store with the contract's conditional writes, for reference
- * ("clean") runs whose result another store's content is compared with.
+ * A store in memory with the same conditional-write rules as the real ones: for reference
+ * ("clean") runs whose result another store's content is compared with, and for measuring the
+ * engine without any I/O.
+ *
+ * <p>With {@code keepContent} false it forgets the records it is given (only their version
+ * tokens and sizes stay), so a scan larger than the heap can be streamed through it; the push
+ * index (any key containing {@code /_state/}) is always kept, because the engine reads it back.
  */
 public final class MemoryStore implements StorageAdapter {
-    private record Entry(byte[] content, String token) {
+    private record Entry(byte[] content, long size, String token) {
     }
 
     private final ConcurrentSkipListMap<String, Entry> objects = new ConcurrentSkipListMap<>();
     private final AtomicLong versions = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final boolean keepContent;
+
+    /** A store that keeps everything it is given. */
+    public MemoryStore() {
+        this(true);
+    }
+
+    public MemoryStore(boolean keepContent) {
+        this.keepContent = keepContent;
+    }
+
+    /** Calls made so far, of any kind. */
+    public long requests() {
+        return requests.get();
+    }
 
     @Override
-    public synchronized String writeRecord(String path, byte[] content, WriteCondition condition) {
-        Entry current = objects.get(path);
-        switch (condition.kind()) {
-            case IF_ABSENT -> {
-                if (current != null) {
-                    throw new PreconditionFailedException(path + " exists", null);
-                }
-            }
-            case IF_MATCH -> {
-                if (current == null || !current.token().equals(condition.versionToken())) {
-                    throw new PreconditionFailedException(path + " changed", null);
-                }
-            }
-            case NONE -> { }
-        }
-        String token = "v" + versions.incrementAndGet();
-        objects.put(path, new Entry(content.clone(), token));
+    public String writeRecord(String path, byte[] content, WriteCondition condition) {
+        requests.incrementAndGet();
+        // Shaped like an S3 etag (quoted, 32 hex digits), so an index holds tokens of real size.
+        String token = String.format("\"%032x\"", versions.incrementAndGet());
+        byte[] kept = keepContent || path.contains("/_state/") ? content.clone() : null;
+        objects.compute(path, (key, current) -> {
+            condition.check(current == null ? null : current.token(), path + " in " + location());
+            return new Entry(kept, content.length, token);
+        });
         return token;
     }
 
     @Override
     public Optional<StoredObject> readRecord(String path) {
+        requests.incrementAndGet();
         Entry e = objects.get(path);
-        return e == null ? Optional.empty() : Optional.of(new StoredObject(e.content().clone(), e.token()));
+        if (e == null) {
+            return Optional.empty();
+        }
+        if (e.content() == null) {
+            throw new IllegalStateException("a store that forgets content cannot return " + path);
+        }
+        return Optional.of(new StoredObject(e.content().clone(), e.token()));
     }
 
     @Override
     public List<String> listRecords(String prefix) {
+        requests.incrementAndGet();
         return List.copyOf(objects.tailMap(prefix).keySet().stream().takeWhile(k -> k.startsWith(prefix)).toList());
     }
 
     @Override
     public void deleteRecord(String path) {
+        requests.incrementAndGet();
         objects.remove(path);
     }
 
     @Override
     public Optional<ObjectMetadata> getMetadata(String path) {
+        requests.incrementAndGet();
         Entry e = objects.get(path);
-        return e == null ? Optional.empty()
-                : Optional.of(new ObjectMetadata(e.content().length, Instant.EPOCH, e.token(), null));
+        return e == null ? Optional.empty() : Optional.of(new ObjectMetadata(e.size(), Instant.EPOCH, e.token(), null));
     }
 
     @Override
@@ -72,10 +94,14 @@ public final class MemoryStore implements StorageAdapter {
         return "memory://";
     }
 
-    /** Every object, key → content. */
+    /** Every object whose content is kept, key → content. */
     public Map<String, byte[]> contents() {
-        Map<String, byte[]> copy = new java.util.TreeMap<>();
-        objects.forEach((k, v) -> copy.put(k, v.content().clone()));
+        Map<String, byte[]> copy = new TreeMap<>();
+        objects.forEach((k, v) -> {
+            if (v.content() != null) {
+                copy.put(k, v.content().clone());
+            }
+        });
         return copy;
     }
 }
