@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * out version tokens the size of an S3 etag so that the push index has its real size, and with
  * {@code keepContent} false forgets record bodies (only the push index under {@code _state/}
  * is kept, since it must be read back) to stream a scan larger than the heap.
+ *
+ * <p>Transitional: when {@code MemoryStore} itself offers {@code MemoryStore(boolean keepContent)}
+ * and {@code requests()}, this class goes and the benchmark uses {@code MemoryStore} directly
+ * (the same constructor and method).
  */
 final class MeteredMemoryStore implements StorageAdapter {
     /** Length of a quoted S3 etag ({@code "} + 32 hex digits + {@code "}). */
