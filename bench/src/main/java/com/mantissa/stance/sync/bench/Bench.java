@@ -32,7 +32,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The project's benchmark (SPEC §6): one command, one table. The parent process generates the
+ * The project's benchmark: one command, one table. The parent process generates the
  * data, starts moto, and runs every measurement in a fresh child JVM so that each reports its
  * own peak RSS; the cold invocation runs the CLI jar exactly as a user would.
  *
@@ -149,7 +149,7 @@ public final class Bench {
         /** Unconditional PUTs of exactly the objects a first push writes, made by the engine in memory first. */
         static void rawPut(Path scanDir, String bucket, int concurrency, Map<String, String> out)
                 throws Exception {
-            InMemoryStore source = new InMemoryStore(true);
+            MeteredMemoryStore source = new MeteredMemoryStore(true);
             CrossCloudSync engine = new CrossCloudSync(config(concurrency), source).trackState(false).useIndex(false);
             addScan(engine, scanDir);
             engine.sync();
@@ -199,7 +199,7 @@ public final class Bench {
             long rePushRequests = 0;
             int runs = Integer.getInteger("bench.runs", 12);
             for (int run = 0; run < runs; run++) {
-                InMemoryStore store = new InMemoryStore(true);
+                MeteredMemoryStore store = new MeteredMemoryStore(true);
                 CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
                 addScan(sync, scanDir);
                 long cpu0 = processCpuNanos();
@@ -227,7 +227,7 @@ public final class Bench {
         }
 
         static void big(Path file, int concurrency, Map<String, String> out) {
-            InMemoryStore store = new InMemoryStore(false);
+            MeteredMemoryStore store = new MeteredMemoryStore(false);
             CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
             sync.addScanFile(RecordKind.FINDING, file.getFileName().toString(), () -> Files.newInputStream(file),
                     DataSet.ACCOUNT, "aws");

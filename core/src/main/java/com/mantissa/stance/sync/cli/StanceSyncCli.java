@@ -1,21 +1,26 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
+import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -29,8 +34,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code stance-sync push|pull|sync}: exit 0 on success, 1 when the sync finished with
- * errors, 2 for usage or configuration errors. With {@code --json} stdout carries exactly the
- * {@code SyncResult} JSON; everything meant for a person goes to stderr.
+ * errors (or failed unexpectedly), 2 for usage or configuration errors only: a bad flag, a
+ * location that cannot be parsed or opened, a central store the sync had to stop at. With
+ * {@code --json} stdout carries exactly one JSON object: the {@code SyncResult}, or
+ * {@code {"success": false, "error": ..., "exit_code": N}} when there is none; everything meant
+ * for a person goes to stderr.
  */
 @Command(name = "stance-sync", mixinStandardHelpOptions = true, version = "stance-sync 0.1.0",
         description = "Synchronise Mantissa Stance findings and assets with a central bucket.",
@@ -45,19 +53,57 @@ public final class StanceSyncCli implements Runnable {
 
     /** Runs the CLI with the given streams and returns its exit code (for tests and embedding). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new StanceSyncCli());
+        return run(args, out, err, CommandLine.defaultFactory());
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with picocli creating the commands through {@code factory}. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        boolean json = jsonRequested(args);
+        CommandLine cli = new CommandLine(new StanceSyncCli(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("stance-sync: " + e.getMessage());
-                return CommandLine.ExitCode.USAGE;
+        // Usage: a flag picocli could not parse, or a value the command refused (thrown as ParameterException).
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("stance-sync: " + e.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, command.getErr())) {
+                command.usage(command.getErr());
             }
-            commandLine.getErr().println("stance-sync: " + e);
-            return 1;
+            return fail(out, json, e.getMessage(), CommandLine.ExitCode.USAGE);
+        });
+        // Anything else escaping a command is a bug or an unforeseen failure, never a usage error.
+        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            command.getErr().println("stance-sync: unexpected failure: " + e);
+            return fail(out, json, e.toString(), 1);
         });
         return cli.execute(args);
+    }
+
+    /** Whether {@code --json} is among the options (before a {@code --} that ends them), even when the rest does not parse. */
+    private static boolean jsonRequested(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** With --json, prints the one object that stands in for a {@code SyncResult}; returns {@code exitCode}. */
+    static int fail(PrintWriter out, boolean json, String error, int exitCode) {
+        if (json) {
+            var object = new java.util.LinkedHashMap<String, Object>();
+            object.put("success", false);
+            object.put("error", error);
+            object.put("exit_code", exitCode);
+            out.println(CanonicalJson.writeUnsorted(object));
+            out.flush();
+        }
+        return exitCode;
     }
 
     @Override
@@ -91,8 +137,13 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--no-checksum", description = "Neither write nor verify _checksum.")
         boolean noChecksum;
 
-        @Option(names = "--json", description = "Print only the SyncResult JSON on stdout.")
+        @Option(names = "--json", description = "Print exactly one JSON object on stdout: the SyncResult, or "
+                + "{\"success\": false, \"error\": ..., \"exit_code\": 2} on a usage or configuration error.")
         boolean json;
+
+        @Option(names = "--deadline", paramLabel = "DURATION", converter = Durations.Converter.class,
+                description = "Stop with errors when the sync has run this long, such as 90s or 15m (default: none).")
+        Duration deadline;
     }
 
     /** Options of the push side. */
@@ -105,13 +156,16 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--account", required = true, paramLabel = "ID", description = "Source account id.")
         String account;
 
-        @Option(names = "--provider", required = true, paramLabel = "aws|gcp|azure",
-                description = "Source cloud provider.")
-        String provider;
+        @Option(names = "--provider", required = true, paramLabel = "PROVIDER",
+                completionCandidates = ProviderNames.class,
+                description = "Source cloud provider: ${COMPLETION-CANDIDATES}.")
+        Provider provider;
 
         @Option(names = "--conflict", paramLabel = "STRATEGY", defaultValue = "latest_wins",
-                description = "latest_wins (default), central_wins, local_wins or merge.")
-        String conflict;
+                completionCandidates = ConflictNames.class,
+                description = "When central holds the record with other content: ${COMPLETION-CANDIDATES} "
+                        + "(default: ${DEFAULT-VALUE}).")
+        ConflictResolution conflict;
 
         @Option(names = "--dry-run", description = "Read and resolve, but write nothing.")
         boolean dryRun;
@@ -124,6 +178,12 @@ public final class StanceSyncCli implements Runnable {
                 description = "What --source holds: required for a file not named findings.jsonl or assets.jsonl; "
                         + "for a folder, push only this kind.")
         ScanKind kind;
+
+        @Option(names = "--index-max-age", paramLabel = "DURATION", defaultValue = "24h",
+                converter = Durations.Converter.class,
+                description = "Re-check push-index entries older than this against central; 0 re-checks "
+                        + "every record (default: ${DEFAULT-VALUE}).")
+        Duration indexMaxAge;
     }
 
     /** The values of {@code --kind}. */
@@ -140,6 +200,22 @@ public final class StanceSyncCli implements Runnable {
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The values {@code --provider} accepts, as they are written (completion and help). */
+    static final class ProviderNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Provider.values()).map(Provider::value).iterator();
+        }
+    }
+
+    /** The values {@code --conflict} accepts, as they are written (completion and help). */
+    static final class ConflictNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(ConflictResolution.values()).map(ConflictResolution::value).iterator();
         }
     }
 
@@ -167,16 +243,38 @@ public final class StanceSyncCli implements Runnable {
             StorageLocation centralLocation = location("--central", common.central);
             SyncConfig config = config(centralLocation, push);
             try (Stores stores = new Stores()) {
-                StorageAdapter central = stores.open(centralLocation);
-                StorageAdapter target = target() == null ? null : stores.open(location("--target", target()));
+                StorageAdapter central = open(stores, "--central", centralLocation);
+                StorageAdapter target = target() == null ? null
+                        : open(stores, "--target", location("--target", target()));
                 CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
                 if (push != null) {
                     sync.dryRun(push.dryRun).useIndex(!push.noIndex);
                     addSource(sync, stores, push);
                 }
-                SyncResult result = sync.sync();
+                // TO CONNECT when the engine's deadline and index-age settings are merged (options parsed and validated already):
+                // sync.deadline(common.deadline); if (push != null) sync.indexMaxAge(push.indexMaxAge);
+                SyncResult result;
+                try {
+                    result = execute(sync);
+                } catch (SyncAbortedException e) {
+                    spec.commandLine().getErr().println("stance-sync: " + e.getMessage());
+                    return fail(spec.commandLine().getOut(), common.json, e.getMessage(), CommandLine.ExitCode.USAGE);
+                }
                 report(result, sync.retries());
                 return result.success() ? 0 : 1;
+            }
+        }
+
+        /** Runs the sync; a test overrides it to stand in for an engine outcome. */
+        SyncResult execute(CrossCloudSync sync) {
+            return sync.sync();
+        }
+
+        private StorageAdapter open(Stores stores, String flag, StorageLocation location) {
+            try {
+                return stores.open(location);
+            } catch (PermanentStorageException e) {
+                throw usage(flag + ": " + e.getMessage());
             }
         }
 
@@ -196,16 +294,7 @@ public final class StanceSyncCli implements Runnable {
                     .concurrency(common.concurrency)
                     .checksumVerify(!common.noChecksum);
             if (push != null) {
-                try {
-                    builder.conflictResolution(ConflictResolution.parse(push.conflict, "--conflict"));
-                } catch (IllegalArgumentException e) {
-                    throw usage(e.getMessage());
-                }
-                String provider = push.provider.toLowerCase(Locale.ROOT);
-                if (!List.of("aws", "gcp", "azure").contains(provider)) {
-                    throw usage("--provider must be aws, gcp or azure, got '" + push.provider + "'");
-                }
-                push.provider = provider;
+                builder.conflictResolution(push.conflict);
                 try {
                     RecordPaths.validateAccount(push.account);
                 } catch (InvalidRecordException e) {
@@ -215,6 +304,7 @@ public final class StanceSyncCli implements Runnable {
             try {
                 return builder.build();
             } catch (IllegalArgumentException e) {
+                // SyncConfig's own validation of the prefix derived from the flags.
                 throw usage((common.prefix != null ? "--prefix: " : "--central: ") + e.getMessage());
             }
         }
@@ -234,16 +324,19 @@ public final class StanceSyncCli implements Runnable {
                     throw usage("--source: no such file or folder: " + source.folder());
                 }
             } else {
-                store = stores.open(source);
+                store = open(stores, "--source", source);
                 prefix = source.prefixOr("");
             }
+            List<ScanLocator.ScanFile> files;
             try {
-                List<ScanLocator.ScanFile> files = ScanLocator.locate(store, prefix,
-                        push.kind == null ? null : push.kind.recordKind);
-                sync.addScanFiles(store, files, push.account, push.provider);
-            } catch (IllegalArgumentException | StorageException e) {
+                files = ScanLocator.locate(store, prefix, push.kind == null ? null : push.kind.recordKind);
+            } catch (PermanentStorageException e) {
+                throw usage("--source: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // The locator's answer for a location that holds no scan it can read.
                 throw usage("--source: " + e.getMessage());
             }
+            sync.addScanFiles(store, files, push.account, push.provider.value());
         }
 
         private void report(SyncResult result, long retries) {
@@ -279,7 +372,7 @@ public final class StanceSyncCli implements Runnable {
 
     @Command(name = "push", mixinStandardHelpOptions = true,
             description = "Push a scan's findings and assets into the central store.")
-    static final class Push extends SyncCommand {
+    static class Push extends SyncCommand {
         @Mixin
         PushOptions push = new PushOptions();
 

@@ -1,20 +1,20 @@
 package com.mantissa.stance.sync.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
+import com.mantissa.stance.sync.testing.CliProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class ConcurrentCliProcessesTest {
     @Test
     void racingProcessesLoseNoUpdateAndVersionsAddUp(@TempDir Path dir) throws Exception {
         Path central = dir.resolve("central");
-        List<Process> processes = new ArrayList<>();
+        List<CliProcess.Running> processes = new ArrayList<>();
         for (int p = 0; p < PROCESSES; p++) {
             Path scan = dir.resolve("scan-" + p + ".jsonl");
             StringBuilder lines = new StringBuilder();
@@ -38,19 +38,14 @@ class ConcurrentCliProcessesTest {
                         i, p, p));
             }
             Files.writeString(scan, lines);
-            processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), StanceSyncCli.class.getName(), "push",
-                    "--source", scan.toString(), "--central", central.toString(), "--account", "123",
-                    "--provider", "aws", "--concurrency", "4", "--json")
-                    .redirectError(dir.resolve("err-" + p + ".txt").toFile())
-                    .start());
+            processes.add(CliProcess.start(Map.of(), "push", "--source", scan.toString(), "--central",
+                    central.toString(), "--account", "123", "--provider", "aws", "--concurrency", "4", "--json"));
         }
         long accepted = 0;
-        for (Process process : processes) {
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "process finished");
-            assertEquals(0, process.exitValue(), out);
-            Map<String, Object> result = JsonParser.parseObject(out.strip());
+        for (CliProcess.Running process : processes) {
+            CliProcess.Result run = process.await(Duration.ofSeconds(120));
+            assertEquals(0, run.exitCode(), run.err());
+            Map<String, Object> result = JsonParser.parseObject(run.out().strip());
             assertEquals(List.of(), result.get("errors"));
             accepted += (Long) result.get("records_synced");
         }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.cli.StanceSyncCliTest.Run;
+import com.mantissa.stance.sync.testing.CliRunner;
+import com.mantissa.stance.sync.testing.CliRunner.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,11 @@ class ScanKindCliTest {
     @TempDir
     Path dir;
 
-    private Run push(Path source, String... extra) {
+    private Result push(Path source, String... extra) {
         String[] base = {"push", "--source", source.toString(), "--central", dir.resolve("central").toString(),
                 "--account", "123", "--provider", "gcp"};
         String[] args = Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new);
-        return StanceSyncCliTest.cli(args);
+        return CliRunner.run(args);
     }
 
     private long filesUnder(String folder) throws IOException {
@@ -45,7 +46,7 @@ class ScanKindCliTest {
     void anOddlyNamedFileWithoutKindIsAUsageErrorAskingForKind() throws IOException {
         Path file = Files.writeString(dir.resolve("gcp-assets-export.jsonl"), ASSETS);
 
-        Run run = push(file);
+        Result run = push(file);
 
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("--kind"), run.err());
@@ -57,7 +58,7 @@ class ScanKindCliTest {
     void kindAssetsPushesAnOddlyNamedFileAsAssets() throws IOException {
         Path file = Files.writeString(dir.resolve("gcp-assets-export.jsonl"), ASSETS);
 
-        Run run = push(file, "--kind", "assets");
+        Result run = push(file, "--kind", "assets");
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(2, filesUnder("assets"));
@@ -68,7 +69,7 @@ class ScanKindCliTest {
     void capitalisedAssetsFileIsAssets() throws IOException {
         Path file = Files.writeString(dir.resolve("Assets.jsonl"), ASSETS);
 
-        Run run = push(file);
+        Result run = push(file);
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(2, filesUnder("assets"));
@@ -79,7 +80,7 @@ class ScanKindCliTest {
     void upperCaseFindingsFileIsFindings() throws IOException {
         Path file = Files.writeString(dir.resolve("FINDINGS.JSONL"), "{\"id\": \"f-1\"}\n");
 
-        Run run = push(file);
+        Result run = push(file);
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(1, filesUnder("findings"));
@@ -90,7 +91,7 @@ class ScanKindCliTest {
     void kindThatContradictsTheFileNameIsAUsageError() throws IOException {
         Path file = Files.writeString(dir.resolve("assets.jsonl"), ASSETS);
 
-        Run run = push(file, "--kind", "findings");
+        Result run = push(file, "--kind", "findings");
 
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("--kind"), run.err());
@@ -101,7 +102,7 @@ class ScanKindCliTest {
     void unknownKindIsAUsageError() throws IOException {
         Path file = Files.writeString(dir.resolve("export.jsonl"), ASSETS);
 
-        Run run = push(file, "--kind", "vms");
+        Result run = push(file, "--kind", "vms");
 
         assertEquals(2, run.exitCode(), run.err());
         assertFalse(Files.exists(dir.resolve("central/aggregated")));

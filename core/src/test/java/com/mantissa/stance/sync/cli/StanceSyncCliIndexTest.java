@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import com.mantissa.stance.sync.testing.CliRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,10 +21,9 @@ class StanceSyncCliIndexTest {
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
-        StringWriter err = new StringWriter();
-        int code = StanceSyncCli.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
-        assertEquals(0, code, err.toString());
-        return code;
+        CliRunner.Result run = CliRunner.run(args);
+        assertEquals(0, run.exitCode(), run.err());
+        return run.exitCode();
     }
 
     @Test

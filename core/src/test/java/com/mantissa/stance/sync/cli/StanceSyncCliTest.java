@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
+import com.mantissa.stance.sync.testing.CliRunner;
+import com.mantissa.stance.sync.testing.CliRunner.Result;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,22 +21,12 @@ class StanceSyncCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = StanceSyncCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void pushOfTheVisibleScanFolderMatchesTheOriginal() {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         Path central = dir.resolve("central");
 
-        Run run = cli("push", "--source", scan.toString(), "--central", central.toString(),
+        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(),
                 "--account", VisibleVectors.ACCOUNT, "--provider", "aws", "--json");
 
         assertEquals(0, run.exitCode(), run.err());
@@ -52,9 +42,9 @@ class StanceSyncCliTest {
     void rePushIsSkippedAndFileUriWorksLikeAPath() {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         String central = dir.resolve("central").toUri().toString();
-        cli("push", "--source", scan.toString(), "--central", central, "--account", "1", "--provider", "gcp");
+        CliRunner.run("push", "--source", scan.toString(), "--central", central, "--account", "1", "--provider", "gcp");
 
-        Run again = cli("push", "--source", scan.resolve("findings.jsonl").toString(), "--central", central,
+        Result again = CliRunner.run("push", "--source", scan.resolve("findings.jsonl").toString(), "--central", central,
                 "--account", "1", "--provider", "gcp", "--json");
 
         assertEquals(0, again.exitCode(), again.err());
@@ -75,7 +65,7 @@ class StanceSyncCliTest {
         Files.createDirectories(prefix.resolve("findings/snap-1"));
         Files.writeString(prefix.resolve("findings/snap-1/findings.jsonl"), "{\"id\": \"old-only\"}\n");
 
-        Run run = cli("push", "--source", prefix.toString(), "--central", dir.resolve("c").toString(),
+        Result run = CliRunner.run("push", "--source", prefix.toString(), "--central", dir.resolve("c").toString(),
                 "--account", "123", "--provider", "aws", "--no-assets", "--json");
 
         assertEquals(0, run.exitCode(), run.err());
@@ -91,7 +81,7 @@ class StanceSyncCliTest {
                 "{\"id\": \"ok-2\", \"status\": \"closed\"}", "{\"id\": \"ok-3\"}") + "\n");
         Path central = dir.resolve("central");
 
-        Run run = cli("push", "--source", scan.toString(), "--central", central.toString(), "--account", "123",
+        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", "123",
                 "--provider", "aws", "--json");
 
         assertEquals(1, run.exitCode());
@@ -115,10 +105,10 @@ class StanceSyncCliTest {
     void pullCopiesCentralIntoTheTarget() {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         Path central = dir.resolve("central");
-        cli("push", "--source", scan.toString(), "--central", central.toString(), "--account",
+        CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account",
                 VisibleVectors.ACCOUNT, "--provider", "aws");
 
-        Run run = cli("pull", "--central", central.toString(), "--target", dir.resolve("replica").toString(), "--json");
+        Result run = CliRunner.run("pull", "--central", central.toString(), "--target", dir.resolve("replica").toString(), "--json");
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(52L, JsonParser.parseObject(run.out().strip()).get("records_synced"));
@@ -129,7 +119,7 @@ class StanceSyncCliTest {
     void syncPushesThenPulls() {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
 
-        Run run = cli("sync", "--source", scan.toString(), "--central", dir.resolve("central").toString(),
+        Result run = CliRunner.run("sync", "--source", scan.toString(), "--central", dir.resolve("central").toString(),
                 "--target", dir.resolve("replica").toString(), "--account", VisibleVectors.ACCOUNT,
                 "--provider", "aws", "--json");
 
@@ -143,23 +133,23 @@ class StanceSyncCliTest {
     void usageErrorsExitTwoAndNameTheFlag() {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         String c = dir.resolve("central").toString();
-        assertUsage(cli("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "ibm"),
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "ibm"),
                 "--provider");
-        assertUsage(cli("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "aws",
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "aws",
                 "--conflict", "newest"), "--conflict");
-        assertUsage(cli("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "aws",
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "aws",
                 "--batch-size", "0"), "--batch-size");
-        assertUsage(cli("push", "--source", scan.toString(), "--central", "ftp://x", "--account", "1",
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", "ftp://x", "--account", "1",
                 "--provider", "aws"), "--central");
-        assertUsage(cli("push", "--source", dir.resolve("missing").toString(), "--central", c, "--account", "1",
+        assertUsage(CliRunner.run("push", "--source", dir.resolve("missing").toString(), "--central", c, "--account", "1",
                 "--provider", "aws"), "--source");
-        assertUsage(cli("push", "--source", scan.toString(), "--central", c, "--account", "../x",
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "../x",
                 "--provider", "aws"), "--account");
-        assertUsage(cli("push", "--central", c), "--source");
-        assertUsage(cli(), "push");
+        assertUsage(CliRunner.run("push", "--central", c), "--source");
+        assertUsage(CliRunner.run(), "push");
     }
 
-    private static void assertUsage(Run run, String flag) {
+    private static void assertUsage(Result run, String flag) {
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains(flag), "message names " + flag + ": " + run.err());
         assertEquals("", run.out());
@@ -170,7 +160,7 @@ class StanceSyncCliTest {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         Path central = dir.resolve("central");
 
-        Run run = cli("push", "--source", scan.toString(), "--central", central.toString(), "--account", "1",
+        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", "1",
                 "--provider", "aws", "--dry-run", "--json");
 
         assertEquals(0, run.exitCode(), run.err());

@@ -3,13 +3,11 @@ package com.mantissa.stance.sync.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.cli.StanceSyncCli;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
+import com.mantissa.stance.sync.testing.CliRunner;
 import com.mantissa.stance.sync.wire.JsonParser;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,16 +31,6 @@ class HostileScanInputTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = StanceSyncCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** One scan line: its bytes and, for a bad line, what its error must say. */
     record Line(byte[] bytes, String expectedError, String legalId) {
@@ -102,7 +90,7 @@ class HostileScanInputTest {
         }
         Path central = dir.resolve("central");
 
-        Run run = cli("push", "--source", scan.toString(), "--central", central.toString(), "--account", ACCOUNT,
+        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", ACCOUNT,
                 "--provider", "aws", "--json");
 
         assertEquals(1, run.exitCode(), run.err());
@@ -150,7 +138,7 @@ class HostileScanInputTest {
                 "{\"id\": [\"list\"]}") + "\n", StandardCharsets.UTF_8);
         Path central = dir.resolve("central");
 
-        Run run = cli("push", "--source", scan.toString(), "--central", central.toString(), "--account", ACCOUNT,
+        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", ACCOUNT,
                 "--provider", "azure", "--json");
 
         assertEquals(1, run.exitCode(), run.err());
@@ -173,7 +161,7 @@ class HostileScanInputTest {
         Path central = dir.resolve("central");
 
         for (String account : List.of("../../evil", "..", ".", "", "a/b", "a\\b", "nul\u0000", "/abs")) {
-            Run run = cli("push", "--source", scan.toString(), "--central", central.toString(), "--account", account,
+            CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", account,
                     "--provider", "aws");
             assertEquals(2, run.exitCode(), () -> "account '" + account + "': " + run.err());
             assertTrue(run.err().contains("--account"), run.err());
@@ -181,7 +169,7 @@ class HostileScanInputTest {
         assertTrue(Files.notExists(central), "nothing written for a refused account");
 
         // Look-alikes of '/' are not separators: a legal account name, one folder.
-        Run run = cli("push", "--source", scan.toString(), "--central", central.toString(), "--account",
+        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account",
                 "acct\u2215..\uff0f..", "--provider", "aws");
         assertEquals(0, run.exitCode(), run.err());
         assertEverythingInside(central, "acct\u2215..\uff0f..");

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the CLI ({@code StanceSyncCli.main}) in a child JVM with a chosen environment: the
  * only way to give the SDKs real environment variables ({@code AWS_ENDPOINT_URL_S3},
- * {@code AWS_SECRET_ACCESS_KEY}, {@code AZURE_STORAGE_CONNECTION_STRING}) and to observe the
- * process exit code, exactly as a user or a cron job would.
+ * {@code AWS_SECRET_ACCESS_KEY}, {@code AZURE_STORAGE_CONNECTION_STRING}), to observe the
+ * process exit code exactly as a user or a cron job would, and to race separate processes.
+ * In-process runs: {@link CliRunner}.
  */
 public final class CliProcess {
 
@@ -29,11 +30,16 @@ public final class CliProcess {
 
     /**
      * Runs {@code stance-sync args...}; the child inherits this JVM's environment minus every
-     * AWS_, AZURE_ and STORAGE_EMULATOR_ variable, plus {@code env}.
+     * AWS_, AZURE_, GOOGLE_ and STORAGE_EMULATOR_ variable, plus {@code env}.
      *
      * @throws AssertionError when the run outlives {@code timeout} (it is killed first)
      */
     public static Result run(Map<String, String> env, Duration timeout, String... args) {
+        return start(env, args).await(timeout);
+    }
+
+    /** Starts {@code stance-sync args...} as {@link #run} does, without waiting: for runs that race each other. */
+    public static Running start(Map<String, String> env, String... args) {
         Path dir;
         try {
             dir = Files.createTempDirectory("stance-cli");
@@ -56,22 +62,48 @@ public final class CliProcess {
         builder.environment().putAll(env);
         long started = System.nanoTime();
         try {
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("the CLI did not finish within " + timeout.toSeconds() + " s (hung); stderr:\n"
-                        + tail(dir.resolve("err")));
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            return new Result(process.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
-                    Files.readString(dir.resolve("err"), StandardCharsets.UTF_8), seconds);
+            return new Running(builder.start(), dir, started);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for the CLI", e);
-        } finally {
             deleteQuietly(dir);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A started CLI process. */
+    public static final class Running {
+        private final Process process;
+        private final Path dir;
+        private final long started;
+
+        private Running(Process process, Path dir, long started) {
+            this.process = process;
+            this.dir = dir;
+            this.started = started;
+        }
+
+        /**
+         * Waits for the process and returns what it printed.
+         *
+         * @throws AssertionError when it outlives {@code timeout} (it is killed first)
+         */
+        public Result await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    throw new AssertionError("the CLI did not finish within " + timeout.toSeconds()
+                            + " s (hung); stderr:\n" + tail(dir.resolve("err")));
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                return new Result(process.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+                        Files.readString(dir.resolve("err"), StandardCharsets.UTF_8), seconds);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the CLI", e);
+            } finally {
+                deleteQuietly(dir);
+            }
         }
     }
 
