@@ -34,6 +34,11 @@ public final class CliProcess {
      * @throws AssertionError when the run outlives {@code timeout} (it is killed first)
      */
     public static Result run(Map<String, String> env, Duration timeout, String... args) {
+        return run(List.of("-Xmx256m"), env, timeout, args);
+    }
+
+    /** Like {@link #run(Map, Duration, String...)} with the child JVM's options (a heap limit, say). */
+    public static Result run(List<String> jvmOptions, Map<String, String> env, Duration timeout, String... args) {
         Path dir;
         try {
             dir = Files.createTempDirectory("stance-cli");
@@ -42,7 +47,7 @@ public final class CliProcess {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(classPath());
