@@ -41,7 +41,7 @@ class ConcurrentCliProcessesTest {
             processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), StanceSyncCli.class.getName(), "push",
                     "--source", scan.toString(), "--central", central.toString(), "--account", "123",
-                    "--provider", "aws", "--concurrency", "4", "--json")
+                    "--provider", "aws", "--kind", "findings", "--concurrency", "4", "--json")
                     .redirectError(dir.resolve("err-" + p + ".txt").toFile())
                     .start());
         }
