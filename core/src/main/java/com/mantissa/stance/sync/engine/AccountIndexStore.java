@@ -19,6 +19,8 @@ import java.util.logging.Logger;
 final class AccountIndexStore {
     /** Conditional writes of an account's index before giving up on it for this sync. */
     static final int INDEX_WRITE_ATTEMPTS = 4;
+    /** The folder under the central prefix that holds the indexes, one subfolder per account. */
+    static final String STATE_FOLDER = "_state/";
     private static final Logger LOG = Logger.getLogger(AccountIndexStore.class.getName());
 
     private final SyncSession session;
@@ -30,7 +32,7 @@ final class AccountIndexStore {
     /** The central key of {@code accountId}'s push index. */
     static String indexPath(String centralPrefix, String accountId) {
         RecordPaths.validateAccount(accountId);
-        return (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/" + accountId + "/push-index.bin";
+        return (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + STATE_FOLDER + accountId + "/push-index.bin";
     }
 
     AccountIndex load(String accountId) {
@@ -47,7 +49,7 @@ final class AccountIndexStore {
         StorageAdapter central = session.central();
         Optional<StoredObject> stored;
         try {
-            stored = session.call(central, () -> central.readRecord(path));
+            stored = session.callForCache(() -> central.readRecord(path));
         } catch (StorageException e) {
             // Without its token the index cannot be replaced safely; records are read first instead.
             LOG.log(Level.FINE, "push index " + path + " unreadable; pushing without it", e);
@@ -80,11 +82,11 @@ final class AccountIndexStore {
             byte[] bytes = index.index.serialize();
             WriteCondition condition = token == null ? WriteCondition.IF_ABSENT : WriteCondition.ifMatch(token);
             try {
-                session.call(central, () -> central.writeRecord(index.path, bytes, condition));
+                session.callForCache(() -> central.writeRecord(index.path, bytes, condition));
                 return;
             } catch (PreconditionFailedException | NotFoundException replaced) {
                 try {
-                    Optional<StoredObject> theirs = session.call(central, () -> central.readRecord(index.path));
+                    Optional<StoredObject> theirs = session.callForCache(() -> central.readRecord(index.path));
                     token = theirs.map(StoredObject::versionToken).orElse(null);
                     if (theirs.isPresent()) {
                         index.index.mergeNewer(PushIndex.parse(theirs.get().content(), index.index.accountId()));

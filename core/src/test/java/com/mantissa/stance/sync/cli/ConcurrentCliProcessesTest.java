@@ -38,17 +38,9 @@ class ConcurrentCliProcessesTest {
                         i, p, p));
             }
             Files.writeString(scan, lines);
-<<<<<<< HEAD
             processes.add(CliProcess.start(Map.of(), "push", "--source", scan.toString(), "--central",
-                    central.toString(), "--account", "123", "--provider", "aws", "--concurrency", "4", "--json"));
-=======
-            processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), StanceSyncCli.class.getName(), "push",
-                    "--source", scan.toString(), "--central", central.toString(), "--account", "123",
-                    "--provider", "aws", "--kind", "findings", "--concurrency", "4", "--json")
-                    .redirectError(dir.resolve("err-" + p + ".txt").toFile())
-                    .start());
->>>>>>> input
+                    central.toString(), "--account", "123", "--provider", "aws", "--kind", "findings",
+                    "--concurrency", "4", "--json"));
         }
         long accepted = 0;
         for (CliProcess.Running process : processes) {
