@@ -25,6 +25,9 @@ public final class CliProcess {
     public record Result(int exitCode, String out, String err, double seconds) {
     }
 
+    /** The heap of a small function, so that a run that needs more fails here first. */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m");
+
     private CliProcess() {
     }
 
@@ -35,11 +38,21 @@ public final class CliProcess {
      * @throws AssertionError when the run outlives {@code timeout} (it is killed first)
      */
     public static Result run(Map<String, String> env, Duration timeout, String... args) {
-        return start(env, args).await(timeout);
+        return run(DEFAULT_JVM_OPTIONS, env, timeout, args);
+    }
+
+    /** Like {@link #run(Map, Duration, String...)} with the child JVM's options (a heap limit, say). */
+    public static Result run(List<String> jvmOptions, Map<String, String> env, Duration timeout, String... args) {
+        return start(jvmOptions, env, args).await(timeout);
     }
 
     /** Starts {@code stance-sync args...} as {@link #run} does, without waiting: for runs that race each other. */
     public static Running start(Map<String, String> env, String... args) {
+        return start(DEFAULT_JVM_OPTIONS, env, args);
+    }
+
+    /** Like {@link #start(Map, String...)} with the child JVM's options. */
+    public static Running start(List<String> jvmOptions, Map<String, String> env, String... args) {
         Path dir;
         try {
             dir = Files.createTempDirectory("stance-cli");
@@ -48,7 +61,7 @@ public final class CliProcess {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(classPath());
