@@ -7,7 +7,9 @@ import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
+import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.wire.JsonParser;
@@ -174,6 +176,29 @@ class IndexHealingTest {
                 result.warnings().toString());
         assertEquals(List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",
                 "duration_seconds", "sync_direction"), List.copyOf(result.toMap().keySet()));
+    }
+
+    @Test
+    void anIndexThatCannotBeWrittenIsReportedInTheResultWithoutFailingTheRecords() {
+        String index = CrossCloudSync.indexPath("aggregated", ACCOUNT);
+        CountingStore refusesTheIndex = new CountingStore(central) {
+            @Override
+            public String writeRecord(String path, byte[] content, WriteCondition condition) {
+                if (path.equals(index)) {
+                    throw new PermanentStorageException("write of '" + path + "' refused (injected)", null);
+                }
+                return super.writeRecord(path, content, condition);
+            }
+        };
+
+        SyncResult result = push(refusesTheIndex, ConflictResolution.LATEST_WINS, T0, null, true);
+
+        assertTrue(result.success(), result.toString());
+        assertEquals(RECORDS, result.recordsSynced());
+        assertEquals(1, result.warnings().size(), result.warnings().toString());
+        assertTrue(result.warnings().get(0).contains(index) && result.warnings().get(0).contains("could not be written"),
+                result.warnings().toString());
+        assertTrue(central.readRecord(index).isEmpty());
     }
 
     @Test
