@@ -60,7 +60,13 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
         return new RequestRetryOptions(RetryPolicyType.FIXED, 1, timeouts.attempt(), null, null, null);
     }
 
-    /** The HTTP client of every Azure client this adapter builds, bounded by {@code timeouts}. */
+    /**
+     * The HTTP client of every Azure client this adapter builds, bounded by {@code timeouts}.
+     * It is the java.net.http based one rather than the SDK's default Netty client: it adds no
+     * dependencies and starts far faster (Netty's event loops and buffer pools cost hundreds of
+     * milliseconds on a cold function), and with HTTP/1.1 keep-alive it sustains the same
+     * small-object request rate. One per service client, and service clients are cached.
+     */
     public static HttpClient httpClient(StorageTimeouts timeouts) {
         return new JdkHttpClientBuilder()
                 .connectionTimeout(timeouts.connect())
@@ -117,13 +123,17 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     }
 
     private BlobServiceClient buildServiceClient(String connectionString) {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT)
-                .retryOptions(retryOptions(Http.TIMEOUTS));
+        // Read here, not in a static initialiser, so that a bad setting is a storage error of
+        // the first call rather than an ExceptionInInitializerError.
+        StorageTimeouts timeouts = StorageTimeouts.fromSettings();
+        HttpClient http = httpClient(timeouts);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(http)
+                .retryOptions(retryOptions(timeouts));
         if (connectionString != null) {
             return builder.connectionString(connectionString).buildClient();
         }
         return builder.endpoint("https://" + accountName + ".blob.core.windows.net")
-                .credential(new DefaultAzureCredentialBuilder().httpClient(Http.CLIENT).build())
+                .credential(new DefaultAzureCredentialBuilder().httpClient(http).build())
                 .buildClient();
     }
 
@@ -136,16 +146,6 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
      */
     private static final Context EAGER_BODY = new Context("azure-eagerly-read-response", true);
 
-    /**
-     * One HTTP client for every Azure client of the process. It is the java.net.http based one
-     * rather than the SDK's default Netty client: it adds no dependencies and starts far faster
-     * (Netty's event loops and buffer pools cost hundreds of milliseconds on a cold function),
-     * and with HTTP/1.1 keep-alive it sustains the same small-object request rate.
-     */
-    private static final class Http {
-        static final StorageTimeouts TIMEOUTS = StorageTimeouts.fromSettings();
-        static final HttpClient CLIENT = httpClient(TIMEOUTS);
-    }
 
     @Override
     public String writeRecord(String path, byte[] content, WriteCondition condition) {

@@ -291,7 +291,11 @@ public final class GCSStorageAdapter implements StorageAdapter {
         }
         // Code 0 means no HTTP answer at all (refused, reset, timed out). Only then does an
         // IOException cause mean a network failure: an HTTP error's cause is an IOException too.
-        if (StorageErrors.isTransientStatus(code) || (code == 0 && (StorageErrors.isIoFailure(e.getCause()) || service.isRetryable()))) {
+        if (code == 0 && (StorageErrors.isIoFailure(e.getCause()) || service.isRetryable())) {
+            // Worded as the other adapters word it, so a store that went away reads the same on every cloud.
+            return new TransientStorageException(reason + " (connection failed or timed out)", e);
+        }
+        if (StorageErrors.isTransientStatus(code)) {
             return new TransientStorageException(reason, e);
         }
         return new PermanentStorageException(reason, e);

@@ -63,16 +63,31 @@ public final class S3StorageAdapter implements StorageAdapter {
     }
 
     private S3Client client() {
-        return explicitClient != null ? explicitClient : SharedClient.INSTANCE;
+        if (explicitClient != null) {
+            return explicitClient;
+        }
+        S3Client c = shared;
+        if (c == null) {
+            synchronized (S3StorageAdapter.class) {
+                c = shared;
+                if (c == null) {
+                    // Built here, not in a static initialiser, so that a bad setting is a
+                    // storage error of the first call rather than an ExceptionInInitializerError.
+                    c = SharedClient.build();
+                    shared = c;
+                }
+            }
+        }
+        return c;
     }
+
+    private static volatile S3Client shared;
 
     /**
      * The one default client of the process, built on first use: a handler invocation that
      * never touches S3 pays nothing, and every adapter shares the connection pool.
      */
     private static final class SharedClient {
-        static final S3Client INSTANCE = build();
-
         /**
          * HttpURLConnection keeps at most {@code http.maxConnections} idle connections per host,
          * 5 unless set; the engine writes from 16 threads, so most connections would be closed

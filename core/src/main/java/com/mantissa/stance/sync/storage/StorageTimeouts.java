@@ -34,10 +34,19 @@ public record StorageTimeouts(Duration connect, Duration attempt) {
         }
     }
 
-    /** {@link #DEFAULT} with the values the settings give. */
+    /**
+     * {@link #DEFAULT} with the values the settings give.
+     *
+     * @throws PermanentStorageException when a setting is not a duration: misconfiguration
+     */
     public static StorageTimeouts fromSettings() {
-        return new StorageTimeouts(setting(CONNECT_TIMEOUT_SETTING, DEFAULT.connect),
-                setting(REQUEST_TIMEOUT_SETTING, DEFAULT.attempt));
+        try {
+            return new StorageTimeouts(setting(CONNECT_TIMEOUT_SETTING, DEFAULT.connect),
+                    setting(REQUEST_TIMEOUT_SETTING, DEFAULT.attempt));
+        } catch (IllegalArgumentException e) {
+            throw new PermanentStorageException(CONNECT_TIMEOUT_SETTING + " and " + REQUEST_TIMEOUT_SETTING + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static Duration setting(String name, Duration fallback) {
@@ -49,7 +58,7 @@ public record StorageTimeouts(Duration connect, Duration attempt) {
             return value.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(value))
                     : Duration.parse(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as PT10S or whole seconds, got '"
+            throw new PermanentStorageException(name + " must be a duration such as PT10S or whole seconds, got '"
                     + value + "'", e);
         }
     }

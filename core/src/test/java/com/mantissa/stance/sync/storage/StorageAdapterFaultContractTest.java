@@ -110,7 +110,11 @@ public abstract class StorageAdapterFaultContractTest {
         FaultServer closed = new FaultServer();
         String url = closed.url();
         closed.close();
-        assertEveryCallThrows(storeAt(url), TransientStorageException.class);
+        StorageAdapter unreachable = storeAt(url);
+        assertEveryCallThrows(unreachable, TransientStorageException.class);
+        TransientStorageException e = assertThrows(TransientStorageException.class, () -> unreachable.readRecord(KEY));
+        assertTrue(e.getMessage().contains("connection failed or timed out") && e.getMessage().contains(KEY),
+                "worded the same on every cloud: " + e.getMessage());
     }
 
     @Test
