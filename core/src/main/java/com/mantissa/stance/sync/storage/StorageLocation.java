@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A parsed store location (SPEC §5): {@code s3://bucket/prefix}, {@code gs://bucket/prefix},
+ * A parsed store location: {@code s3://bucket/prefix}, {@code gs://bucket/prefix},
  * {@code az://account/container/prefix}, {@code https://account.blob.core.windows.net/container/prefix},
  * {@code file:///abs/path} or a plain path. For a bucket the path after it is the prefix
  * (null when absent); a folder is the store's root and has no prefix of its own.

@@ -13,6 +13,7 @@ import com.mantissa.stance.sync.engine.ScanLocator;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
+import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import java.nio.file.Path;
 import com.mantissa.stance.sync.wire.JsonParser;
@@ -30,7 +31,7 @@ final class CentralContent {
     }
 
     /**
-     * The engine's per-account push index ({@code {prefix}/_state/{account}/}, issue 7): a cache
+     * The engine's per-account push index ({@code {prefix}/_state/{account}/}): a cache
      * next to the records, binary, and no record itself, so the record checks leave it out.
      */
     static boolean isPushIndex(String key) {
@@ -58,6 +59,17 @@ final class CentralContent {
                 continue;
             }
             all.put(item.getName(), container.getBlobClient(item.getName()).downloadContent().toBytes());
+        }
+        return all;
+    }
+
+    /** Every record under {@code prefix} in {@code store}, read through its adapter. */
+    static Map<String, byte[]> of(StorageAdapter store, String prefix) {
+        Map<String, byte[]> all = new TreeMap<>();
+        for (String key : store.listRecords(prefix)) {
+            if (!isPushIndex(key)) {
+                all.put(key, store.readRecord(key).orElseThrow().content());
+            }
         }
         return all;
     }

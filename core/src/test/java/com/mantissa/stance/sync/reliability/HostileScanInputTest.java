@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §7 "bad input", end to end through the CLI into a folder store: malformed lines, wrong
+ * Bad input, end to end through the CLI into a folder store: malformed lines, wrong
  * types, huge lines and ids or accounts built to leave the central prefix. Every bad line is
  * one error naming file and line, the good records sync, and no file appears anywhere but
  * under {@code central/aggregated/<kind>/<md5>/<account>/}.
@@ -185,7 +185,7 @@ class HostileScanInputTest {
                 Path rel = central.resolve("aggregated").relativize(p);
                 assertTrue(p.normalize().startsWith(central.resolve("aggregated")), "outside the prefix: " + p);
                 if (rel.toString().equals(CrossCloudSync.indexPath("", account))) {
-                    continue; // the account's own push index (issue 7), one file in its own folder
+                    continue; // the account's own push index, one file in its own folder
                 }
                 assertTrue(rel.getNameCount() >= 4, "a record file: " + rel);
                 assertTrue(rel.getName(0).toString().equals("findings") || rel.getName(0).toString().equals("assets"),

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * SPEC §7 / issue 8 "secrets and logs": with recognisable credentials configured, failing runs
+ * Secrets and logs: with recognisable credentials configured, failing runs
  * print no credential, connection string, SAS token or signed URL: not in the SyncResult
  * errors, not on the CLI's stdout or stderr, not in a function's log line.
  */

@@ -368,7 +368,7 @@ public abstract class StorageAdapterContractTest {
     }
 
     /**
-     * SPEC §7 / issue 3: 16 engines push overlapping versions of the same 200 findings under
+     * 16 engines push overlapping versions of the same 200 findings under
      * LATEST_WINS. The newest last_seen wins everywhere, nobody reports an error, and the
      * final {@code _version}s add up to the writes the engines report.
      */

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The central stores of the 3×3 matrix (SPEC §7, issue 8): one handler module against a
+ * The central stores of the 3×3 matrix: one handler module against a
  * central bucket of each kind, each on its loopback server, reached by URI exactly as a
  * deployment names it in {@code STANCE_CENTRAL_URI}.
  */

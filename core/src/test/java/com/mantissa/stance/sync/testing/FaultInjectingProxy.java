@@ -144,7 +144,7 @@ public final class FaultInjectingProxy implements Closeable {
         return port;
     }
 
-    /** Dies (see {@link #kill()}) right after the {@code n}-th successful PUT has been answered. */
+    /** Dies (see {@link #kill()}) right after the {@code n}-th successful upload has been answered. */
     public FaultInjectingProxy killAfterWrites(long n) {
         this.killAfterWrites = n;
         return this;
@@ -181,7 +181,7 @@ public final class FaultInjectingProxy implements Closeable {
         return all;
     }
 
-    /** PUTs forwarded and answered 2xx by the emulator. */
+    /** Uploads (PUT, or POST for GCS) forwarded and answered 2xx by the emulator. */
     public long writesForwarded() {
         return writesForwarded.get();
     }
@@ -333,7 +333,8 @@ public final class FaultInjectingProxy implements Closeable {
         out.write(response.body);
         out.flush();
         log(number, request, fault, response.status);
-        if (request.method.equals("PUT") && response.status / 100 == 2
+        // An upload is a PUT on S3 and Azure, a POST on GCS's JSON API.
+        if ((request.method.equals("PUT") || request.method.equals("POST")) && response.status / 100 == 2
                 && writesForwarded.incrementAndGet() >= killAfterWrites) {
             kill();
             return false;

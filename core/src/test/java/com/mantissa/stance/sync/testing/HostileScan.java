@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A findings.jsonl built to hurt (SPEC §7 "bad input"), pushed through every handler: malformed
+ * A findings.jsonl built to hurt, pushed through every handler: malformed
  * JSON, wrong types, invalid enums, ids built to leave the central prefix, a control character,
  * look-alike slashes and a 1 MB line. Good lines must sync; every bad line must be one error
  * naming the file and its line; nothing may appear outside {@code {prefix}/findings/<md5>/<account>/}.

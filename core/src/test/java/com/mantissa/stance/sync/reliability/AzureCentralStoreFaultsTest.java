@@ -1,0 +1,61 @@
+package com.mantissa.stance.sync.reliability;
+
+import com.mantissa.stance.sync.storage.AzureBlobStorageAdapter;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.testing.AzuriteServer;
+import com.mantissa.stance.sync.testing.Emulators;
+import com.mantissa.stance.sync.testing.FaultInjectingProxy;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The central-store fault scenarios against Azurite: the connection string's
+ * {@code BlobEndpoint} names the proxy, exactly as it would name Azure.
+ */
+@ExtendWith(Emulators.class)
+class AzureCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
+
+    private static AzuriteServer azurite;
+
+    @BeforeAll
+    static void start(AzuriteServer server) {
+        azurite = server;
+    }
+
+    @Override
+    protected String createCentral(String name) {
+        azurite.createContainer(name);
+        return "az://" + AzuriteServer.ACCOUNT + "/" + name;
+    }
+
+    @Override
+    protected StorageAdapter direct(String name) {
+        return new AzureBlobStorageAdapter(AzuriteServer.ACCOUNT, name);
+    }
+
+    @Override
+    protected String upstream() {
+        return azurite.blobEndpoint().substring(0, azurite.blobEndpoint().lastIndexOf('/'));
+    }
+
+    @Override
+    protected Map<String, String> environmentThrough(FaultInjectingProxy proxy) {
+        return Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString().replace(upstream(), proxy.endpoint()));
+    }
+
+    @Override
+    protected String provider() {
+        return "azure";
+    }
+
+    @Override
+    protected int[] transientScanSize() {
+        return new int[] {400, 100};
+    }
+
+    @Override
+    protected int[] dyingScanSize() {
+        return new int[] {3_000, 500};
+    }
+}
