@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.bench;
 
+import com.mantissa.stance.sync.testing.MemoryStore;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.model.SyncConfig;
@@ -149,7 +150,7 @@ public final class Bench {
         /** Unconditional PUTs of exactly the objects a first push writes, made by the engine in memory first. */
         static void rawPut(Path scanDir, String bucket, int concurrency, Map<String, String> out)
                 throws Exception {
-            MeteredMemoryStore source = new MeteredMemoryStore(true);
+            MemoryStore source = new MemoryStore(true);
             CrossCloudSync engine = new CrossCloudSync(config(concurrency), source).trackState(false).useIndex(false);
             addScan(engine, scanDir);
             engine.sync();
@@ -199,7 +200,7 @@ public final class Bench {
             long rePushRequests = 0;
             int runs = Integer.getInteger("bench.runs", 12);
             for (int run = 0; run < runs; run++) {
-                MeteredMemoryStore store = new MeteredMemoryStore(true);
+                MemoryStore store = new MemoryStore(true);
                 CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
                 addScan(sync, scanDir);
                 long cpu0 = processCpuNanos();
@@ -227,7 +228,7 @@ public final class Bench {
         }
 
         static void big(Path file, int concurrency, Map<String, String> out) {
-            MeteredMemoryStore store = new MeteredMemoryStore(false);
+            MemoryStore store = new MemoryStore(false);
             CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
             sync.addScanFile(RecordKind.FINDING, file.getFileName().toString(), () -> Files.newInputStream(file),
                     DataSet.ACCOUNT, "aws");

@@ -58,8 +58,10 @@ abstract class SyncCommand implements Callable<Integer> {
                 sync.dryRun(push.dryRun).useIndex(!push.noIndex);
                 addSource(sync, stores, push);
             }
-            // TO CONNECT once the engine takes a deadline and an index age (the options are parsed and validated):
-            // sync.deadline(common.deadline); if (push != null) sync.indexMaxAge(push.indexMaxAge);
+            sync.deadline(common.deadline);
+            if (push != null) {
+                sync.indexMaxAge(push.indexMaxAge);
+            }
             SyncResult result;
             try {
                 result = execute(sync);

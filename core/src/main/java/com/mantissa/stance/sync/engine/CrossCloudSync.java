@@ -48,6 +48,7 @@ public final class CrossCloudSync {
     private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
     private SyncOptions options;
+    private Duration deadline;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -118,6 +119,19 @@ public final class CrossCloudSync {
         return this;
     }
 
+    /**
+     * A bound on the whole of each {@link #sync()}, counted from its start: after it no store
+     * call makes another attempt, so a store that accepts connections and never answers ends
+     * the sync with errors instead of hanging. {@code null} (the default) sets no bound.
+     */
+    public synchronized CrossCloudSync deadline(Duration budget) {
+        if (budget != null && budget.isNegative()) {
+            throw new IllegalArgumentException("deadline must not be negative: " + budget);
+        }
+        this.deadline = budget;
+        return this;
+    }
+
     /** The central key of {@code accountId}'s push index. */
     public static String indexPath(String centralPrefix, String accountId) {
         return AccountIndexStore.indexPath(centralPrefix, accountId);
@@ -183,6 +197,7 @@ public final class CrossCloudSync {
      */
     public synchronized SyncResult sync() {
         long started = System.nanoTime();
+        retry.deadlineIn(deadline);
         SyncOptions run = options;
         SyncDirection direction = run.config().syncDirection();
         List<SyncOperation> operations = new ArrayList<>(2);

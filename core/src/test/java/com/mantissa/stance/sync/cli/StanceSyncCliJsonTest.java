@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,8 +112,6 @@ class StanceSyncCliJsonTest {
     }
 
     @Test
-    @Disabled("needs the engine to stop on a store-level failure (SyncAbortedException from sync()); "
-            + "enable when the engine branch is merged")
     void aCentralThatIsARegularFileStopsTheSyncWithOneErrorEndToEnd() throws java.io.IOException {
         Path file = java.nio.file.Files.writeString(dir.resolve("central-is-a-file-" + System.nanoTime()), "x");
         List<String> push = pushArgs();

@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.wire.JsonParser;
@@ -166,6 +167,7 @@ class StanceSyncCliTest {
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(52L, JsonParser.parseObject(run.out().strip()).get("records_synced"));
-        assertTrue(new LocalStorageAdapter(central).listRecords("aggregated/").isEmpty());
+        // Nothing written: not even the central folder was created.
+        assertFalse(java.nio.file.Files.exists(central), "a dry run created " + central);
     }
 }

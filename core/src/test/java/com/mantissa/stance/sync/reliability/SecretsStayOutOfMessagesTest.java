@@ -81,7 +81,8 @@ class SecretsStayOutOfMessagesTest {
         CliProcess.Result run = pushToAzure("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
                 + ACCOUNT_KEY + ";BlobEndpoint=" + azurite.blobEndpoint() + ";");
 
-        assertEquals(1, run.exitCode(), run.err());
+        // Denied access is a store-level failure: the push stops with one error and exit code 2.
+        assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("HTTP 403"), run.err());
         assertNoSecret(run.out() + run.err());
         assertFalse(run.err().toLowerCase(Locale.ROOT).contains("string to sign")
