@@ -191,9 +191,15 @@ public final class CrossCloudSync {
     }
 
     /**
-     * Runs the configured direction: PUSH, PULL, or both (push first).
+     * Runs the configured direction: PUSH, PULL, or both (push first). Per-record problems
+     * (bad lines, invalid records, a key a store cannot hold, transient failures that outlived
+     * their retries) are errors of the result and the sync carries on; problems of the push
+     * index only cost requests and are warnings of the result.
      *
-     * @throws SyncAbortedException when a store fails as a whole (missing, denied, not a store)
+     * @throws SyncAbortedException when central, the pull target or a scan's source store fails
+     *                              as a whole (missing, denied, not a store), and when a pull
+     *                              finds nothing at all under the central prefix (no records and
+     *                              no push index: a prefix that does not exist)
      */
     public synchronized SyncResult sync() {
         long started = System.nanoTime();
