@@ -64,6 +64,11 @@ public final class EventJson {
         return current;
     }
 
+    /** A value the platform already decoded (a map of maps), as a tree to read with {@link #text}. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
     /** One line of JSON (maps, lists, strings, numbers, booleans, null). */
     static String write(Object value) {
         try {

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param object  the created object's URI ({@code s3://…}, {@code gs://…}, {@code az://…} or an
  *                Azure blob URL, key decoded) or, for other types, what the event was about
  * @param account the account the platform says the object belongs to; null when it does not say
- * @param reason  why the event is ignored or malformed; null otherwise
+ * @param reason  for an ignored event, what kind of event it was ("s3 ObjectRemoved:Delete");
+ *                for a malformed one, what is wrong with it; null otherwise
  */
 public record FunctionEvent(String id, Type type, String object, String account, String reason) {
 
@@ -36,8 +37,8 @@ public record FunctionEvent(String id, Type type, String object, String account,
     }
 
     /** An event of a kind this function does not act on (an object removed, another event type). */
-    public static FunctionEvent ignored(String id, String what, String reason) {
-        return new FunctionEvent(id, Type.IGNORED, what, null, reason);
+    public static FunctionEvent ignored(String id, String what, String eventKind) {
+        return new FunctionEvent(id, Type.IGNORED, what, null, eventKind);
     }
 
     /** An event the handler could not decode (not JSON, a field missing): rejected, never redelivered. */

@@ -75,7 +75,7 @@ public record LogEntry(String trigger, List<String> objects, String account, Out
         String what = "stance-sync " + trigger + (objects.isEmpty() ? "" : " " + String.join(", ", objects))
                 + (account == null ? "" : " (account " + account + ")");
         return switch (outcome) {
-            case IGNORED -> what + ": ignored" + (result.errors().isEmpty() ? "" : " (" + result.errors().get(0) + ")");
+            case IGNORED -> what + ": ignored";
             case SUCCEEDED -> what + ": " + result.recordsSynced() + " synced, " + result.recordsSkipped()
                     + " skipped, " + result.conflictsResolved() + " conflicts resolved";
             case FAILED -> what + ": " + result.errors().size() + " error(s)"

@@ -240,9 +240,10 @@ public final class SyncFunction {
     }
 
     private static LogEntry ignored(FunctionEvent event) {
-        List<String> reason = event.reason() == null ? List.of() : List.of(event.reason());
-        return new LogEntry(OBJECT_CREATED, listOf(event.object()), null, LogEntry.Outcome.IGNORED, false,
-                new SyncResult(0, 0, 0, reason, 0, SyncDirection.PUSH));
+        String trigger = event.type() == FunctionEvent.Type.IGNORED && event.reason() != null ? event.reason()
+                : OBJECT_CREATED;
+        return new LogEntry(trigger, listOf(event.object()), null, LogEntry.Outcome.IGNORED, false,
+                empty(SyncDirection.PUSH));
     }
 
     private static String describe(FunctionEvent.Type type) {
