@@ -38,6 +38,12 @@ export TF_CLI_CONFIG_FILE="$work/tf.rc"
 export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1
 
+# logging_config on aws_lambda_function needs hashicorp/aws 5.32: the constraint must not admit less.
+for f in terraform/aws/versions.tf terraform/aws/examples/*/main.tf; do
+  grep -qE 'version += +">= 5\.(3[2-9]|[4-9][0-9])' "$root/$f" \
+    || fail "$f: the hashicorp/aws constraint must have a lower bound of at least 5.32 (logging_config)"
+done
+
 echo "check-aws-iac: terraform fmt -check terraform/aws"
 terraform -chdir="$root/terraform/aws" fmt -recursive -check -diff \
   || fail "terraform fmt: run 'terraform fmt -recursive terraform/aws'"
