@@ -12,7 +12,7 @@ endpoints) is this process's environment.
 usage: aws-runtime-invoke.py JAR HANDLER EVENT_JSON [ACCOUNT]
 The runtime client and what it needs on its classpath (its serialisation library,
 aws-lambda-java-core, utils-lite) are the jars `mvn -B -pl aws-lambda -am verify` copies into
-aws-lambda/target/lambda-runtime (RUNTIME_DIR overrides), the ones AwsRuntimeInterfaceClientIT
+aws-lambda/target/lambda-runtime (RUNTIME_DIR overrides), the ones LambdaRuntimeInterfaceClientIT
 runs in every build.
 """
 import glob

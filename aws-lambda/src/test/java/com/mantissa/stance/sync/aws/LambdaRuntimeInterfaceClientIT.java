@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * AwsScheduleHandlerTest).
  */
 @ExtendWith(Emulators.class)
-class AwsRuntimeInterfaceClientIT {
+class LambdaRuntimeInterfaceClientIT {
 
     private static final String HANDLERS = "com.mantissa.stance.sync.aws.";
 
