@@ -10,8 +10,10 @@ posted result; exits 0 on a response, 1 on an error. The function's environment 
 endpoints) is this process's environment.
 
 usage: aws-runtime-invoke.py JAR HANDLER EVENT_JSON [ACCOUNT]
-The runtime client jar and its serialisation library come from the local Maven repository
-(mvn dependency:get -Dartifact=com.amazonaws:aws-lambda-java-runtime-interface-client:2.10.1).
+The runtime client and what it needs on its classpath (its serialisation library,
+aws-lambda-java-core, utils-lite) are the jars `mvn -B -pl aws-lambda -am verify` copies into
+aws-lambda/target/lambda-runtime (RUNTIME_DIR overrides), the ones LambdaRuntimeInterfaceClientIT
+runs in every build.
 """
 import glob
 import http.server
@@ -22,16 +24,16 @@ import sys
 import threading
 import time
 
-RIC_VERSION = os.environ.get("RIC_VERSION", "2.10.1")
-SERIALIZATION_VERSION = os.environ.get("SERIALIZATION_VERSION", "1.2.0")
+RUNTIME_DIR = os.environ.get("RUNTIME_DIR", os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "aws-lambda", "target", "lambda-runtime"))
 
 
-def maven_jar(group, artifact, version):
-    repo = os.environ.get("MAVEN_REPO", os.path.expanduser("~/.m2/repository"))
-    path = os.path.join(repo, *group.split("."), artifact, version, f"{artifact}-{version}.jar")
-    if not glob.glob(path):
-        sys.exit(f"aws-runtime-invoke: {path} missing: mvn dependency:get -Dartifact={group}:{artifact}:{version}")
-    return path
+def runtime_jars():
+    jars = sorted(glob.glob(os.path.join(RUNTIME_DIR, "*.jar")))
+    if not any("aws-lambda-java-runtime-interface-client" in j for j in jars):
+        sys.exit(f"aws-runtime-invoke: no runtime interface client in {RUNTIME_DIR}: "
+                 "run mvn -B -pl aws-lambda -am verify (it copies the runtime there)")
+    return jars
 
 
 def main():
@@ -94,11 +96,7 @@ def main():
                AWS_LAMBDA_LOG_STREAM_NAME="2026/11/24/[1]0123456789abcdef",
                _HANDLER=handler)
     env.setdefault("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")
-    classpath = ":".join([
-        jar,
-        maven_jar("com.amazonaws", "aws-lambda-java-runtime-interface-client", RIC_VERSION),
-        maven_jar("com.amazonaws", "aws-lambda-java-serialization", SERIALIZATION_VERSION),
-    ])
+    classpath = ":".join([jar] + runtime_jars())
     started = time.monotonic()
     process = subprocess.Popen(
         ["java", "-cp", classpath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler],

@@ -45,7 +45,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.0"
+      version = ">= 5.32, < 6.0"
     }
   }
 }
@@ -75,6 +75,7 @@ module "stance_sync" {
   lambda_jar_path      = "$jar"
   central_bucket_name  = "moto-stance-central"
   spoke_account_ids    = ["111111111111"]
+  spoke_role_arns      = ["arn:aws:iam::111111111111:role/stance-sync-spoke-object-created"]
   source_bucket_name   = "moto-stance-scans"
   create_source_bucket = true
   trigger_mode         = "$mode"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of the AWS infrastructure as code: cfn-lint on template.yaml (informational
-# findings included) and terraform init/validate/fmt of terraform/aws and its examples,
+# findings included), the SAM translator's function versions under changed parameters
+# (check-sam-versions.py), and terraform init/validate/fmt of terraform/aws and its examples,
 # with providers taken only from the offline mirror. Any finding fails the run.
 set -euo pipefail
 
@@ -16,6 +17,9 @@ command -v terraform >/dev/null || fail "terraform not found (install Terraform 
 
 echo "check-aws-iac: cfn-lint $(cfn-lint --version | awk '{print $2}') template.yaml"
 cfn-lint --include-checks I -t "$root/template.yaml" || fail "cfn-lint reported findings in template.yaml"
+
+# Every configuration change publishes a new version; no schedule has a literal name.
+python3 "$root/.ci/check-sam-versions.py" "$root/template.yaml" || fail "SAM version check of template.yaml"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -33,6 +37,12 @@ RC
 export TF_CLI_CONFIG_FILE="$work/tf.rc"
 export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1
+
+# logging_config on aws_lambda_function needs hashicorp/aws 5.32: the constraint must not admit less.
+for f in terraform/aws/versions.tf terraform/aws/examples/*/main.tf; do
+  grep -qE 'version += +">= 5\.(3[2-9]|[4-9][0-9])' "$root/$f" \
+    || fail "$f: the hashicorp/aws constraint must have a lower bound of at least 5.32 (logging_config)"
+done
 
 echo "check-aws-iac: terraform fmt -check terraform/aws"
 terraform -chdir="$root/terraform/aws" fmt -recursive -check -diff \

@@ -19,7 +19,8 @@ CFG
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 echo "check-azure-iac: terraform fmt -check"
-terraform fmt -check -recursive -diff "$module"
+terraform fmt -check -recursive -diff "$module" \
+  || { echo "check-azure-iac: run: terraform fmt -recursive terraform/azure" >&2; exit 1; }
 
 # Production must authenticate with the managed identity: a storage connection string or account
 # key in the app settings would bypass it.
@@ -36,7 +37,6 @@ mkdir -p "$abac"
 cp "$module/variables.tf" "$abac/"
 sed -n '/^locals {/,/^}/p' "$module/rbac.tf" >"$abac/locals.tf"
 cat >"$abac/vars.auto.tfvars" <<'VARS'
-subscription_id              = "00000000-0000-0000-0000-000000000000"
 location                     = "westeurope"
 resource_group_name          = "rg"
 function_app_name            = "stance-sync"
@@ -54,17 +54,33 @@ expect() {
 }
 expect hub "$hub" "blobs:path] StringLike 'agg/*'"
 expect hub "$hub" "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'})"
-expect spoke "$spoke" "StringLike 'agg/findings/*/123456789012/*'"
-expect spoke "$spoke" "StringLike 'agg/assets/*/123456789012/*'"
-if grep -qF "StringLike 'agg/*'" <<<"$spoke"; then
-  echo "check-azure-iac: spoke condition must not grant the whole prefix" >&2
+# "?" matches exactly one character: the account segment sits right after the 4-character hash
+# folder. "*" there would also match "/", letting a spoke write below another account's folder.
+expect spoke "$spoke" "StringLike 'agg/findings/????/123456789012/*'"
+expect spoke "$spoke" "StringLike 'agg/assets/????/123456789012/*'"
+if grep -qF "StringLike 'agg/*'" <<<"$spoke" || grep -qE "StringLike '[^']*/\*/" <<<"$spoke"; then
+  echo "check-azure-iac: spoke condition must not grant the whole prefix nor use '*' before the account" >&2
+  echo "$spoke" >&2
   exit 1
 fi
+
+# The module must be usable as a child module: provider configuration lives in examples/hub.
+if grep -nE '^[[:space:]]*provider[[:space:]]+"' "$module"/*.tf; then
+  echo "check-azure-iac: terraform/azure must not declare provider blocks (configure them in examples/hub)" >&2
+  exit 1
+fi
+grep -q 'data_plane_available = false' "$module/examples/hub/main.tf" \
+  || { echo "check-azure-iac: examples/hub must turn off azurerm's storage data-plane calls (403 on the first apply)" >&2; exit 1; }
+# A plain first apply must work: the Event Grid subscriptions need the published function.
+sed -n '/^variable "event_subscription_enabled"/,/^}/p' "$module/variables.tf" | grep -q 'default *= false' \
+  || { echo "check-azure-iac: event_subscription_enabled must default to false (the first apply has no function to validate)" >&2; exit 1; }
+grep -q 'webdeploy_publish_basic_authentication_enabled = false' "$module/main.tf" \
+  || { echo "check-azure-iac: WebDeploy basic auth must be off" >&2; exit 1; }
 
 if [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/azurerm ]; then
   echo "check-azure-iac: terraform validate"
   cp -r "$module" "$work/module"
-  (cd "$work/module" && terraform init -input=false -backend=false >/dev/null && terraform validate)
+  (cd "$work/module/examples/hub" && terraform init -input=false -backend=false >/dev/null && terraform validate)
 else
   echo "check-azure-iac: azurerm provider not in /opt/tf-plugins; terraform validate skipped (offline)"
 fi

@@ -36,5 +36,25 @@ for entry in $(grep -oE 'entry-point=com\.mantissa\.stance\.sync\.gcp\.[A-Za-z0-
     status=1
   fi
 done
+# Separate identities: the push function must neither read all of central nor write the pull target.
+expect_block() {  # resource address, text the block must contain
+  local block
+  block="$(awk -v start="resource \"${1%%.*}\" \"${1#*.}\" {" '$0 == start {on=1} on {print} on && /^}/ {exit}' terraform/gcp/*.tf)"
+  if [[ -z "$block" ]] || ! grep -qF -- "$2" <<<"$block"; then
+    echo "check-gcp-iac: resource $1 must contain: $2" >&2
+    status=1
+  fi
+}
+expect_block google_cloudfunctions2_function.push 'service_account_email            = google_service_account.push[0].email'
+expect_block google_cloudfunctions2_function.schedule 'service_account_email            = google_service_account.schedule[0].email'
+expect_block google_storage_bucket_iam_member.central_read 'google_service_account.schedule[0].email'
+expect_block google_storage_bucket_iam_member.pull_target_write 'google_service_account.schedule[0].email'
+expect_block google_storage_bucket_iam_member.central_write 'expression  = "resource.name.startsWith('
+if grep -n 'google_service_account.push' terraform/gcp/*.tf | grep -E 'central_read|pull_target'; then
+  status=1
+fi
+# Required APIs: enabled by the module, or checked by a precondition.
+expect_block google_project_service.required 'service                    = each.value'
+expect_block terraform_data.apis_enabled 'precondition {'
 [[ $status -eq 0 ]] || exit $status
-echo "check-gcp-iac: terraform/gcp formatted; entry points exist"
+echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled"

@@ -53,6 +53,16 @@ locals {
   )
 
   scan_filter_prefix = "${var.scan_prefix}/"
+
+  # Buckets of the extra STANCE_SOURCES object patterns (arn:aws:s3:::bucket/prefix/* -> arn:aws:s3:::bucket).
+  extra_source_bucket_arns = distinct([for arn in var.extra_source_object_arns : split("/", arn)[0]])
+
+  # An s3:// pull target: the pull reads, lists and conditionally writes there.
+  pull_target_path   = var.pull_target != null && startswith(coalesce(var.pull_target, "-"), "s3://") ? trimsuffix(trimprefix(var.pull_target, "s3://"), "/") : null
+  pull_target_bucket = local.pull_target_path == null ? null : split("/", local.pull_target_path)[0]
+
+  use_sqs = var.trigger_mode == "sqs"
+  use_s3  = var.trigger_mode == "s3"
 }
 
 check "s3_trigger_needs_own_bucket" {
@@ -153,10 +163,12 @@ data "aws_iam_policy_document" "central_bucket" {
     }
   }
 
+  # Unconditioned by s3:prefix: S3's 404-or-403 decision for a missing key, and HeadBucket,
+  # carry no prefix (see "common" below). Only the spoke functions' roles (aws:PrincipalArn).
   dynamic "statement" {
     for_each = length(var.spoke_account_ids) > 0 ? [1] : []
     content {
-      sid       = "SpokesListCentralPrefix"
+      sid       = "SpokesListCentral"
       actions   = ["s3:ListBucket"]
       resources = [local.central_bucket_arn]
       principals {
@@ -164,9 +176,9 @@ data "aws_iam_policy_document" "central_bucket" {
         identifiers = var.spoke_account_ids
       }
       condition {
-        test     = "StringLike"
-        variable = "s3:prefix"
-        values   = ["${var.central_prefix}/*"]
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.spoke_role_arns
       }
     }
   }
@@ -186,6 +198,11 @@ data "aws_iam_policy_document" "central_bucket" {
         type        = "AWS"
         identifiers = var.spoke_account_ids
       }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.spoke_role_arns
+      }
     }
   }
 }
@@ -195,6 +212,13 @@ resource "aws_s3_bucket_policy" "central" {
   bucket     = aws_s3_bucket.managed["central"].id
   policy     = data.aws_iam_policy_document.central_bucket.json
   depends_on = [aws_s3_bucket_public_access_block.managed]
+
+  lifecycle {
+    precondition {
+      condition     = length(var.spoke_account_ids) == 0 || length(var.spoke_role_arns) > 0
+      error_message = "spoke_account_ids admits spokes only together with spoke_role_arns (their functions' roles)."
+    }
+  }
 }
 
 # ------------------------------------------------------------------ source bucket (optional)
@@ -239,9 +263,9 @@ resource "aws_s3_bucket_notification" "source" {
   }
 
   dynamic "queue" {
-    for_each = var.trigger_mode == "sqs" ? [1] : []
+    for_each = local.use_sqs ? [1] : []
     content {
-      queue_arn     = aws_sqs_queue.scan_events.arn
+      queue_arn     = aws_sqs_queue.scan_events[0].arn
       events        = ["s3:ObjectCreated:*"]
       filter_prefix = local.scan_filter_prefix
       filter_suffix = ".jsonl"
@@ -254,6 +278,7 @@ resource "aws_s3_bucket_notification" "source" {
 
 # ------------------------------------------------------------------ queues
 resource "aws_sqs_queue" "scan_events_dlq" {
+  count                     = local.use_sqs ? 1 : 0
   name                      = "${var.name}-scan-events-dlq"
   sqs_managed_sse_enabled   = true
   message_retention_seconds = 1209600
@@ -261,23 +286,26 @@ resource "aws_sqs_queue" "scan_events_dlq" {
 }
 
 resource "aws_sqs_queue" "scan_events" {
+  count                   = local.use_sqs ? 1 : 0
   name                    = "${var.name}-scan-events"
   sqs_managed_sse_enabled = true
   # AWS's guidance for a Lambda event source: at least six times the function timeout.
   visibility_timeout_seconds = 6 * var.timeout
   message_retention_seconds  = 1209600
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.scan_events_dlq.arn
+    deadLetterTargetArn = aws_sqs_queue.scan_events_dlq[0].arn
     maxReceiveCount     = 5
   })
   tags = var.tags
 }
 
 data "aws_iam_policy_document" "scan_events_queue" {
+  count = local.use_sqs ? 1 : 0
+
   statement {
     sid       = "SourceBucketNotifications"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.scan_events.arn]
+    resources = [aws_sqs_queue.scan_events[0].arn]
     principals {
       type        = "Service"
       identifiers = ["s3.amazonaws.com"]
@@ -287,13 +315,19 @@ data "aws_iam_policy_document" "scan_events_queue" {
       variable = "aws:SourceArn"
       values   = [local.source_bucket_arn]
     }
+    # A bucket name is global; its owner is this account.
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.scan_events.arn]
+    resources = [aws_sqs_queue.scan_events[0].arn]
     principals {
       type        = "*"
       identifiers = ["*"]
@@ -307,8 +341,9 @@ data "aws_iam_policy_document" "scan_events_queue" {
 }
 
 resource "aws_sqs_queue_policy" "scan_events" {
-  queue_url = aws_sqs_queue.scan_events.id
-  policy    = data.aws_iam_policy_document.scan_events_queue.json
+  count     = local.use_sqs ? 1 : 0
+  queue_url = aws_sqs_queue.scan_events[0].id
+  policy    = data.aws_iam_policy_document.scan_events_queue[0].json
 }
 
 # Asynchronous invocations (S3 and EventBridge triggers, the schedule) that still fail after
@@ -338,28 +373,17 @@ data "aws_iam_policy_document" "common" {
     resources = ["${local.source_bucket_arn}/${var.scan_prefix}/*"]
   }
 
+  # Without ListBucket S3 answers 403 instead of 404 for a key that does not exist (a record
+  # central does not have yet, a scan file the locator probes), and the engine (rightly) never
+  # treats a 403 as "absent". The adapter's calls: HeadBucket, HeadObject/GetObject (also of
+  # missing keys), PutObject with If-None-Match/If-Match, ListObjectsV2 with a prefix. Only the
+  # last carries s3:prefix, so ListBucket conditioned on s3:prefix would turn every missing-key
+  # lookup and HeadBucket into 403: it is granted on the bucket (key names, no content).
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html#API_HeadObject_RequestSyntax
   statement {
-    sid       = "ListScanPrefix"
+    sid       = "ListBuckets"
     actions   = ["s3:ListBucket"]
-    resources = [local.source_bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.scan_prefix}/*"]
-    }
-  }
-
-  # Without ListBucket S3 answers 403 instead of 404 for a record central does not have yet,
-  # and the engine (rightly) never treats a 403 as "absent".
-  statement {
-    sid       = "ListCentralPrefix"
-    actions   = ["s3:ListBucket"]
-    resources = [local.central_bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.central_prefix}/*"]
-    }
+    resources = [local.source_bucket_arn, local.central_bucket_arn]
   }
 
   statement {
@@ -388,11 +412,11 @@ data "aws_iam_policy_document" "object_created" {
   }
 
   dynamic "statement" {
-    for_each = var.trigger_mode == "sqs" ? [1] : []
+    for_each = local.use_sqs ? [1] : []
     content {
       sid       = "ConsumeScanEvents"
       actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
-      resources = [aws_sqs_queue.scan_events.arn]
+      resources = [aws_sqs_queue.scan_events[0].arn]
     }
   }
 }
@@ -419,6 +443,34 @@ data "aws_iam_policy_document" "schedule" {
       sid       = "ReadExtraSources"
       actions   = ["s3:GetObject"]
       resources = var.extra_source_object_arns
+    }
+  }
+
+  # The locator probes keys that may not exist (manifest, snapshots): 404, not 403, needs ListBucket.
+  dynamic "statement" {
+    for_each = length(local.extra_source_bucket_arns) > 0 ? [1] : []
+    content {
+      sid       = "ListExtraSources"
+      actions   = ["s3:ListBucket"]
+      resources = local.extra_source_bucket_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.pull_target_path == null ? [] : [1]
+    content {
+      sid       = "WritePullTarget"
+      actions   = ["s3:GetObject", "s3:PutObject"]
+      resources = ["arn:${local.partition}:s3:::${local.pull_target_path}/*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.pull_target_path == null ? [] : [1]
+    content {
+      sid       = "ListPullTarget"
+      actions   = ["s3:ListBucket"]
+      resources = ["arn:${local.partition}:s3:::${local.pull_target_bucket}"]
     }
   }
 }
@@ -577,6 +629,7 @@ resource "aws_lambda_function_event_invoke_config" "schedule" {
 
 # ------------------------------------------------------------------ triggers
 resource "aws_lambda_permission" "s3" {
+  count          = local.use_s3 ? 1 : 0
   statement_id   = "AllowSourceBucketNotifications"
   action         = "lambda:InvokeFunction"
   function_name  = aws_lambda_function.object_created.function_name
@@ -609,18 +662,19 @@ resource "aws_cloudwatch_event_target" "object_created" {
 }
 
 resource "aws_lambda_permission" "eventbridge" {
-  count         = var.trigger_mode == "eventbridge" ? 1 : 0
-  statement_id  = "AllowObjectCreatedRule"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.object_created.function_name
-  qualifier     = aws_lambda_alias.object_created.name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.object_created[0].arn
+  count          = var.trigger_mode == "eventbridge" ? 1 : 0
+  statement_id   = "AllowObjectCreatedRule"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.object_created.function_name
+  qualifier      = aws_lambda_alias.object_created.name
+  principal      = "events.amazonaws.com"
+  source_account = data.aws_caller_identity.current.account_id
+  source_arn     = aws_cloudwatch_event_rule.object_created[0].arn
 }
 
 resource "aws_lambda_event_source_mapping" "scan_events" {
-  count                              = var.trigger_mode == "sqs" ? 1 : 0
-  event_source_arn                   = aws_sqs_queue.scan_events.arn
+  count                              = local.use_sqs ? 1 : 0
+  event_source_arn                   = aws_sqs_queue.scan_events[0].arn
   function_name                      = aws_lambda_alias.object_created.arn
   batch_size                         = 10
   maximum_batching_window_in_seconds = 5

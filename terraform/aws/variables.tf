@@ -65,6 +65,17 @@ variable "spoke_account_ids" {
   }
 }
 
+variable "spoke_role_arns" {
+  description = "Roles of the spoke functions (each spoke's object_created_role_arn output) admitted to the central bucket by aws:PrincipalArn; required with spoke_account_ids."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.spoke_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "spoke_role_arns must be IAM role ARNs (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
 variable "trigger_mode" {
   description = "sqs: S3 notification -> queue (with DLQ) -> function; eventbridge: an Object Created rule; s3: direct bucket notification (needs create_source_bucket)."
   type        = string
@@ -156,9 +167,14 @@ variable "stance_sources" {
 }
 
 variable "extra_source_object_arns" {
-  description = "S3 object ARN patterns (e.g. arn:aws:s3:::bucket/stance/*) the schedule function may read for STANCE_SOURCES."
+  description = "S3 object ARN patterns (e.g. arn:aws:s3:::bucket/stance/*) the schedule function may read for STANCE_SOURCES; it may also list their buckets."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for a in var.extra_source_object_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/", a))])
+    error_message = "extra_source_object_arns must be S3 object ARN patterns (arn:aws:s3:::bucket/prefix/*)."
+  }
 }
 
 variable "pull_target" {
@@ -199,8 +215,14 @@ variable "snap_start" {
 }
 
 variable "log_retention_days" {
-  type    = number
-  default = 30
+  description = "Retention of the functions' log groups, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
 }
 
 variable "tags" {

@@ -3,8 +3,9 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = "~> 5.0"
+      source = "hashicorp/aws"
+      # logging_config (log group, format, levels) on aws_lambda_function arrived in 5.32.
+      version = ">= 5.32, < 6.0"
     }
   }
 }

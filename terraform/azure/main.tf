@@ -62,6 +62,9 @@ resource "azurerm_storage_account" "central" {
   infrastructure_encryption_enabled = true
   cross_tenant_replication_enabled  = false
   allowed_copy_scope                = "AAD"
+  # Public network access stays on: the function app (Consumption plan, no VNet integration)
+  # reaches it over the public endpoint; shared keys are off, so only Entra ID principals with a
+  # data role (the function's identity, ABAC-narrowed) get in.
 
   blob_properties {
     versioning_enabled = true
@@ -135,11 +138,16 @@ resource "azurerm_linux_function_app" "hub" {
   storage_account_name       = azurerm_storage_account.host.name
   storage_account_access_key = azurerm_storage_account.host.primary_access_key
 
-  https_only                    = true
-  public_network_access_enabled = true # Event Grid delivers over the public endpoint.
+  https_only = true
+  # Event Grid delivers over the public endpoint; the timer and the blob trigger need no inbound
+  # access, so blob mode may turn it off (var.public_network_access_enabled).
+  public_network_access_enabled = var.public_network_access_enabled
   builtin_logging_enabled       = false
 
-  ftp_publish_basic_authentication_enabled = false
+  # Deployments authenticate with Entra ID (azure-functions:deploy, func publish), never with the
+  # site's FTP or WebDeploy basic-auth credentials.
+  ftp_publish_basic_authentication_enabled       = false
+  webdeploy_publish_basic_authentication_enabled = false
 
   identity {
     type = "SystemAssigned"
@@ -184,6 +192,11 @@ resource "azurerm_linux_function_app" "hub" {
     precondition {
       condition     = var.trigger_mode != "blob" || length(var.sources) == 1
       error_message = "trigger_mode = \"blob\" watches one container: configure exactly one entry in sources."
+    }
+
+    precondition {
+      condition     = var.trigger_mode != "event_grid" || var.public_network_access_enabled
+      error_message = "trigger_mode = \"event_grid\": Event Grid delivers to the function's public endpoint, so public_network_access_enabled must be true."
     }
   }
 }

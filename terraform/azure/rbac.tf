@@ -3,13 +3,19 @@ locals {
 
   # ABAC: writes, creates, deletes and reads of blob content are allowed only on the given path
   # patterns; listing stays allowed (the path attribute does not apply to List Blobs).
+  # A record path is {prefix}/findings/{4 hex chars of md5(id)}/{account}/{id}.json. StringLike's
+  # "*" also matches "/", so "findings/*/{account}/*" would let an id containing
+  # "/{account}/" put blobs below another account's folder. "?" matches exactly one character
+  # (https://learn.microsoft.com/en-us/azure/role-based-access-control/conditions-format#stringlike),
+  # so "????" pins the account segment to the position after the four-character hash folder:
+  # a blob in a four-character hash folder matches only when the next segment is the account.
   central_condition = {
     for label, patterns in merge(
       { hub = ["${var.central_prefix}/*"] },
       {
         for k, w in var.spoke_writers : "spoke-${k}" => [
-          "${var.central_prefix}/findings/*/${w.account_id}/*",
-          "${var.central_prefix}/assets/*/${w.account_id}/*",
+          "${var.central_prefix}/findings/????/${w.account_id}/*",
+          "${var.central_prefix}/assets/????/${w.account_id}/*",
           "${var.central_prefix}/_state/${w.account_id}/*",
         ]
       }

@@ -1,14 +1,3 @@
-variable "subscription_id" {
-  description = "Subscription of the hub: central storage account and function app."
-  type        = string
-}
-
-variable "source_subscription_id" {
-  description = "Subscription holding the source (spoke) storage accounts; null means the hub subscription."
-  type        = string
-  default     = null
-}
-
 variable "location" {
   description = "Azure region of the hub resources."
   type        = string
@@ -123,7 +112,13 @@ variable "trigger_mode" {
 }
 
 variable "event_subscription_enabled" {
-  description = "Create the Event Grid subscriptions. Azure validates the function endpoint, so the first apply runs with false, the code is deployed, then apply again with true."
+  description = "Create the Event Grid subscriptions. Azure validates the function endpoint when a subscription is created, which fails until the code is deployed: the first apply runs with the default false, the code is deployed, then apply again with true."
+  type        = bool
+  default     = false
+}
+
+variable "public_network_access_enabled" {
+  description = "Public access to the function app (and its deployment endpoint). Event Grid delivers over it, so trigger_mode event_grid needs true; in blob mode it can be turned off once the code is deployed (or when deploying through a private endpoint)."
   type        = bool
   default     = true
 }

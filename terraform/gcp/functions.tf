@@ -33,7 +33,7 @@ resource "google_cloudfunctions2_function" "push" {
     max_instance_request_concurrency = 1
     ingress_settings                 = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision   = true
-    service_account_email            = google_service_account.runtime.email
+    service_account_email            = google_service_account.push[0].email
     environment_variables            = local.push_environment
   }
 
@@ -50,6 +50,7 @@ resource "google_cloudfunctions2_function" "push" {
   }
 
   depends_on = [
+    terraform_data.apis_enabled,
     google_project_iam_member.trigger_event_receiver,
     google_project_iam_member.gcs_agent_pubsub_publisher,
     google_storage_bucket_iam_member.central_write,
@@ -69,10 +70,11 @@ resource "google_cloud_run_service_iam_member" "push_invoker" {
 # ---- scheduled catch-up / pull: Cloud Scheduler -> Pub/Sub -> function --------------------------
 
 resource "google_pubsub_topic" "schedule" {
-  count   = local.enable_schedule ? 1 : 0
-  project = var.project_id
-  name    = "${var.name_prefix}-schedule"
-  labels  = var.labels
+  count      = local.enable_schedule ? 1 : 0
+  project    = var.project_id
+  name       = "${var.name_prefix}-schedule"
+  labels     = var.labels
+  depends_on = [terraform_data.apis_enabled]
 }
 
 resource "google_cloud_scheduler_job" "schedule" {
@@ -83,6 +85,8 @@ resource "google_cloud_scheduler_job" "schedule" {
   description = "Triggers the stance-sync catch-up over the configured sources and the pull."
   schedule    = var.schedule
   time_zone   = var.schedule_time_zone
+
+  depends_on = [terraform_data.apis_enabled]
 
   pubsub_target {
     topic_name = google_pubsub_topic.schedule[0].id
@@ -122,7 +126,7 @@ resource "google_cloudfunctions2_function" "schedule" {
     max_instance_request_concurrency = 1
     ingress_settings                 = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision   = true
-    service_account_email            = google_service_account.runtime.email
+    service_account_email            = google_service_account.schedule[0].email
     environment_variables            = local.schedule_environment
   }
 
@@ -136,6 +140,7 @@ resource "google_cloudfunctions2_function" "schedule" {
   }
 
   depends_on = [
+    terraform_data.apis_enabled,
     google_storage_bucket_iam_member.central_write,
     google_storage_bucket_iam_member.central_read,
     google_storage_bucket_iam_member.scheduled_source_read,

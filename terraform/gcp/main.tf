@@ -27,6 +27,21 @@ locals {
     var.pull_target != null ? { STANCE_PULL_TARGET = var.pull_target } : {},
   )
 
+  # Services the functions, their triggers and the schedule are created through
+  # (https://cloud.google.com/functions/docs/deploy#before-you-begin lists the first five).
+  required_apis = concat(
+    ["cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
+      "artifactregistry.googleapis.com", "eventarc.googleapis.com", "pubsub.googleapis.com",
+    "storage.googleapis.com", "iam.googleapis.com"],
+    var.enable_schedule ? ["cloudscheduler.googleapis.com"] : [],
+  )
+
+  # Both functions write records under the central prefix (the IAM condition below).
+  central_writers = merge(
+    local.enable_push ? { push = google_service_account.push[0].email } : {},
+    local.enable_schedule ? { schedule = google_service_account.schedule[0].email } : {},
+  )
+
   entry_points = {
     push     = "com.mantissa.stance.sync.gcp.StorageObjectFinalizedFunction"
     schedule = "com.mantissa.stance.sync.gcp.ScheduledSyncFunction"
@@ -84,17 +99,63 @@ resource "google_storage_bucket" "central" {
     }
   }
 
-  depends_on = [google_kms_crypto_key_iam_member.central_cmek]
+  depends_on = [google_kms_crypto_key_iam_member.central_cmek, terraform_data.apis_enabled]
+}
+
+# ---- APIs ----------------------------------------------------------------------------------
+
+# The services the module's resources are created through. Enabled here (and left enabled on
+# destroy: other workloads of the project may use them); set enable_apis = false where a platform
+# team enables APIs, and the precondition below names what must be on.
+# https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_service
+# https://registry.terraform.io/providers/hashicorp/google/latest/docs/data-sources/project_service
+resource "google_project_service" "required" {
+  for_each                   = var.enable_apis ? toset(local.required_apis) : toset([])
+  project                    = var.project_id
+  service                    = each.value
+  disable_on_destroy         = false
+  disable_dependent_services = false
+}
+
+data "google_project_service" "required" {
+  for_each = var.enable_apis ? toset([]) : toset(local.required_apis)
+  project  = var.project_id
+  service  = each.value
+}
+
+resource "terraform_data" "apis_enabled" {
+  input = [for k, v in google_project_service.required : v.id]
+
+  lifecycle {
+    precondition {
+      condition     = var.enable_apis || alltrue([for k, v in data.google_project_service.required : v.state == "ENABLED"])
+      error_message = "enable_apis = false, but these APIs are not enabled in ${var.project_id}: ${join(", ", [for k, v in data.google_project_service.required : k if v.state != "ENABLED"])} (gcloud services enable ...)."
+    }
+  }
 }
 
 # ---- identities -------------------------------------------------------------------------
 
-# The functions' runtime identity: holds bucket-level grants only, no project role.
-resource "google_service_account" "runtime" {
+# One runtime identity per function, each with bucket-level grants only and no project role:
+# the push function writes records under the central prefix and reads its scan bucket, nothing
+# else; only the schedule function reads the whole central bucket (it lists the aggregate) and
+# writes the pull target.
+resource "google_service_account" "push" {
+  count        = local.enable_push ? 1 : 0
   project      = var.project_id
-  account_id   = "${var.name_prefix}-fn"
-  display_name = "stance-sync functions runtime"
-  description  = "Reads Stance scans and writes the central aggregate (bucket-level IAM only)."
+  account_id   = "${var.name_prefix}-push"
+  display_name = "stance-sync push function"
+  description  = "Reads Stance scans of the source bucket and writes records under the central prefix."
+  depends_on   = [terraform_data.apis_enabled]
+}
+
+resource "google_service_account" "schedule" {
+  count        = local.enable_schedule ? 1 : 0
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-sched"
+  display_name = "stance-sync scheduled function"
+  description  = "Catch-up over the configured sources into central, and the pull of central into the pull target."
+  depends_on   = [terraform_data.apis_enabled]
 }
 
 # Eventarc delivers events as this identity; it may only invoke the two functions.
@@ -103,6 +164,7 @@ resource "google_service_account" "trigger" {
   account_id   = "${var.name_prefix}-trigger"
   display_name = "stance-sync Eventarc triggers"
   description  = "Identity of the Eventarc triggers that invoke the stance-sync functions."
+  depends_on   = [terraform_data.apis_enabled]
 }
 
 # Required by Eventarc for Cloud Storage (direct) events.
@@ -131,9 +193,10 @@ resource "google_project_iam_member" "gcs_agent_pubsub_publisher" {
 # Write (create, overwrite with a generation precondition, read back) only under the central prefix.
 # objectUser rather than objectCreator: replacing an existing record needs storage.objects.delete.
 resource "google_storage_bucket_iam_member" "central_write" {
-  bucket = local.central_bucket
-  role   = "roles/storage.objectUser"
-  member = "serviceAccount:${google_service_account.runtime.email}"
+  for_each = local.central_writers
+  bucket   = local.central_bucket
+  role     = "roles/storage.objectUser"
+  member   = "serviceAccount:${each.value}"
 
   condition {
     title       = "${var.name_prefix}-central-prefix"
@@ -148,28 +211,28 @@ resource "google_storage_bucket_iam_member" "central_read" {
   count  = local.enable_schedule ? 1 : 0
   bucket = local.central_bucket
   role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${google_service_account.runtime.email}"
+  member = "serviceAccount:${google_service_account.schedule[0].email}"
 }
 
 resource "google_storage_bucket_iam_member" "source_read" {
   count  = local.enable_push ? 1 : 0
   bucket = var.source_bucket
   role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${google_service_account.runtime.email}"
+  member = "serviceAccount:${google_service_account.push[0].email}"
 }
 
 resource "google_storage_bucket_iam_member" "scheduled_source_read" {
   for_each = local.enable_schedule ? toset(var.source_read_buckets) : toset([])
   bucket   = each.value
   role     = "roles/storage.objectViewer"
-  member   = "serviceAccount:${google_service_account.runtime.email}"
+  member   = "serviceAccount:${google_service_account.schedule[0].email}"
 }
 
 resource "google_storage_bucket_iam_member" "pull_target_write" {
   count  = local.enable_schedule && var.pull_target_bucket != null ? 1 : 0
   bucket = var.pull_target_bucket
   role   = "roles/storage.objectUser"
-  member = "serviceAccount:${google_service_account.runtime.email}"
+  member = "serviceAccount:${google_service_account.schedule[0].email}"
 }
 
 # ---- function source ---------------------------------------------------------------------------
@@ -183,6 +246,7 @@ resource "google_storage_bucket" "function_source" {
   # Holds nothing but build inputs that this module re-uploads.
   force_destroy = true
   labels        = var.labels
+  depends_on    = [terraform_data.apis_enabled]
 }
 
 # "Deploy from a JAR": the uploaded archive holds exactly the one uber JAR.

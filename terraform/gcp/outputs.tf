@@ -8,9 +8,14 @@ output "central_uri" {
   value       = local.central_uri
 }
 
-output "runtime_service_account_email" {
-  description = "Identity the functions run as (bucket-level grants only)."
-  value       = google_service_account.runtime.email
+output "push_service_account_email" {
+  description = "Identity the push function runs as (source read, central prefix write), or null when source_bucket is unset."
+  value       = local.enable_push ? google_service_account.push[0].email : null
+}
+
+output "schedule_service_account_email" {
+  description = "Identity the scheduled function runs as (central read, central prefix write, sources, pull target), or null when enable_schedule is false."
+  value       = local.enable_schedule ? google_service_account.schedule[0].email : null
 }
 
 output "trigger_service_account_email" {

@@ -3,6 +3,12 @@ variable "project_id" {
   type        = string
 }
 
+variable "enable_apis" {
+  description = "Enable the APIs the module needs (google_project_service, left enabled on destroy). With false they must already be enabled; a precondition lists any that are not."
+  type        = bool
+  default     = true
+}
+
 variable "region" {
   description = "Region of the functions, the scheduler job and the function-source bucket. The storage trigger must be in the source bucket's location."
   type        = string

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.5.0"
+  required_version = ">= 1.5.0" # terraform_data: 1.4
 
   required_providers {
     google = {
