@@ -180,7 +180,8 @@ public final class CrossCloudSync {
     public void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
                              String provider) {
         for (ScanLocator.ScanFile file : files) {
-            addScanFile(file.kind(), file.displayName(), () -> store.openStream(file.key()), accountId, provider);
+            addScanFile(file.kind(), file.displayName(), () -> retry.call(() -> store.openStream(file.key())), accountId,
+                    provider);
         }
     }
 
@@ -224,7 +225,8 @@ public final class CrossCloudSync {
 
     /**
      * Store calls this instance repeated after a transient failure (throttling, 5xx, dropped
-     * connections), over all its syncs; the SDKs' own retries inside one call are not counted.
+     * connections), over all its syncs. The SDKs make one attempt per call, so this counts every
+     * repeated request.
      */
     public long retries() {
         return retry.retries();

@@ -71,10 +71,12 @@ public final class ScanLocator {
      *                                  a single file is neither given nor unambiguous from its name
      */
     public static List<ScanFile> locate(StorageAdapter store, String prefix, RecordKind kind) {
+        // The same retry policy as every other store call: the SDKs make one attempt each.
+        Retry retry = Retry.defaults();
         String base = prefix == null ? "" : prefix;
         String lowerBase = base.toLowerCase(Locale.ROOT);
         if (lowerBase.endsWith(".jsonl") || lowerBase.endsWith(".json")) {
-            if (store.getMetadata(base).isEmpty()) {
+            if (retry.call(() -> store.getMetadata(base)).isEmpty()) {
                 throw new IllegalArgumentException("no scan file at " + describe(store, base));
             }
             String name = base.substring(base.lastIndexOf('/') + 1);
@@ -82,13 +84,13 @@ public final class ScanLocator {
         }
         List<RecordKind> kinds = kind == null ? List.of(RecordKind.values()) : List.of(kind);
         String dir = base.isEmpty() ? "" : base + "/";
-        Optional<StoredObject> manifest = store.readRecord(dir + "snapshots/manifest.json");
+        Optional<StoredObject> manifest = retry.call(() -> store.readRecord(dir + "snapshots/manifest.json"));
         if (manifest.isPresent()) {
             String snapshot = latestSnapshot(manifest.get(), describe(store, dir + "snapshots/manifest.json"));
             List<ScanFile> files = new ArrayList<>();
             for (RecordKind k : kinds) {
                 String rel = k.folder() + "/" + snapshot + "/" + k.folder() + ".jsonl";
-                if (store.getMetadata(dir + rel).isPresent()) {
+                if (retry.call(() -> store.getMetadata(dir + rel)).isPresent()) {
                     files.add(new ScanFile(k, dir + rel, rel));
                 }
             }
@@ -101,7 +103,7 @@ public final class ScanLocator {
         List<ScanFile> files = new ArrayList<>();
         for (RecordKind k : kinds) {
             String rel = k.folder() + ".jsonl";
-            if (store.getMetadata(dir + rel).isPresent()) {
+            if (retry.call(() -> store.getMetadata(dir + rel)).isPresent()) {
                 files.add(new ScanFile(k, dir + rel, rel));
             }
         }
