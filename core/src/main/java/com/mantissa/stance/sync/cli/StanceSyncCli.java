@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stance-sync", mixinStandardHelpOptions = true, version = "stance-sync 0.1.0",
         description = "Synchronise Mantissa Stance findings and assets with a central bucket.",
-        subcommands = {StanceSyncCli.Push.class, StanceSyncCli.Pull.class, StanceSyncCli.Sync.class})
+        subcommands = {StanceSyncCli.Push.class, StanceSyncCli.Pull.class, StanceSyncCli.Sync.class,
+                EnqueueCommand.class, WorkerCommand.class})
 public final class StanceSyncCli implements Runnable {
     @Spec
     CommandSpec spec;

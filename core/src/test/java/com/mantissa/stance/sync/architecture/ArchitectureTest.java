@@ -46,5 +46,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage(ROOT + "cli..");
 
     @ArchTest
+    static final ArchRule queueKnowsNoEngineFunctionOrCli = noClasses()
+            .that().resideInAPackage(ROOT + "queue..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
+                    ROOT + "cli..");
+
+    @ArchTest
     static final ArchRule noPackageCycles = slices().matching(ROOT + "(*)..").should().beFreeOfCycles();
 }

@@ -19,28 +19,37 @@ public final class AzuriteServer implements EmulatorServer {
     private static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     static final String CONNECTION_STRING_SETTING = "AZURE_STORAGE_CONNECTION_STRING";
-    private static final String EXECUTABLE = "emulators/node_modules/.bin/azurite-blob";
+    /** Blob and queue service in one process (the table service starts too, on a port of its own). */
+    private static final String EXECUTABLE = "emulators/node_modules/.bin/azurite";
     static final String INSTALL_HINT = "The Azure tests need Azurite: install Node.js (>= 18) and run "
             + "'npm ci --prefix emulators' in the repository root (the Maven build does this when "
             + EXECUTABLE + " is missing).";
 
     private final EmulatorProcess process;
+    private final int queuePort;
     private volatile BlobServiceClient setupClient;
 
-    private AzuriteServer(EmulatorProcess process) {
+    private AzuriteServer(EmulatorProcess process, int queuePort) {
         this.process = process;
+        this.queuePort = queuePort;
     }
 
     static AzuriteServer start() {
         Path executable = EmulatorProcess.findUpwards(EXECUTABLE).orElseThrow(() -> new ExtensionConfigurationException(
                 "No " + EXECUTABLE + " in " + Path.of("").toAbsolutePath() + " or its parents. " + INSTALL_HINT));
         // --skipApiVersionCheck: the SDK speaks a newer service version than Azurite knows.
+        int[] queuePort = new int[1];
         EmulatorProcess process = EmulatorProcess.start("azurite",
-                port -> List.of(executable.toString(), "--inMemoryPersistence", "--disableTelemetry",
-                        "--skipApiVersionCheck", "--silent",
-                        "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port)),
+                port -> {
+                    queuePort[0] = EmulatorProcess.freePort();
+                    return List.of(executable.toString(), "--inMemoryPersistence", "--disableTelemetry",
+                            "--skipApiVersionCheck", "--silent",
+                            "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
+                            "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(queuePort[0]),
+                            "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(EmulatorProcess.freePort()));
+                },
                 "/" + ACCOUNT + "?comp=list", INSTALL_HINT);
-        AzuriteServer server = new AzuriteServer(process);
+        AzuriteServer server = new AzuriteServer(process, queuePort[0]);
         process.publish(CONNECTION_STRING_SETTING, server.connectionString());
         return server;
     }
@@ -50,9 +59,14 @@ public final class AzuriteServer implements EmulatorServer {
         return process.baseUrl() + "/" + ACCOUNT;
     }
 
+    /** {@code http://127.0.0.1:port/devstoreaccount1}: the queue service of the same process. */
+    public String queueEndpoint() {
+        return "http://127.0.0.1:" + queuePort + "/" + ACCOUNT;
+    }
+
     public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
-                + ";BlobEndpoint=" + blobEndpoint() + ";";
+                + ";BlobEndpoint=" + blobEndpoint() + ";QueueEndpoint=" + queueEndpoint() + ";";
     }
 
     /** Creates {@code container} (fixture setup, not the code under test); an existing one is fine. */

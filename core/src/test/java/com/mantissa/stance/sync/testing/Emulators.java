@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>Any constructor, lifecycle or test method parameter of a registered server type
- * ({@link MotoServer}, {@link AzuriteServer}, {@link GcsServer}) is resolved; the first request starts the
+ * ({@link MotoServer}, {@link AzuriteServer}, {@link GcsServer}, {@link PubSubEmulator}) is resolved; the first request starts the
  * process on a free port on 127.0.0.1 and waits (bounded) until it answers HTTP. The server
  * lives in the root context's store, so every test class of the module's test JVM shares it,
  * and JUnit closes it when the run ends. A server that cannot start fails the test with what
@@ -64,7 +64,8 @@ public final class Emulators implements ParameterResolver {
     private static final Map<Class<? extends EmulatorServer>, Supplier<? extends EmulatorServer>> REGISTRY = Map.of(
             MotoServer.class, MotoServer::start,
             AzuriteServer.class, AzuriteServer::start,
-            GcsServer.class, GcsServer::start);
+            GcsServer.class, GcsServer::start,
+            PubSubEmulator.class, PubSubEmulator::start);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

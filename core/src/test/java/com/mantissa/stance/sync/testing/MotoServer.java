@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 /**
  * moto's S3 server ({@code moto.server}, launched through a wrapper that makes PutObject
  * atomic, see {@link #LAUNCHER}), which enforces S3's conditional writes.
- * Publishes {@code aws.endpointUrlS3}, dummy credentials and {@code aws.region}; see
+ * Publishes {@code aws.endpointUrlS3} (and {@code aws.endpointUrlSqs}: the same server speaks SQS), dummy credentials and {@code aws.region}; see
  * {@link Emulators}.
  */
 public final class MotoServer implements EmulatorServer {
@@ -58,6 +58,7 @@ public final class MotoServer implements EmulatorServer {
                 port -> List.of("python3", "-c", LAUNCHER, "-H", "127.0.0.1", "-p", Integer.toString(port)),
                 "/moto-api/", INSTALL_HINT);
         process.publish("aws.endpointUrlS3", process.baseUrl());
+        process.publish("aws.endpointUrlSqs", process.baseUrl());
         process.publish("aws.accessKeyId", ACCESS_KEY);
         process.publish("aws.secretAccessKey", SECRET_KEY);
         process.publish("aws.region", REGION);
@@ -112,6 +113,7 @@ public final class MotoServer implements EmulatorServer {
     public Map<String, String> environment() {
         return Map.of(
                 "AWS_ENDPOINT_URL_S3", endpoint(),
+                "AWS_ENDPOINT_URL_SQS", endpoint(),
                 "AWS_ACCESS_KEY_ID", ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                 "AWS_REGION", REGION);

@@ -1,0 +1,51 @@
+package com.mantissa.stance.sync.cli;
+
+import com.mantissa.stance.sync.function.SourceSpec;
+import com.mantissa.stance.sync.function.SourcesFile;
+import com.mantissa.stance.sync.function.WorkMessages;
+import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.storage.Stores;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code stance-sync enqueue}: one work message per source of a sources file. */
+@Command(name = "enqueue", mixinStandardHelpOptions = true,
+        description = "Send one work message per source of a sources file (JSON Lines: location, account, "
+                + "provider) to a queue, for workers to push.")
+final class EnqueueCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--sources", required = true, paramLabel = "FILE",
+            description = "The sources file: a local path or a store location (s3://, gs://, az://).")
+    String sources;
+
+    @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue: " + WorkQueues.FORMS + ".")
+    String queueUri;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SourcesFile.Contents contents;
+        try (Stores stores = new Stores()) {
+            contents = SourcesFile.read(stores, sources);
+        }
+        contents.errors().forEach(e -> err.println("stance-sync: " + e));
+        int sent = 0;
+        try (WorkQueue queue = WorkQueues.open(queueUri)) {
+            for (SourceSpec source : contents.sources()) {
+                queue.send(WorkMessages.source(source, 0));
+                sent++;
+            }
+        }
+        out.println("{\"sent\": " + sent + ", \"errors\": " + contents.errors().size() + "}");
+        out.flush();
+        return contents.errors().isEmpty() ? 0 : 1;
+    }
+}

@@ -1,0 +1,86 @@
+package com.mantissa.stance.sync.cli;
+
+import com.mantissa.stance.sync.function.Durations;
+import com.mantissa.stance.sync.function.FunctionSettings;
+import com.mantissa.stance.sync.function.QueueWorker;
+import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stance-sync worker}: what the queue-triggered functions do, on any machine. Other
+ * settings (conflict resolution, batch size, concurrency, ...) are read from the same
+ * {@code STANCE_*} environment variables the functions read.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Take work messages from a queue and push each named source (or scan file of an S3, "
+                + "EventBridge, Event Grid or GCS event) into central, until the queue stays empty.")
+final class WorkerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue: " + WorkQueues.FORMS + ".")
+    String queueUri;
+
+    @Option(names = "--central", paramLabel = "URI",
+            description = "Central location (default: $" + FunctionSettings.CENTRAL_URI + ").")
+    String central;
+
+    @Option(names = "--account", paramLabel = "ID",
+            description = "The spoke account of object-created events (default: $" + FunctionSettings.ACCOUNT_ID + ").")
+    String account;
+
+    @Option(names = "--time-budget", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Time one push may take before it stops at a batch boundary and sends a continuation "
+                    + "(e.g. 3s, 2m; default: $STANCE_TIME_BUDGET, else unlimited).")
+    Duration timeBudget;
+
+    @Option(names = "--exit-when-idle", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10s", description = "Exit once the queue has stayed empty this long (default: ${DEFAULT-VALUE}).")
+    Duration exitWhenIdle;
+
+    @Option(names = "--visibility", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a taken message stays hidden from other workers (default: twice the budget plus 30s).")
+    Duration visibility;
+
+    /** Durations written like 500ms, 3s or 2m. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Durations.parse(value);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (central != null) {
+            env.put(FunctionSettings.CENTRAL_URI, central);
+        }
+        if (account != null) {
+            env.put(FunctionSettings.ACCOUNT_ID, account);
+        }
+        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
+        Duration budget = timeBudget;
+        String budgetText = env.get("STANCE_TIME_BUDGET");
+        if (budget == null && budgetText != null && !budgetText.isBlank()) {
+            budget = Durations.parse(budgetText);
+        }
+        try (WorkQueue queue = WorkQueues.open(queueUri)) {
+            QueueWorker.Summary summary = new QueueWorker(settings, queue,
+                    new QueueWorker.Options(budget, exitWhenIdle, visibility), spec.commandLine().getErr()).run();
+            spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(summary.toMap()));
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+}

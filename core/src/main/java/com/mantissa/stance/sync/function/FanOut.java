@@ -1,0 +1,60 @@
+package com.mantissa.stance.sync.function;
+
+import com.mantissa.stance.sync.queue.QueueException;
+import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.storage.Stores;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scheduled function's fan-out: one work message per source to the platform's queue
+ * ({@code STANCE_WORK_QUEUE}), then return; queue-triggered workers push the sources, the
+ * platform's concurrency giving the parallelism. Sources come from the sources file
+ * ({@code STANCE_SOURCES_URI}) and from {@code STANCE_SOURCES}.
+ */
+public final class FanOut {
+    public static final String WORK_QUEUE = "STANCE_WORK_QUEUE";
+
+    /** What one tick sent; {@code errors} name bad lines of the sources file and failed sends. */
+    public record Result(int sent, List<String> errors, boolean retryable) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sent", sent);
+            m.put("errors", errors);
+            m.put("retryable", retryable);
+            return m;
+        }
+    }
+
+    private FanOut() {
+    }
+
+    /**
+     * Sends one message per source.
+     *
+     * @param sourcesUri the sources file, or null for {@code STANCE_SOURCES} alone
+     */
+    public static Result enqueue(FunctionSettings settings, String sourcesUri, WorkQueue queue, Stores stores) {
+        List<SourceSpec> sources = new ArrayList<>(settings.sources());
+        List<String> errors = new ArrayList<>();
+        if (sourcesUri != null && !sourcesUri.isBlank()) {
+            SourcesFile.Contents contents = SourcesFile.read(stores, sourcesUri);
+            sources.addAll(contents.sources());
+            errors.addAll(contents.errors());
+        }
+        int sent = 0;
+        boolean retryable = false;
+        for (SourceSpec source : sources) {
+            try {
+                queue.send(WorkMessages.source(source, 0));
+                sent++;
+            } catch (QueueException e) {
+                errors.add(source.location() + ": " + e.getMessage());
+                retryable |= e.retryable();
+            }
+        }
+        return new Result(sent, errors, retryable);
+    }
+}
