@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.function.SyncFailedException;
+import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.HostileScan;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * API on loopback: the runtime's own deserialisation, handler lookup, result serialisation and
  * error reporting, against moto. Each case expects exactly what the direct handler test of the
  * same event expects (AwsS3EventHandlerTest, AwsSqsHandlerTest, AwsEventBridgeHandlerTest,
- * AwsScheduleHandlerTest).
+ * AwsScheduleHandlerTest, AwsHandlerContractTest): one log line per account's sync, permanent
+ * failures (bad lines, bad events) acknowledged, only transient ones redelivered.
  */
 @ExtendWith(Emulators.class)
 class LambdaRuntimeInterfaceClientIT {
@@ -60,11 +65,12 @@ class LambdaRuntimeInterfaceClientIT {
             assertTrue(pushed.isResponse(), pushed + "\n" + runtime.output());
             VisibleVectors.assertCentralMatches(AwsFixtures.store(central));
             List<Map<String, Object>> logged = runtime.invocations();
+            assertEquals(1, logged.size(), "both records pushed by one sync: " + runtime.output());
             assertEquals(List.of("s3://spoke-scans/stance/findings/snap:1/findings.jsonl",
-                    "s3://spoke-scans/stance/assets/snap:1/assets.jsonl"),
-                    logged.stream().map(l -> l.get("object")).toList(), runtime.output());
-            assertEquals(List.of("succeeded", "succeeded"), logged.stream().map(l -> l.get("outcome")).toList());
-            assertEquals(List.of("INFO", "INFO"), runtime.logRecords().stream().map(LambdaRuntimeProcess.LogRecord::level).toList());
+                    "s3://spoke-scans/stance/assets/snap:1/assets.jsonl"), logged.get(0).get("objects"), runtime.output());
+            assertEquals("succeeded", logged.get(0).get("outcome"));
+            assertEquals(AwsFixtures.ACCOUNT, logged.get(0).get("account"));
+            assertEquals(List.of("INFO"), runtime.logRecords().stream().map(LambdaRuntimeProcess.LogRecord::level).toList());
 
             int before = AwsFixtures.store(central).listRecords("").size();
             RuntimeApiServer.Outcome ignored = runtime.invoke("events/s3-ignored-keys.json", AwsFixtures.ACCOUNT);
@@ -78,30 +84,34 @@ class LambdaRuntimeInterfaceClientIT {
         }
     }
 
+    /** Bad lines are permanent: the good records land, one ERROR line, and the invocation is acknowledged. */
     @Test
-    void aFailedSyncIsPostedAsAnInvocationErrorAfterTheGoodRecordsLand() throws IOException {
+    void aHostileScanIsLoggedOnceAndAcknowledgedAfterTheGoodRecordsLand() throws IOException {
         AwsFixtures.putObject(moto, "stance/findings/broken/findings.jsonl", HostileScan.findings());
         String central = AwsFixtures.newS3Central(moto, "ric-central-malformed");
 
         try (LambdaRuntimeProcess runtime = runtime("S3EventHandler", AwsFixtures.env(central))) {
             RuntimeApiServer.Outcome outcome = runtime.invoke("events/s3-put-malformed-scan.json", AwsFixtures.ACCOUNT);
 
-            assertEquals("error", outcome.kind(), outcome + "\n" + runtime.output());
-            Map<String, Object> error = new TestContext.Line(null, outcome.body()).json();
-            assertEquals(SyncFailedException.class.getName(), error.get("errorType"), outcome.body());
-            assertTrue(((String) error.get("errorMessage")).contains(HostileScan.BAD_LINES.size() + " error(s)"), outcome.body());
+            assertTrue(outcome.isResponse(), outcome + "\n" + runtime.output());
             HostileScan.assertOnlyGoodRecords(AwsFixtures.store(central), "aggregated", AwsFixtures.ACCOUNT);
-            Map<String, Object> line = runtime.invocations().get(0);
+            List<LambdaRuntimeProcess.LogRecord> records = runtime.logRecords();
+            assertEquals(List.of("ERROR"), records.stream().map(LambdaRuntimeProcess.LogRecord::level).toList(),
+                    runtime.output());
+            Map<String, Object> line = records.get(0).json();
             assertEquals("failed", line.get("outcome"));
+            assertEquals(Boolean.FALSE, line.get("redeliver"));
+            assertEquals(List.of("s3://spoke-scans/stance/findings/broken/findings.jsonl"), line.get("objects"));
             @SuppressWarnings("unchecked")
             Map<String, Object> result = (Map<String, Object>) line.get("result");
             assertEquals((long) HostileScan.GOOD, ((Number) result.get("records_synced")).longValue());
+            assertEquals((long) HostileScan.BAD_LINES.size(), ((Number) result.get("error_count")).longValue());
             HostileScan.assertErrors((List<?>) result.get("errors"));
         }
     }
 
     @Test
-    void sqsBatchAnswersWithTheFailedMessagesOnly() throws IOException {
+    void sqsBatchWithOnlyPermanentFailuresAnswersWithNoFailedMessages() throws IOException {
         AwsFixtures.putObject(moto, "stance/findings/sqs:good/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
         AwsFixtures.putObject(moto, "stance/assets/sqs:good/assets.jsonl", VisibleVectors.scanFile("assets.jsonl"));
         String central = AwsFixtures.newS3Central(moto, "ric-central-sqs");
@@ -110,16 +120,54 @@ class LambdaRuntimeInterfaceClientIT {
             RuntimeApiServer.Outcome outcome = runtime.invoke("events/sqs-s3-notifications.json", AwsFixtures.ACCOUNT);
 
             assertTrue(outcome.isResponse(), outcome + "\n" + runtime.output());
-            // The SQSBatchResponse as the runtime serialised it for the event source mapping.
+            // The SQSBatchResponse as the runtime serialised it for the event source mapping:
+            // ...a03 names a scan file never written, ...a04 is not an S3 event; neither is transient.
             Map<String, Object> response = new TestContext.Line(null, outcome.body()).json();
-            assertEquals(List.of(Map.of("itemIdentifier", "0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a03"),
-                    Map.of("itemIdentifier", "0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a04")),
-                    response.get("batchItemFailures"), outcome.body());
+            assertEquals(List.of(), response.get("batchItemFailures"), outcome.body());
             VisibleVectors.assertCentralMatches(AwsFixtures.store(central));
             List<Map<String, Object>> logged = runtime.invocations();
-            assertEquals(List.of("succeeded", "failed", "failed", "succeeded"),
-                    logged.stream().map(l -> l.get("outcome")).toList(), runtime.output());
-            assertEquals("message 0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a04", logged.get(2).get("object"));
+            assertEquals(List.of("failed", "failed"), logged.stream().map(l -> l.get("outcome")).toList(), runtime.output());
+            assertEquals(List.of("message 0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a04"), logged.get(0).get("objects"));
+            Map<String, Object> sync = logged.get(1);
+            assertEquals(AwsFixtures.ACCOUNT, sync.get("account"));
+            assertEquals(3, ((List<?>) sync.get("objects")).size(), sync.toString());
+            assertTrue(String.valueOf(sync.get("message")).contains("never-written"), sync.toString());
+        }
+    }
+
+    /**
+     * A central that does not answer is transient: SQS gets the account's messages back in
+     * {@code batchItemFailures}, and a bucket notification is posted as an invocation error
+     * (the runtime's error report) so that Lambda retries it.
+     */
+    @Test
+    void transientFailuresComeBackAsBatchItemFailuresAndAsAnInvocationError(AzuriteServer azurite) throws IOException {
+        AwsFixtures.putObject(moto, "stance/findings/sqs:good/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
+        AwsFixtures.putVisibleScan(moto, "stance", "snap:1");
+        Map<String, String> env = Map.of(
+                "STANCE_CENTRAL_URI", "az://" + AzuriteServer.ACCOUNT + "/ric-dead-central",
+                "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString().replace(azurite.blobEndpoint(),
+                        "http://127.0.0.1:" + closedPort() + "/" + AzuriteServer.ACCOUNT));
+
+        try (LambdaRuntimeProcess runtime = runtime("SqsHandler", env)) {
+            RuntimeApiServer.Outcome outcome = runtime.invoke("events/sqs-s3-notifications.json", AwsFixtures.ACCOUNT);
+
+            assertTrue(outcome.isResponse(), outcome + "\n" + runtime.output());
+            Map<String, Object> response = new TestContext.Line(null, outcome.body()).json();
+            assertEquals(List.of(Map.of("itemIdentifier", "0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a01"),
+                    Map.of("itemIdentifier", "0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a03"),
+                    Map.of("itemIdentifier", "0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a05")),
+                    response.get("batchItemFailures"), outcome.body() + "\n" + runtime.output());
+        }
+        try (LambdaRuntimeProcess runtime = runtime("S3EventHandler", env)) {
+            RuntimeApiServer.Outcome outcome = runtime.invoke("events/s3-put-encoded-keys.json", AwsFixtures.ACCOUNT);
+
+            assertEquals("error", outcome.kind(), outcome + "\n" + runtime.output());
+            Map<String, Object> error = new TestContext.Line(null, outcome.body()).json();
+            assertEquals(SyncFailedException.class.getName(), error.get("errorType"), outcome.body());
+            Map<String, Object> line = runtime.invocations().get(0);
+            assertEquals("failed", line.get("outcome"));
+            assertEquals(Boolean.TRUE, line.get("redeliver"), line.toString());
         }
     }
 
@@ -176,5 +224,13 @@ class LambdaRuntimeInterfaceClientIT {
                 "Picked up JAVA_TOOL_OPTIONS\n{\"a\":\"}{\\\"\"}{\"b\":{\"c\":1}}\nplain {\"d\":2}");
         assertEquals(List.of("{\"a\":\"}{\\\"\"}", "{\"b\":{\"c\":1}}", "{\"d\":2}"), objects);
         assertFalse(objects.isEmpty());
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
