@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.engine.AccountPushPass;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stance-sync", mixinStandardHelpOptions = true, version = "stance-sync 0.1.0",
         description = "Synchronise Mantissa Stance findings and assets with a central bucket.",
-        subcommands = {StanceSyncCli.Push.class, StanceSyncCli.Pull.class, StanceSyncCli.Sync.class})
+        subcommands = {StanceSyncCli.Push.class, StanceSyncCli.Pull.class, StanceSyncCli.Sync.class,
+                ExportCommand.class, PruneCommand.class, StatusCommand.class})
 public final class StanceSyncCli implements Runnable {
     @Spec
     CommandSpec spec;
@@ -133,6 +135,10 @@ public final class StanceSyncCli implements Runnable {
             return null;
         }
 
+        ResolveOptions resolve() {
+            return new ResolveOptions();
+        }
+
         String target() {
             return null;
         }
@@ -146,11 +152,20 @@ public final class StanceSyncCli implements Runnable {
                 StorageAdapter central = stores.open(centralLocation);
                 StorageAdapter target = target() == null ? null : stores.open(location("--target", target()));
                 CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
+                AccountPushPass pass = null;
                 if (push != null) {
                     sync.dryRun(push.dryRun).useIndex(!push.noIndex);
-                    addSource(sync, stores, push);
+                    pass = addSource(sync, stores, push, central, config);
+                    if (pass.refusal().isPresent()) {
+                        return PushPassReport.refused(spec, common.json, pass, config.syncDirection());
+                    }
                 }
                 SyncResult result = sync.sync();
+                if (pass != null) {
+                    AccountPushPass.Finished finished = pass.finish(result, push.dryRun, !push.noIndex);
+                    result = finished.result();
+                    PushPassReport.resolved(spec, pass, finished.resolve(), push.dryRun);
+                }
                 report(result, sync.retries());
                 return result.success() ? 0 : 1;
             }
@@ -195,7 +210,8 @@ public final class StanceSyncCli implements Runnable {
             }
         }
 
-        private void addSource(CrossCloudSync sync, Stores stores, PushOptions push) {
+        private AccountPushPass addSource(CrossCloudSync sync, Stores stores, PushOptions push,
+                                          StorageAdapter central, SyncConfig config) {
             StorageLocation source = location("--source", push.source);
             StorageAdapter store;
             String prefix;
@@ -216,7 +232,9 @@ public final class StanceSyncCli implements Runnable {
             try {
                 List<ScanLocator.ScanFile> files = ScanLocator.locate(store, prefix);
                 sync.addScanFiles(store, files, push.account, push.provider);
-            } catch (IllegalArgumentException | StorageException e) {
+                return AccountPushPass.prepare(central, config, push.account, push.provider, store, files,
+                        resolve().settings(), java.time.Clock.systemUTC());
+            } catch (IllegalArgumentException | StorageException | java.io.UncheckedIOException e) {
                 throw usage("--source: " + e.getMessage());
             }
         }
@@ -257,6 +275,14 @@ public final class StanceSyncCli implements Runnable {
     static final class Push extends SyncCommand {
         @Mixin
         PushOptions push = new PushOptions();
+
+        @Mixin
+        ResolveOptions resolve = new ResolveOptions();
+
+        @Override
+        ResolveOptions resolve() {
+            return resolve;
+        }
 
         @Override
         SyncDirection direction() {
