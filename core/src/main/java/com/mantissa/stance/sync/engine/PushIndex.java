@@ -233,7 +233,7 @@ final class PushIndex {
     /**
      * Parses a stored index of {@code accountId}.
      *
-     * @throws IllegalArgumentException when the bytes are not an intact index of that account
+     * @throws CorruptIndexException when the bytes are not an intact index of that account
      */
     static PushIndex parse(byte[] bytes, String accountId) {
         try {
@@ -241,24 +241,24 @@ final class PushIndex {
             byte[] magic = new byte[MAGIC.length];
             in.get(magic);
             if (!Arrays.equals(magic, MAGIC)) {
-                throw new IllegalArgumentException("not a push index (bad magic)");
+                throw new CorruptIndexException("not a push index (bad magic)");
             }
             if (bytes.length < MAGIC.length + 8) {
-                throw new IllegalArgumentException("truncated");
+                throw new CorruptIndexException("truncated");
             }
             CRC32 crc = new CRC32();
             crc.update(bytes, 0, bytes.length - 8);
             if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong()) {
-                throw new IllegalArgumentException("checksum mismatch");
+                throw new CorruptIndexException("checksum mismatch");
             }
             byte[] account = new byte[Short.toUnsignedInt(in.getShort())];
             in.get(account);
             if (!new String(account, StandardCharsets.UTF_8).equals(accountId)) {
-                throw new IllegalArgumentException("index of another account");
+                throw new CorruptIndexException("index of another account");
             }
             int count = in.getInt();
             if (count < 0 || count > MAX_ENTRIES) {
-                throw new IllegalArgumentException("implausible entry count " + count);
+                throw new CorruptIndexException("implausible entry count " + count);
             }
             PushIndex index = new PushIndex(accountId, count);
             for (int i = 0; i < count; i++) {
@@ -272,11 +272,24 @@ final class PushIndex {
             }
             Arrays.fill(index.fresh, false);
             if (in.remaining() != 8) {
-                throw new IllegalArgumentException("trailing bytes");
+                throw new CorruptIndexException("trailing bytes");
             }
             return index;
         } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("truncated", e);
+            throw new CorruptIndexException("truncated", e);
+        }
+    }
+
+    /** Stored bytes that are not an intact index of the expected account. */
+    static final class CorruptIndexException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptIndexException(String message) {
+            super(message);
+        }
+
+        CorruptIndexException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

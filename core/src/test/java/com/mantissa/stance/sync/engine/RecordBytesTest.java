@@ -5,20 +5,14 @@ import com.mantissa.stance.sync.wire.Checksums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.mantissa.stance.sync.model.SyncConfig;
-import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The spliced record JSON is byte for byte what canonical JSON of the whole record gives. */
 class RecordBytesTest {
-    @TempDir
-    Path root;
-
     static Map<String, Object> expected(Map<String, Object> model, String account, String provider, String syncedAt,
                                         boolean checksum, long version) {
         Map<String, Object> record = new LinkedHashMap<>(model);
@@ -41,13 +35,13 @@ class RecordBytesTest {
                         "last_seen", "2024-01-01T00:00:00Z"),
                 Map.of("id", "f-3", "description", "x".repeat(3000), "first_seen", "2024-02-03"));
         for (boolean verify : new boolean[] {true, false}) {
-            CrossCloudSync sync = new CrossCloudSync(SyncConfig.builder("c").checksumVerify(verify).build(),
-                    new LocalStorageAdapter(root));
+            CentralRecordCodec codec = new CentralRecordCodec(
+                    SyncConfig.builder("c").checksumVerify(verify).build().checksumVerify());
             for (RecordKind kind : RecordKind.values()) {
                 RecordSource source = RecordSource.ofCollection(kind, raws, "acc\u00f6unt", "gcp");
                 for (Map<String, Object> raw : raws) {
                     Map<String, Object> model = kind.normalise(raw);
-                    byte[] spliced = sync.recordBytes(CrossCloudSync.Content.of(model), source,
+                    byte[] spliced = codec.recordBytes(CentralRecordCodec.Content.of(model), source,
                             "2026-01-02T03:04:05.000001", 7);
                     byte[] whole = CanonicalJson.bytes(expected(model, "acc\u00f6unt", "gcp",
                             "2026-01-02T03:04:05.000001", verify, 7));
@@ -59,14 +53,14 @@ class RecordBytesTest {
 
     @Test
     void contentWithUnderscoreOrUpperCaseKeysTakesTheGeneralPath() {
-        CrossCloudSync sync = new CrossCloudSync(SyncConfig.builder("c").build(), new LocalStorageAdapter(root));
+        CentralRecordCodec codec = new CentralRecordCodec(SyncConfig.builder("c").build().checksumVerify());
         RecordSource source = RecordSource.ofCollection(RecordKind.FINDING, List.of(), "1", "aws");
         for (Map<String, Object> content : List.of(Map.<String, Object>of("id", "a", "Zeta", 1),
                 Map.<String, Object>of("id", "a", "_private", true))) {
-            CrossCloudSync.Content c = CrossCloudSync.Content.of(content);
+            CentralRecordCodec.Content c = CentralRecordCodec.Content.of(content);
             assertEquals(Checksums.recordChecksum(content), c.checksum());
             assertEquals(new String(CanonicalJson.bytes(expected(content, "1", "aws", "t", true, 1)), StandardCharsets.UTF_8),
-                    new String(sync.recordBytes(c, source, "t", 1), StandardCharsets.UTF_8));
+                    new String(codec.recordBytes(c, source, "t", 1), StandardCharsets.UTF_8));
         }
     }
 }

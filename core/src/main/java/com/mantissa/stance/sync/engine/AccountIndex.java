@@ -1,0 +1,73 @@
+package com.mantissa.stance.sync.engine;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One account's push index during a sync, with what this sync learnt and whether to write it back. */
+final class AccountIndex {
+    /** Blind creates that found the record present before a push stops trying them (index lost). */
+    static final int BLIND_CREATE_COLLISIONS = 32;
+    static final AccountIndex DISABLED = new AccountIndex(null, null, null);
+
+    final String path;
+    final PushIndex index;
+    /** Version token of the stored index; null when there was none. */
+    final String token;
+    final AtomicInteger created = new AtomicInteger();
+    final AtomicInteger collisions = new AtomicInteger();
+    boolean changed;
+    boolean overflow;
+
+    AccountIndex(String path, PushIndex index, String token) {
+        this.path = path;
+        this.index = index;
+        this.token = token;
+    }
+
+    boolean enabled() {
+        return index != null;
+    }
+
+    PushIndex.Entry get(PushIndex.Key key) {
+        return index.get(key);
+    }
+
+    /**
+     * Whether to create unknown records without reading first. Stops when most such
+     * creates find the record present: central has records this index never saw (an index
+     * lost or deleted), and reading first is then cheaper.
+     */
+    boolean blindCreates() {
+        int c = collisions.get();
+        return c < BLIND_CREATE_COLLISIONS || c <= created.get();
+    }
+
+    /**
+     * Applies one outcome, in input order. Two records of one sync with the same path
+     * (a duplicated id) may finish in either order, so within a sync an entry never moves
+     * back to a lower {@code _version}, and one that a failure made untrusted stays so.
+     */
+    void learn(PushIndex.Key key, PushIndex.Entry entry) {
+        PushIndex.Entry known = index.get(key);
+        if (entry != null && known != null && index.learntSinceLoad(key)
+                && (!known.trusted() || entry.version() < known.version())) {
+            return;
+        }
+        if (entry == null) {
+            if (known != null && known.trusted()) {
+                index.distrust(key);
+                changed = true;
+            }
+            return;
+        }
+        if (known != null && known.version() == entry.version() && known.time() == entry.time()
+                && known.token().equals(entry.token()) && known.sameContent(entry.checksum())) {
+            return;
+        }
+        if (known == null && index.size() >= PushIndex.MAX_ENTRIES) {
+            overflow = true;
+            return;
+        }
+        index.put(key, entry);
+        changed = true;
+    }
+}

@@ -1,0 +1,105 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.storage.NotFoundException;
+import com.mantissa.stance.sync.storage.PreconditionFailedException;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageException;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.storage.WriteCondition;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Loads each account's push index from central at the start of a push and writes it back at
+ * the end, merging with any index another sync stored meanwhile. The index is a cache: a
+ * missing, unreadable or corrupt one only costs requests.
+ */
+final class AccountIndexStore {
+    /** Conditional writes of an account's index before giving up on it for this sync. */
+    static final int INDEX_WRITE_ATTEMPTS = 4;
+    private static final Logger LOG = Logger.getLogger(AccountIndexStore.class.getName());
+
+    private final SyncSession session;
+
+    AccountIndexStore(SyncSession session) {
+        this.session = session;
+    }
+
+    /** The central key of {@code accountId}'s push index. */
+    static String indexPath(String centralPrefix, String accountId) {
+        RecordPaths.validateAccount(accountId);
+        return (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/" + accountId + "/push-index.bin";
+    }
+
+    AccountIndex load(String accountId) {
+        SyncOptions options = session.options();
+        if (!options.useIndex() || options.dryRun()) {
+            return AccountIndex.DISABLED;
+        }
+        String path;
+        try {
+            path = indexPath(options.config().centralPrefix(), accountId);
+        } catch (InvalidRecordException e) {
+            return AccountIndex.DISABLED; // every record of this account fails validation anyway
+        }
+        StorageAdapter central = session.central();
+        Optional<StoredObject> stored;
+        try {
+            stored = session.call(central, () -> central.readRecord(path));
+        } catch (StorageException e) {
+            // Without its token the index cannot be replaced safely; records are read first instead.
+            LOG.log(Level.FINE, "push index " + path + " unreadable; pushing without it", e);
+            return AccountIndex.DISABLED;
+        }
+        if (stored.isEmpty()) {
+            return new AccountIndex(path, new PushIndex(accountId), null);
+        }
+        try {
+            return new AccountIndex(path, PushIndex.parse(stored.get().content(), accountId),
+                    stored.get().versionToken());
+        } catch (PushIndex.CorruptIndexException corrupt) {
+            LOG.log(Level.WARNING, "push index " + path + " is corrupt (" + corrupt.getMessage() + "); rebuilding it");
+            return new AccountIndex(path, new PushIndex(accountId), stored.get().versionToken());
+        }
+    }
+
+    /**
+     * Writes an account's index back if this sync changed it, replacing only the version it
+     * read; when another sync replaced it meanwhile, takes in that one's newer entries and
+     * tries again. Failing is not a sync error: the next push only spends more requests.
+     */
+    void store(AccountIndex index) {
+        if (!index.enabled() || !index.changed || index.overflow || session.options().dryRun()) {
+            return;
+        }
+        StorageAdapter central = session.central();
+        String token = index.token;
+        for (int attempt = 1; attempt <= INDEX_WRITE_ATTEMPTS; attempt++) {
+            byte[] bytes = index.index.serialize();
+            WriteCondition condition = token == null ? WriteCondition.IF_ABSENT : WriteCondition.ifMatch(token);
+            try {
+                session.call(central, () -> central.writeRecord(index.path, bytes, condition));
+                return;
+            } catch (PreconditionFailedException | NotFoundException replaced) {
+                try {
+                    Optional<StoredObject> theirs = session.call(central, () -> central.readRecord(index.path));
+                    token = theirs.map(StoredObject::versionToken).orElse(null);
+                    if (theirs.isPresent()) {
+                        index.index.mergeNewer(PushIndex.parse(theirs.get().content(), index.index.accountId()));
+                    }
+                } catch (PushIndex.CorruptIndexException corrupt) {
+                    // Replace it with ours on the next attempt.
+                } catch (StorageException e) {
+                    LOG.log(Level.FINE, "push index " + index.path + " not updated", e);
+                    return;
+                }
+            } catch (StorageException e) {
+                LOG.log(Level.FINE, "push index " + index.path + " not updated", e);
+                return;
+            }
+        }
+        LOG.fine(() -> "push index " + index.path + " kept changing under other writers; not updated");
+    }
+}

@@ -1,0 +1,102 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
+import com.mantissa.stance.sync.wire.WireFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The bytes of a central record and back: model content plus the engine's {@code _} keys
+ * ({@code _source_account}, {@code _source_provider}, {@code _synced_at}, {@code _checksum}
+ * when verification is on, {@code _version}) as canonical JSON.
+ */
+final class CentralRecordCodec {
+    private final boolean checksumVerify;
+
+    CentralRecordCodec(boolean checksumVerify) {
+        this.checksumVerify = checksumVerify;
+    }
+
+    /** Model content with its canonical JSON and checksum, serialised once per record. */
+    record Content(Map<String, Object> map, byte[] json, String checksum) {
+        static Content of(Map<String, Object> content) {
+            for (String key : content.keySet()) {
+                if (key.startsWith("_")) {
+                    // Not a normalised model; the checksum rule drops such keys, so take the general path.
+                    return new Content(content, null, Checksums.recordChecksum(content));
+                }
+            }
+            byte[] json = CanonicalJson.bytes(content);
+            return new Content(content, json, Checksums.sha256Hex(json));
+        }
+    }
+
+    /**
+     * The central record's canonical JSON: {@code CanonicalJson.bytes(centralRecord(...))}, but
+     * spliced from the model's JSON already made for the checksum. Sorted by code point, every
+     * {@code _} key (U+005F) comes before keys starting with a lower-case letter, which is
+     * what every model key starts with; anything else takes the general path.
+     */
+    byte[] recordBytes(Content content, RecordSource source, String syncedAt, long version) {
+        if (content.json() == null || content.json().length < 3 || !startsAfterUnderscore(content.map())) {
+            return CanonicalJson.bytes(centralRecord(content.map(), source, syncedAt, content.checksum(), version));
+        }
+        Map<String, Object> meta = centralRecord(Map.of(), source, syncedAt, content.checksum(), version);
+        byte[] head = CanonicalJson.bytes(meta);
+        byte[] body = content.json();
+        byte[] out = new byte[head.length - 1 + 2 + body.length - 1];
+        System.arraycopy(head, 0, out, 0, head.length - 1);
+        out[head.length - 1] = ',';
+        out[head.length] = ' ';
+        System.arraycopy(body, 1, out, head.length + 1, body.length - 1);
+        return out;
+    }
+
+    private static boolean startsAfterUnderscore(Map<String, Object> content) {
+        for (String key : content.keySet()) {
+            if (key.isEmpty() || key.charAt(0) <= '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<String, Object> centralRecord(Map<String, Object> content, RecordSource source, String syncedAt,
+                                              String checksum, long version) {
+        Map<String, Object> record = new LinkedHashMap<>(content);
+        record.put("_source_account", source.accountId());
+        record.put("_source_provider", source.provider());
+        record.put("_synced_at", syncedAt);
+        if (checksumVerify) {
+            record.put("_checksum", checksum);
+        }
+        record.put("_version", version);
+        return record;
+    }
+
+    /** A stored record as a map, or null when the bytes are not a JSON object. */
+    static Map<String, Object> parseOrNull(byte[] bytes) {
+        try {
+            Object parsed = JsonParser.parse(new String(bytes, StandardCharsets.UTF_8));
+            if (parsed instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> record = (Map<String, Object>) m;
+                return record;
+            }
+            return null;
+        } catch (WireFormatException e) {
+            return null;
+        }
+    }
+
+    /** Accepted writes so far; a record without {@code _version} (the original's) counts as one. */
+    static long versionOf(Map<String, Object> record) {
+        if (record != null && record.get("_version") instanceof Number n && n.longValue() >= 1) {
+            return n.longValue();
+        }
+        return 1;
+    }
+}

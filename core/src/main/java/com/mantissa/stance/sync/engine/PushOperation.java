@@ -1,0 +1,129 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.storage.StorageException;
+import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * PUSH: streams every source batch by batch ({@code batch_size} records in memory at a time),
+ * pushes each batch's records in parallel through {@link RecordPush}, and keeps one
+ * {@link AccountIndex} per account, loaded before its first record and stored after the last.
+ */
+final class PushOperation implements SyncOperation {
+    private final List<RecordSource> sources;
+
+    PushOperation(List<RecordSource> sources) {
+        this.sources = List.copyOf(sources);
+    }
+
+    @Override
+    public void run(SyncSession session) {
+        AccountIndexStore indexStore = new AccountIndexStore(session);
+        RecordPush pusher = new RecordPush(session);
+        int batchSize = session.config().batchSize();
+        Map<String, AccountIndex> indexes = new LinkedHashMap<>();
+        for (RecordSource source : sources) {
+            AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
+            try (RecordSource.Items items = source.open()) {
+                List<RecordSource.Item> batch = new ArrayList<>(Math.min(batchSize, 4096));
+                while (items.hasNext()) {
+                    batch.add(items.next());
+                    if (batch.size() >= batchSize) {
+                        runBatch(session, pusher, source, index, batch);
+                        batch.clear();
+                    }
+                }
+                runBatch(session, pusher, source, index, batch);
+            } catch (IOException | UncheckedIOException | StorageException e) {
+                session.tally().add(Outcome.error(source.name() + ": cannot read: " + Outcome.message(e),
+                        e instanceof TransientStorageException));
+            }
+        }
+        for (AccountIndex index : indexes.values()) {
+            indexStore.store(index);
+        }
+    }
+
+    /**
+     * Pushes one batch in parallel, except that records with the same id (a duplicated id in
+     * one scan) run one after another in input order within one task, each seeing what the
+     * previous one left in central. Batches run one after another, so the outcome is the
+     * one in-order processing gives, at any concurrency.
+     */
+    private static void runBatch(SyncSession session, RecordPush pusher, RecordSource source, AccountIndex index,
+                                 List<RecordSource.Item> batch) {
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            groups.computeIfAbsent(sameRecordKey(batch.get(i), i), k -> new ArrayList<>(1)).add(i);
+        }
+        List<List<Integer>> tasks = new ArrayList<>(groups.values());
+        List<List<Outcome>> done = session.runner().map(tasks, group -> {
+            List<Outcome> outcomes = new ArrayList<>(group.size());
+            RecordPush.Memory memory = new RecordPush.Memory();
+            for (int i : group) {
+                RecordSource.Item item = batch.get(i);
+                Outcome outcome = guarded(item.origin(), () -> pusher.push(source, index, item, memory));
+                memory.remember(outcome);
+                outcomes.add(outcome);
+            }
+            return outcomes;
+        }, (group, e) -> Collections.nCopies(group.size(), failed(e)));
+        Outcome[] inOrder = new Outcome[batch.size()];
+        for (int g = 0; g < tasks.size(); g++) {
+            List<Integer> group = tasks.get(g);
+            List<Outcome> outcomes = done.get(g);
+            for (int j = 0; j < group.size(); j++) {
+                inOrder[group.get(j)] = outcomes.get(j);
+            }
+        }
+        for (Outcome outcome : inOrder) {
+            session.record(outcome);
+        }
+    }
+
+    /**
+     * Records of one batch that land on the same central path share a key: the model keeps a
+     * record's id as given, and the path is a function of it. Anything without a usable id
+     * fails on its own, so it gets a key of its own.
+     */
+    private static Object sameRecordKey(RecordSource.Item item, int position) {
+        try {
+            if (item.raw() != null && item.raw().get("id") instanceof String id) {
+                return id;
+            }
+        } catch (RuntimeException unreadable) {
+            // Reported when the record itself is processed.
+        }
+        return position;
+    }
+
+    /**
+     * Runs one record's work. Bad input is reported by the work itself (a record, JSON or key
+     * error); whatever else escapes it is a bug, reported against the record as an unexpected
+     * failure. A store-level abort ends the sync.
+     */
+    static Outcome guarded(String what, Supplier<Outcome> work) {
+        try {
+            return work.get();
+        } catch (SyncAbortedException abort) {
+            throw abort;
+        } catch (RuntimeException bug) {
+            return Outcome.unexpected(what, bug);
+        }
+    }
+
+    /** The outcome of a record whose task failed outside {@link #guarded}: interrupted, or an Error. */
+    static Outcome failed(Throwable e) {
+        if (e instanceof InterruptedException) {
+            return Outcome.error("sync interrupted", true);
+        }
+        return Outcome.unexpected(null, e);
+    }
+}

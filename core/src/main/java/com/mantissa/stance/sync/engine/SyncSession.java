@@ -1,0 +1,91 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.model.SyncRecord;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.WriteCondition;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What every operation of one sync shares: its options, the stores, the retry policy, the
+ * batch runner and the tally. Operations call stores only through {@link #call} and
+ * {@link #write}, so retries, dry runs and store-level aborts are decided here once, and
+ * report each record's outcome through {@link #record}, on the coordinating thread.
+ */
+final class SyncSession {
+    private final SyncOptions options;
+    private final StorageAdapter central;
+    private final StorageAdapter pullTarget;
+    private final Retry retry;
+    private final OrderedBatchRunner runner;
+    private final Tally tally = new Tally();
+    private final Map<String, SyncRecord> syncState;
+    private final Object stateLock;
+
+    /**
+     * @param syncState where tracked records go (guarded by {@code stateLock}); unused unless
+     *                  {@link SyncOptions#trackState()}
+     */
+    SyncSession(SyncOptions options, StorageAdapter central, StorageAdapter pullTarget, Retry retry,
+                OrderedBatchRunner runner, Map<String, SyncRecord> syncState, Object stateLock) {
+        this.options = options;
+        this.central = central;
+        this.pullTarget = pullTarget;
+        this.retry = retry;
+        this.runner = runner;
+        this.syncState = syncState;
+        this.stateLock = stateLock;
+    }
+
+    SyncOptions options() {
+        return options;
+    }
+
+    SyncConfig config() {
+        return options.config();
+    }
+
+    StorageAdapter central() {
+        return central;
+    }
+
+    /** Where PULL copies verified records; null to verify only. */
+    StorageAdapter pullTarget() {
+        return pullTarget;
+    }
+
+    OrderedBatchRunner runner() {
+        return runner;
+    }
+
+    Tally tally() {
+        return tally;
+    }
+
+    /** A store call, repeated after transient failures. */
+    <T> T call(StorageAdapter store, Supplier<T> call) {
+        return retry.call(call);
+    }
+
+    /** @return the new version token; null in a dry run, which writes nothing */
+    String write(StorageAdapter store, String path, byte[] bytes, WriteCondition condition) {
+        if (options.dryRun()) {
+            return null;
+        }
+        return call(store, () -> store.writeRecord(path, bytes, condition));
+    }
+
+    /** Takes in one record's outcome, in input order. */
+    void record(Outcome outcome) {
+        tally.add(outcome);
+        if (outcome.indexUpdate() != null) {
+            outcome.indexUpdate().apply();
+        }
+        if (options.trackState() && outcome.state() != null) {
+            synchronized (stateLock) {
+                syncState.put(outcome.state().id(), outcome.state());
+            }
+        }
+    }
+}
