@@ -1,7 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.wire.CanonicalJson;
-import com.mantissa.stance.sync.engine.AccountPushPass;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
@@ -152,20 +151,12 @@ public final class StanceSyncCli implements Runnable {
                 StorageAdapter central = stores.open(centralLocation);
                 StorageAdapter target = target() == null ? null : stores.open(location("--target", target()));
                 CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
-                AccountPushPass pass = null;
                 if (push != null) {
-                    sync.dryRun(push.dryRun).useIndex(!push.noIndex);
-                    pass = addSource(sync, stores, push, central, config);
-                    if (pass.refusal().isPresent()) {
-                        return PushPassReport.refused(spec, common.json, pass, config.syncDirection());
-                    }
+                    sync.dryRun(push.dryRun).useIndex(!push.noIndex).resolveMissing(resolve().settings());
+                    addSource(sync, stores, push);
                 }
                 SyncResult result = sync.sync();
-                if (pass != null) {
-                    AccountPushPass.Finished finished = pass.finish(result, push.dryRun, !push.noIndex);
-                    result = finished.result();
-                    PushPassReport.resolved(spec, pass, finished.resolve(), push.dryRun);
-                }
+                PushPassReport.resolved(spec, sync.resolveResults());
                 report(result, sync.retries());
                 return result.success() ? 0 : 1;
             }
@@ -210,8 +201,7 @@ public final class StanceSyncCli implements Runnable {
             }
         }
 
-        private AccountPushPass addSource(CrossCloudSync sync, Stores stores, PushOptions push,
-                                          StorageAdapter central, SyncConfig config) {
+        private void addSource(CrossCloudSync sync, Stores stores, PushOptions push) {
             StorageLocation source = location("--source", push.source);
             StorageAdapter store;
             String prefix;
@@ -232,9 +222,7 @@ public final class StanceSyncCli implements Runnable {
             try {
                 List<ScanLocator.ScanFile> files = ScanLocator.locate(store, prefix);
                 sync.addScanFiles(store, files, push.account, push.provider);
-                return AccountPushPass.prepare(central, config, push.account, push.provider, store, files,
-                        resolve().settings(), java.time.Clock.systemUTC());
-            } catch (IllegalArgumentException | StorageException | java.io.UncheckedIOException e) {
+            } catch (IllegalArgumentException | StorageException e) {
                 throw usage("--source: " + e.getMessage());
             }
         }

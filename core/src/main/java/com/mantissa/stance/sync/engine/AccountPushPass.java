@@ -56,17 +56,15 @@ public final class AccountPushPass {
     }
 
     /**
-     * Reads the snapshot once and, with {@code resolve}, plans the resolve pass (reads only).
+     * With {@code resolve}, plans the resolve pass over the snapshot read into {@code census}
+     * (reads only).
      *
      * @param resolve null for a push without resolve-missing
      */
     public static AccountPushPass prepare(StorageAdapter central, SyncConfig config, String account, String provider,
-                                          StorageAdapter source, List<ScanLocator.ScanFile> files,
-                                          ResolveSettings resolve, Clock clock) {
+                                          SnapshotCensus census, String snapshot, ResolveSettings resolve,
+                                          Clock clock) {
         Objects.requireNonNull(clock);
-        SnapshotCensus census = SnapshotCensus.of(source, files, config.centralPrefix(), account,
-                config.includeAssets());
-        String snapshot = snapshotOf(files);
         if (resolve == null) {
             return new AccountPushPass(central, config, account, provider, snapshot, census, null, null, null, clock);
         }
@@ -99,8 +97,10 @@ public final class AccountPushPass {
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         if (keepState) {
-            AccountStatus.afterPush(account, provider, clock.instant(), snapshot, census, result)
-                    .store(central, config.centralPrefix());
+            AccountStatus previous = census.kinds().size() == RecordKind.values().length ? null
+                : AccountStatus.loadQuietly(central, config.centralPrefix(), account);
+        AccountStatus.afterPush(account, provider, clock.instant(), snapshot, census, result, previous)
+                .store(central, config.centralPrefix());
         }
         if (result == null || result.errors().isEmpty()) {
             return new Finished(pushed, result);
@@ -117,7 +117,7 @@ public final class AccountPushPass {
     }
 
     /** The snapshot a push came from: the folder name Stance gives it, else the file's name. */
-    static String snapshotOf(List<ScanLocator.ScanFile> files) {
+    public static String snapshotOf(List<ScanLocator.ScanFile> files) {
         for (ScanLocator.ScanFile file : files) {
             Matcher m = SNAPSHOT.matcher(file.key());
             if (m.matches()) {

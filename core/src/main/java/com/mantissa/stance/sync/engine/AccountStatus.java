@@ -27,16 +27,43 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
         return PruneOperation.stateFolder(centralPrefix, account) + "status.json";
     }
 
-    /** The status after a push of {@code census}, and of the resolve pass when one ran (else null). */
+    /**
+     * The status after a push of {@code census}, and of the resolve pass when one ran (else
+     * null). Counts of a kind the push had no file of (an event-driven push of one file) are
+     * kept from {@code previous} (null when none).
+     */
     public static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
-                                          SnapshotCensus census, ResolveMissingResult resolve) {
+                                          SnapshotCensus census, ResolveMissingResult resolve,
+                                          AccountStatus previous) {
         long findings = census.findings();
+        long open = census.open();
         long resolved = census.resolved();
+        long assets = census.assets();
         if (resolve != null && !resolve.refused()) {
             findings += resolve.resolved() + resolve.alreadyResolved();
             resolved += resolve.resolved() + resolve.alreadyResolved();
         }
-        return new AccountStatus(account, provider, at, snapshot, findings, census.open(), resolved, census.assets());
+        if (previous != null && !census.kinds().contains(RecordKind.FINDING)) {
+            findings = previous.findings();
+            open = previous.open();
+            resolved = previous.resolved();
+        }
+        if (previous != null && !census.kinds().contains(RecordKind.ASSET)) {
+            assets = previous.assets();
+        }
+        return new AccountStatus(account, provider, at, snapshot, findings, open, resolved, assets);
+    }
+
+    /** The stored status, or null when there is none or it cannot be read (it is then rewritten whole). */
+    static AccountStatus loadQuietly(StorageAdapter central, String centralPrefix, String account) {
+        try {
+            return load(central, centralPrefix, account).orElse(null);
+        } catch (RuntimeException e) {
+            if (e instanceof SyncAbortedException || e instanceof PermanentStorageException) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     public Map<String, Object> toMap() {

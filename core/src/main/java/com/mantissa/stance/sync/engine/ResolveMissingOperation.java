@@ -28,7 +28,7 @@ import java.util.Optional;
  *
  * <p>{@link #plan()} runs before the push and writes nothing; a plan that would resolve more
  * than {@code maxShare} of the account's unresolved findings (the snapshot's unresolved ones plus
- * those it would resolve) is refused unless forced, so that a truncated or failed scan cannot resolve
+ * those it would resolve), or remove more than that share of its assets, is refused unless forced, so that a truncated or failed scan cannot resolve
  * a whole estate. {@link #apply(Plan)} runs after the push.
  *
  * <p>Cost: records in the snapshot cost nothing here (the push handles them). Finding the
@@ -91,11 +91,12 @@ public final class ResolveMissingOperation {
 
     /** What a resolve pass would do: the keys to resolve and remove, and whether it is refused. */
     public record Plan(List<String> toResolve, long alreadyResolved, List<String> assetsToRemove, long openBefore,
-                       long centralFindings, boolean refused, List<String> errors) {
+                       long assetsBefore, boolean refused, List<String> errors) {
         /** Why it was refused, for the one line a person reads. */
         public String refusal(double share) {
             return "refused: the snapshot would resolve " + toResolve.size() + " of the account's " + openBefore
-                    + " unresolved findings (more than " + Math.round(share * 100) + "%); nothing written. "
+                    + " unresolved findings and remove " + assetsToRemove.size() + " of its " + assetsBefore
+                    + " assets (more than " + Math.round(share * 100) + "%); nothing written. "
                     + "A truncated or failed scan looks like this; force it if the findings are really gone.";
         }
     }
@@ -111,18 +112,15 @@ public final class ResolveMissingOperation {
         List<String> assets = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         long[] already = {0};
-        long[] centralFindings = {0};
         CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
         try (OrderedReads reads = new OrderedReads(concurrency, 1000)) {
-            for (RecordKind kind : RecordKind.values()) {
+            for (RecordKind kind : snapshot.kinds()) {
                 call(() -> {
                     keys.forEachPage(kind, account, page -> {
                         List<String> missing = new ArrayList<>();
                         for (String key : page) {
                             if (!snapshot.contains(key)) {
                                 missing.add(key);
-                            } else if (kind == RecordKind.FINDING) {
-                                centralFindings[0]++;
                             }
                         }
                         reads.run(missing, key -> look(kind, key), look -> {
@@ -130,14 +128,12 @@ public final class ResolveMissingOperation {
                                 case RESOLVE -> {
                                     if (kind == RecordKind.FINDING) {
                                         toResolve.add(look.key());
-                                        centralFindings[0]++;
                                     } else {
                                         assets.add(look.key());
                                     }
                                 }
                                 case ALREADY -> {
                                     already[0]++;
-                                    centralFindings[0]++;
                                 }
                                 case ERROR -> errors.add(look.error());
                                 case OTHER, GONE -> {
@@ -150,8 +146,9 @@ public final class ResolveMissingOperation {
             }
         }
         long openBefore = snapshot.findings() - snapshot.resolved() + toResolve.size();
-        boolean refused = !force && toResolve.size() > maxShare * openBefore;
-        return new Plan(toResolve, already[0], assets, openBefore, centralFindings[0], refused, errors);
+        long assetsBefore = snapshot.assets() + assets.size();
+        boolean refused = !force && (toResolve.size() > maxShare * openBefore || assets.size() > maxShare * assetsBefore);
+        return new Plan(toResolve, already[0], assets, openBefore, assetsBefore, refused, errors);
     }
 
     /** Resolves and removes what {@code plan} found; nothing when it was refused. */
@@ -237,7 +234,7 @@ public final class ResolveMissingOperation {
                 if (checksum || record.containsKey("_checksum")) {
                     record.put("_checksum", Checksums.recordChecksum(record));
                 }
-                record.put("_version", CrossCloudSync.versionOf(record) + 1);
+                record.put("_version", CentralRecordCodec.versionOf(record) + 1);
                 byte[] bytes = CanonicalJson.bytes(record);
                 String token = object.get().versionToken();
                 call(() -> central.writeRecord(key, bytes, WriteCondition.ifMatch(token)));

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one account's snapshot holds, read in one streaming pass over its scan files: the
@@ -25,6 +27,7 @@ import java.util.Map;
 public final class SnapshotCensus {
     private final String centralPrefix;
     private final String account;
+    private final Set<RecordKind> kinds = EnumSet.noneOf(RecordKind.class);
     private long[] hashes = new long[1024];
     private int size;
     private boolean sorted = true;
@@ -39,30 +42,37 @@ public final class SnapshotCensus {
         this.account = account;
     }
 
-    /** Reads the scan files of a snapshot; assets only when {@code includeAssets}. */
-    public static SnapshotCensus of(StorageAdapter store, List<ScanLocator.ScanFile> files, String centralPrefix,
-                                    String account, boolean includeAssets) {
-        SnapshotCensus census = new SnapshotCensus(centralPrefix, account);
+    /** Reads scan files of the snapshot; assets only when {@code includeAssets}. */
+    public void read(StorageAdapter store, List<ScanLocator.ScanFile> files, boolean includeAssets) {
         for (ScanLocator.ScanFile file : files) {
             if (file.kind() == RecordKind.ASSET && !includeAssets) {
                 continue;
             }
+            kinds.add(file.kind());
             try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
                 while (reader.hasNext()) {
                     ScanLine line = reader.next();
                     if (!line.isError()) {
-                        census.add(file.kind(), line.object());
+                        add(file.kind(), line.object());
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(file.displayName() + ": cannot read: " + e.getMessage(), e);
             }
         }
-        return census;
+    }
+
+    /**
+     * The kinds of record the snapshot had a file of: it is the complete state only of those.
+     * An event-driven push of {@code findings.jsonl} says nothing about the account's assets.
+     */
+    public Set<RecordKind> kinds() {
+        return kinds.isEmpty() ? EnumSet.noneOf(RecordKind.class) : EnumSet.copyOf(kinds);
     }
 
     /** Adds one raw scan record. */
     public void add(RecordKind kind, Map<String, Object> raw) {
+        kinds.add(kind);
         if (!(raw.get("id") instanceof String id)) {
             return;
         }

@@ -94,15 +94,21 @@ public final class SyncFunction {
             total = total.plus(pull.sync(), total.syncDirection());
             didSomething = true;
         }
+        if (settings.lifecycle().exportTarget() != null || didSomething) {
+            total = total.plus(ScheduledLifecycle.run(settings, stores::open, java.time.Clock.systemUTC()),
+                    total.syncDirection());
+            didSomething = true;
+        }
         if (!didSomething) {
-            return Invocation.rejected(trigger, null, "nothing to do: set " + FunctionSettings.SOURCES + " and/or "
-                    + FunctionSettings.PULL_TARGET);
+            return Invocation.rejected(trigger, null, "nothing to do: set " + FunctionSettings.SOURCES + ", "
+                    + FunctionSettings.PULL_TARGET + " and/or " + LifecycleSettings.EXPORT_TARGET);
         }
         return finish(trigger, null, total);
     }
 
     private CrossCloudSync newSync(SyncDirection direction) {
-        return new CrossCloudSync(config(direction), stores.open(settings.central())).trackState(false);
+        return new CrossCloudSync(config(direction), stores.open(settings.central())).trackState(false)
+                .resolveMissing(direction == SyncDirection.PUSH ? settings.lifecycle().resolve() : null);
     }
 
     private SyncConfig config(SyncDirection direction) {
