@@ -43,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * public endpoint with {@code DefaultAzureCredential} (managed identity in Azure Functions,
  * the CLI login on a workstation).
  */
-public final class AzureBlobStorageAdapter implements StorageAdapter {
+public final class AzureBlobStorageAdapter implements StorageAdapter, StreamingUpload {
 
     static final String CONNECTION_STRING_SETTING = "AZURE_STORAGE_CONNECTION_STRING";
 
@@ -160,6 +160,18 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
             throw translate("write", path, condition, e);
         } catch (RuntimeException e) {
             throw translate("write", path, condition, e);
+        }
+    }
+
+    /** Staged blocks read from the file a few at a time, committed as one blob. */
+    @Override
+    public String uploadFile(String path, java.nio.file.Path file) {
+        try {
+            return blob(path).uploadFromFileWithResponse(
+                    new com.azure.storage.blob.options.BlobUploadFromFileOptions(file.toString()), null, Context.NONE)
+                    .getValue().getETag();
+        } catch (RuntimeException e) {
+            throw translate("write", path, WriteCondition.NONE, e);
         }
     }
 

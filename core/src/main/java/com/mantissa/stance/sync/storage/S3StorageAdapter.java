@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * override is in effect this adapter switches to path-style addressing, because emulators and
  * most S3-compatible servers do not serve virtual-host bucket names on {@code 127.0.0.1}.
  */
-public final class S3StorageAdapter implements StorageAdapter {
+public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
 
     /** S3 returns at most 1,000 keys a page whatever is asked, so ask for exactly that. */
     private static final int LIST_PAGE_SIZE = 1000;
@@ -135,6 +135,16 @@ public final class S3StorageAdapter implements StorageAdapter {
             throw translate("write", path, condition, e);
         } catch (SdkException e) {
             throw translate("write", path, condition, e);
+        }
+    }
+
+    /** One PUT streamed from the file (up to S3's 5 GB single-object limit). */
+    @Override
+    public String uploadFile(String path, java.nio.file.Path file) {
+        try {
+            return client().putObject(b -> b.bucket(bucket).key(path), RequestBody.fromFile(file)).eTag();
+        } catch (SdkException e) {
+            throw translate("write", path, WriteCondition.NONE, e);
         }
     }
 
