@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Stance's {@code snapshots/manifest.json}: {@code {"snapshots": [{"id", "created_at",
- * "account_id", "asset_count", "finding_count"}, …]}}, newest first. An export's entries add
- * {@code content_digest} (readers ignore keys they do not know) and name the estate
+ * "account_id", "asset_count", "finding_count"}, …]}}, newest first, with exactly those keys;
+ * the digest that detects an unchanged central lives in the export's own state object. An
+ * export's entries name the estate
  * ({@value #ESTATE_ACCOUNT}) as their account, since one snapshot spans every account; each
  * line names its own in {@code _source_account}.
  */
@@ -56,14 +57,13 @@ final class ExportManifest {
         return entries;
     }
 
-    static Map<String, Object> entry(String id, Instant createdAt, long assets, long findings, String digest) {
+    static Map<String, Object> entry(String id, Instant createdAt, long assets, long findings) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", id);
         entry.put("created_at", CREATED_AT.format(createdAt));
         entry.put("account_id", ESTATE_ACCOUNT);
         entry.put("asset_count", assets);
         entry.put("finding_count", findings);
-        entry.put(DIGEST, digest);
         return entry;
     }
 
@@ -81,6 +81,25 @@ final class ExportManifest {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("snapshots", entries);
         return (CanonicalJson.writeUnsorted(manifest) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The export's state object; empty when there is none or it is not readable as one. */
+    static Map<String, Object> state(Optional<StoredObject> object) {
+        if (object.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JsonParser.parseObject(new String(object.get().content(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Map.of(); // an unreadable state only costs a new snapshot
+        }
+    }
+
+    static byte[] stateBytes(String snapshot, String digest) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("snapshot", snapshot);
+        state.put(DIGEST, digest);
+        return (CanonicalJson.writeUnsorted(state) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** One path segment that cannot escape the snapshot folder. */

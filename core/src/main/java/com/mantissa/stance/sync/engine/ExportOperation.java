@@ -43,8 +43,9 @@ import java.util.Optional;
  * keeps {@code _source_account}, {@code _source_provider} and {@code _checksum}. A record
  * whose {@code _checksum} does not match its content is reported and left out.
  *
- * <p>The manifest entry carries {@code content_digest}, the SHA-256 of everything exported;
- * an export whose digest equals the newest entry's writes nothing. Otherwise it adds a new
+ * <p>{@code _state/export.json} in the target records {@code content_digest}, the SHA-256 of
+ * everything exported, with the id of the snapshot it describes; an export whose digest equals
+ * that of the manifest's newest snapshot writes nothing. Otherwise it adds a new
  * snapshot and drops all but the newest {@code keep}, deleting their folders.
  */
 public final class ExportOperation {
@@ -117,6 +118,14 @@ public final class ExportOperation {
         return targetBase + "snapshots/manifest.json";
     }
 
+    /**
+     * The key of the export's own state in the target: the newest snapshot's id and the digest
+     * of its content, kept apart from the manifest so that the manifest has exactly Stance's keys.
+     */
+    public String stateKey() {
+        return targetBase + "_state/export.json";
+    }
+
     /** The key of a snapshot's file of {@code kind} in the target. */
     public String fileKey(RecordKind kind, String snapshot) {
         return targetBase + kind.folder() + "/" + snapshot + "/" + kind.folder() + ".jsonl";
@@ -147,7 +156,9 @@ public final class ExportOperation {
                 }
             }
             String contentDigest = HexFormat.of().formatHex(digest.digest());
-            if (!entries.isEmpty() && contentDigest.equals(entries.get(0).get(ExportManifest.DIGEST))) {
+            Map<String, Object> state = ExportManifest.state(call(() -> target.readRecord(stateKey()), stateKey()));
+            if (!entries.isEmpty() && contentDigest.equals(state.get(ExportManifest.DIGEST))
+                    && Objects.equals(entries.get(0).get("id"), state.get("snapshot"))) {
                 return new ExportResult(String.valueOf(entries.get(0).get("id")), counts.get(RecordKind.FINDING),
                         counts.get(RecordKind.ASSET), false, List.of(), errors, seconds(started));
             }
@@ -157,7 +168,7 @@ public final class ExportOperation {
                 call(() -> StreamingUpload.upload(target, key, files.get(kind)), key);
             }
             Map<String, Object> entry = ExportManifest.entry(id, now, counts.get(RecordKind.ASSET),
-                    counts.get(RecordKind.FINDING), contentDigest);
+                    counts.get(RecordKind.FINDING));
             List<Map<String, Object>> kept = new ArrayList<>();
             kept.add(entry);
             List<String> dropped = new ArrayList<>();
@@ -169,6 +180,8 @@ public final class ExportOperation {
                 }
             }
             writeManifest(manifestObject, kept);
+            byte[] stateBytes = ExportManifest.stateBytes(id, contentDigest);
+            call(() -> target.writeRecord(stateKey(), stateBytes), stateKey());
             for (String old : dropped) {
                 deleteSnapshot(old);
             }
