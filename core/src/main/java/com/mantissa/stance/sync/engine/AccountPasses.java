@@ -79,7 +79,7 @@ final class AccountPasses {
                 return pushed;
             }
             return new SyncResult(synced, pushed.recordsSkipped(), pushed.conflictsResolved(), errors,
-                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors());
+                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), pushed.warnings());
         }
     }
 

@@ -109,7 +109,7 @@ public final class AccountPushPass {
         errors.addAll(result.errors());
         return new Finished(new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(),
                 pushed.conflictsResolved(), errors, pushed.durationSeconds(), pushed.syncDirection(),
-                pushed.retryableErrors()), result);
+                pushed.retryableErrors(), pushed.warnings()), result);
     }
 
     /** The push's result with the resolve pass's errors, and the resolve pass (null when none ran). */

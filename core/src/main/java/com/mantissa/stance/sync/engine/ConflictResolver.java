@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Decides what to do when central already holds a record whose content differs from the
- * local one (SPEC §3). Works on model keys only; the engine owns the {@code _} keys.
+ * local one. Works on model keys only; the engine owns the {@code _} keys.
  */
 final class ConflictResolver {
     private ConflictResolver() {

@@ -10,6 +10,7 @@ import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,6 +123,17 @@ public final class CrossCloudSync {
         return accountPasses.lastResolves();
     }
 
+    /**
+     * How long a push index entry vouches for a record before the push looks at central
+     * again (one read of that record, which also repairs it if it was deleted, edited or
+     * corrupted out of band). Default {@link SyncOptions#DEFAULT_INDEX_MAX_AGE};
+     * {@link Duration#ZERO} re-checks every record on every push.
+     */
+    public synchronized CrossCloudSync indexMaxAge(Duration maxAge) {
+        options = options.toBuilder().indexMaxAge(Objects.requireNonNull(maxAge, "maxAge")).build();
+        return this;
+    }
+
     /** The central key of {@code accountId}'s push index. */
     public static String indexPath(String centralPrefix, String accountId) {
         return AccountIndexStore.indexPath(centralPrefix, accountId);
@@ -182,9 +194,15 @@ public final class CrossCloudSync {
     }
 
     /**
-     * Runs the configured direction: PUSH, PULL, or both (push first).
+     * Runs the configured direction: PUSH, PULL, or both (push first). Per-record problems
+     * (bad lines, invalid records, a key a store cannot hold, transient failures that outlived
+     * their retries) are errors of the result and the sync carries on; problems of the push
+     * index only cost requests and are warnings of the result.
      *
-     * @throws SyncAbortedException when a store fails as a whole (missing, denied, not a store)
+     * @throws SyncAbortedException when central, the pull target or a scan's source store fails
+     *                              as a whole (missing, denied, not a store), and when a pull
+     *                              finds nothing at all under the central prefix (no records and
+     *                              no push index: a prefix that does not exist)
      */
     public synchronized SyncResult sync() {
         long started = System.nanoTime();

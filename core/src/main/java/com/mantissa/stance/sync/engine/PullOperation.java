@@ -27,6 +27,7 @@ final class PullOperation implements SyncOperation {
         String centralPrefix = session.config().centralPrefix();
         String base = centralPrefix.isEmpty() ? "" : centralPrefix + "/";
         int batchSize = session.config().batchSize();
+        boolean found = false;
         for (RecordKind kind : RecordKind.values()) {
             if (kind == RecordKind.ASSET && !session.config().includeAssets()) {
                 continue;
@@ -38,8 +39,10 @@ final class PullOperation implements SyncOperation {
             } catch (StorageException e) {
                 session.tally().add(Outcome.error("listing " + central.location() + "/" + prefix + " failed: "
                         + Outcome.message(e), e instanceof TransientStorageException));
+                found = true; // unknown: the error is reported, not a missing prefix
                 continue;
             }
+            found |= !keys.isEmpty();
             List<String> batch = new ArrayList<>();
             for (String key : keys) {
                 if (!key.endsWith(".json")) {
@@ -53,6 +56,33 @@ final class PullOperation implements SyncOperation {
             }
             runBatch(session, kind, batch);
         }
+        if (!found && !centralExists(session, base)) {
+            throw new SyncAbortedException("sync stopped: nothing to pull: " + StoreFailures.redact(central.location())
+                    + " holds nothing under '" + base + "' (no findings, assets or push index); "
+                    + "check the central location and prefix", null);
+        }
+    }
+
+    /**
+     * Whether central holds anything a sync writes under {@code base}: records of either kind
+     * or a push index. Object stores have no empty folders, so a prefix with none of them does
+     * not exist; a folder store whose root is missing says so itself (a store-level failure).
+     * An existing but empty central folder reads the same as a missing prefix: a pull from it
+     * can only be a mistake in the location or prefix, so it is reported rather than
+     * answered with "0 records". Lists only the engine's own folders, never the whole store.
+     */
+    private static boolean centralExists(SyncSession session, String base) {
+        StorageAdapter central = session.central();
+        List<String> folders = new ArrayList<>(List.of(AccountIndexStore.STATE_FOLDER));
+        if (!session.config().includeAssets()) {
+            folders.add(0, RecordKind.ASSET.folder() + "/");
+        }
+        for (String folder : folders) {
+            if (!session.call(central, () -> central.listRecords(base + folder)).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void runBatch(SyncSession session, RecordKind kind, List<String> batch) {

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.TransientStorageException;
 import java.io.IOException;
@@ -41,6 +42,8 @@ final class PushOperation implements SyncOperation {
                     }
                 }
                 runBatch(session, pusher, source, index, batch);
+            } catch (PermanentStorageException e) {
+                throw StoreFailures.abort("source", source.name(), e);
             } catch (IOException | UncheckedIOException | StorageException e) {
                 session.tally().add(Outcome.error(source.name() + ": cannot read: " + Outcome.message(e),
                         e instanceof TransientStorageException));

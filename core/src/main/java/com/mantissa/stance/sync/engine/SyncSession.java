@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncRecord;
+import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.WriteCondition;
 import java.util.Map;
@@ -63,8 +64,26 @@ final class SyncSession {
         return tally;
     }
 
-    /** A store call, repeated after transient failures. */
+    /**
+     * A store call, repeated after transient failures.
+     *
+     * @throws SyncAbortedException when the store fails as a whole (missing, denied, not a store)
+     */
     <T> T call(StorageAdapter store, Supplier<T> call) {
+        try {
+            return retry.call(call);
+        } catch (PermanentStorageException e) {
+            throw StoreFailures.abort(store == central ? "central" : store == pullTarget ? "pull target" : "store",
+                    store.location(), e);
+        }
+    }
+
+    /**
+     * A call whose failure only costs a cache (the push index): repeated after transient
+     * failures, and a permanent failure stays a {@link PermanentStorageException} for the
+     * caller to report. If the store is unusable as a whole, the records' own calls stop the sync.
+     */
+    <T> T callForCache(Supplier<T> call) {
         return retry.call(call);
     }
 
