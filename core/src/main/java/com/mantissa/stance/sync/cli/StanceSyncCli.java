@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "stance-sync", mixinStandardHelpOptions = true, version = "stance-sync 0.1.0",
         description = "Synchronise Mantissa Stance findings and assets with a central bucket.",
         subcommands = {StanceSyncCli.Push.class, StanceSyncCli.Pull.class, StanceSyncCli.Sync.class,
-                EnqueueCommand.class, WorkerCommand.class})
+                EnqueueCommand.class, WorkerCommand.class, ExportCommand.class, PruneCommand.class,
+                StatusCommand.class})
 public final class StanceSyncCli implements Runnable {
     @Spec
     CommandSpec spec;
@@ -220,9 +221,17 @@ public final class StanceSyncCli implements Runnable {
             return SyncDirection.PUSH;
         }
 
+        @Mixin
+        ResolveOptions resolve = new ResolveOptions();
+
         @Override
         PushOptions push() {
             return push;
+        }
+
+        @Override
+        ResolveOptions resolve() {
+            return resolve;
         }
     }
 

@@ -40,6 +40,10 @@ abstract class SyncCommand implements Callable<Integer> {
         return null;
     }
 
+    ResolveOptions resolve() {
+        return new ResolveOptions();
+    }
+
     String target() {
         return null;
     }
@@ -55,7 +59,7 @@ abstract class SyncCommand implements Callable<Integer> {
                     : open(stores, "--target", location("--target", target()));
             CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
             if (push != null) {
-                sync.dryRun(push.dryRun).useIndex(!push.noIndex);
+                sync.dryRun(push.dryRun).useIndex(!push.noIndex).resolveMissing(resolve().settings());
                 addSource(sync, stores, push);
             }
             sync.deadline(common.deadline);
@@ -71,6 +75,7 @@ abstract class SyncCommand implements Callable<Integer> {
                 return StanceSyncCli.fail(spec.commandLine().getOut(), common.json, e.getMessage(),
                         CommandLine.ExitCode.USAGE);
             }
+            PushPassReport.resolved(spec, sync.resolveResults());
             report(result, sync.retries());
             return result.success() ? 0 : 1;
         }

@@ -47,6 +47,8 @@ public final class CrossCloudSync {
     private final Retry retry;
     private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
+    private final AccountPasses accountPasses = new AccountPasses();
+    private AccountPushPass.ResolveSettings resolveMissing;
     private SyncOptions options;
     private Duration deadline;
 
@@ -106,6 +108,20 @@ public final class CrossCloudSync {
     public synchronized CrossCloudSync useIndex(boolean useIndex) {
         options = options.toBuilder().useIndex(useIndex).build();
         return this;
+    }
+
+    /**
+     * Takes each account's pushed scan files as its complete state ({@link ResolveMissingOperation});
+     * null (the default) for none.
+     */
+    public synchronized CrossCloudSync resolveMissing(AccountPushPass.ResolveSettings settings) {
+        this.resolveMissing = settings;
+        return this;
+    }
+
+    /** The resolve passes of the last sync. */
+    public synchronized List<ResolveMissingResult> resolveResults() {
+        return accountPasses.lastResolves();
     }
 
     /**
@@ -177,8 +193,9 @@ public final class CrossCloudSync {
     }
 
     /** Scan files found by {@link ScanLocator} in {@code store}, streamed from it during the sync. */
-    public void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
-                             String provider) {
+    public synchronized void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
+                                          String provider) {
+        accountPasses.add(store, files, accountId, provider);
         for (ScanLocator.ScanFile file : files) {
             addScanFile(file.kind(), file.displayName(), () -> retry.call(() -> store.openStream(file.key())), accountId,
                     provider);
@@ -208,8 +225,10 @@ public final class CrossCloudSync {
         SyncOptions run = options;
         SyncDirection direction = run.config().syncDirection();
         List<SyncOperation> operations = new ArrayList<>(2);
+        AccountPasses.Prepared passes = null;
         if (direction != SyncDirection.PULL) {
-            operations.add(new PushOperation(pending));
+            passes = accountPasses.prepare(central, run, resolveMissing);
+            operations.add(new PushOperation(passes.pushable(pending)));
         }
         if (direction != SyncDirection.PUSH) {
             operations.add(new PullOperation());
@@ -219,7 +238,8 @@ public final class CrossCloudSync {
             for (SyncOperation operation : operations) {
                 operation.run(session);
             }
-            return session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
+            SyncResult result = session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
+            return passes == null ? result : passes.finish(result);
         }
     }
 
@@ -241,5 +261,6 @@ public final class CrossCloudSync {
     public synchronized void clear() {
         pending.clear();
         syncState.clear();
+        accountPasses.clear();
     }
 }

@@ -37,9 +37,11 @@ public final class FunctionSettings {
     private final String accountId;
     private final List<SourceSpec> sources;
     private final StorageLocation pullTarget;
+    private final LifecycleSettings lifecycle;
 
     private FunctionSettings(StorageLocation central, SyncConfig config, String accountId, List<SourceSpec> sources,
-                             StorageLocation pullTarget) {
+                             StorageLocation pullTarget, LifecycleSettings lifecycle) {
+        this.lifecycle = lifecycle;
         this.central = central;
         this.config = config;
         this.accountId = accountId;
@@ -100,7 +102,8 @@ public final class FunctionSettings {
             throw new IllegalArgumentException(PULL_TARGET + " is required when " + SYNC_DIRECTION + " is "
                     + config.syncDirection().value());
         }
-        return new FunctionSettings(central, config, account, sources, pullTarget);
+        return new FunctionSettings(central, config, account, sources, pullTarget,
+                LifecycleSettings.fromEnvironment(env));
     }
 
     /** {@code uri|account|provider} entries separated by commas, semicolons or new lines. */
@@ -183,6 +186,11 @@ public final class FunctionSettings {
 
     public List<SourceSpec> sources() {
         return sources;
+    }
+
+    /** Resolve-missing, export and stale-account settings ({@code STANCE_RESOLVE_MISSING} …). */
+    public LifecycleSettings lifecycle() {
+        return lifecycle;
     }
 
     public Optional<StorageLocation> pullTarget() {

@@ -208,15 +208,21 @@ public final class SyncFunction {
             return finished(trigger, List.of(), null, total.plus(errorResult(e.getMessage(), false),
                     total.syncDirection()));
         }
+        if (settings.lifecycle().exportTarget() != null || didSomething) {
+            total = total.plus(ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC()),
+                    total.syncDirection());
+            didSomething = true;
+        }
         if (!didSomething) {
             return rejected(trigger, List.of(), "configuration: nothing to do: set " + FunctionSettings.SOURCES
-                    + " and/or " + FunctionSettings.PULL_TARGET);
+                    + ", " + FunctionSettings.PULL_TARGET + " and/or " + LifecycleSettings.EXPORT_TARGET);
         }
         return finished(trigger, List.of(), null, total);
     }
 
     private CrossCloudSync newSync(SyncDirection direction) {
-        return new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false);
+        return new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false)
+                .resolveMissing(direction == SyncDirection.PUSH ? settings.lifecycle().resolve() : null);
     }
 
     private SyncConfig config(SyncDirection direction) {

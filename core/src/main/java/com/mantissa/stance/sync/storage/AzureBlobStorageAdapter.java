@@ -44,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the same rule as S3's and GCS's); a longer key is an {@link InvalidKeyException} (that
  * record's problem), raised before any request.
  */
-public final class AzureBlobStorageAdapter implements StorageAdapter {
+public final class AzureBlobStorageAdapter implements StorageAdapter, StreamingUpload {
 
     static final String CONNECTION_STRING_SETTING = "AZURE_STORAGE_CONNECTION_STRING";
 
@@ -167,6 +167,14 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
             throw new PreconditionFailedException("write " + describe(path) + " " + condition
                     + ": the blob no longer exists", gone.getCause());
         }
+    }
+
+    /** Staged blocks read from the file a few at a time, committed as one blob. */
+    @Override
+    public String uploadFile(String path, java.nio.file.Path file) {
+        return call("write", path, () -> blob(path).uploadFromFileWithResponse(
+                new com.azure.storage.blob.options.BlobUploadFromFileOptions(file.toString()), null, Context.NONE)
+                .getValue().getETag());
     }
 
     @Override

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Key limit: 1,024 UTF-8 bytes; a longer key is an {@link InvalidKeyException} (that
  * record's problem), raised before any request.
  */
-public final class S3StorageAdapter implements StorageAdapter {
+public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
 
     /** S3 returns at most 1,000 keys a page whatever is asked, so ask for exactly that. */
     private static final int LIST_PAGE_SIZE = 1000;
@@ -162,6 +162,13 @@ public final class S3StorageAdapter implements StorageAdapter {
             throw new PreconditionFailedException("write " + describe(path) + " " + condition
                     + ": the object no longer exists", gone.getCause());
         }
+    }
+
+    /** One PUT streamed from the file (up to S3's 5 GB single-object limit). */
+    @Override
+    public String uploadFile(String path, java.nio.file.Path file) {
+        return call("write", path, () -> client().putObject(b -> b.bucket(bucket).key(path),
+                RequestBody.fromFile(file)).eTag());
     }
 
     @Override

@@ -1,0 +1,97 @@
+package com.mantissa.stance.sync.cli;
+
+import com.mantissa.stance.sync.engine.AccountStatus;
+import com.mantissa.stance.sync.engine.StatusOperation;
+import com.mantissa.stance.sync.storage.StorageLocation;
+import com.mantissa.stance.sync.storage.Stores;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stance-sync status}: one row per account; exit 1 when any account went quiet. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Per account: provider, findings (open/resolved), assets, last push and its snapshot, index age. "
+                + "Exits 1 when an account has not pushed within --stale-after.")
+final class StatusCommand extends CentralCommand {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
+
+    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "48h",
+            description = "An account without a push for this long is stale: 90m, 48h, 7d or ISO-8601 (default: "
+                    + "${DEFAULT-VALUE}).")
+    String staleAfter;
+
+    @Override
+    int run(Stores stores, StorageLocation centralLocation, String centralPrefix) {
+        Duration stale = parseDuration(staleAfter);
+        Instant now = Instant.now();
+        List<StatusOperation.Row> rows = new StatusOperation(stores.open(centralLocation), centralPrefix, stale).run();
+        boolean anyStale = rows.stream().anyMatch(StatusOperation.Row::stale);
+        if (json) {
+            List<Map<String, Object>> accounts = new ArrayList<>();
+            rows.forEach(row -> accounts.add(row.toMap()));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("accounts", accounts);
+            printJson(result);
+        } else {
+            out().printf(Locale.ROOT, "%-20s %-8s %9s %9s %9s %9s  %-25s %-20s %-10s %s%n", "ACCOUNT", "PROVIDER",
+                    "FINDINGS", "OPEN", "RESOLVED", "ASSETS", "LAST PUSH", "SNAPSHOT", "INDEX AGE", "");
+            for (StatusOperation.Row row : rows) {
+                AccountStatus s = row.status();
+                out().printf(Locale.ROOT, "%-20s %-8s %9s %9s %9s %9s  %-25s %-20s %-10s %s%n", row.account(),
+                        s == null ? "-" : s.provider(), s == null ? "-" : s.findings(), s == null ? "-" : s.open(),
+                        s == null ? "-" : s.resolved(), s == null ? "-" : s.assets(),
+                        s == null ? "never (no status)" : s.toMap().get("last_push"),
+                        s == null || s.snapshot() == null ? "-" : s.snapshot(),
+                        row.indexUpdated() == null ? "-" : age(Duration.between(row.indexUpdated(), now)),
+                        row.stale() ? "STALE" : "");
+            }
+            out().flush();
+        }
+        for (StatusOperation.Row row : rows) {
+            if (row.error() != null) {
+                err().println("warning: " + row.error());
+            }
+        }
+        err().printf(Locale.ROOT, "status: %d accounts, %d stale (no push within %s)%n", rows.size(),
+                rows.stream().filter(StatusOperation.Row::stale).count(), staleAfter);
+        err().flush();
+        return anyStale ? 1 : 0;
+    }
+
+    private Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(text.trim());
+        } catch (RuntimeException e) {
+            throw usage("--stale-after: '" + text + "' is not a duration (e.g. 90m, 48h, 7d, PT36H)");
+        }
+    }
+
+    private static String age(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 3600) {
+            return (s / 60) + "m";
+        }
+        if (s < 172_800) {
+            return (s / 3600) + "h";
+        }
+        return (s / 86_400) + "d";
+    }
+}

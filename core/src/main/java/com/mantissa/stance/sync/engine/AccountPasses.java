@@ -1,0 +1,108 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The per-account passes a push of scan files runs around its records ({@link AccountPushPass}):
+ * collected as {@link CrossCloudSync#addScanFiles} is called, prepared before the push (an
+ * account whose resolve plan is refused is left out of the push entirely, so nothing of it is
+ * written) and finished after it (resolve, then the account's status).
+ */
+final class AccountPasses {
+    private record Account(String account, String provider) {
+    }
+
+    private record Scan(StorageAdapter store, List<ScanLocator.ScanFile> files) {
+    }
+
+    private final Map<Account, List<Scan>> scans = new LinkedHashMap<>();
+    private final List<ResolveMissingResult> lastResolves = new ArrayList<>();
+
+    void add(StorageAdapter store, List<ScanLocator.ScanFile> files, String account, String provider) {
+        scans.computeIfAbsent(new Account(account, provider), k -> new ArrayList<>()).add(new Scan(store, files));
+    }
+
+    void clear() {
+        scans.clear();
+        lastResolves.clear();
+    }
+
+    /** The resolve passes of the last sync, in account order. */
+    List<ResolveMissingResult> lastResolves() {
+        return List.copyOf(lastResolves);
+    }
+
+    /** The passes of one sync, prepared: which accounts are refused, and what to run afterwards. */
+    final class Prepared {
+        private final Map<Account, AccountPushPass> passes = new LinkedHashMap<>();
+        private final Set<String> refusedAccounts = new TreeSet<>();
+        private final List<String> refusals = new ArrayList<>();
+        private final SyncOptions options;
+
+        private Prepared(SyncOptions options) {
+            this.options = options;
+        }
+
+        /** The sources to push: all but those of refused accounts. */
+        List<RecordSource> pushable(List<RecordSource> pending) {
+            List<RecordSource> out = new ArrayList<>(pending.size());
+            for (RecordSource source : pending) {
+                if (!refusedAccounts.contains(source.accountId())) {
+                    out.add(source);
+                }
+            }
+            return out;
+        }
+
+        /** Resolves and records status after the push; adds refusals and resolve errors to the result. */
+        SyncResult finish(SyncResult pushed) {
+            lastResolves.clear();
+            List<String> errors = new ArrayList<>(pushed.errors());
+            errors.addAll(refusals);
+            long synced = pushed.recordsSynced();
+            for (AccountPushPass pass : passes.values()) {
+                AccountPushPass.Finished finished = pass.finish(pushed, options.dryRun(), options.useIndex());
+                if (finished.resolve() != null) {
+                    lastResolves.add(finished.resolve());
+                    errors.addAll(finished.resolve().errors());
+                    synced += finished.resolve().resolved();
+                }
+            }
+            if (errors.size() == pushed.errors().size() && synced == pushed.recordsSynced()) {
+                return pushed;
+            }
+            return new SyncResult(synced, pushed.recordsSkipped(), pushed.conflictsResolved(), errors,
+                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), pushed.warnings());
+        }
+    }
+
+    /** Reads each account's snapshot once and plans its resolve pass; writes nothing. */
+    Prepared prepare(StorageAdapter central, SyncOptions options, AccountPushPass.ResolveSettings resolve) {
+        Prepared prepared = new Prepared(options);
+        for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
+            Account account = entry.getKey();
+            SnapshotCensus census = new SnapshotCensus(options.config().centralPrefix(), account.account());
+            List<ScanLocator.ScanFile> files = new ArrayList<>();
+            for (Scan scan : entry.getValue()) {
+                census.read(scan.store(), scan.files(), options.config().includeAssets());
+                files.addAll(scan.files());
+            }
+            AccountPushPass pass = AccountPushPass.prepare(central, options.config(), account.account(),
+                    account.provider(), census, AccountPushPass.snapshotOf(files), resolve, options.clock());
+            if (pass.refusal().isPresent()) {
+                prepared.refusedAccounts.add(account.account());
+                prepared.refusals.add("account '" + account.account() + "': " + pass.refusal().get());
+            } else {
+                prepared.passes.put(account, pass);
+            }
+        }
+        return prepared;
+    }
+}

@@ -1,0 +1,129 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a push of one account's snapshot does around the record push itself: before it, the
+ * resolve-missing plan (which may refuse the whole push, writing nothing); after it, the
+ * resolve pass and the account's {@code _state/{account}/status.json}. One pass over the
+ * snapshot's scan files ({@link SnapshotCensus}) serves both.
+ */
+public final class AccountPushPass {
+    private static final Pattern SNAPSHOT = Pattern.compile("(?:^|.*/)(?:findings|assets)/([^/]+)/[^/]+\\.jsonl");
+
+    /** How the resolve pass runs; null settings mean no resolve pass. */
+    public record ResolveSettings(double maxShare, boolean force) {
+        public ResolveSettings {
+            if (!(maxShare >= 0 && maxShare <= 1)) {
+                throw new IllegalArgumentException("resolve max share must be between 0 and 1, got " + maxShare);
+            }
+        }
+    }
+
+    private final StorageAdapter central;
+    private final SyncConfig config;
+    private final String account;
+    private final String provider;
+    private final String snapshot;
+    private final SnapshotCensus census;
+    private final ResolveMissingOperation resolve;
+    private final ResolveMissingOperation.Plan plan;
+    private final ResolveSettings settings;
+    private final Clock clock;
+
+    private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
+                            String snapshot, SnapshotCensus census, ResolveMissingOperation resolve,
+                            ResolveMissingOperation.Plan plan, ResolveSettings settings, Clock clock) {
+        this.central = central;
+        this.config = config;
+        this.account = account;
+        this.provider = provider;
+        this.snapshot = snapshot;
+        this.census = census;
+        this.resolve = resolve;
+        this.plan = plan;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * With {@code resolve}, plans the resolve pass over the snapshot read into {@code census}
+     * (reads only).
+     *
+     * @param resolve null for a push without resolve-missing
+     */
+    public static AccountPushPass prepare(StorageAdapter central, SyncConfig config, String account, String provider,
+                                          SnapshotCensus census, String snapshot, ResolveSettings resolve,
+                                          Clock clock) {
+        Objects.requireNonNull(clock);
+        if (resolve == null) {
+            return new AccountPushPass(central, config, account, provider, snapshot, census, null, null, null, clock);
+        }
+        ResolveMissingOperation operation = new ResolveMissingOperation(central, config.centralPrefix(), account,
+                provider).maxShare(resolve.maxShare()).force(resolve.force())
+                .checksumVerify(config.checksumVerify()).concurrency(config.concurrency()).clock(clock);
+        return new AccountPushPass(central, config, account, provider, snapshot, census, operation,
+                operation.plan(census), resolve, clock);
+    }
+
+    /** The one line saying why the push must not run; empty when it may. */
+    public Optional<String> refusal() {
+        return plan != null && plan.refused() ? Optional.of(plan.refusal(settings.maxShare())) : Optional.empty();
+    }
+
+    /** The resolve plan; null without resolve-missing. */
+    public ResolveMissingOperation.Plan plan() {
+        return plan;
+    }
+
+    /**
+     * After the push: resolves what the snapshot no longer has and records the account's
+     * status. The push result gets the resolve pass's errors added. A dry run writes nothing;
+     * without {@code keepState} (a push told to keep no state in central, as the original) the
+     * status is not recorded either.
+     */
+    public Finished finish(SyncResult pushed, boolean dryRun, boolean keepState) {
+        if (dryRun) {
+            return new Finished(pushed, null);
+        }
+        ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
+        if (keepState) {
+            AccountStatus previous = census.kinds().size() == RecordKind.values().length ? null
+                : AccountStatus.loadQuietly(central, config.centralPrefix(), account);
+        AccountStatus.afterPush(account, provider, clock.instant(), snapshot, census, result, previous)
+                .store(central, config.centralPrefix());
+        }
+        if (result == null || result.errors().isEmpty()) {
+            return new Finished(pushed, result);
+        }
+        List<String> errors = new ArrayList<>(pushed.errors());
+        errors.addAll(result.errors());
+        return new Finished(new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(),
+                pushed.conflictsResolved(), errors, pushed.durationSeconds(), pushed.syncDirection(),
+                pushed.retryableErrors(), pushed.warnings()), result);
+    }
+
+    /** The push's result with the resolve pass's errors, and the resolve pass (null when none ran). */
+    public record Finished(SyncResult result, ResolveMissingResult resolve) {
+    }
+
+    /** The snapshot a push came from: the folder name Stance gives it, else the file's name. */
+    public static String snapshotOf(List<ScanLocator.ScanFile> files) {
+        for (ScanLocator.ScanFile file : files) {
+            Matcher m = SNAPSHOT.matcher(file.key());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return files.isEmpty() ? null : files.get(0).displayName();
+    }
+}

@@ -1,0 +1,348 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.storage.PermanentStorageException;
+import com.mantissa.stance.sync.storage.PreconditionFailedException;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageException;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.storage.StreamingUpload;
+import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Writes central as one Stance scan, so that Stance's own readers and its Athena/BigQuery
+ * tables read the whole estate: {@code {target}/findings/{snapshot}/findings.jsonl},
+ * {@code {target}/assets/{snapshot}/assets.jsonl} and {@code {target}/snapshots/manifest.json}
+ * (newest first, with counts).
+ *
+ * <p>Records are read a window at a time and appended to temporary files, which are then
+ * uploaded with the store's streaming upload; memory is bounded by the window and one page of
+ * keys ({@link CentralKeys}), not by central. Each line is the central record as stored, so it
+ * keeps {@code _source_account}, {@code _source_provider} and {@code _checksum}. A record
+ * whose {@code _checksum} does not match its content is reported and left out.
+ *
+ * <p>{@code _state/export.json} in the target records {@code content_digest}, the SHA-256 of
+ * everything exported, with the id of the snapshot it describes; an export whose digest equals
+ * that of the manifest's newest snapshot writes nothing. Otherwise it adds a new
+ * snapshot and drops all but the newest {@code keep}, deleting their folders.
+ */
+public final class ExportOperation {
+    /** Stance names a snapshot after the UTC time of its scan. */
+    static final DateTimeFormatter SNAPSHOT_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    static final int MAX_LISTED_ERRORS = 10_000;
+
+    private final StorageAdapter central;
+    private final String centralPrefix;
+    private final StorageAdapter target;
+    private final String targetBase;
+    private final Retry retry = Retry.defaults();
+    private String snapshotId;
+    private int keep = 3;
+    private boolean checksumVerify = true;
+    private boolean includeAssets = true;
+    private int concurrency = 16;
+    private int window = 1000;
+    private Clock clock = Clock.systemUTC();
+
+    public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
+        this.central = Objects.requireNonNull(central, "central");
+        this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
+        this.target = Objects.requireNonNull(target, "target");
+        this.targetBase = targetPrefix == null || targetPrefix.isEmpty() ? "" : targetPrefix + "/";
+    }
+
+    /** The snapshot id to write; by default the UTC time of the export, as Stance names scans. */
+    public ExportOperation snapshot(String id) {
+        if (id != null) {
+            validateSnapshotId(id);
+        }
+        this.snapshotId = id;
+        return this;
+    }
+
+    /** Snapshots kept in the target, the new one included (at least 1). */
+    public ExportOperation keep(int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be >= 1, got " + keep);
+        }
+        this.keep = keep;
+        return this;
+    }
+
+    public ExportOperation checksumVerify(boolean verify) {
+        this.checksumVerify = verify;
+        return this;
+    }
+
+    public ExportOperation includeAssets(boolean include) {
+        this.includeAssets = include;
+        return this;
+    }
+
+    /** Parallel reads of central, and how many records are held at once. */
+    public ExportOperation concurrency(int threads, int window) {
+        this.concurrency = Math.max(1, threads);
+        this.window = Math.max(1, window);
+        return this;
+    }
+
+    public ExportOperation clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
+        return this;
+    }
+
+    /** The key of the target's manifest. */
+    public String manifestKey() {
+        return targetBase + "snapshots/manifest.json";
+    }
+
+    /**
+     * The key of the export's own state in the target: the newest snapshot's id and the digest
+     * of its content, kept apart from the manifest so that the manifest has exactly Stance's keys.
+     */
+    public String stateKey() {
+        return targetBase + "_state/export.json";
+    }
+
+    /** The key of a snapshot's file of {@code kind} in the target. */
+    public String fileKey(RecordKind kind, String snapshot) {
+        return targetBase + kind.folder() + "/" + snapshot + "/" + kind.folder() + ".jsonl";
+    }
+
+    public ExportResult run() {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        List<String> errors = new ArrayList<>();
+        Map<RecordKind, Path> files = new EnumMap<>(RecordKind.class);
+        Map<RecordKind, Long> counts = new EnumMap<>(RecordKind.class);
+        try {
+            Optional<StoredObject> manifestObject = call(() -> target.readRecord(manifestKey()), manifestKey());
+            List<Map<String, Object>> entries = ExportManifest.entries(manifestObject, target.location() + "/"
+                    + manifestKey());
+            MessageDigest digest = sha256();
+            CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
+            try (OrderedReads reads = new OrderedReads(concurrency, window)) {
+                for (RecordKind kind : RecordKind.values()) {
+                    Path file = Files.createTempFile("stance-export-" + kind.folder() + "-", ".jsonl");
+                    files.put(kind, file);
+                    digest.update((kind.folder() + "\n").getBytes(StandardCharsets.US_ASCII));
+                    long count = 0;
+                    if (kind == RecordKind.FINDING || includeAssets) {
+                        count = exportKind(kind, keys, reads, file, digest, errors);
+                    }
+                    counts.put(kind, count);
+                }
+            }
+            String contentDigest = HexFormat.of().formatHex(digest.digest());
+            Map<String, Object> state = ExportManifest.state(call(() -> target.readRecord(stateKey()), stateKey()));
+            if (!entries.isEmpty() && contentDigest.equals(state.get(ExportManifest.DIGEST))
+                    && Objects.equals(entries.get(0).get("id"), state.get("snapshot"))) {
+                return new ExportResult(String.valueOf(entries.get(0).get("id")), counts.get(RecordKind.FINDING),
+                        counts.get(RecordKind.ASSET), false, List.of(), errors, seconds(started));
+            }
+            String id = chooseId(now, entries);
+            for (RecordKind kind : RecordKind.values()) {
+                String key = fileKey(kind, id);
+                call(() -> StreamingUpload.upload(target, key, files.get(kind)), key);
+            }
+            Map<String, Object> entry = ExportManifest.entry(id, now, counts.get(RecordKind.ASSET),
+                    counts.get(RecordKind.FINDING));
+            List<Map<String, Object>> kept = new ArrayList<>();
+            kept.add(entry);
+            List<String> dropped = new ArrayList<>();
+            for (Map<String, Object> old : entries) {
+                if (kept.size() < keep) {
+                    kept.add(old);
+                } else if (old.get("id") instanceof String oldId) {
+                    dropped.add(oldId);
+                }
+            }
+            writeManifest(manifestObject, kept);
+            byte[] stateBytes = ExportManifest.stateBytes(id, contentDigest);
+            call(() -> target.writeRecord(stateKey(), stateBytes), stateKey());
+            for (String old : dropped) {
+                deleteSnapshot(old);
+            }
+            return new ExportResult(id, counts.get(RecordKind.FINDING), counts.get(RecordKind.ASSET), true, dropped,
+                    errors, seconds(started));
+        } catch (IOException e) {
+            throw new UncheckedIOException("export: cannot use a temporary file: " + e.getMessage(), e);
+        } finally {
+            for (Path file : files.values()) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // A temporary file left behind is the system's to clean.
+                }
+            }
+        }
+    }
+
+    private long exportKind(RecordKind kind, CentralKeys keys, OrderedReads reads, Path file, MessageDigest digest,
+                            List<String> errors) throws IOException {
+        long[] count = {0};
+        String folder = keys.folder(kind);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            keys.forEachPage(kind, null, page -> reads.run(page, key -> line(folder, key), line -> {
+                if (line.error() != null) {
+                    if (errors.size() < MAX_LISTED_ERRORS) {
+                        errors.add(line.error());
+                    }
+                    return;
+                }
+                if (line.bytes() == null) {
+                    return;
+                }
+                try {
+                    out.write(line.bytes());
+                    out.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                digest.update(line.bytes());
+                digest.update((byte) '\n');
+                count[0]++;
+            }));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return count[0];
+    }
+
+    /** One exported line: the record's bytes, or why it is not exported; neither when it vanished. */
+    private record Line(byte[] bytes, String error) {
+    }
+
+    private Line line(String folder, String key) {
+        Optional<StoredObject> object;
+        try {
+            object = call(() -> central.readRecord(key), key);
+        } catch (StorageException e) {
+            return new Line(null, "read of " + key + " failed: " + e.getMessage() + "; not exported");
+        }
+        if (object.isEmpty()) {
+            return new Line(null, null); // deleted between listing and reading
+        }
+        byte[] bytes = object.get().content();
+        Map<String, Object> record;
+        try {
+            record = JsonParser.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return new Line(null, key + ": not a JSON object (" + e.getMessage() + "); not exported");
+        }
+        Object stored = record.get("_checksum");
+        if (checksumVerify && stored instanceof String s && !s.isEmpty()
+                && !s.equals(Checksums.recordChecksum(record))) {
+            return new Line(null, "Checksum mismatch for " + key + "; not exported");
+        }
+        boolean rewrite = false;
+        if (!(record.get("_source_account") instanceof String)) {
+            record.put("_source_account", CentralKeys.accountOf(folder, key));
+            rewrite = true;
+        }
+        for (byte b : bytes) {
+            if (b == '\n' || b == '\r') {
+                rewrite = true;
+                break;
+            }
+        }
+        return new Line(rewrite ? CanonicalJson.bytes(record) : bytes, null);
+    }
+
+    private String chooseId(Instant now, List<Map<String, Object>> entries) {
+        if (snapshotId != null) {
+            if (ExportManifest.ids(entries).contains(snapshotId)) {
+                throw new IllegalArgumentException("snapshot '" + snapshotId + "' already exists in "
+                        + target.location() + "/" + manifestKey());
+            }
+            return snapshotId;
+        }
+        Instant at = now;
+        String id = SNAPSHOT_ID.format(at);
+        List<String> taken = ExportManifest.ids(entries);
+        // Two exports in one second (or a clock behind the newest snapshot) get the next free second.
+        while (taken.contains(id) || (!taken.isEmpty() && id.compareTo(taken.get(0)) <= 0
+                && taken.get(0).matches("\\d{8}-\\d{6}"))) {
+            at = at.plusSeconds(1);
+            id = SNAPSHOT_ID.format(at);
+        }
+        return id;
+    }
+
+    private void writeManifest(Optional<StoredObject> previous, List<Map<String, Object>> entries) {
+        byte[] bytes = ExportManifest.bytes(entries);
+        WriteCondition condition = previous.isPresent() && previous.get().versionToken() != null
+                ? WriteCondition.ifMatch(previous.get().versionToken())
+                : WriteCondition.IF_ABSENT;
+        try {
+            call(() -> target.writeRecord(manifestKey(), bytes, condition), manifestKey());
+        } catch (PreconditionFailedException e) {
+            throw new IllegalStateException("another export changed " + target.location() + "/" + manifestKey()
+                    + " meanwhile; run the export again", e);
+        }
+    }
+
+    private void deleteSnapshot(String id) {
+        if (!ExportManifest.safeId(id)) {
+            return;
+        }
+        for (RecordKind kind : RecordKind.values()) {
+            String folder = targetBase + kind.folder() + "/" + id + "/";
+            for (String key : call(() -> target.listRecords(folder), folder)) {
+                call(() -> {
+                    target.deleteRecord(key);
+                    return null;
+                }, key);
+            }
+        }
+    }
+
+    private <T> T call(java.util.function.Supplier<T> call, String what) {
+        try {
+            return retry.call(call);
+        } catch (PermanentStorageException e) {
+            throw new SyncAbortedException("export stopped at " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void validateSnapshotId(String id) {
+        if (!ExportManifest.safeId(id)) {
+            throw new IllegalArgumentException("snapshot id '" + id + "' must be one path segment of letters, digits,"
+                    + " '-', '_' or '.'");
+        }
+    }
+
+    private static double seconds(long started) {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        }
+    }
+}

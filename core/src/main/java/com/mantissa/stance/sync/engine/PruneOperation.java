@@ -1,0 +1,155 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.storage.PermanentStorageException;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageException;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.wire.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Offboards an account: deletes its findings and assets from central and its
+ * {@code _state/{account}/} folder (push index, status). Central's layout puts the hash folder
+ * before the account, so finding the account's records costs a listing of all of central's
+ * keys (one request per 1,000 keys on the clouds); deleting costs one request per record.
+ *
+ * <p>With a provider, only records whose {@code _source_provider} is that provider go, which
+ * costs a read per record of the account, and {@code _state/{account}/} is removed only when
+ * no record of another provider is left under that account id.
+ */
+public final class PruneOperation {
+    private final StorageAdapter central;
+    private final String centralPrefix;
+    private final String account;
+    private final String provider;
+    private final Retry retry = Retry.defaults();
+    private boolean dryRun;
+    private int concurrency = 16;
+
+    public PruneOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
+        this.central = Objects.requireNonNull(central, "central");
+        this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
+        RecordPaths.validateAccount(account);
+        this.account = account;
+        this.provider = provider;
+    }
+
+    /** Counts what would go without deleting anything. */
+    public PruneOperation dryRun(boolean dryRun) {
+        this.dryRun = dryRun;
+        return this;
+    }
+
+    public PruneOperation concurrency(int threads) {
+        this.concurrency = Math.max(1, threads);
+        return this;
+    }
+
+    /** {@code {prefix}/_state/{account}/}. */
+    public static String stateFolder(String centralPrefix, String account) {
+        RecordPaths.validateAccount(account);
+        return (centralPrefix == null || centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/" + account + "/";
+    }
+
+    private enum Decision { REMOVED, OTHER_PROVIDER, GONE, ERROR }
+
+    private record Step(Decision decision, String error) {
+    }
+
+    public PruneResult run() {
+        long started = System.nanoTime();
+        List<String> errors = new ArrayList<>();
+        Map<RecordKind, long[]> removed = new EnumMap<>(RecordKind.class);
+        long[] other = {0};
+        CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
+        try (OrderedReads reads = new OrderedReads(concurrency, 1000)) {
+            for (RecordKind kind : RecordKind.values()) {
+                long[] count = {0};
+                removed.put(kind, count);
+                call(() -> {
+                    keys.forEachPage(kind, account, page -> reads.run(page, this::prune, step -> {
+                        switch (step.decision()) {
+                            case REMOVED -> count[0]++;
+                            case OTHER_PROVIDER -> other[0]++;
+                            case ERROR -> errors.add(step.error());
+                            case GONE -> {
+                            }
+                        }
+                    }));
+                    return null;
+                });
+            }
+        }
+        long stateObjects = 0;
+        if (other[0] == 0) {
+            String folder = stateFolder(centralPrefix, account);
+            for (String key : call(() -> central.listRecords(folder))) {
+                if (!dryRun) {
+                    try {
+                        call(() -> {
+                            central.deleteRecord(key);
+                            return null;
+                        });
+                    } catch (StorageException e) {
+                        errors.add("delete of " + key + " failed: " + e.getMessage());
+                        continue;
+                    }
+                }
+                stateObjects++;
+            }
+        }
+        return new PruneResult(account, provider, removed.get(RecordKind.FINDING)[0], removed.get(RecordKind.ASSET)[0],
+                stateObjects, other[0], dryRun, errors, (System.nanoTime() - started) / 1e9);
+    }
+
+    private Step prune(String key) {
+        try {
+            if (provider != null) {
+                Optional<StoredObject> object = call(() -> central.readRecord(key));
+                if (object.isEmpty()) {
+                    return new Step(Decision.GONE, null);
+                }
+                if (!provider.equals(providerOf(object.get()))) {
+                    return new Step(Decision.OTHER_PROVIDER, null);
+                }
+            }
+            if (!dryRun) {
+                call(() -> {
+                    central.deleteRecord(key);
+                    return null;
+                });
+            }
+            return new Step(Decision.REMOVED, null);
+        } catch (SyncAbortedException e) {
+            throw e;
+        } catch (StorageException e) {
+            return new Step(Decision.ERROR, (provider != null ? "read or delete of " : "delete of ") + key
+                    + " failed: " + e.getMessage());
+        }
+    }
+
+    private static String providerOf(StoredObject object) {
+        try {
+            Object value = JsonParser.parseObject(new String(object.content(), StandardCharsets.UTF_8))
+                    .get("_source_provider");
+            return value instanceof String s ? s : null;
+        } catch (IllegalArgumentException e) {
+            return null; // not a record this prune can attribute to a provider: kept
+        }
+    }
+
+    private <T> T call(java.util.function.Supplier<T> call) {
+        try {
+            return retry.call(call);
+        } catch (PermanentStorageException e) {
+            throw new SyncAbortedException("prune of account '" + account + "' in " + central.location()
+                    + " stopped: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.storage.ObjectMetadata;
+import com.mantissa.stance.sync.storage.PermanentStorageException;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Which accounts report and which went quiet: one row per account that has a
+ * {@code _state/{account}/} folder, from its {@code status.json} and the age of its push
+ * index. Costs one listing of {@code _state/} (a few keys per account) and two requests per
+ * account, never a request per record.
+ */
+public final class StatusOperation {
+    private final StorageAdapter central;
+    private final String centralPrefix;
+    private final Duration staleAfter;
+    private Clock clock = Clock.systemUTC();
+
+    public StatusOperation(StorageAdapter central, String centralPrefix, Duration staleAfter) {
+        this.central = Objects.requireNonNull(central, "central");
+        this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
+        this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    }
+
+    public StatusOperation clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
+        return this;
+    }
+
+    /**
+     * One account's row. {@code status} is null when the account has state but no status yet
+     * (its pushes predate status keeping): it is reported stale, since its last push is unknown.
+     */
+    public record Row(String account, AccountStatus status, Instant indexUpdated, boolean stale, String error) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("account", account);
+            map.put("provider", status == null ? null : status.provider());
+            map.put("findings", status == null ? null : status.findings());
+            map.put("open", status == null ? null : status.open());
+            map.put("resolved", status == null ? null : status.resolved());
+            map.put("assets", status == null ? null : status.assets());
+            map.put("last_push", status == null ? null : status.toMap().get("last_push"));
+            map.put("stale", stale);
+            return map;
+        }
+    }
+
+    public List<Row> run() {
+        String base = (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/";
+        List<String> keys = call(() -> central.listRecords(base));
+        TreeSet<String> accounts = new TreeSet<>();
+        for (String key : keys) {
+            int slash = key.indexOf('/', base.length());
+            if (slash > base.length()) {
+                accounts.add(key.substring(base.length(), slash));
+            }
+        }
+        Instant now = clock.instant();
+        List<Row> rows = new ArrayList<>();
+        for (String account : accounts) {
+            rows.add(row(account, now));
+        }
+        return rows;
+    }
+
+    private Row row(String account, Instant now) {
+        Optional<AccountStatus> status;
+        try {
+            status = call(() -> AccountStatus.load(central, centralPrefix, account));
+        } catch (StorageException | IllegalArgumentException e) {
+            return new Row(account, null, null, true, "status of account '" + account + "' unreadable: "
+                    + e.getMessage());
+        }
+        Instant indexUpdated = null;
+        try {
+            String indexKey = CrossCloudSync.indexPath(centralPrefix, account);
+            indexUpdated = call(() -> central.getMetadata(indexKey)).map(ObjectMetadata::lastModified).orElse(null);
+        } catch (StorageException | IllegalArgumentException e) {
+            // The index is a cache: its age is informative, and an unreadable one is not the account's fault.
+        }
+        boolean stale = status.isEmpty() || status.get().lastPush() == null
+                || status.get().lastPush().isBefore(now.minus(staleAfter));
+        return new Row(account, status.orElse(null), indexUpdated, stale, null);
+    }
+
+    private <T> T call(java.util.function.Supplier<T> call) {
+        try {
+            return Retry.defaults().call(call);
+        } catch (PermanentStorageException e) {
+            throw new SyncAbortedException("status of " + central.location() + " stopped: " + e.getMessage(), e);
+        }
+    }
+}

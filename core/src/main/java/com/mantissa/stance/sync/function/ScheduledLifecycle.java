@@ -1,0 +1,64 @@
+package com.mantissa.stance.sync.function;
+
+import com.mantissa.stance.sync.engine.ExportOperation;
+import com.mantissa.stance.sync.engine.ExportResult;
+import com.mantissa.stance.sync.engine.StatusOperation;
+import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageLocation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the scheduled function does after its pushes and pull: the export to
+ * {@code STANCE_EXPORT_TARGET} when set, and one WARN line per account that has not pushed
+ * within {@code STANCE_STALE_AFTER} (a spoke that silently stopped scanning looks clean).
+ */
+final class ScheduledLifecycle {
+    private static final Logger LOG = Logger.getLogger(ScheduledLifecycle.class.getName());
+
+    private ScheduledLifecycle() {
+    }
+
+    /**
+     * Runs the export and the stale check; returns the export's errors as a result to add to
+     * the schedule's (empty when there was nothing to report).
+     */
+    static SyncResult run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock) {
+        return run(settings, stores, clock, line -> LOG.log(Level.WARNING, line));
+    }
+
+    static SyncResult run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock,
+                          Consumer<String> warn) {
+        LifecycleSettings lifecycle = settings.lifecycle();
+        StorageAdapter central = stores.apply(settings.central());
+        String prefix = settings.config().centralPrefix();
+        List<String> errors = new ArrayList<>();
+        long exported = 0;
+        if (lifecycle.exportTarget() != null) {
+            StorageLocation target = lifecycle.exportTarget();
+            String targetPrefix = target.scheme() == StorageLocation.Scheme.FILE ? "" : target.prefixOr("");
+            ExportResult result = new ExportOperation(central, prefix, stores.apply(target), targetPrefix)
+                    .keep(lifecycle.exportKeep()).includeAssets(settings.config().includeAssets())
+                    .checksumVerify(settings.config().checksumVerify())
+                    .concurrency(settings.config().concurrency(), settings.config().batchSize()).clock(clock).run();
+            errors.addAll(result.errors());
+            exported = result.written() ? result.findings() + result.assets() : 0;
+        }
+        for (StatusOperation.Row row : new StatusOperation(central, prefix, lifecycle.staleAfter()).clock(clock).run()) {
+            if (row.stale()) {
+                warn.accept("stale account " + row.account()
+                        + (row.status() == null ? " (no push recorded)"
+                        : " (" + row.status().provider() + "): last push " + row.toMap().get("last_push"))
+                        + ", none within " + lifecycle.staleAfter());
+            }
+        }
+        return new SyncResult(exported, 0, 0, errors, 0, SyncDirection.PUSH);
+    }
+}

@@ -1,0 +1,142 @@
+# Central exported as a Stance scan ({export}/findings/{snapshot}/findings.jsonl,
+# {export}/assets/{snapshot}/assets.jsonl, {export}/snapshots/manifest.json) by the scheduled
+# function, and BigQuery external tables over it, read the way Stance reads its own scans:
+# newline-delimited JSON, one folder per snapshot, the manifest naming the newest.
+
+variable "export_bucket_name" {
+  description = "Bucket the scheduled function exports central to as a Stance scan; null for no export."
+  type        = string
+  default     = null
+}
+
+variable "export_prefix" {
+  description = "Prefix of the exported scan in export_bucket_name."
+  type        = string
+  default     = "stance-export"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", var.export_prefix))
+    error_message = "export_prefix must be a relative key prefix without leading or trailing '/'."
+  }
+}
+
+variable "export_keep" {
+  description = "Exported snapshots kept (the newest first); older snapshot folders are deleted."
+  type        = number
+  default     = 3
+}
+
+variable "export_dataset_id" {
+  description = "BigQuery dataset of the export's findings and assets tables."
+  type        = string
+  default     = "stance_sync_export"
+}
+
+variable "resolve_missing" {
+  description = "Functions take each pushed snapshot as the account's complete state (resolve what it no longer has)."
+  type        = bool
+  default     = true
+}
+
+variable "resolve_max_share" {
+  description = "A push that would resolve more than this share of an account's unresolved findings is refused."
+  type        = number
+  default     = 0.5
+}
+
+variable "stale_after" {
+  description = "The scheduled function logs a WARN line per account without a push for this long (90m, 48h, 7d)."
+  type        = string
+  default     = "48h"
+}
+
+locals {
+  export_enabled  = var.export_bucket_name != null
+  export_location = local.export_enabled ? "gs://${var.export_bucket_name}/${var.export_prefix}" : null
+
+  # The lifecycle settings of both functions; merged into their environment with the others.
+  lifecycle_environment = merge(
+    {
+      STANCE_RESOLVE_MISSING   = tostring(var.resolve_missing)
+      STANCE_RESOLVE_MAX_SHARE = tostring(var.resolve_max_share)
+      STANCE_STALE_AFTER       = var.stale_after
+    },
+    local.export_enabled ? {
+      STANCE_EXPORT_TARGET = local.export_location
+      STANCE_EXPORT_KEEP   = tostring(var.export_keep)
+    } : {},
+  )
+
+  export_source_fields = [
+    { name = "_source_account", type = "STRING", mode = "NULLABLE" },
+    { name = "_source_provider", type = "STRING", mode = "NULLABLE" },
+    { name = "_synced_at", type = "STRING", mode = "NULLABLE" },
+    { name = "_checksum", type = "STRING", mode = "NULLABLE" },
+    { name = "_version", type = "INTEGER", mode = "NULLABLE" },
+  ]
+  export_schemas = {
+    findings = concat([
+      for name in ["id", "asset_id", "finding_type", "severity", "status", "title", "description", "first_seen",
+      "last_seen", "rule_id", "resource_path", "expected_value", "actual_value", "cve_id"] :
+      { name = name, type = "STRING", mode = "NULLABLE" }
+      ], [
+      { name = "cvss_score", type = "FLOAT", mode = "NULLABLE" },
+      { name = "package_name", type = "STRING", mode = "NULLABLE" },
+      { name = "installed_version", type = "STRING", mode = "NULLABLE" },
+      { name = "fixed_version", type = "STRING", mode = "NULLABLE" },
+      { name = "compliance_frameworks", type = "STRING", mode = "REPEATED" },
+      { name = "remediation_guidance", type = "STRING", mode = "NULLABLE" },
+    ], local.export_source_fields)
+    # tags and raw_config are free-form objects: JSON columns keep them whole.
+    assets = concat([
+      for name in ["id", "cloud_provider", "account_id", "region", "resource_type", "name"] :
+      { name = name, type = "STRING", mode = "NULLABLE" }
+      ], [
+      { name = "tags", type = "JSON", mode = "NULLABLE" },
+      { name = "network_exposure", type = "STRING", mode = "NULLABLE" },
+      { name = "created_at", type = "STRING", mode = "NULLABLE" },
+      { name = "last_seen", type = "STRING", mode = "NULLABLE" },
+      { name = "raw_config", type = "JSON", mode = "NULLABLE" },
+    ], local.export_source_fields)
+  }
+}
+
+resource "google_bigquery_dataset" "export" {
+  count       = local.export_enabled ? 1 : 0
+  project     = var.project_id
+  dataset_id  = var.export_dataset_id
+  location    = var.region
+  description = "stance-sync: central exported as a Stance scan (${local.export_location})."
+}
+
+resource "google_bigquery_table" "export" {
+  for_each            = local.export_enabled ? local.export_schemas : {}
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.export[0].dataset_id
+  table_id            = each.key
+  deletion_protection = false
+  description         = "Stance ${each.key} of every account, every kept snapshot; filter on _FILE_NAME with the newest id in ${local.export_location}/snapshots/manifest.json."
+  schema              = jsonencode(each.value)
+
+  external_data_configuration {
+    source_format         = "NEWLINE_DELIMITED_JSON"
+    autodetect            = false
+    ignore_unknown_values = true
+    source_uris           = ["${local.export_location}/${each.key}/*/${each.key}.jsonl"]
+  }
+}
+
+output "export_location" {
+  description = "Where the scheduled function exports central as a Stance scan (null without export)."
+  value       = local.export_location
+}
+
+output "export_lifecycle_environment" {
+  description = "STANCE_* lifecycle settings for the functions' environment (resolve, export, stale accounts)."
+  value       = local.lifecycle_environment
+}
+
+output "export_bigquery_tables" {
+  description = "External tables over the export."
+  value       = { for name, table in google_bigquery_table.export : name => "${table.project}.${table.dataset_id}.${table.table_id}" }
+}
