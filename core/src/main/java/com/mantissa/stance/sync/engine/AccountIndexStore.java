@@ -7,6 +7,8 @@ import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +28,12 @@ final class AccountIndexStore {
     private static final Logger LOG = Logger.getLogger(AccountIndexStore.class.getName());
 
     private final SyncSession session;
+    /**
+     * Warnings of index reads, reported when the push ends: a read that fails because central
+     * cannot be used at all is followed by a record's call stopping the sync, and then that one
+     * error is all a user sees.
+     */
+    private final List<Runnable> pendingWarnings = new ArrayList<>();
 
     AccountIndexStore(SyncSession session) {
         this.session = session;
@@ -54,8 +62,9 @@ final class AccountIndexStore {
             stored = session.callForCache(() -> central.readRecord(path));
         } catch (StorageException e) {
             // Without its token the index cannot be replaced safely; records are read first instead.
-            warn("push index " + path + " in " + central.location() + " could not be read ("
-                    + Outcome.message(e) + "); pushed without it, reading each record first", e);
+            String warning = "push index " + path + " in " + central.location() + " could not be read ("
+                    + Outcome.message(e) + "); pushed without it, reading each record first";
+            pendingWarnings.add(() -> warn(warning, e));
             return AccountIndex.DISABLED;
         }
         if (stored.isEmpty()) {
@@ -114,6 +123,12 @@ final class AccountIndexStore {
             }
         }
         LOG.fine(() -> "push index " + index.path + " kept changing under other writers; not updated");
+    }
+
+    /** Reports the warnings of index reads; called once the push's records are done. */
+    void reportReadWarnings() {
+        pendingWarnings.forEach(Runnable::run);
+        pendingWarnings.clear();
     }
 
     private void notWritten(AccountIndex index, StorageAdapter central, StorageException e) {

@@ -49,6 +49,7 @@ final class PushOperation implements SyncOperation {
                         e instanceof TransientStorageException));
             }
         }
+        indexStore.reportReadWarnings();
         for (AccountIndex index : indexes.values()) {
             indexStore.store(index);
         }

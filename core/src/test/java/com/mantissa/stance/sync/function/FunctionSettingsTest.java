@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class FunctionSettingsTest {
 
     @Test
-    void defaultsComeFromTheSpec() {
+    void unsetSettingsTakeTheDocumentedDefaults() {
         FunctionSettings s = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://central"));
         SyncConfig c = s.config();
         assertEquals("central", c.centralBucket());
