@@ -138,7 +138,9 @@ final class AccountIndexStore {
 
     private void warn(String warning, Throwable cause) {
         String redacted = StoreFailures.redact(warning);
-        LOG.log(Level.WARNING, redacted, cause);
+        // One line for the user; the stack trace only at FINE, for whoever debugs the store.
+        LOG.warning(redacted);
+        LOG.log(Level.FINE, redacted, cause);
         session.tally().warn(redacted);
     }
 }
