@@ -6,6 +6,7 @@ import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.storage.StorageLocation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,14 @@ public final class FunctionSettings {
     public static final String ACCOUNT_ID = "STANCE_ACCOUNT_ID";
     public static final String SOURCES = "STANCE_SOURCES";
     public static final String PULL_TARGET = "STANCE_PULL_TARGET";
+    public static final String INDEX_MAX_AGE = "STANCE_INDEX_MAX_AGE";
+    public static final String DEADLINE = "STANCE_DEADLINE";
+    /**
+     * Below the templates' default function timeout (300 s), so that a store that never answers
+     * ends the sync with errors that the function logs, instead of the platform killing it.
+     */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(240);
+    public static final Duration DEFAULT_INDEX_MAX_AGE = Duration.ofHours(24);
 
     private static final Set<String> PROVIDERS = Set.of("aws", "gcp", "azure");
 
@@ -38,10 +47,15 @@ public final class FunctionSettings {
     private final List<SourceSpec> sources;
     private final StorageLocation pullTarget;
     private final LifecycleSettings lifecycle;
+    private final Duration indexMaxAge;
+    private final Duration deadline;
 
     private FunctionSettings(StorageLocation central, SyncConfig config, String accountId, List<SourceSpec> sources,
-                             StorageLocation pullTarget, LifecycleSettings lifecycle) {
+                             StorageLocation pullTarget, LifecycleSettings lifecycle, Duration indexMaxAge,
+                             Duration deadline) {
         this.lifecycle = lifecycle;
+        this.indexMaxAge = indexMaxAge;
+        this.deadline = deadline;
         this.central = central;
         this.config = config;
         this.accountId = accountId;
@@ -102,8 +116,19 @@ public final class FunctionSettings {
             throw new IllegalArgumentException(PULL_TARGET + " is required when " + SYNC_DIRECTION + " is "
                     + config.syncDirection().value());
         }
+        Duration indexMaxAge = (text = get(env, INDEX_MAX_AGE)) == null ? DEFAULT_INDEX_MAX_AGE
+                : duration(INDEX_MAX_AGE, text);
+        Duration deadline = (text = get(env, DEADLINE)) == null ? DEFAULT_DEADLINE : duration(DEADLINE, text);
         return new FunctionSettings(central, config, account, sources, pullTarget,
-                LifecycleSettings.fromEnvironment(env));
+                LifecycleSettings.fromEnvironment(env), indexMaxAge, deadline);
+    }
+
+    private static Duration duration(String variable, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code uri|account|provider} entries separated by commas, semicolons or new lines. */
@@ -191,6 +216,16 @@ public final class FunctionSettings {
     /** Resolve-missing, export and stale-account settings ({@code STANCE_RESOLVE_MISSING} …). */
     public LifecycleSettings lifecycle() {
         return lifecycle;
+    }
+
+    /** How long a push-index entry is trusted before central is looked at again ({@code STANCE_INDEX_MAX_AGE}). */
+    public Duration indexMaxAge() {
+        return indexMaxAge;
+    }
+
+    /** The bound on each sync ({@code STANCE_DEADLINE}). */
+    public Duration deadline() {
+        return deadline;
     }
 
     public Optional<StorageLocation> pullTarget() {

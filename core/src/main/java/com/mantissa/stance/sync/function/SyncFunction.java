@@ -200,7 +200,7 @@ public final class SyncFunction {
             if (settings.pullTarget().isPresent()) {
                 StorageAdapter target = stores.apply(settings.pullTarget().get());
                 CrossCloudSync pull = new CrossCloudSync(config(SyncDirection.PULL), stores.apply(settings.central()),
-                        target).trackState(false);
+                        target).trackState(false).deadline(settings.deadline());
                 total = total.plus(pull.sync(), total.syncDirection());
                 didSomething = true;
             }
@@ -222,6 +222,7 @@ public final class SyncFunction {
 
     private CrossCloudSync newSync(SyncDirection direction) {
         return new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false)
+                .indexMaxAge(settings.indexMaxAge()).deadline(settings.deadline())
                 .resolveMissing(direction == SyncDirection.PUSH ? settings.lifecycle().resolve() : null);
     }
 

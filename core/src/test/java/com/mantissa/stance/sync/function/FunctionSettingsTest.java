@@ -62,6 +62,21 @@ class FunctionSettingsTest {
     }
 
     @Test
+    void indexMaxAgeAndDeadlineHaveDefaultsBelowThePlatformTimeoutAndParseDurations() {
+        FunctionSettings defaults = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://central"));
+        assertEquals(java.time.Duration.ofHours(24), defaults.indexMaxAge());
+        assertEquals(java.time.Duration.ofSeconds(240), defaults.deadline());
+
+        FunctionSettings set = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://central",
+                "STANCE_INDEX_MAX_AGE", "0s", "STANCE_DEADLINE", "2m"));
+        assertEquals(java.time.Duration.ZERO, set.indexMaxAge());
+        assertEquals(java.time.Duration.ofMinutes(2), set.deadline());
+
+        assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_DEADLINE", "soon"), "STANCE_DEADLINE");
+        assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_INDEX_MAX_AGE", "-1h"), "STANCE_INDEX_MAX_AGE");
+    }
+
+    @Test
     void errorsNameTheVariable() {
         assertMessage(Map.of(), "STANCE_CENTRAL_URI");
         assertMessage(Map.of("STANCE_CENTRAL_URI", "ftp://x"), "STANCE_CENTRAL_URI");
