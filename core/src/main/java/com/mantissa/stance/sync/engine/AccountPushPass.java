@@ -3,6 +3,8 @@ package com.mantissa.stance.sync.engine;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.InvalidKeyException;
+import com.mantissa.stance.sync.storage.TransientStorageException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,20 +98,29 @@ public final class AccountPushPass {
             return new Finished(pushed, null);
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
-        if (keepState) {
-            AccountStatus previous = census.kinds().size() == RecordKind.values().length ? null
-                : AccountStatus.loadQuietly(central, config.centralPrefix(), account);
-        AccountStatus.afterPush(account, provider, clock.instant(), snapshot, census, result, previous)
-                .store(central, config.centralPrefix());
+        List<String> warnings = new ArrayList<>(pushed.warnings());
+        if (keepState && RecordPaths.isSafeAccount(account)) {
+            try {
+                AccountStatus previous = census.kinds().size() == RecordKind.values().length ? null
+                        : AccountStatus.loadQuietly(central, config.centralPrefix(), account);
+                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, census, result, previous)
+                        .store(central, config.centralPrefix());
+            } catch (TransientStorageException | InvalidKeyException e) {
+                // The status is a summary for `status`; failing to record it loses no record.
+                warnings.add(StoreFailures.redact("status of account '" + account + "' not recorded: "
+                        + e.getMessage()));
+            }
         }
-        if (result == null || result.errors().isEmpty()) {
+        if ((result == null || result.errors().isEmpty()) && warnings.equals(pushed.warnings())) {
             return new Finished(pushed, result);
         }
         List<String> errors = new ArrayList<>(pushed.errors());
-        errors.addAll(result.errors());
+        if (result != null) {
+            errors.addAll(result.errors());
+        }
         return new Finished(new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(),
                 pushed.conflictsResolved(), errors, pushed.durationSeconds(), pushed.syncDirection(),
-                pushed.retryableErrors(), pushed.warnings()), result);
+                pushed.retryableErrors(), warnings), result);
     }
 
     /** The push's result with the resolve pass's errors, and the resolve pass (null when none ran). */

@@ -29,6 +29,16 @@ public final class RecordPaths {
                 + accountId + "/" + safeId + ".json";
     }
 
+    /** Whether {@link #validateAccount} accepts {@code accountId}. */
+    public static boolean isSafeAccount(String accountId) {
+        try {
+            validateAccount(accountId);
+            return true;
+        } catch (InvalidRecordException unsafe) {
+            return false;
+        }
+    }
+
     public static void validateAccount(String accountId) {
         if (accountId == null || accountId.isEmpty()) {
             throw new InvalidRecordException("unsafe account id '" + accountId + "': must not be empty");

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,7 +80,8 @@ public final class SnapshotCensus {
         String path;
         try {
             path = kind.path(centralPrefix, account, id);
-        } catch (IllegalArgumentException unsafe) {
+        } catch (InvalidRecordException | IllegalArgumentException unsafe) {
+            // Reported by the push itself, once, as that record's error.
             return;
         }
         if (size == hashes.length) {
