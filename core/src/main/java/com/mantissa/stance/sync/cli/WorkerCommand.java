@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,14 +50,6 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--visibility", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a taken message stays hidden from other workers (default: twice the budget plus 30s).")
     Duration visibility;
-
-    /** Durations written like 500ms, 3s or 2m. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Durations.parse(value);
-        }
-    }
 
     @Override
     public Integer call() {
