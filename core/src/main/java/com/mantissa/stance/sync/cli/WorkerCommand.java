@@ -51,6 +51,11 @@ final class WorkerCommand implements Callable<Integer> {
             description = "How long a taken message stays hidden from other workers (default: twice the budget plus 30s).")
     Duration visibility;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "10",
+            description = "Messages taken per receive, 1 to 10; the events among them are pushed by one sync per "
+                    + "account (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Override
     public Integer call() {
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -68,7 +73,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         try (WorkQueue queue = WorkQueues.open(queueUri)) {
             QueueWorker.Summary summary = new QueueWorker(settings, queue,
-                    new QueueWorker.Options(budget, exitWhenIdle, visibility), spec.commandLine().getErr()).run();
+                    new QueueWorker.Options(budget, exitWhenIdle, visibility, batch), spec.commandLine().getErr()).run();
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(summary.toMap()));
             spec.commandLine().getOut().flush();
         }
