@@ -67,7 +67,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         FunctionSettings settings = FunctionSettings.fromEnvironment(env);
         Duration budget = timeBudget;
-        String budgetText = env.get("STANCE_TIME_BUDGET");
+        String budgetText = env.get(QueueWorker.TIME_BUDGET);
         if (budget == null && budgetText != null && !budgetText.isBlank()) {
             budget = Durations.parse(budgetText);
         }

@@ -8,6 +8,7 @@ import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -38,6 +39,9 @@ import java.util.Set;
  * logged and acknowledged.
  */
 public final class QueueWorker {
+    /** The time one push may take in a function invocation, e.g. 5m; default: what the invocation has left. */
+    public static final String TIME_BUDGET = "STANCE_TIME_BUDGET";
+
     /**
      * How the worker runs; {@code timeBudget} null means each push may take as long as it needs;
      * {@code batch} is how many messages one receive takes (the SQS limit is 10).
@@ -87,6 +91,7 @@ public final class QueueWorker {
     private long failed;
     private long redeliveries;
     private SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
+    private Duration budget;
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
         this(settings, new SyncFunction(settings), queue, options, log);
@@ -98,6 +103,54 @@ public final class QueueWorker {
         this.queue = queue;
         this.options = options;
         this.log = log;
+        this.budget = options.timeBudget();
+    }
+
+    /**
+     * As {@link #process(Map)} with the time budget of this call: a queue-triggered function
+     * passes what its invocation has left, minus a margin ({@link #budget}).
+     */
+    public Set<String> process(Map<String, String> bodies, Duration timeBudget) {
+        Duration before = budget;
+        budget = timeBudget;
+        try {
+            return process(bodies);
+        } finally {
+            budget = before;
+        }
+    }
+
+    /**
+     * The time budget of a push in a function invocation: {@code STANCE_TIME_BUDGET} when set,
+     * else the invocation's remaining time less a margin (a quarter of it, at most 30s) that
+     * leaves time to write the checkpoint and send the continuation.
+     */
+    public static Duration budget(Map<String, String> env, Duration remaining) {
+        String text = env.get(TIME_BUDGET);
+        if (text != null && !text.isBlank()) {
+            return Durations.parse(text);
+        }
+        Duration margin = remaining.dividedBy(4);
+        if (margin.compareTo(Duration.ofSeconds(30)) > 0) {
+            margin = Duration.ofSeconds(30);
+        }
+        return remaining.minus(margin);
+    }
+
+    /**
+     * The worker a queue-triggered function runs: settings from the STANCE_* variables,
+     * continuations sent to {@code STANCE_WORK_QUEUE}, lines written to {@code log}.
+     *
+     * @throws IllegalArgumentException naming the variable that is missing or invalid
+     */
+    public static QueueWorker fromEnvironment(Map<String, String> env, PrintWriter log) {
+        String queue = env.get(FanOut.WORK_QUEUE);
+        if (queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException(FanOut.WORK_QUEUE + " is not set: the worker sends continuations there");
+        }
+        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
+        return new QueueWorker(settings, WorkQueues.open(queue.strip()),
+                new Options(null, Duration.ofSeconds(1), null), log);
     }
 
     /** Works until the queue has stayed empty for {@code exitWhenIdle}. */
@@ -238,7 +291,7 @@ public final class QueueWorker {
             List<ScanLocator.ScanFile> files = ScanLocator.locate(store, source.location().prefixOr(""));
             ResumablePush.Outcome outcome = new ResumablePush(settings.config(), stores.open(settings.central()))
                     .run(store, files, source.location().toString(), source.accountId(), source.provider(),
-                            options.timeBudget());
+                            budget);
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
             if (outcome.needsContinuation()) {
