@@ -91,7 +91,6 @@ public final class QueueWorker {
     private long failed;
     private long redeliveries;
     private SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
-    private Duration budget;
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
         this(settings, new SyncFunction(settings), queue, options, log);
@@ -103,7 +102,6 @@ public final class QueueWorker {
         this.queue = queue;
         this.options = options;
         this.log = log;
-        this.budget = options.timeBudget();
     }
 
     /**
@@ -111,13 +109,7 @@ public final class QueueWorker {
      * passes what its invocation has left, minus a margin ({@link #budget}).
      */
     public Set<String> process(Map<String, String> bodies, Duration timeBudget) {
-        Duration before = budget;
-        budget = timeBudget;
-        try {
-            return process(bodies);
-        } finally {
-            budget = before;
-        }
+        return process(bodies, timeBudget, () -> { });
     }
 
     /**
@@ -196,7 +188,7 @@ public final class QueueWorker {
         }
         // A source push may use the whole budget; the messages of the batch still waiting keep
         // out of other workers' sight meanwhile, so that no source is pushed twice at once.
-        Set<String> redeliver = process(bodies, () -> taken.replaceAll((id, message) -> extend(message)));
+        Set<String> redeliver = process(bodies, options.timeBudget(), () -> taken.replaceAll((id, message) -> extend(message)));
         for (QueueMessage message : taken.values()) {
             if (redeliver.contains(message.id())) {
                 redeliveries++;
@@ -225,10 +217,10 @@ public final class QueueWorker {
      * @return the ids of the messages the platform should deliver again; all others are done
      */
     public Set<String> process(Map<String, String> bodies) {
-        return process(bodies, () -> { });
+        return process(bodies, options.timeBudget(), () -> { });
     }
 
-    private Set<String> process(Map<String, String> bodies, Runnable beforeSourcePush) {
+    private Set<String> process(Map<String, String> bodies, Duration budget, Runnable beforeSourcePush) {
         Set<String> redeliver = new LinkedHashSet<>();
         List<FunctionEvent> events = new ArrayList<>();
         for (Map.Entry<String, String> message : bodies.entrySet()) {
@@ -250,7 +242,7 @@ public final class QueueWorker {
             for (WorkMessages.Work work : decoded.work()) {
                 if (work instanceof WorkMessages.SourceWork source) {
                     beforeSourcePush.run();
-                    if (!run(source)) {
+                    if (!run(source, budget)) {
                         redeliver.add(id);
                     }
                 } else {
@@ -282,7 +274,7 @@ public final class QueueWorker {
     }
 
     /** @return false when the work should be delivered again */
-    private boolean run(WorkMessages.SourceWork work) {
+    private boolean run(WorkMessages.SourceWork work, Duration budget) {
         SourceSpec source = work.source();
         int continuation = work.continuation();
         String where = StorageLocation.redact(source.location().toString());

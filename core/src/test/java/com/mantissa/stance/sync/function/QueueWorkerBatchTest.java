@@ -12,6 +12,7 @@ import com.mantissa.stance.sync.testing.MemoryStore;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ class QueueWorkerBatchTest {
         SyncFunction function = new SyncFunction(settings, null, (StorageLocation l) -> buckets.get(l.bucketName()));
         StringWriter log = new StringWriter();
         QueueWorker worker = new QueueWorker(settings, function, null,
-                new QueueWorker.Options(null, java.time.Duration.ofSeconds(1), null), new PrintWriter(log));
+                new QueueWorker.Options(null, Duration.ofSeconds(1), null), new PrintWriter(log));
         Map<String, String> batch = new LinkedHashMap<>();
         batch.put("m1", s3Event("s/findings/a/findings.jsonl"));
         batch.put("m2", eventBridge("s/findings/b/findings.jsonl", "acct-1"));
@@ -58,6 +59,13 @@ class QueueWorkerBatchTest {
         assertEquals(1, central.writesUnder("aggregated/_state/acct-1/"), central.writes.toString());
         assertEquals(1, central.writesUnder("aggregated/_state/acct-2/"), central.writes.toString());
         assertTrue(log.toString().contains("no source account"), log.toString());
+    }
+
+    @Test
+    void aFunctionsBudgetIsTheSettingElseItsRemainingTimeLessAMargin() {
+        assertEquals(Duration.ofSeconds(3), QueueWorker.budget(Map.of("STANCE_TIME_BUDGET", "3s"), Duration.ofMinutes(15)));
+        assertEquals(Duration.ofSeconds(870), QueueWorker.budget(Map.of(), Duration.ofMinutes(15)), "at most 30 s margin");
+        assertEquals(Duration.ofSeconds(30), QueueWorker.budget(Map.of(), Duration.ofSeconds(40)), "a quarter when short");
     }
 
     private static String s3Event(String... keys) {
