@@ -35,7 +35,8 @@ python3 -c 'import moto.server, boto3' 2>/dev/null || { echo "[fanout] needs: pi
 work=bench/target/fanout
 rm -rf "$work" && mkdir -p "$work"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m moto.server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+# Run in the work folder: moto writes its request recording (moto_recording) to its working directory.
+(cd "$work" && exec python3 -m moto.server -H 127.0.0.1 -p "$port" >moto.log 2>&1) &
 moto=$!
 trap 'kill $moto 2>/dev/null || true' EXIT
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
