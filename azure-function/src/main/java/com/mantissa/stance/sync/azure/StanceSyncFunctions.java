@@ -3,8 +3,11 @@ package com.mantissa.stance.sync.azure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mantissa.stance.sync.function.BatchOutcome;
 import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.FanOut;
 import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.MalformedEventException;
+import com.mantissa.stance.sync.function.QueueWorker;
+import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.function.SyncFunction;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
@@ -12,7 +15,10 @@ import com.microsoft.azure.functions.annotation.BlobTrigger;
 import com.microsoft.azure.functions.annotation.EventGridTrigger;
 import com.microsoft.azure.functions.annotation.ExponentialBackoffRetry;
 import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.QueueTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +39,50 @@ public final class StanceSyncFunctions {
     /* The worker instantiates the class per invocation: the facade (adapters, SDK clients) is built once per process. */
     private static final class Production {
         static final SyncFunction FUNCTION = SyncFunction.fromEnvironment(System.getenv());
+        static final Workers WORKERS = new Workers(System.getenv());
     }
 
+    /**
+     * The queue worker, built on first use: a deployment without the work queue never needs it,
+     * and a misconfigured one is reported by each message it receives.
+     */
+    private static final class Workers {
+        private final Map<String, String> env;
+        private QueueWorker worker;
+
+        Workers(Map<String, String> env) {
+            this.env = Map.copyOf(env);
+        }
+
+        synchronized QueueWorker get() {
+            if (worker == null) {
+                // The Java worker forwards standard output to the function's log, one line each.
+                worker = QueueWorker.fromEnvironment(env, new PrintWriter(System.out, true));
+            }
+            return worker;
+        }
+    }
+
+    /** The longest a Consumption plan invocation may run (host.json's functionTimeout). */
+    static final Duration LONGEST_INVOCATION = Duration.ofMinutes(10);
+
     private final Supplier<SyncFunction> sync;
+    private final Map<String, String> env;
+    private final Workers workers;
 
     /** Used by the Functions Java worker, which creates an instance per invocation. */
     public StanceSyncFunctions() {
         this.sync = () -> Production.FUNCTION;
+        this.env = System.getenv();
+        this.workers = Production.WORKERS;
     }
 
     /** Builds the facade from the given environment (tests point it at emulators). */
     public StanceSyncFunctions(Map<String, String> env) {
         SyncFunction function = SyncFunction.fromEnvironment(env);
         this.sync = () -> function;
+        this.env = Map.copyOf(env);
+        this.workers = new Workers(env);
     }
 
     /**
@@ -89,7 +126,53 @@ public final class StanceSyncFunctions {
     public void onTimer(
             @TimerTrigger(name = "timer", schedule = "%STANCE_SCHEDULE%") String timer,
             ExecutionContext context) {
+        if (FanOut.configured(env)) {
+            fanOut(context);
+            return;
+        }
         complete(sync.get().handle(List.of(FunctionEvent.tick(context.getInvocationId(), "timer"))), context);
+    }
+
+    /**
+     * The fan-out's worker: one work message of the storage queue {@code STANCE_WORK_QUEUE_NAME}
+     * (the queue {@code STANCE_WORK_QUEUE} names) per invocation, a resumable push of one source
+     * or a blob event. A transient failure throws, so the host delivers the message again and,
+     * after host.json's maxDequeueCount, moves it to the poison queue.
+     */
+    @FunctionName("StanceQueueWorker")
+    public void onQueue(
+            @QueueTrigger(name = "message", queueName = "%STANCE_WORK_QUEUE_NAME%",
+                    connection = "STANCE_WORK_STORAGE") String message,
+            @BindingName("Id") String id,
+            ExecutionContext context) {
+        QueueWorker worker;
+        try {
+            worker = workers.get();
+        } catch (IllegalArgumentException e) {
+            // No redelivery fixes a setting: one line, acknowledged.
+            context.getLogger().log(Level.SEVERE, "stance-sync worker: configuration: " + e.getMessage());
+            return;
+        }
+        String messageId = id == null || id.isBlank() ? context.getInvocationId() : unquote(id);
+        if (!worker.process(Map.of(messageId, message), QueueWorker.budget(env, LONGEST_INVOCATION)).isEmpty()) {
+            throw new SyncFailedException("stance-sync worker: message " + messageId + " left for redelivery");
+        }
+    }
+
+    /** One message per source to STANCE_WORK_QUEUE; a send that failed transiently throws, so the timer retries. */
+    private void fanOut(ExecutionContext context) {
+        FanOut.Result result;
+        try {
+            result = FanOut.tick(env);
+        } catch (IllegalArgumentException e) {
+            context.getLogger().log(Level.SEVERE, "stance-sync schedule: configuration: " + e.getMessage());
+            return;
+        }
+        context.getLogger().log(result.errors().isEmpty() ? Level.INFO : Level.SEVERE, result.toJson());
+        if (result.retryable()) {
+            throw new SyncFailedException("stance-sync schedule: " + result.errors().size()
+                    + " source message(s) not sent; first: " + result.errors().get(0));
+        }
     }
 
     private static void complete(BatchOutcome outcome, ExecutionContext context) {

@@ -42,7 +42,7 @@ class AzureFunctionBindingsIT {
         try (Stream<Path> entries = Files.list(STAGING)) {
             List<String> functions = entries.filter(p -> Files.isRegularFile(p.resolve("function.json")))
                     .map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-            assertEquals(List.of("StanceBlobSync", "StanceEventGridSync", "StanceScheduledSync"), functions);
+            assertEquals(List.of("StanceBlobSync", "StanceEventGridSync", "StanceQueueWorker", "StanceScheduledSync"), functions);
         }
     }
 

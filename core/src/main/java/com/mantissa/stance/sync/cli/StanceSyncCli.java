@@ -132,7 +132,7 @@ public final class StanceSyncCli implements Runnable {
                 + "{\"success\": false, \"error\": ..., \"exit_code\": 2} on a usage or configuration error.")
         boolean json;
 
-        @Option(names = "--deadline", paramLabel = "DURATION", converter = Durations.Converter.class,
+        @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "Stop with errors when the sync has run this long, such as 90s or 15m (default: none).")
         Duration deadline;
     }
@@ -171,7 +171,7 @@ public final class StanceSyncCli implements Runnable {
         ScanKind kind;
 
         @Option(names = "--index-max-age", paramLabel = "DURATION", defaultValue = "24h",
-                converter = Durations.Converter.class,
+                converter = DurationConverter.class,
                 description = "Re-check push-index entries older than this against central; 0 re-checks "
                         + "every record (default: ${DEFAULT-VALUE}).")
         Duration indexMaxAge;

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,13 +51,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "How long a taken message stays hidden from other workers (default: twice the budget plus 30s).")
     Duration visibility;
 
-    /** Durations written like 500ms, 3s or 2m. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Durations.parse(value);
-        }
-    }
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "10",
+            description = "Messages taken per receive, 1 to 10; the events among them are pushed by one sync per "
+                    + "account (default: ${DEFAULT-VALUE}).")
+    int batch;
 
     @Override
     public Integer call() {
@@ -71,13 +67,13 @@ final class WorkerCommand implements Callable<Integer> {
         }
         FunctionSettings settings = FunctionSettings.fromEnvironment(env);
         Duration budget = timeBudget;
-        String budgetText = env.get("STANCE_TIME_BUDGET");
+        String budgetText = env.get(QueueWorker.TIME_BUDGET);
         if (budget == null && budgetText != null && !budgetText.isBlank()) {
             budget = Durations.parse(budgetText);
         }
         try (WorkQueue queue = WorkQueues.open(queueUri)) {
             QueueWorker.Summary summary = new QueueWorker(settings, queue,
-                    new QueueWorker.Options(budget, exitWhenIdle, visibility), spec.commandLine().getErr()).run();
+                    new QueueWorker.Options(budget, exitWhenIdle, visibility, batch), spec.commandLine().getErr()).run();
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(summary.toMap()));
             spec.commandLine().getOut().flush();
         }

@@ -1,53 +1,67 @@
 package com.mantissa.stance.sync.function;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in settings and options: {@code 500ms}, {@code 3s},
- * {@code 2m}, {@code 1h}, or combined ({@code 1m30s}). A number without a unit is refused,
- * because seconds and milliseconds are both plausible readings.
+ * Durations as people write them in settings and on a command line: whole numbers with a unit,
+ * {@code 500ms}, {@code 3s}, {@code 2m}, {@code 24h}, {@code 7d}, or several combined
+ * ({@code 1m30s}); a bare {@code 0} (zero needs no unit); or ISO-8601 ({@code PT1H30M}). A
+ * number without a unit is refused rather than guessed, because seconds and milliseconds are
+ * both plausible readings. The one parser for the CLI's options and the functions' settings.
  */
 public final class Durations {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern PART = Pattern.compile("(\\d{1,18})(ms|s|m|h|d)");
 
     private Durations() {
     }
 
-    /** @throws IllegalArgumentException naming the text and the accepted forms */
+    /**
+     * @throws IllegalArgumentException naming the text and the accepted forms when it is not a
+     *     non-negative duration in one of them
+     */
     public static Duration parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("a duration must not be blank: expected e.g. 500ms, 3s, 2m or 1h");
+        String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("0")) {
+            return Duration.ZERO;
         }
-        String s = text.strip().toLowerCase(Locale.ROOT);
-        Matcher m = PART.matcher(s);
-        Duration total = Duration.ZERO;
-        int at = 0;
-        while (at < s.length() && m.find(at) && m.start() == at) {
-            long amount;
-            try {
-                amount = Long.parseLong(m.group(1));
-            } catch (NumberFormatException tooLarge) {
-                throw invalid(text);
+        try {
+            if (s.startsWith("p")) {
+                Duration d = Duration.parse(s);
+                if (!d.isNegative()) {
+                    return d;
+                }
+                throw invalid(text, null);
             }
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
-            at = m.end();
+            Matcher m = PART.matcher(s);
+            Duration total = Duration.ZERO;
+            int at = 0;
+            while (at < s.length() && m.find(at) && m.start() == at) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                at = m.end();
+            }
+            if (at == 0 || at != s.length()) {
+                throw invalid(text, null);
+            }
+            return total;
+        } catch (ArithmeticException | DateTimeParseException e) {
+            throw invalid(text, e);
         }
-        if (at == 0 || at != s.length()) {
-            throw invalid(text);
-        }
-        return total;
     }
 
-    private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("invalid duration '" + text + "': expected e.g. 500ms, 3s, 2m or 1h");
+    private static IllegalArgumentException invalid(String text, Exception cause) {
+        return new IllegalArgumentException("'" + text + "' is not a duration: expected a whole number and a unit "
+                + "(ms, s, m, h, d) such as 500ms, 3s, 2m or 24h, several combined such as 1m30s, or 0", cause);
     }
 
     /** The shortest text {@link #parse} reads back as {@code d}. */

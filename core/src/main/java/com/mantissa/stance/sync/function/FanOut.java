@@ -2,7 +2,9 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.storage.Stores;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +28,43 @@ public final class FanOut {
             m.put("retryable", retryable);
             return m;
         }
+
+        /** The tick's one log line: INFO when every source was sent, else ERROR naming the problems. */
+        public LogEntry.Severity severity() {
+            return errors.isEmpty() ? LogEntry.Severity.INFO : LogEntry.Severity.ERROR;
+        }
+
+        /** One JSON object, as the functions' other lines. */
+        public String toJson() {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("severity", severity().name());
+            line.put("message", "stance-sync schedule: " + sent + " source message(s) sent"
+                    + (errors.isEmpty() ? "" : ", " + errors.size() + " error(s); first: " + errors.get(0)));
+            line.putAll(toMap());
+            return CanonicalJson.writeUnsorted(line);
+        }
     }
 
     private FanOut() {
+    }
+
+    /** Whether the environment asks the scheduled function to fan out rather than push the sources itself. */
+    public static boolean configured(Map<String, String> env) {
+        String queue = env.get(WORK_QUEUE);
+        return queue != null && !queue.isBlank();
+    }
+
+    /**
+     * One tick of the scheduled function: the sources of {@code STANCE_SOURCES_URI} and
+     * {@code STANCE_SOURCES}, one message each to {@code STANCE_WORK_QUEUE}.
+     *
+     * @throws IllegalArgumentException naming a setting that is missing or invalid
+     */
+    public static Result tick(Map<String, String> env) {
+        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
+        try (Stores stores = new Stores(); WorkQueue queue = WorkQueues.open(env.get(WORK_QUEUE).strip())) {
+            return enqueue(settings, env.get(SourcesFile.SOURCES_URI), queue, stores);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -16,15 +17,20 @@ import com.mantissa.stance.sync.storage.TransientStorageException;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Takes work messages from a queue and pushes what each names into central, the same work a
- * queue-triggered function does, so that it can run on any machine: one source per message
- * ({@link WorkMessages}), each push within the time budget; a push that runs out of time leaves
- * its checkpoint and sends a continuation message before the message is acknowledged.
+ * queue-triggered function does, so that it can run on any machine. A source message
+ * ({@link WorkMessages}) is one push within the time budget; a push that runs out of time leaves
+ * its checkpoint and sends a continuation message before the message is acknowledged. The
+ * object-created events of a received batch are pushed as the functions push theirs: one sync
+ * per account ({@link SyncFunction#handle}), so one index read and one index write.
  *
  * <p>Failure policy, as for the functions: a message whose work failed transiently (throttling,
  * 5xx, a store that did not answer) is left unacknowledged, so the queue delivers it again after
@@ -33,13 +39,26 @@ import java.util.Map;
  * logged and acknowledged.
  */
 public final class QueueWorker {
-    /** How the worker runs; {@code timeBudget} null means each push may take as long as it needs. */
-    public record Options(Duration timeBudget, Duration exitWhenIdle, Duration visibility) {
+    /** The time one push may take in a function invocation, e.g. 5m; default: what the invocation has left. */
+    public static final String TIME_BUDGET = "STANCE_TIME_BUDGET";
+
+    /**
+     * How the worker runs; {@code timeBudget} null means each push may take as long as it needs;
+     * {@code batch} is how many messages one receive takes (the SQS limit is 10).
+     */
+    public record Options(Duration timeBudget, Duration exitWhenIdle, Duration visibility, int batch) {
         public Options {
             if (visibility == null) {
                 Duration work = timeBudget == null ? Duration.ofMinutes(15) : timeBudget;
                 visibility = work.multipliedBy(2).plusSeconds(30);
             }
+            if (batch < 1 || batch > 10) {
+                throw new IllegalArgumentException("a batch takes 1 to 10 messages, not " + batch);
+            }
+        }
+
+        public Options(Duration timeBudget, Duration exitWhenIdle, Duration visibility) {
+            this(timeBudget, exitWhenIdle, visibility, 10);
         }
     }
 
@@ -60,6 +79,7 @@ public final class QueueWorker {
     }
 
     private final FunctionSettings settings;
+    private final SyncFunction function;
     private final WorkQueue queue;
     private final Options options;
     private final PrintWriter log;
@@ -73,10 +93,56 @@ public final class QueueWorker {
     private SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
+        this(settings, new SyncFunction(settings), queue, options, log);
+    }
+
+    QueueWorker(FunctionSettings settings, SyncFunction function, WorkQueue queue, Options options, PrintWriter log) {
         this.settings = settings;
+        this.function = function;
         this.queue = queue;
         this.options = options;
         this.log = log;
+    }
+
+    /**
+     * As {@link #process(Map)} with the time budget of this call: a queue-triggered function
+     * passes what its invocation has left, minus a margin ({@link #budget}).
+     */
+    public Set<String> process(Map<String, String> bodies, Duration timeBudget) {
+        return process(bodies, timeBudget, () -> { });
+    }
+
+    /**
+     * The time budget of a push in a function invocation: {@code STANCE_TIME_BUDGET} when set,
+     * else the invocation's remaining time less a margin (a quarter of it, at most 30s) that
+     * leaves time to write the checkpoint and send the continuation.
+     */
+    public static Duration budget(Map<String, String> env, Duration remaining) {
+        String text = env.get(TIME_BUDGET);
+        if (text != null && !text.isBlank()) {
+            return Durations.parse(text);
+        }
+        Duration margin = remaining.dividedBy(4);
+        if (margin.compareTo(Duration.ofSeconds(30)) > 0) {
+            margin = Duration.ofSeconds(30);
+        }
+        return remaining.minus(margin);
+    }
+
+    /**
+     * The worker a queue-triggered function runs: settings from the STANCE_* variables,
+     * continuations sent to {@code STANCE_WORK_QUEUE}, lines written to {@code log}.
+     *
+     * @throws IllegalArgumentException naming the variable that is missing or invalid
+     */
+    public static QueueWorker fromEnvironment(Map<String, String> env, PrintWriter log) {
+        String queue = env.get(FanOut.WORK_QUEUE);
+        if (queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException(FanOut.WORK_QUEUE + " is not set: the worker sends continuations there");
+        }
+        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
+        return new QueueWorker(settings, WorkQueues.open(queue.strip()),
+                new Options(null, Duration.ofSeconds(1), null), log);
     }
 
     /** Works until the queue has stayed empty for {@code exitWhenIdle}. */
@@ -90,7 +156,7 @@ public final class QueueWorker {
             }
             List<QueueMessage> batch;
             try {
-                batch = queue.receive(1, options.visibility(), Duration.ofNanos(waitNanos));
+                batch = queue.receive(options.batch(), options.visibility(), Duration.ofNanos(waitNanos));
             } catch (QueueException e) {
                 if (!e.retryable()) {
                     throw e;
@@ -99,90 +165,125 @@ public final class QueueWorker {
                 sleep(Duration.ofSeconds(1));
                 continue;
             }
-            for (QueueMessage message : batch) {
-                handle(message);
-            }
             if (!batch.isEmpty()) {
+                handle(batch);
                 idleSince = System.nanoTime();
             }
         }
         stores.close();
+        return summary();
+    }
+
+    /** The totals so far. */
+    public Summary summary() {
         return new Summary(messages, pushes, continuations, ignored, failed, redeliveries, total);
     }
 
-    private void handle(QueueMessage message) {
-        if (process(message.id(), message.body())) {
-            queue.ack(message);
-        } else {
-            redeliveries++;
+    private void handle(List<QueueMessage> batch) {
+        Map<String, QueueMessage> taken = new LinkedHashMap<>();
+        Map<String, String> bodies = new LinkedHashMap<>();
+        for (QueueMessage message : batch) {
+            taken.put(message.id(), message);
+            bodies.put(message.id(), message.body());
+        }
+        // A source push may use the whole budget; the messages of the batch still waiting keep
+        // out of other workers' sight meanwhile, so that no source is pushed twice at once.
+        Set<String> redeliver = process(bodies, options.timeBudget(), () -> taken.replaceAll((id, message) -> extend(message)));
+        for (QueueMessage message : taken.values()) {
+            if (redeliver.contains(message.id())) {
+                redeliveries++;
+            } else {
+                queue.ack(message);
+            }
+        }
+    }
+
+    private QueueMessage extend(QueueMessage message) {
+        try {
+            return queue.extend(message, options.visibility());
+        } catch (QueueException e) {
+            logLine("WARNING", "could not extend message " + message.id() + ": " + e.getMessage(), null);
+            return message;
         }
     }
 
     /**
-     * Does the work one message body asks for, as a queue-triggered function does with the
-     * message its platform delivered; a continuation goes to this worker's queue.
+     * Does the work a batch of message bodies asks for, as a queue-triggered function does with
+     * the messages its platform delivered: the created scan files the events name are pushed
+     * by one sync per account ({@link SyncFunction#handle}); each source message is a
+     * resumable push whose continuation goes to this worker's queue.
      *
-     * @return true to acknowledge the message, false to have the platform deliver it again
+     * @param bodies the message bodies by message id, in delivery order
+     * @return the ids of the messages the platform should deliver again; all others are done
      */
-    public boolean process(String id, String body) {
-        messages++;
-        WorkMessages.Decoded decoded;
-        try {
-            decoded = WorkMessages.decode(body);
-        } catch (IllegalArgumentException e) {
-            failed++;
-            logLine("ERROR", "rejected message " + id + ": " + e.getMessage(), null);
-            return true;
+    public Set<String> process(Map<String, String> bodies) {
+        return process(bodies, options.timeBudget(), () -> { });
+    }
+
+    private Set<String> process(Map<String, String> bodies, Duration budget, Runnable beforeSourcePush) {
+        Set<String> redeliver = new LinkedHashSet<>();
+        List<FunctionEvent> events = new ArrayList<>();
+        for (Map.Entry<String, String> message : bodies.entrySet()) {
+            messages++;
+            String id = message.getKey();
+            WorkMessages.Decoded decoded;
+            try {
+                decoded = WorkMessages.decode(message.getValue());
+            } catch (IllegalArgumentException e) {
+                failed++;
+                logLine("ERROR", "rejected message " + id + ": " + e.getMessage(), null);
+                continue;
+            }
+            if (decoded.work().isEmpty()) {
+                ignored++;
+                logLine("DEBUG", "ignored message " + id + ": " + decoded.ignoredBecause(), null);
+                continue;
+            }
+            for (WorkMessages.Work work : decoded.work()) {
+                if (work instanceof WorkMessages.SourceWork source) {
+                    beforeSourcePush.run();
+                    if (!run(source, budget)) {
+                        redeliver.add(id);
+                    }
+                } else {
+                    WorkMessages.ObjectWork object = (WorkMessages.ObjectWork) work;
+                    events.add(FunctionEvent.objectCreated(id, object.objectUri(), object.account()));
+                }
+            }
         }
-        if (decoded.work().isEmpty()) {
-            ignored++;
-            logLine("DEBUG", "ignored message " + id + ": " + decoded.ignoredBecause(), null);
-            return true;
+        if (!events.isEmpty()) {
+            BatchOutcome outcome = function.handle(events);
+            outcome.log((severity, line) -> {
+                log.println(line);
+                log.flush();
+            });
+            for (LogEntry entry : outcome.entries()) {
+                switch (entry.outcome()) {
+                    case IGNORED -> ignored++;
+                    case FAILED -> failed += entry.redeliver() ? 0 : 1;
+                    case SUCCEEDED -> { }
+                }
+                if (entry.account() != null) {
+                    pushes++;
+                    total = total.plus(entry.result(), SyncDirection.PUSH);
+                }
+            }
+            redeliver.addAll(outcome.redeliverIds());
         }
-        boolean done = true;
-        for (WorkMessages.Work work : decoded.work()) {
-            done &= run(work);
-        }
-        return done;
+        return redeliver;
     }
 
     /** @return false when the work should be delivered again */
-    private boolean run(WorkMessages.Work work) {
-        SourceSpec source;
-        int continuation = 0;
-        if (work instanceof WorkMessages.SourceWork s) {
-            source = s.source();
-            continuation = s.continuation();
-        } else {
-            WorkMessages.ObjectWork o = (WorkMessages.ObjectWork) work;
-            String account = settings.accountId().orElse(o.account());
-            StorageLocation object;
-            try {
-                object = StorageLocation.parse(o.objectUri());
-            } catch (IllegalArgumentException e) {
-                failed++;
-                logLine("ERROR", o.objectUri() + ": " + e.getMessage(), null);
-                return true;
-            }
-            if (object.prefix() == null || ScanLocator.scanFileKind(object.prefix()).isEmpty()) {
-                ignored++;
-                logLine("DEBUG", "ignored " + o.objectUri() + ": not a scan file", null);
-                return true;
-            }
-            if (account == null) {
-                failed++;
-                logLine("ERROR", o.objectUri() + ": no source account: set --account or " + FunctionSettings.ACCOUNT_ID, null);
-                return true;
-            }
-            source = new SourceSpec(object, account, object.scheme().provider());
-        }
+    private boolean run(WorkMessages.SourceWork work, Duration budget) {
+        SourceSpec source = work.source();
+        int continuation = work.continuation();
         String where = StorageLocation.redact(source.location().toString());
         try {
             StorageAdapter store = stores.open(source.location());
             List<ScanLocator.ScanFile> files = ScanLocator.locate(store, source.location().prefixOr(""));
             ResumablePush.Outcome outcome = new ResumablePush(settings.config(), stores.open(settings.central()))
                     .run(store, files, source.location().toString(), source.accountId(), source.provider(),
-                            options.timeBudget());
+                            budget);
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
             if (outcome.needsContinuation()) {

@@ -56,6 +56,15 @@ public final class WorkMessages {
         return CanonicalJson.writeUnsorted(m);
     }
 
+    /** Whether {@code body} is a message about a source (not a platform's event), without failing on any body. */
+    public static boolean isSourceMessage(String body) {
+        try {
+            return JsonParser.parse(body) instanceof Map<?, ?> m && "source".equals(m.get(MARKER));
+        } catch (RuntimeException notJson) {
+            return false;
+        }
+    }
+
     /** @throws IllegalArgumentException naming what is wrong with a body that is none of the accepted kinds */
     public static Decoded decode(String body) {
         Object parsed = JsonParser.parse(body);

@@ -35,7 +35,7 @@ abstract class CloudEventHandler implements CloudEventsFunction {
     abstract FunctionEvent decode(CloudEvent event);
 
     @Override
-    public final void accept(CloudEvent event) {
+    public void accept(CloudEvent event) {
         BatchOutcome outcome = sync.handle(List.of(decode(event)));
         outcome.log((severity, line) -> log.println(line));
         log.flush();
