@@ -1,29 +1,18 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordKind;
-import com.mantissa.stance.sync.engine.RecordPaths;
-import com.mantissa.stance.sync.engine.ScanLocator;
-import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.model.ConflictResolution;
-import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
-import com.mantissa.stance.sync.model.SyncResult;
-import com.mantissa.stance.sync.storage.PermanentStorageException;
-import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.storage.StorageLocation;
-import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,14 +45,14 @@ public final class StanceSyncCli implements Runnable {
         return run(args, out, err, CommandLine.defaultFactory());
     }
 
-    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with picocli creating the commands through {@code factory}. */
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, picocli creating the commands through {@code factory}. */
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
         boolean json = jsonRequested(args);
         CommandLine cli = new CommandLine(new StanceSyncCli(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        // Usage: a flag picocli could not parse, or a value the command refused (thrown as ParameterException).
+        // Usage: a flag picocli could not parse, or a value a command refused (a ParameterException).
         cli.setParameterExceptionHandler((e, arguments) -> {
             CommandLine command = e.getCommandLine();
             command.getErr().println("stance-sync: " + e.getMessage());
@@ -80,7 +69,7 @@ public final class StanceSyncCli implements Runnable {
         return cli.execute(args);
     }
 
-    /** Whether {@code --json} is among the options (before a {@code --} that ends them), even when the rest does not parse. */
+    /** Whether {@code --json} is among the options (before a {@code --} ending them), even if others do not parse. */
     private static boolean jsonRequested(String[] args) {
         for (String arg : args) {
             if (arg.equals("--")) {
@@ -96,7 +85,7 @@ public final class StanceSyncCli implements Runnable {
     /** With --json, prints the one object that stands in for a {@code SyncResult}; returns {@code exitCode}. */
     static int fail(PrintWriter out, boolean json, String error, int exitCode) {
         if (json) {
-            var object = new java.util.LinkedHashMap<String, Object>();
+            Map<String, Object> object = new LinkedHashMap<>();
             object.put("success", false);
             object.put("error", error);
             object.put("exit_code", exitCode);
@@ -216,157 +205,6 @@ public final class StanceSyncCli implements Runnable {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(ConflictResolution.values()).map(ConflictResolution::value).iterator();
-        }
-    }
-
-    /** Shared execution of the three commands. */
-    abstract static class SyncCommand implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        CommonOptions common = new CommonOptions();
-
-        abstract SyncDirection direction();
-
-        PushOptions push() {
-            return null;
-        }
-
-        String target() {
-            return null;
-        }
-
-        @Override
-        public Integer call() {
-            PushOptions push = push();
-            StorageLocation centralLocation = location("--central", common.central);
-            SyncConfig config = config(centralLocation, push);
-            try (Stores stores = new Stores()) {
-                StorageAdapter central = open(stores, "--central", centralLocation);
-                StorageAdapter target = target() == null ? null
-                        : open(stores, "--target", location("--target", target()));
-                CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
-                if (push != null) {
-                    sync.dryRun(push.dryRun).useIndex(!push.noIndex);
-                    addSource(sync, stores, push);
-                }
-                // TO CONNECT when the engine's deadline and index-age settings are merged (options parsed and validated already):
-                // sync.deadline(common.deadline); if (push != null) sync.indexMaxAge(push.indexMaxAge);
-                SyncResult result;
-                try {
-                    result = execute(sync);
-                } catch (SyncAbortedException e) {
-                    spec.commandLine().getErr().println("stance-sync: " + e.getMessage());
-                    return fail(spec.commandLine().getOut(), common.json, e.getMessage(), CommandLine.ExitCode.USAGE);
-                }
-                report(result, sync.retries());
-                return result.success() ? 0 : 1;
-            }
-        }
-
-        /** Runs the sync; a test overrides it to stand in for an engine outcome. */
-        SyncResult execute(CrossCloudSync sync) {
-            return sync.sync();
-        }
-
-        private StorageAdapter open(Stores stores, String flag, StorageLocation location) {
-            try {
-                return stores.open(location);
-            } catch (PermanentStorageException e) {
-                throw usage(flag + ": " + e.getMessage());
-            }
-        }
-
-        private SyncConfig config(StorageLocation central, PushOptions push) {
-            if (common.batchSize < 1) {
-                throw usage("--batch-size must be >= 1, got " + common.batchSize);
-            }
-            if (common.concurrency < 1) {
-                throw usage("--concurrency must be >= 1, got " + common.concurrency);
-            }
-            String prefix = common.prefix != null ? common.prefix : central.prefixOr(SyncConfig.DEFAULT_PREFIX);
-            SyncConfig.Builder builder = SyncConfig.builder(central.bucketName())
-                    .centralPrefix(prefix)
-                    .syncDirection(direction())
-                    .includeAssets(!common.noAssets)
-                    .batchSize(common.batchSize)
-                    .concurrency(common.concurrency)
-                    .checksumVerify(!common.noChecksum);
-            if (push != null) {
-                builder.conflictResolution(push.conflict);
-                try {
-                    RecordPaths.validateAccount(push.account);
-                } catch (InvalidRecordException e) {
-                    throw usage("--account: " + e.getMessage());
-                }
-            }
-            try {
-                return builder.build();
-            } catch (IllegalArgumentException e) {
-                // SyncConfig's own validation of the prefix derived from the flags.
-                throw usage((common.prefix != null ? "--prefix: " : "--central: ") + e.getMessage());
-            }
-        }
-
-        private void addSource(CrossCloudSync sync, Stores stores, PushOptions push) {
-            StorageLocation source = location("--source", push.source);
-            StorageAdapter store;
-            String prefix;
-            if (source.scheme() == StorageLocation.Scheme.FILE) {
-                if (Files.isRegularFile(source.folder())) {
-                    store = stores.open(StorageLocation.parse(source.folder().getParent().toString()));
-                    prefix = source.folder().getFileName().toString();
-                } else if (Files.isDirectory(source.folder())) {
-                    store = stores.open(source);
-                    prefix = "";
-                } else {
-                    throw usage("--source: no such file or folder: " + source.folder());
-                }
-            } else {
-                store = open(stores, "--source", source);
-                prefix = source.prefixOr("");
-            }
-            List<ScanLocator.ScanFile> files;
-            try {
-                files = ScanLocator.locate(store, prefix, push.kind == null ? null : push.kind.recordKind);
-            } catch (PermanentStorageException e) {
-                throw usage("--source: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                // The locator's answer for a location that holds no scan it can read.
-                throw usage("--source: " + e.getMessage());
-            }
-            sync.addScanFiles(store, files, push.account, push.provider.value());
-        }
-
-        private void report(SyncResult result, long retries) {
-            PrintWriter err = spec.commandLine().getErr();
-            if (common.json) {
-                spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(result.toMap()));
-            }
-            for (String error : result.errors()) {
-                err.println("error: " + error);
-            }
-            err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs%n",
-                    result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
-                    result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds());
-            if (!common.json) {
-                spec.commandLine().getOut().println(result.success() ? "OK" : "FAILED");
-            }
-            err.flush();
-            spec.commandLine().getOut().flush();
-        }
-
-        StorageLocation location(String flag, String text) {
-            try {
-                return StorageLocation.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw usage(flag + ": " + e.getMessage());
-            }
-        }
-
-        ParameterException usage(String message) {
-            return new ParameterException(spec.commandLine(), message);
         }
     }
 

@@ -130,8 +130,10 @@ class StanceSyncCliJsonTest {
     }
 
     private static List<String> pushArgs() {
-        return new ArrayList<>(List.of("push", "--source", VisibleVectors.copyScanTo(dir.resolve("abort-scan-" + System.nanoTime())).toString(),
-                "--central", dir.resolve("abort-central-" + System.nanoTime()).toString(), "--account", "1", "--provider", "aws"));
+        long run = System.nanoTime();
+        Path scan = VisibleVectors.copyScanTo(dir.resolve("abort-scan-" + run));
+        return new ArrayList<>(List.of("push", "--source", scan.toString(), "--central",
+                dir.resolve("abort-central-" + run).toString(), "--account", "1", "--provider", "aws"));
     }
 
     /** Runs the CLI with {@code push} whose sync does what {@code engine} does instead of running. */
@@ -153,8 +155,8 @@ class StanceSyncCliJsonTest {
         };
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = StanceSyncCli.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true),
-                factory);
+        int code = StanceSyncCli.run(args.toArray(String[]::new), new PrintWriter(out, true),
+                new PrintWriter(err, true), factory);
         return new CliRunner.Result(code, out.toString(), err.toString());
     }
 }

@@ -44,8 +44,8 @@ class StanceSyncCliTest {
         String central = dir.resolve("central").toUri().toString();
         CliRunner.run("push", "--source", scan.toString(), "--central", central, "--account", "1", "--provider", "gcp");
 
-        Result again = CliRunner.run("push", "--source", scan.resolve("findings.jsonl").toString(), "--central", central,
-                "--account", "1", "--provider", "gcp", "--json");
+        Result again = CliRunner.run("push", "--source", scan.resolve("findings.jsonl").toString(), "--central",
+                central, "--account", "1", "--provider", "gcp", "--json");
 
         assertEquals(0, again.exitCode(), again.err());
         Map<String, Object> result = JsonParser.parseObject(again.out().strip());
@@ -81,8 +81,8 @@ class StanceSyncCliTest {
                 "{\"id\": \"ok-2\", \"status\": \"closed\"}", "{\"id\": \"ok-3\"}") + "\n");
         Path central = dir.resolve("central");
 
-        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", "123",
-                "--provider", "aws", "--json");
+        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account",
+                "123", "--provider", "aws", "--json");
 
         assertEquals(1, run.exitCode());
         Map<String, Object> result = JsonParser.parseObject(run.out().strip());
@@ -108,7 +108,8 @@ class StanceSyncCliTest {
         CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account",
                 VisibleVectors.ACCOUNT, "--provider", "aws");
 
-        Result run = CliRunner.run("pull", "--central", central.toString(), "--target", dir.resolve("replica").toString(), "--json");
+        Result run = CliRunner.run("pull", "--central", central.toString(), "--target",
+                dir.resolve("replica").toString(), "--json");
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(52L, JsonParser.parseObject(run.out().strip()).get("records_synced"));
@@ -133,16 +134,16 @@ class StanceSyncCliTest {
     void usageErrorsExitTwoAndNameTheFlag() {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         String c = dir.resolve("central").toString();
-        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "ibm"),
-                "--provider");
-        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "aws",
-                "--conflict", "newest"), "--conflict");
-        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1", "--provider", "aws",
-                "--batch-size", "0"), "--batch-size");
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1",
+                "--provider", "ibm"), "--provider");
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1",
+                "--provider", "aws", "--conflict", "newest"), "--conflict");
+        assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "1",
+                "--provider", "aws", "--batch-size", "0"), "--batch-size");
         assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", "ftp://x", "--account", "1",
                 "--provider", "aws"), "--central");
-        assertUsage(CliRunner.run("push", "--source", dir.resolve("missing").toString(), "--central", c, "--account", "1",
-                "--provider", "aws"), "--source");
+        assertUsage(CliRunner.run("push", "--source", dir.resolve("missing").toString(), "--central", c, "--account",
+                "1", "--provider", "aws"), "--source");
         assertUsage(CliRunner.run("push", "--source", scan.toString(), "--central", c, "--account", "../x",
                 "--provider", "aws"), "--account");
         assertUsage(CliRunner.run("push", "--central", c), "--source");
@@ -160,8 +161,8 @@ class StanceSyncCliTest {
         Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
         Path central = dir.resolve("central");
 
-        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", "1",
-                "--provider", "aws", "--dry-run", "--json");
+        Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account",
+                "1", "--provider", "aws", "--dry-run", "--json");
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(52L, JsonParser.parseObject(run.out().strip()).get("records_synced"));

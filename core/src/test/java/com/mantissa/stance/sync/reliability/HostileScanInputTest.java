@@ -90,8 +90,8 @@ class HostileScanInputTest {
         }
         Path central = dir.resolve("central");
 
-        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", ACCOUNT,
-                "--provider", "aws", "--json");
+        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(),
+                "--account", ACCOUNT, "--provider", "aws", "--json");
 
         assertEquals(1, run.exitCode(), run.err());
         Map<String, Object> result = JsonParser.parseObject(run.out().strip());
@@ -138,8 +138,8 @@ class HostileScanInputTest {
                 "{\"id\": [\"list\"]}") + "\n", StandardCharsets.UTF_8);
         Path central = dir.resolve("central");
 
-        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", ACCOUNT,
-                "--provider", "azure", "--json");
+        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(),
+                "--account", ACCOUNT, "--provider", "azure", "--json");
 
         assertEquals(1, run.exitCode(), run.err());
         Map<String, Object> result = JsonParser.parseObject(run.out().strip());
@@ -161,16 +161,16 @@ class HostileScanInputTest {
         Path central = dir.resolve("central");
 
         for (String account : List.of("../../evil", "..", ".", "", "a/b", "a\\b", "nul\u0000", "/abs")) {
-            CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account", account,
-                    "--provider", "aws");
+            CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central",
+                    central.toString(), "--account", account, "--provider", "aws");
             assertEquals(2, run.exitCode(), () -> "account '" + account + "': " + run.err());
             assertTrue(run.err().contains("--account"), run.err());
         }
         assertTrue(Files.notExists(central), "nothing written for a refused account");
 
         // Look-alikes of '/' are not separators: a legal account name, one folder.
-        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(), "--account",
-                "acct\u2215..\uff0f..", "--provider", "aws");
+        CliRunner.Result run = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(),
+                "--account", "acct\u2215..\uff0f..", "--provider", "aws");
         assertEquals(0, run.exitCode(), run.err());
         assertEverythingInside(central, "acct\u2215..\uff0f..");
     }
