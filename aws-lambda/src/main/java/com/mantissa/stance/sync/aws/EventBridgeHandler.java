@@ -3,7 +3,7 @@ package com.mantissa.stance.sync.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.mantissa.stance.sync.function.Invocation;
+import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.SyncFunction;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * S3 "Object Created" events delivered by EventBridge (aws-lambda-java-events models every
  * EventBridge event as {@link ScheduledEvent}: envelope plus a {@code detail} map). The source
- * account is {@code STANCE_ACCOUNT_ID}, else the event's {@code account}.
+ * account is {@code STANCE_ACCOUNT_ID}, else the event's {@code account}, else the function's.
  */
 public final class EventBridgeHandler implements RequestHandler<ScheduledEvent, Void> {
 
@@ -27,22 +27,10 @@ public final class EventBridgeHandler implements RequestHandler<ScheduledEvent, 
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        String trigger = "eventbridge " + event.getSource() + " " + event.getDetailType();
-        Invocation invocation;
-        try {
-            S3Notifications.ObjectCreated created = S3Notifications.fromEventBridge(
-                    event.getSource(), event.getDetailType(), event.getAccount(), event.getDetail());
-            if (created == null) {
-                invocation = Invocation.ignored(trigger, "event " + event.getId());
-            } else {
-                String account = created.account() != null ? created.account() : LambdaSupport.accountOf(context);
-                invocation = function.onObjectCreated(created.uri(), account);
-            }
-        } catch (IllegalArgumentException e) {
-            invocation = Invocation.rejected(trigger, "event " + event.getId(), e.getMessage());
-        }
-        LambdaSupport.log(context, invocation);
-        LambdaSupport.throwIfAnyFailed(List.of(invocation));
+        String account = event.getAccount() != null ? event.getAccount() : LambdaSupport.accountOf(context);
+        FunctionEvent created = S3Notifications.fromEventBridge(String.valueOf(event.getId()), event.getSource(),
+                event.getDetailType(), account, event.getDetail() == null ? Map.of() : event.getDetail());
+        LambdaSupport.log(context, function.handle(List.of(created))).throwIfRedelivery();
         return null;
     }
 }

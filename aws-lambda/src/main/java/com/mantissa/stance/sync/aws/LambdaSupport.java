@@ -2,18 +2,12 @@ package com.mantissa.stance.sync.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.mantissa.stance.sync.function.Invocation;
-import java.util.List;
+import com.mantissa.stance.sync.function.BatchOutcome;
 
-/** What every handler of this module does around the core facade: name the object, log, fail. */
+/** What every handler of this module does around the core: name the account, write the log lines. */
 final class LambdaSupport {
 
     private LambdaSupport() {
-    }
-
-    /** {@code s3://bucket/key} with the key as stored (already decoded). */
-    static String s3Uri(String bucket, String key) {
-        return "s3://" + bucket + "/" + key;
     }
 
     /**
@@ -30,28 +24,14 @@ final class LambdaSupport {
     }
 
     /**
-     * One log line per invocation; with the functions' JSON log format CloudWatch filters it by
-     * level, so an ignored key (DEBUG) costs nothing at the default INFO level.
+     * The outcome's lines at their levels; with the functions' JSON log format CloudWatch filters
+     * by level, so an ignored key (DEBUG) costs nothing at the default INFO level.
      */
-    static void log(Context context, Invocation invocation) {
-        LogLevel level = switch (invocation.outcome()) {
-            case IGNORED -> LogLevel.DEBUG;
-            case SUCCEEDED -> LogLevel.INFO;
-            case FAILED -> LogLevel.ERROR;
-        };
-        context.getLogger().log(invocation.toJson(), level);
-    }
-
-    /**
-     * Throws the first failure so that Lambda retries the event and, once retries are spent,
-     * hands it to the on-failure destination. Re-running the successful records is cheap: the
-     * engine skips records whose content central already holds.
-     */
-    static void throwIfAnyFailed(List<Invocation> invocations) {
-        for (Invocation invocation : invocations) {
-            if (invocation.failed()) {
-                throw invocation.toException();
-            }
-        }
+    static BatchOutcome log(Context context, BatchOutcome outcome) {
+        return outcome.log((severity, line) -> context.getLogger().log(line, switch (severity) {
+            case DEBUG -> LogLevel.DEBUG;
+            case INFO -> LogLevel.INFO;
+            case ERROR -> LogLevel.ERROR;
+        }));
     }
 }

@@ -2,28 +2,98 @@ package com.mantissa.stance.sync.aws;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
-import com.mantissa.stance.sync.wire.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.MalformedEventException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Finds the created objects in the shapes S3 reports them in: notification records, EventBridge detail, SQS/SNS bodies. */
+/** Turns the shapes S3 reports created objects in (notification records, EventBridge detail, SQS/SNS bodies) into core events. */
 final class S3Notifications {
-
-    /** A created object and, when the event says so, the account it belongs to (else null). */
-    record ObjectCreated(String uri, String account) {
-    }
-
     private static final String EVENTBRIDGE_SOURCE = "aws.s3";
     private static final String EVENTBRIDGE_CREATED = "Object Created";
 
     private S3Notifications() {
     }
 
-    static List<S3EventNotificationRecord> records(S3Event event) {
-        return event == null || event.getRecords() == null ? List.of() : event.getRecords();
+    /** A bucket notification's records; {@code account} is the function's own (records name none). */
+    static List<FunctionEvent> fromS3Event(S3Event event, String account) {
+        List<FunctionEvent> events = new ArrayList<>();
+        List<S3EventNotificationRecord> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        for (int i = 0; i < records.size(); i++) {
+            S3EventNotificationRecord record = records.get(i);
+            // S3 form-encodes keys in notifications ("a b" arrives as "a+b"); this decodes them.
+            String uri = s3Uri(record.getS3().getBucket().getName(), record.getS3().getObject().getUrlDecodedKey());
+            events.add(isObjectCreated(record.getEventName())
+                    ? FunctionEvent.objectCreated("record " + i, uri, account)
+                    : FunctionEvent.ignored("record " + i, uri, "s3 " + record.getEventName()));
+        }
+        return events;
+    }
+
+    /** An EventBridge event: S3 "Object Created" names its bucket, key (as stored) and account. */
+    static FunctionEvent fromEventBridge(String id, String source, String detailType, String account, JsonNode detail) {
+        if (!EVENTBRIDGE_SOURCE.equals(source) || !EVENTBRIDGE_CREATED.equals(detailType)) {
+            return FunctionEvent.ignored(id, "event " + id, "eventbridge " + source + " " + detailType);
+        }
+        try {
+            String uri = s3Uri(EventJson.text(detail, "bucket.name"), EventJson.text(detail, "object.key"));
+            return FunctionEvent.objectCreated(id, uri, account);
+        } catch (MalformedEventException e) {
+            return FunctionEvent.malformed(id, "event " + id, "EventBridge detail." + e.getMessage());
+        }
+    }
+
+    /** {@link #fromEventBridge} for the platform's {@code ScheduledEvent} detail map. */
+    static FunctionEvent fromEventBridge(String id, String source, String detailType, String account,
+                                         Map<String, Object> detail) {
+        return fromEventBridge(id, source, detailType, account, EventJson.tree(detail));
+    }
+
+    /**
+     * The events in an SQS message body, each with the message id: an S3 event notification
+     * (possibly inside an SNS envelope) or an EventBridge event routed to the queue. S3's
+     * {@code s3:TestEvent}, sent when a notification is configured, yields nothing; a body of
+     * another shape is one malformed event.
+     */
+    static List<FunctionEvent> fromMessageBody(String messageId, String body) {
+        try {
+            return fromJson(messageId, EventJson.parseObject(body));
+        } catch (MalformedEventException e) {
+            return List.of(FunctionEvent.malformed(messageId, "message " + messageId,
+                    "not an S3 event notification: " + e.getMessage()));
+        }
+    }
+
+    private static List<FunctionEvent> fromJson(String id, JsonNode message) {
+        if (message.path("Records").isArray()) {
+            List<FunctionEvent> events = new ArrayList<>();
+            for (JsonNode record : message.path("Records")) {
+                String name = EventJson.optionalText(record, "eventName");
+                String uri = s3Uri(EventJson.text(record, "s3.bucket.name"),
+                        // The same form-encoding as in a direct notification ("+" for space, %XX).
+                        URLDecoder.decode(EventJson.text(record, "s3.object.key"), StandardCharsets.UTF_8));
+                events.add(isObjectCreated(name) ? FunctionEvent.objectCreated(id, uri, null)
+                        : FunctionEvent.ignored(id, uri, "s3 " + name));
+            }
+            return events;
+        }
+        if ("s3:TestEvent".equals(EventJson.optionalText(message, "Event"))) {
+            return List.of();
+        }
+        if ("Notification".equals(EventJson.optionalText(message, "Type"))) {
+            return fromJson(id, EventJson.parseObject(EventJson.text(message, "Message")));
+        }
+        if (message.has("detail-type")) {
+            return List.of(fromEventBridge(id, EventJson.optionalText(message, "source"),
+                    EventJson.optionalText(message, "detail-type"), EventJson.optionalText(message, "account"),
+                    message.path("detail")));
+        }
+        throw new MalformedEventException("no Records, s3:TestEvent, SNS Message or EventBridge detail-type in the body");
     }
 
     /** Notification records name the event {@code ObjectCreated:Put}; configurations say {@code s3:ObjectCreated:*}. */
@@ -31,75 +101,8 @@ final class S3Notifications {
         return eventName != null && (eventName.startsWith("ObjectCreated:") || eventName.startsWith("s3:ObjectCreated:"));
     }
 
-    /**
-     * The object of an EventBridge "Object Created" event from S3, or null for any other event.
-     * EventBridge carries the key as stored (unlike bucket notifications it is not form-encoded).
-     */
-    static ObjectCreated fromEventBridge(String source, String detailType, String account, Map<String, Object> detail) {
-        if (!EVENTBRIDGE_SOURCE.equals(source) || !EVENTBRIDGE_CREATED.equals(detailType)) {
-            return null;
-        }
-        String bucket = string(map(detail, "detail").get("bucket"), "name", "detail.bucket.name");
-        String key = string(map(detail, "detail").get("object"), "key", "detail.object.key");
-        return new ObjectCreated(LambdaSupport.s3Uri(bucket, key), account == null || account.isBlank() ? null : account);
-    }
-
-    /**
-     * The created objects in an SQS message body: an S3 event notification (possibly inside an
-     * SNS envelope) or an EventBridge event routed to the queue. S3's {@code s3:TestEvent}, sent
-     * when a notification is configured, and non-created records yield nothing.
-     *
-     * @throws IllegalArgumentException when the body is not one of these shapes
-     */
-    static List<ObjectCreated> fromMessageBody(String body) {
-        Map<String, Object> message = JsonParser.parseObject(body == null ? "" : body);
-        if (message.get("Records") instanceof List<?> records) {
-            List<ObjectCreated> created = new ArrayList<>();
-            for (Object r : records) {
-                Map<String, Object> record = map(r, "Records[]");
-                if (!(record.get("eventName") instanceof String name) || !isObjectCreated(name)) {
-                    continue;
-                }
-                Map<String, Object> s3 = map(record.get("s3"), "Records[].s3");
-                String bucket = string(s3.get("bucket"), "name", "Records[].s3.bucket.name");
-                String key = string(s3.get("object"), "key", "Records[].s3.object.key");
-                // The same form-encoding as in a direct notification ("+" for space, %XX).
-                created.add(new ObjectCreated(LambdaSupport.s3Uri(bucket, URLDecoder.decode(key, StandardCharsets.UTF_8)),
-                        null));
-            }
-            return created;
-        }
-        if ("s3:TestEvent".equals(message.get("Event"))) {
-            return List.of();
-        }
-        if ("Notification".equals(message.get("Type")) && message.get("Message") instanceof String inner) {
-            return fromMessageBody(inner);
-        }
-        if (message.containsKey("detail-type")) {
-            ObjectCreated created = fromEventBridge(text(message.get("source")), text(message.get("detail-type")),
-                    text(message.get("account")), map(message.get("detail"), "detail"));
-            return created == null ? List.of() : List.of(created);
-        }
-        throw new IllegalArgumentException("no Records, s3:TestEvent, SNS Message or EventBridge detail-type in the body");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value, String field) {
-        if (value instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-        throw new IllegalArgumentException(field + " is missing or not an object");
-    }
-
-    private static String string(Object parent, String name, String field) {
-        Object value = map(parent, field.substring(0, field.lastIndexOf('.'))).get(name);
-        if (value instanceof String s && !s.isEmpty()) {
-            return s;
-        }
-        throw new IllegalArgumentException(field + " is missing or not a string");
-    }
-
-    private static String text(Object value) {
-        return value instanceof String s ? s : null;
+    /** {@code s3://bucket/key} with the key as stored (already decoded). */
+    static String s3Uri(String bucket, String key) {
+        return "s3://" + bucket + "/" + key;
     }
 }

@@ -3,7 +3,7 @@ package com.mantissa.stance.sync.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.mantissa.stance.sync.function.Invocation;
+import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.SyncFunction;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +26,12 @@ public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Voi
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        Invocation invocation = function.onSchedule(trigger(event));
-        LambdaSupport.log(context, invocation);
-        LambdaSupport.throwIfAnyFailed(List.of(invocation));
-        return null;
-    }
-
-    /** {@code schedule} plus the rule or schedule ARN when the event names one, for the log line. */
-    private static String trigger(ScheduledEvent event) {
+        // "schedule" plus the rule or schedule ARN when the event names one, for the log line.
         List<String> resources = event == null ? null : event.getResources();
-        return resources == null || resources.isEmpty() || resources.get(0) == null
-                ? "schedule"
-                : "schedule " + resources.get(0);
+        String trigger = resources == null || resources.isEmpty() || resources.get(0) == null
+                ? "schedule" : "schedule " + resources.get(0);
+        String id = event == null || event.getId() == null ? "schedule" : event.getId();
+        LambdaSupport.log(context, function.handle(List.of(FunctionEvent.tick(id, trigger)))).throwIfRedelivery();
+        return null;
     }
 }

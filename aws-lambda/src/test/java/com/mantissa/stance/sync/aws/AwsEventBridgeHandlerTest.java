@@ -2,13 +2,11 @@ package com.mantissa.stance.sync.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
@@ -76,17 +74,19 @@ class AwsEventBridgeHandlerTest {
     }
 
     @Test
-    void objectCreatedWithoutAnObjectIsRejectedAsAPermanentFailure() {
+    void objectCreatedWithoutAnObjectIsRejectedWithOneLineAndNotRetried() {
         String central = AwsFixtures.newS3Central(moto, "central-eb-no-object");
         TestContext context = new TestContext(AwsFixtures.ACCOUNT);
         EventBridgeHandler handler = new EventBridgeHandler(AwsFixtures.env(central));
         ScheduledEvent event = EventLoader.loadScheduledEvent("events/eventbridge-object-created-without-object.json");
 
-        SyncFailedException e = assertThrows(SyncFailedException.class, () -> handler.handleRequest(event, context));
+        handler.handleRequest(event, context);
 
-        assertFalse(e.retryable());
-        assertTrue(e.getMessage().contains("detail.object"), e.getMessage());
+        assertEquals(1, context.lines().size(), context.lines().toString());
+        assertEquals(LogLevel.ERROR, context.lines().get(0).level());
         assertEquals("failed", context.invocations().get(0).get("outcome"));
+        assertTrue(String.valueOf(context.invocations().get(0).get("message")).contains("detail.object"),
+                context.lines().toString());
         assertTrue(AwsFixtures.store(central).listRecords("").isEmpty());
     }
 }

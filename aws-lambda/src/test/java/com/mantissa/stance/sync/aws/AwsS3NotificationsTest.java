@@ -1,11 +1,11 @@
 package com.mantissa.stance.sync.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.mantissa.stance.sync.function.FunctionEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +19,19 @@ class AwsS3NotificationsTest {
 
     @Test
     void notificationBodyYieldsTheDecodedKeyAndNoAccount() {
-        assertEquals(List.of(new S3Notifications.ObjectCreated("s3://spoke-scans/stance/findings/sqs:good/findings.jsonl", null)),
-                S3Notifications.fromMessageBody(body(0)));
+        assertEquals(List.of(FunctionEvent.objectCreated("m", "s3://spoke-scans/stance/findings/sqs:good/findings.jsonl", null)),
+                S3Notifications.fromMessageBody("m", body(0)));
     }
 
     @Test
     void eventBridgeBodyYieldsTheKeyAsIsAndTheEventsAccount() {
-        assertEquals(List.of(new S3Notifications.ObjectCreated("s3://spoke-scans/stance/assets/sqs:good/assets.jsonl",
-                "123456789012")), S3Notifications.fromMessageBody(body(4)));
+        assertEquals(List.of(FunctionEvent.objectCreated("m", "s3://spoke-scans/stance/assets/sqs:good/assets.jsonl",
+                "123456789012")), S3Notifications.fromMessageBody("m", body(4)));
     }
 
     @Test
     void s3TestEventYieldsNothing() {
-        assertTrue(S3Notifications.fromMessageBody(body(1)).isEmpty());
+        assertTrue(S3Notifications.fromMessageBody("m", body(1)).isEmpty());
     }
 
     @Test
@@ -40,19 +40,24 @@ class AwsS3NotificationsTest {
         String envelope = "{\"Type\": \"Notification\", \"MessageId\": \"22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324\", "
                 + "\"TopicArn\": \"arn:aws:sns:us-east-1:123456789012:stance-scans\", \"Subject\": \"Amazon S3 Notification\", "
                 + "\"Message\": \"" + inner + "\"}";
-        assertEquals(S3Notifications.fromMessageBody(body(0)), S3Notifications.fromMessageBody(envelope));
+        assertEquals(S3Notifications.fromMessageBody("m", body(0)), S3Notifications.fromMessageBody("m", envelope));
     }
 
     @Test
-    void removalRecordsYieldNothing() {
-        assertTrue(S3Notifications.fromMessageBody(body(0).replace("ObjectCreated:Put", "ObjectRemoved:Delete")).isEmpty());
+    void removalRecordsAreIgnored() {
+        List<FunctionEvent> events = S3Notifications.fromMessageBody("m",
+                body(0).replace("ObjectCreated:Put", "ObjectRemoved:Delete"));
+        assertEquals(List.of(FunctionEvent.Type.IGNORED), events.stream().map(FunctionEvent::type).toList());
+        assertEquals("s3 ObjectRemoved:Delete", events.get(0).reason());
     }
 
     @Test
-    void bodiesOfOtherShapesAreRejectedWithTheReason() {
-        assertThrows(IllegalArgumentException.class, () -> S3Notifications.fromMessageBody(body(3)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> S3Notifications.fromMessageBody("{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {}}]}"));
-        assertTrue(e.getMessage().contains("Records[].s3.bucket"), e.getMessage());
+    void bodiesOfOtherShapesAreOneMalformedEventWithTheReason() {
+        assertEquals(FunctionEvent.Type.MALFORMED, S3Notifications.fromMessageBody("m", body(3)).get(0).type());
+        FunctionEvent e = S3Notifications.fromMessageBody("m",
+                "{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {}}]}").get(0);
+        assertEquals(FunctionEvent.Type.MALFORMED, e.type());
+        assertTrue(e.reason().contains("s3.bucket.name"), e.reason());
+        assertEquals("message m", e.object());
     }
 }

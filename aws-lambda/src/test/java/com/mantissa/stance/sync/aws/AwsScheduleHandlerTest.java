@@ -1,11 +1,9 @@
 package com.mantissa.stance.sync.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
@@ -47,15 +45,16 @@ class AwsScheduleHandlerTest {
     }
 
     @Test
-    void aScheduleWithNothingConfiguredFails() {
+    void aScheduleWithNothingConfiguredIsRejectedAndNotRetried() {
         String central = AwsFixtures.newS3Central(moto, "central-schedule-empty");
         TestContext context = new TestContext(AwsFixtures.ACCOUNT);
         ScheduleHandler handler = new ScheduleHandler(AwsFixtures.env(central));
 
-        SyncFailedException e = assertThrows(SyncFailedException.class,
-                () -> handler.handleRequest(EventLoader.loadScheduledEvent("events/scheduled-event.json"), context));
+        handler.handleRequest(EventLoader.loadScheduledEvent("events/scheduled-event.json"), context);
 
-        assertTrue(e.getMessage().contains("STANCE_SOURCES"), e.getMessage());
-        assertEquals("failed", context.invocations().get(0).get("outcome"));
+        Map<String, Object> line = context.invocations().get(0);
+        assertEquals("failed", line.get("outcome"));
+        assertEquals(Boolean.FALSE, line.get("redeliver"));
+        assertTrue(String.valueOf(line.get("message")).contains("STANCE_SOURCES"), line.toString());
     }
 }

@@ -1,17 +1,14 @@
 package com.mantissa.stance.sync.function;
 
-/** Thrown by a handler so that its platform sees the failure (retry, DLQ, on-failure destination). */
+/**
+ * Thrown by a handler to ask its platform to deliver the event again (Lambda's retries and
+ * on-failure destination, Eventarc's and Event Grid's redelivery, the Functions host's retry
+ * policy). Only transient store failures lead here; see the package documentation.
+ */
 public class SyncFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final boolean retryable;
 
-    public SyncFailedException(String message, boolean retryable) {
+    public SyncFailedException(String message) {
         super(message);
-        this.retryable = retryable;
-    }
-
-    /** Whether a transient store failure caused it, so that repeating the invocation may succeed. */
-    public boolean retryable() {
-        return retryable;
     }
 }

@@ -2,7 +2,9 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordKind;
+import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
+import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
@@ -11,107 +13,251 @@ import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The one core behind the AWS, GCP and Azure handlers: they decode their platform's event
- * into an object URI (or a schedule tick), call this, and map the {@link Invocation} back.
+ * The one core behind the AWS, GCP and Azure handlers. A handler decodes its platform's event
+ * into {@link FunctionEvent}s, calls {@link #handle(List)} once per invocation, writes the
+ * {@link BatchOutcome}'s lines and maps its redelivery decision back onto the platform.
+ *
+ * <p>The created objects of a batch are grouped by account and each account is pushed by one
+ * sync: one read and one write of that account's push index, however many objects (an SQS
+ * batch, an S3 event with several records, an Event Grid array) the batch holds. What is
+ * redelivered and what is acknowledged is decided here, the same for every cloud; see the
+ * package documentation.
  */
 public final class SyncFunction {
+    private static final String OBJECT_CREATED = "object-created";
+
     private final FunctionSettings settings;
-    private final Stores stores = new Stores();
+    private final String configurationError;
+    private final Function<StorageLocation, StorageAdapter> stores;
+
+    SyncFunction(FunctionSettings settings, String configurationError, Function<StorageLocation, StorageAdapter> stores) {
+        this.settings = settings;
+        this.configurationError = configurationError;
+        this.stores = stores;
+    }
 
     public SyncFunction(FunctionSettings settings) {
-        this.settings = settings;
-    }
-
-    /** @throws IllegalArgumentException naming the first invalid STANCE_* variable */
-    public static SyncFunction fromEnvironment(Map<String, String> env) {
-        return new SyncFunction(FunctionSettings.fromEnvironment(env));
-    }
-
-    public FunctionSettings settings() {
-        return settings;
+        this(settings, null, new Stores()::open);
     }
 
     /**
-     * Pushes the scan file an object-created event names ({@code s3://bucket/key},
-     * {@code gs://…}, {@code az://…} or an Azure blob URL, key already decoded). Other keys are
-     * ignored.
-     *
-     * @param defaultAccountId the account the platform says the event came from, used when
-     *                         {@code STANCE_ACCOUNT_ID} is unset; may be null
+     * The function configured by the STANCE_* variables. A misconfiguration does not throw: every
+     * batch is then rejected with one log line naming the variable, and acknowledged, because no
+     * redelivery can fix a setting (the scheduled catch-up pushes the missed scans once it is
+     * fixed).
      */
-    public Invocation onObjectCreated(String objectUri, String defaultAccountId) {
-        String trigger = "object-created";
+    public static SyncFunction fromEnvironment(Map<String, String> env) {
+        try {
+            return new SyncFunction(FunctionSettings.fromEnvironment(env));
+        } catch (IllegalArgumentException e) {
+            return new SyncFunction(null, "configuration: " + e.getMessage(), location -> {
+                throw new IllegalStateException("not configured");
+            });
+        }
+    }
+
+    /** The settings, or empty when the environment is misconfigured. */
+    public Optional<FunctionSettings> settings() {
+        return Optional.ofNullable(settings);
+    }
+
+    /** Handles one invocation's events; never throws for bad input or store failures. */
+    public BatchOutcome handle(List<FunctionEvent> events) {
+        List<LogEntry> entries = new ArrayList<>();
+        Set<String> redeliver = new HashSet<>();
+        if (configurationError != null) {
+            entries.add(rejected(events.isEmpty() ? "invocation" : describe(events.get(0).type()), objects(events),
+                    configurationError));
+            return new BatchOutcome(entries, redeliver);
+        }
+        Map<String, AccountBatch> byAccount = new LinkedHashMap<>();
+        for (FunctionEvent event : events) {
+            switch (event.type()) {
+                case IGNORED -> entries.add(ignored(event));
+                case MALFORMED -> entries.add(rejected(OBJECT_CREATED, listOf(event.object()), event.reason()));
+                case TICK -> {
+                    LogEntry entry = onSchedule(event.object() == null ? "schedule" : event.object());
+                    entries.add(entry);
+                    if (entry.redeliver()) {
+                        redeliver.add(event.id());
+                    }
+                }
+                case OBJECT_CREATED -> {
+                    LogEntry refused = accept(event, byAccount);
+                    if (refused != null) {
+                        entries.add(refused);
+                    }
+                }
+            }
+        }
+        for (AccountBatch batch : byAccount.values()) {
+            LogEntry entry = batch.sync();
+            entries.add(entry);
+            if (entry.redeliver()) {
+                batch.events.forEach(e -> redeliver.add(e.id()));
+            }
+        }
+        return new BatchOutcome(entries, redeliver);
+    }
+
+    /** Adds a created scan file to its account's batch; returns the line of an event that is not one. */
+    private LogEntry accept(FunctionEvent event, Map<String, AccountBatch> byAccount) {
         StorageLocation object;
         try {
-            object = StorageLocation.parse(objectUri);
-        } catch (IllegalArgumentException e) {
-            return Invocation.rejected(trigger, objectUri, e.getMessage());
+            object = StorageLocation.parse(event.object());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return rejected(OBJECT_CREATED, listOf(event.object()), "not an object URI: " + e.getMessage());
         }
         String key = object.prefix();
         Optional<RecordKind> kind = key == null ? Optional.empty() : ScanLocator.scanFileKind(key);
         if (kind.isEmpty()) {
-            return Invocation.ignored(trigger, objectUri);
+            return ignored(event);
         }
-        String account = settings.accountId().orElse(defaultAccountId);
-        if (account == null || account.isBlank()) {
-            return Invocation.rejected(trigger, objectUri, "no source account: set " + FunctionSettings.ACCOUNT_ID);
+        String account = settings.accountId().orElse(event.account());
+        if (account == null) {
+            return rejected(OBJECT_CREATED, listOf(event.object()), "no source account: the event names none;"
+                    + " set " + FunctionSettings.ACCOUNT_ID);
         }
-        StorageAdapter source = stores.open(object);
-        CrossCloudSync sync = newSync(SyncDirection.PUSH);
-        sync.addScanFiles(source, List.of(new ScanLocator.ScanFile(kind.get(), key, key)), account,
-                object.scheme().provider());
-        return finish(trigger, objectUri, sync.sync());
+        try {
+            RecordPaths.validateAccount(account);
+        } catch (IllegalArgumentException e) {
+            return rejected(OBJECT_CREATED, listOf(event.object()), "account '" + account + "': " + e.getMessage());
+        }
+        byAccount.computeIfAbsent(account, AccountBatch::new).add(event, object, kind.get());
+        return null;
+    }
+
+    /** The created scan files of one account in this batch: pushed by one sync. */
+    private final class AccountBatch {
+        private final String account;
+        private final List<FunctionEvent> events = new ArrayList<>();
+        private final Map<String, ScanObject> objects = new LinkedHashMap<>();
+
+        AccountBatch(String account) {
+            this.account = account;
+        }
+
+        void add(FunctionEvent event, StorageLocation location, RecordKind kind) {
+            events.add(event);
+            // A notification delivered twice in one batch is pushed once.
+            objects.putIfAbsent(event.object(), new ScanObject(event.object(), location, kind));
+        }
+
+        LogEntry sync() {
+            List<String> names = List.copyOf(objects.keySet());
+            SyncResult result;
+            try {
+                CrossCloudSync sync = newSync(SyncDirection.PUSH);
+                for (ScanObject object : objects.values()) {
+                    String key = object.location().prefix();
+                    sync.addScanFiles(stores.apply(object.location()),
+                            List.of(new ScanLocator.ScanFile(object.kind(), key, key)), account,
+                            object.location().scheme().provider());
+                }
+                result = sync.sync();
+            } catch (SyncAbortedException e) {
+                result = errorResult(e.getMessage(), false);
+            } catch (IllegalArgumentException | StorageException e) {
+                result = errorResult(e.getMessage(), e instanceof TransientStorageException);
+            }
+            return finished(OBJECT_CREATED, names, account, result);
+        }
+    }
+
+    private record ScanObject(String uri, StorageLocation location, RecordKind kind) {
     }
 
     /** The scheduled catch-up over {@code STANCE_SOURCES}, then PULL to {@code STANCE_PULL_TARGET} if set. */
-    public Invocation onSchedule(String trigger) {
+    private LogEntry onSchedule(String trigger) {
         SyncResult total = empty(settings.config().syncDirection());
         boolean didSomething = false;
-        if (!settings.sources().isEmpty() && settings.config().syncDirection() != SyncDirection.PULL) {
-            CrossCloudSync push = newSync(SyncDirection.PUSH);
-            for (SourceSpec source : settings.sources()) {
-                try {
-                    StorageAdapter store = stores.open(source.location());
-                    push.addScanFiles(store, ScanLocator.locate(store, source.location().prefixOr("")),
-                            source.accountId(), source.provider());
-                } catch (IllegalArgumentException | StorageException e) {
-                    total = total.plus(errorResult(source.location() + ": " + e.getMessage(),
-                            e instanceof TransientStorageException), total.syncDirection());
+        try {
+            if (!settings.sources().isEmpty() && settings.config().syncDirection() != SyncDirection.PULL) {
+                CrossCloudSync push = newSync(SyncDirection.PUSH);
+                for (SourceSpec source : settings.sources()) {
+                    try {
+                        StorageAdapter store = stores.apply(source.location());
+                        push.addScanFiles(store, ScanLocator.locate(store, source.location().prefixOr("")),
+                                source.accountId(), source.provider());
+                    } catch (IllegalArgumentException | StorageException e) {
+                        total = total.plus(errorResult(StorageLocation.redact(source.location().toString()) + ": "
+                                + e.getMessage(), e instanceof TransientStorageException), total.syncDirection());
+                    }
                 }
+                total = total.plus(push.sync(), total.syncDirection());
+                didSomething = true;
             }
-            total = total.plus(push.sync(), total.syncDirection());
-            didSomething = true;
-        }
-        if (settings.pullTarget().isPresent()) {
-            StorageAdapter target = stores.open(settings.pullTarget().get());
-            CrossCloudSync pull = new CrossCloudSync(config(SyncDirection.PULL), stores.open(settings.central()), target)
-                    .trackState(false);
-            total = total.plus(pull.sync(), total.syncDirection());
-            didSomething = true;
+            if (settings.pullTarget().isPresent()) {
+                StorageAdapter target = stores.apply(settings.pullTarget().get());
+                CrossCloudSync pull = new CrossCloudSync(config(SyncDirection.PULL), stores.apply(settings.central()),
+                        target).trackState(false);
+                total = total.plus(pull.sync(), total.syncDirection());
+                didSomething = true;
+            }
+        } catch (SyncAbortedException e) {
+            return finished(trigger, List.of(), null, total.plus(errorResult(e.getMessage(), false),
+                    total.syncDirection()));
         }
         if (!didSomething) {
-            return Invocation.rejected(trigger, null, "nothing to do: set " + FunctionSettings.SOURCES + " and/or "
-                    + FunctionSettings.PULL_TARGET);
+            return rejected(trigger, List.of(), "configuration: nothing to do: set " + FunctionSettings.SOURCES
+                    + " and/or " + FunctionSettings.PULL_TARGET);
         }
-        return finish(trigger, null, total);
+        return finished(trigger, List.of(), null, total);
     }
 
     private CrossCloudSync newSync(SyncDirection direction) {
-        return new CrossCloudSync(config(direction), stores.open(settings.central())).trackState(false);
+        return new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false);
     }
 
     private SyncConfig config(SyncDirection direction) {
         return settings.config().toBuilder().syncDirection(direction).build();
     }
 
-    private static Invocation finish(String trigger, String object, SyncResult result) {
-        return new Invocation(trigger, object,
-                result.success() ? Invocation.Outcome.SUCCEEDED : Invocation.Outcome.FAILED, result);
+    /**
+     * The failure policy, in one place: a transient store failure that is left after the engine's
+     * own retries asks for redelivery; everything else (bad lines, store-level permanent failures)
+     * is logged and acknowledged.
+     */
+    private static LogEntry finished(String trigger, List<String> objects, String account, SyncResult result) {
+        boolean redeliver = result.retryableErrors() > 0;
+        return new LogEntry(trigger, objects, account,
+                result.success() ? LogEntry.Outcome.SUCCEEDED : LogEntry.Outcome.FAILED, redeliver, result);
+    }
+
+    /** The one shape of a rejected event: logged at error with its reason, acknowledged. */
+    private static LogEntry rejected(String trigger, List<String> objects, String reason) {
+        return new LogEntry(trigger, objects, null, LogEntry.Outcome.FAILED, false, errorResult(reason, false));
+    }
+
+    private static LogEntry ignored(FunctionEvent event) {
+        String trigger = event.type() == FunctionEvent.Type.IGNORED && event.reason() != null ? event.reason()
+                : OBJECT_CREATED;
+        return new LogEntry(trigger, listOf(event.object()), null, LogEntry.Outcome.IGNORED, false,
+                empty(SyncDirection.PUSH));
+    }
+
+    private static String describe(FunctionEvent.Type type) {
+        return type == FunctionEvent.Type.TICK ? "schedule" : OBJECT_CREATED;
+    }
+
+    private static List<String> objects(List<FunctionEvent> events) {
+        List<String> objects = new ArrayList<>();
+        events.forEach(e -> objects.addAll(listOf(e.object())));
+        return objects;
+    }
+
+    private static List<String> listOf(String object) {
+        return object == null ? List.of() : List.of(object);
     }
 
     private static SyncResult errorResult(String error, boolean retryable) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.function.FunctionSettings;
-import com.mantissa.stance.sync.function.Invocation;
+import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.LogEntry;
+import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.function.SyncFunction;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.testing.AzuriteServer;
@@ -140,14 +143,17 @@ class SecretsStayOutOfMessagesTest {
                     FunctionSettings.CENTRAL_URI, "az://devstoreaccount1/central-secrets",
                     FunctionSettings.ACCOUNT_ID, "123456789012"));
 
-            Invocation invocation = function.onObjectCreated("s3://spoke-secrets/" + key, null);
+            BatchOutcome outcome = function.handle(List.of(
+                    FunctionEvent.objectCreated("1", "s3://spoke-secrets/" + key, null)));
 
-            assertTrue(invocation.failed(), invocation.toJson());
-            assertTrue(invocation.retryable(), "a dead endpoint is worth a platform retry");
-            String line = invocation.toJson();
+            LogEntry entry = outcome.entries().get(0);
+            assertEquals(LogEntry.Outcome.FAILED, entry.outcome(), entry.toJson());
+            assertTrue(outcome.redeliver(), "a dead endpoint is worth a platform redelivery");
+            String line = entry.toJson();
             assertEquals("ERROR", JsonParser.parseObject(line).get("severity"));
             assertNoSecret(line);
-            assertNoSecret(String.valueOf(invocation.toException().getMessage()));
+            SyncFailedException thrown = assertThrows(SyncFailedException.class, outcome::throwIfRedelivery);
+            assertNoSecret(String.valueOf(thrown.getMessage()));
         } finally {
             if (previous == null) {
                 System.clearProperty(setting);

@@ -1,0 +1,52 @@
+package com.mantissa.stance.sync.function;
+
+import java.util.Objects;
+
+/**
+ * One platform event as a handler decoded it, in the only terms the core knows: a created
+ * object with the account the platform names for it, a schedule tick, an event the function
+ * does not act on, or one it could not read.
+ *
+ * @param id      the platform's handle for the event (SQS message id, Event Grid event id,
+ *                record index), so that an outcome can be mapped back to it
+ * @param type    what happened
+ * @param object  the created object's URI ({@code s3://…}, {@code gs://…}, {@code az://…} or an
+ *                Azure blob URL, key decoded) or, for other types, what the event was about
+ * @param account the account the platform says the object belongs to; null when it does not say
+ * @param reason  for an ignored event, what kind of event it was ("s3 ObjectRemoved:Delete");
+ *                for a malformed one, what is wrong with it; null otherwise
+ */
+public record FunctionEvent(String id, Type type, String object, String account, String reason) {
+
+    /** What an event asks of the function. */
+    public enum Type { OBJECT_CREATED, TICK, IGNORED, MALFORMED }
+
+    public FunctionEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+    }
+
+    /** An object was created; {@code account} may be null (then {@code STANCE_ACCOUNT_ID} must be set). */
+    public static FunctionEvent objectCreated(String id, String objectUri, String account) {
+        return new FunctionEvent(id, Type.OBJECT_CREATED, objectUri, blankToNull(account), null);
+    }
+
+    /** A schedule fired: the catch-up over the configured sources and/or the pull. */
+    public static FunctionEvent tick(String id, String trigger) {
+        return new FunctionEvent(id, Type.TICK, trigger, null, null);
+    }
+
+    /** An event of a kind this function does not act on (an object removed, another event type). */
+    public static FunctionEvent ignored(String id, String what, String eventKind) {
+        return new FunctionEvent(id, Type.IGNORED, what, null, eventKind);
+    }
+
+    /** An event the handler could not decode (not JSON, a field missing): rejected, never redelivered. */
+    public static FunctionEvent malformed(String id, String what, String reason) {
+        return new FunctionEvent(id, Type.MALFORMED, what, null, Objects.requireNonNull(reason, "reason"));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}

@@ -1,0 +1,86 @@
+package com.mantissa.stance.sync.function;
+
+import com.mantissa.stance.sync.model.SyncResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One line of a function's log: an account's sync over the objects of a batch, a schedule run,
+ * or one event that was ignored or rejected. Written as one JSON object in the shape Cloud
+ * Logging reads ({@code severity}, {@code message}); CloudWatch and Application Insights take
+ * it as it is.
+ *
+ * @param trigger   what started the work ("object-created", "schedule …")
+ * @param objects   the objects the line is about (empty for a schedule run)
+ * @param account   the spoke account a sync ran for; null otherwise
+ * @param outcome   what became of the work
+ * @param redeliver whether the platform is asked to deliver the events again
+ * @param result    the sync's result; for an ignored or rejected event, its one reason
+ */
+public record LogEntry(String trigger, List<String> objects, String account, Outcome outcome, boolean redeliver,
+                       SyncResult result) {
+
+    /** Error messages kept verbatim in one line; the count says how many there were. */
+    static final int LOGGED_ERRORS = 100;
+
+    /** What became of an event or a sync. */
+    public enum Outcome {
+        /** Not a scan file, not an event this function acts on: nothing to do. */
+        IGNORED,
+        /** Synced without errors. */
+        SUCCEEDED,
+        /** Finished with errors: per-record errors, or the whole event rejected. */
+        FAILED
+    }
+
+    /** How loud the line is; each handler maps it onto its platform's log levels. */
+    public enum Severity { DEBUG, INFO, ERROR }
+
+    public LogEntry {
+        objects = List.copyOf(objects);
+    }
+
+    public Severity severity() {
+        return switch (outcome) {
+            case IGNORED -> Severity.DEBUG;
+            case SUCCEEDED -> Severity.INFO;
+            case FAILED -> Severity.ERROR;
+        };
+    }
+
+    /** The line as one JSON object. */
+    public String toJson() {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("severity", severity().name());
+        line.put("message", message());
+        line.put("trigger", trigger);
+        line.put("objects", objects);
+        line.put("account", account);
+        line.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        line.put("redeliver", redeliver);
+        Map<String, Object> summary = result.toMap();
+        List<String> errors = result.errors();
+        if (errors.size() > LOGGED_ERRORS) {
+            summary.put("errors", errors.subList(0, LOGGED_ERRORS));
+        }
+        summary.put("error_count", errors.size());
+        line.put("result", summary);
+        return EventJson.write(line);
+    }
+
+    /** One sentence a person reads in a log viewer. */
+    public String message() {
+        String what = "stance-sync " + trigger + (objects.isEmpty() ? "" : " " + String.join(", ", objects))
+                + (account == null ? "" : " (account " + account + ")");
+        return switch (outcome) {
+            case IGNORED -> what + ": ignored";
+            case SUCCEEDED -> what + ": " + result.recordsSynced() + " synced, " + result.recordsSkipped()
+                    + " skipped, " + result.conflictsResolved() + " conflicts resolved";
+            case FAILED -> what + ": " + result.errors().size() + " error(s)"
+                    + (redeliver ? ", asking for redelivery" : ", not retried") + "; first: "
+                    + (result.errors().isEmpty() ? "-" : result.errors().get(0));
+        };
+    }
+}
