@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,8 +10,16 @@ import java.util.function.Supplier;
 
 /**
  * Repeats a store call that failed transiently, with exponential backoff and full jitter so
- * that many writers throttled together do not retry in lock-step. The SDKs retry too; this
- * covers the local store and what outlives the SDK's own attempts.
+ * that many writers throttled together do not retry in lock-step.
+ *
+ * <p>It is the only layer that retries. The storage SDK clients make one attempt per call
+ * (see {@code storage.StorageTimeouts}), because stacked retries multiply: GCS's 6 attempts
+ * and Azure's 3 under this class's 3 made up to 18 requests for one failing call, none of
+ * them counted, each with its own backoff, and a hung server held a thread for the product of
+ * both. Here every attempt is counted ({@link #attempts()}, {@link #retries()}), there is one
+ * backoff, and one {@linkplain #deadlineIn deadline} bounds the whole sync: after it no call
+ * makes another attempt, so a store that accepts connections and never answers ends a sync
+ * within the deadline plus one attempt's timeout.
  *
  * <p>It is also a circuit breaker for one sync: once {@link #OPEN_AFTER} calls in a row have
  * failed transiently after all their attempts, the store counts as down, and further calls
@@ -22,6 +31,12 @@ import java.util.function.Supplier;
 final class Retry {
     static final int OPEN_AFTER = 32;
     static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+    /**
+     * Attempts per call. With the SDKs at one attempt each, 6 keeps a call through a burst of
+     * throttling about as likely to succeed as the stacked 3 × 3 did.
+     */
+    static final int DEFAULT_ATTEMPTS = 6;
+    static final long DEFAULT_BASE_DELAY_MILLIS = 100;
 
     private final int attempts;
     private final long baseDelayMillis;
@@ -29,20 +44,47 @@ final class Retry {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicLong nextProbe = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong attemptsMade = new AtomicLong();
     private volatile String lastFailure;
+    private volatile boolean hasDeadline;
+    private volatile long deadlineNanos;
+    private volatile Duration deadlineBudget;
 
     Retry(int attempts, long baseDelayMillis) {
         this(attempts, baseDelayMillis, System::nanoTime);
     }
 
     Retry(int attempts, long baseDelayMillis, LongSupplier nanoTime) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+        }
         this.attempts = attempts;
         this.baseDelayMillis = baseDelayMillis;
         this.nanoTime = nanoTime;
     }
 
     static Retry defaults() {
-        return new Retry(3, 100);
+        return new Retry(DEFAULT_ATTEMPTS, DEFAULT_BASE_DELAY_MILLIS);
+    }
+
+    /**
+     * From now on, calls stop making attempts {@code budget} from now: a call that would start
+     * an attempt or back off past it fails with a {@link TransientStorageException} that names
+     * the deadline. An attempt already under way ends by the SDK's own timeout. {@code null}
+     * removes the deadline.
+     */
+    Retry deadlineIn(Duration budget) {
+        if (budget == null) {
+            hasDeadline = false;
+            return this;
+        }
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("deadline must not be negative: " + budget);
+        }
+        deadlineBudget = budget;
+        deadlineNanos = nanoTime.getAsLong() + budget.toNanos();
+        hasDeadline = true;
+        return this;
     }
 
     <T> T call(Supplier<T> call) {
@@ -57,6 +99,8 @@ final class Retry {
             allowed = 1; // the probe: one attempt, no backoff
         }
         for (int attempt = 1; ; attempt++) {
+            requireTimeLeft(attempt, null);
+            attemptsMade.incrementAndGet();
             try {
                 T result = call.get();
                 consecutiveFailures.set(0);
@@ -69,15 +113,33 @@ final class Retry {
                     }
                     throw e;
                 }
+                long pause = ThreadLocalRandom.current().nextLong(baseDelayMillis << (attempt - 1)) + 1;
+                if (hasDeadline && nanoTime.getAsLong() + pause * 1_000_000L - deadlineNanos > 0) {
+                    requireTimeLeft(Integer.MAX_VALUE, e); // backing off would end past the deadline
+                }
                 retries.incrementAndGet();
-                sleep(ThreadLocalRandom.current().nextLong(baseDelayMillis << (attempt - 1)) + 1);
+                sleep(pause);
             }
+        }
+    }
+
+    private void requireTimeLeft(int attempt, TransientStorageException last) {
+        if (hasDeadline && (attempt == Integer.MAX_VALUE || nanoTime.getAsLong() - deadlineNanos >= 0)) {
+            String after = last == null ? "" : " (last failure: " + last.getMessage() + ")";
+            lastFailure = "deadline of " + deadlineBudget + " passed" + after;
+            throw new TransientStorageException("not attempted: the sync's deadline of " + deadlineBudget.toSeconds()
+                    + " s has passed" + after, last);
         }
     }
 
     /** Attempts repeated after a transient failure, over the life of this instance. */
     long retries() {
         return retries.get();
+    }
+
+    /** Every attempt made, first ones included: each is one request to the store. */
+    long attempts() {
+        return attemptsMade.get();
     }
 
     private static void sleep(long millis) {

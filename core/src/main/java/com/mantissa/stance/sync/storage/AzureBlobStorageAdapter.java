@@ -3,7 +3,6 @@ package com.mantissa.stance.sync.storage;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
-import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -18,13 +17,11 @@ import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,6 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * endpoint, which is how Azurite's {@code devstoreaccount1} is reached; otherwise the account's
  * public endpoint with {@code DefaultAzureCredential} (managed identity in Azure Functions,
  * the CLI login on a workstation).
+ *
+ * <p>Key limit: 1,024 UTF-8 bytes (Azure counts 1,024 characters; bytes are the stricter and
+ * the same rule as S3's and GCS's); a longer key is an {@link InvalidKeyException} (that
+ * record's problem), raised before any request.
  */
 public final class AzureBlobStorageAdapter implements StorageAdapter {
 
@@ -51,12 +52,23 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     private static final int LIST_PAGE_SIZE = 5000;
 
     /**
-     * Fewer, quicker SDK retries than its default (4 tries from a 4 s delay): the engine backs
-     * off and retries transient failures itself, and a cold function must not sit out minutes
-     * of nested retries. The per-try timeout bounds a hung connection, which the default does not.
+     * One try per call, bounded by the attempt timeout: the engine's retry decides about
+     * repeating (see {@link StorageTimeouts}). For every client this adapter builds, and for a
+     * caller-built one.
      */
-    static final RequestRetryOptions RETRY = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
-            Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(5), null);
+    public static RequestRetryOptions retryOptions(StorageTimeouts timeouts) {
+        return new RequestRetryOptions(RetryPolicyType.FIXED, 1, timeouts.attempt(), null, null, null);
+    }
+
+    /** The HTTP client of every Azure client this adapter builds, bounded by {@code timeouts}. */
+    public static HttpClient httpClient(StorageTimeouts timeouts) {
+        return new JdkHttpClientBuilder()
+                .connectionTimeout(timeouts.connect())
+                .responseTimeout(timeouts.attempt())
+                .readTimeout(timeouts.attempt())
+                .writeTimeout(timeouts.attempt())
+                .build();
+    }
 
     /** Service clients hold the pipeline and credential: one per account (or connection string). */
     private static final Map<String, BlobServiceClient> SERVICE_CLIENTS = new ConcurrentHashMap<>();
@@ -105,7 +117,8 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
     }
 
     private BlobServiceClient buildServiceClient(String connectionString) {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT).retryOptions(RETRY);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(Http.CLIENT)
+                .retryOptions(retryOptions(Http.TIMEOUTS));
         if (connectionString != null) {
             return builder.connectionString(connectionString).buildClient();
         }
@@ -130,9 +143,8 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
      * and with HTTP/1.1 keep-alive it sustains the same small-object request rate.
      */
     private static final class Http {
-        static final HttpClient CLIENT = new JdkHttpClientBuilder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
+        static final StorageTimeouts TIMEOUTS = StorageTimeouts.fromSettings();
+        static final HttpClient CLIENT = httpClient(TIMEOUTS);
     }
 
     @Override
@@ -148,96 +160,73 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
                 .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
                 .setRequestConditions(conditions);
         try {
-            Response<BlockBlobItem> response = blob(path).getBlockBlobClient()
-                    .uploadWithResponse(upload, null, Context.NONE);
-            return response.getValue().getETag();
-        } catch (BlobStorageException e) {
+            return call("write (" + condition + ")", path, () -> blob(path).getBlockBlobClient()
+                    .uploadWithResponse(upload, null, Context.NONE).getValue().getETag());
+        } catch (NotFoundException gone) {
             // If-Match on a blob that is gone is a lost race like any other: re-read, re-resolve.
-            if (condition.kind() == WriteCondition.Kind.IF_MATCH && isBlobNotFound(e)) {
-                throw new PreconditionFailedException(
-                        "write " + describe(path) + " " + condition + ": the blob no longer exists", e);
-            }
-            throw translate("write", path, condition, e);
-        } catch (RuntimeException e) {
-            throw translate("write", path, condition, e);
+            throw new PreconditionFailedException("write " + describe(path) + " " + condition
+                    + ": the blob no longer exists", gone.getCause());
         }
     }
 
     @Override
     public Optional<StoredObject> readRecord(String path) {
-        try {
+        return StorageErrors.absentWhenNotFound(() -> call("read", path, () -> {
             BlobDownloadContentResponse response = blob(path).downloadContentWithResponse(null, null, null, EAGER_BODY);
-            return Optional.of(new StoredObject(response.getValue().toBytes(), response.getDeserializedHeaders().getETag()));
-        } catch (BlobStorageException e) {
-            if (isBlobNotFound(e)) {
-                return Optional.empty();
-            }
-            throw translate("read", path, null, e);
-        } catch (RuntimeException e) {
-            throw translate("read", path, null, e);
-        }
+            return new StoredObject(response.getValue().toBytes(), response.getDeserializedHeaders().getETag());
+        }));
     }
 
     /** Streams the blob in ranged reads rather than buffering it: scan files can exceed the heap. */
     @Override
     public InputStream openStream(String path) {
-        try {
-            return blob(path).openInputStream();
-        } catch (BlobStorageException e) {
-            if (isBlobNotFound(e)) {
-                throw new NotFoundException(describe(path) + " does not exist", e);
-            }
-            throw translate("open", path, null, e);
-        } catch (RuntimeException e) {
-            throw translate("open", path, null, e);
-        }
+        return call("open", path, () -> blob(path).openInputStream());
     }
 
     @Override
     public List<String> listRecords(String prefix) {
-        List<String> keys = new ArrayList<>();
         ListBlobsOptions options = new ListBlobsOptions()
                 .setPrefix(prefix == null || prefix.isEmpty() ? null : prefix)
                 .setMaxResultsPerPage(LIST_PAGE_SIZE);
-        try {
+        List<String> keys = call("list", prefix + "*", () -> {
+            List<String> found = new ArrayList<>();
             for (BlobItem item : containerClient().listBlobs(options, null)) {
-                keys.add(item.getName());
+                found.add(item.getName());
             }
-        } catch (RuntimeException e) {
-            throw translate("list", prefix + "*", null, e);
-        }
+            return found;
+        });
         Collections.sort(keys);
         return keys;
     }
 
     @Override
     public void deleteRecord(String path) {
-        try {
-            // Not deleteIfExists: it treats every 404 as success, a missing container included.
-            blob(path).deleteWithResponse(null, null, null, Context.NONE);
-        } catch (BlobStorageException e) {
-            if (isBlobNotFound(e)) {
-                return;
-            }
-            throw translate("delete", path, null, e);
-        } catch (RuntimeException e) {
-            throw translate("delete", path, null, e);
-        }
+        // Not deleteIfExists: it treats every 404 as success, a missing container included.
+        StorageErrors.absentWhenNotFound(() -> call("delete", path,
+                () -> blob(path).deleteWithResponse(null, null, null, Context.NONE)));
     }
 
     @Override
     public Optional<ObjectMetadata> getMetadata(String path) {
-        try {
+        return StorageErrors.absentWhenNotFound(() -> call("get metadata of", path, () -> {
             BlobProperties p = blob(path).getPropertiesWithResponse(null, null, Context.NONE).getValue();
-            return Optional.of(new ObjectMetadata(p.getBlobSize(),
-                    p.getLastModified() == null ? null : p.getLastModified().toInstant(), p.getETag(), null));
-        } catch (BlobStorageException e) {
-            if (isBlobNotFound(e)) {
-                return Optional.empty();
-            }
-            throw translate("get metadata of", path, null, e);
+            return new ObjectMetadata(p.getBlobSize(),
+                    p.getLastModified() == null ? null : p.getLastModified().toInstant(), p.getETag(), null);
+        }));
+    }
+
+    /**
+     * The one translation template of this adapter: checks the key against the limit, makes the
+     * SDK call and maps any failure onto the core's error types. A 404 about the blob itself is a
+     * {@link NotFoundException}, which the operations that answer "absent" turn into an empty
+     * result; a missing container never is.
+     */
+    private <T> T call(String operation, String key, StorageErrors.SdkCall<T> call) {
+        StorageErrors.requireCloudKey(key, location());
+        try {
+            return call.call();
         } catch (RuntimeException e) {
-            throw translate("get metadata of", path, null, e);
+            throw translate(operation + " " + describe(key), e);
         }
     }
 
@@ -263,20 +252,11 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
         return location() + "/" + path;
     }
 
-    /**
-     * A 404 about the blob itself. A HEAD response carries the error code in a header, so
-     * even getProperties can tell a missing blob from a missing container.
-     */
-    private static boolean isBlobNotFound(BlobStorageException e) {
-        return e.getStatusCode() == 404 && !BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode());
-    }
-
     /** Maps an SDK failure onto the core's error types; messages name account, container and blob, never keys or SAS tokens. */
-    private StorageException translate(String operation, String path, WriteCondition condition, RuntimeException e) {
+    private StorageException translate(String what, RuntimeException e) {
         if (e instanceof StorageException own) {
             return own;
         }
-        String what = operation + " " + describe(path) + (condition == null ? "" : " (" + condition + ")");
         if (e instanceof BlobStorageException b) {
             int status = b.getStatusCode();
             BlobErrorCode code = b.getErrorCode();
@@ -288,6 +268,9 @@ public final class AzureBlobStorageAdapter implements StorageAdapter {
             if (status == 412 || BlobErrorCode.CONDITION_NOT_MET.equals(code)
                     || BlobErrorCode.BLOB_ALREADY_EXISTS.equals(code)) {
                 return new PreconditionFailedException(detail, e);
+            }
+            if (status == 404) {
+                return new NotFoundException(detail, e);
             }
             if (StorageErrors.isTransientStatus(status) || BlobErrorCode.SERVER_BUSY.equals(code)
                     || BlobErrorCode.OPERATION_TIMED_OUT.equals(code) || BlobErrorCode.INTERNAL_ERROR.equals(code)) {

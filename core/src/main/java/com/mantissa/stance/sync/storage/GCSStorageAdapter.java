@@ -1,13 +1,15 @@
 package com.mantissa.stance.sync.storage;
 
 import com.google.cloud.BaseServiceException;
+import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Unlike the Go, Python and Node clients, the Java client ignores {@code STORAGE_EMULATOR_HOST},
  * so this adapter reads it itself and, like those clients, then talks to that host without
  * credentials. Everything past the choice of host and credentials is the production code path.
+ *
+ * <p>Key limit: 1,024 UTF-8 bytes; a longer key is an {@link InvalidKeyException} (that
+ * record's problem), raised before any request.
  */
 public final class GCSStorageAdapter implements StorageAdapter {
 
@@ -81,7 +86,9 @@ public final class GCSStorageAdapter implements StorageAdapter {
     private static Storage sharedClient() {
         String emulator = StorageSettings.get(EMULATOR_HOST_VARIABLE);
         return CLIENTS.computeIfAbsent(emulator == null ? "" : emulator,
-                host -> host.isEmpty() ? StorageOptions.getDefaultInstance().getService() : emulatorClient(host));
+                host -> host.isEmpty()
+                        ? configure(StorageOptions.http(), StorageTimeouts.fromSettings()).build().getService()
+                        : emulatorClient(host));
     }
 
     private static Storage emulatorClient(String host) {
@@ -90,12 +97,33 @@ public final class GCSStorageAdapter implements StorageAdapter {
         // An explicit project keeps the client from asking the GCE metadata server for one; an
         // emulator ignores it.
         String project = StorageSettings.get("GOOGLE_CLOUD_PROJECT");
-        return StorageOptions.http()
+        return configure(StorageOptions.http(), StorageTimeouts.fromSettings())
                 .setHost(url)
                 .setProjectId(project == null ? "stance-sync-emulator" : project)
                 .setCredentials(NoCredentials.getInstance())
                 .build()
                 .getService();
+    }
+
+    /**
+     * What every client this adapter builds has, and what a caller-built client should have:
+     * one attempt per call (the client's default is
+     * 6, under the engine's retries; see {@link StorageTimeouts}), bounded by {@code timeouts}.
+     */
+    public static HttpStorageOptions.Builder configure(HttpStorageOptions.Builder builder, StorageTimeouts timeouts) {
+        int connectMillis = (int) timeouts.connect().toMillis();
+        int attemptMillis = (int) timeouts.attempt().toMillis();
+        return builder
+                .setRetrySettings(RetrySettings.newBuilder()
+                        .setMaxAttempts(1)
+                        .setTotalTimeoutDuration(timeouts.attempt())
+                        .setInitialRpcTimeoutDuration(timeouts.attempt())
+                        .setMaxRpcTimeoutDuration(timeouts.attempt())
+                        .build())
+                .setTransportOptions(HttpTransportOptions.newBuilder()
+                        .setConnectTimeout(connectMillis)
+                        .setReadTimeout(attemptMillis)
+                        .build());
     }
 
     @Override
@@ -107,18 +135,12 @@ public final class GCSStorageAdapter implements StorageAdapter {
             case IF_MATCH -> new Storage.BlobTargetOption[] {
                 Storage.BlobTargetOption.generationMatch(parseGeneration(condition.versionToken()))};
         };
-        try {
-            // The client retries a conditional upload on 5xx and dropped connections, since the
-            // precondition makes it idempotent. If the first attempt was applied but its answer
-            // lost, the retry meets its own object and gets 412; the engine re-reads on every
-            // PreconditionFailedException, finds its record already there and settles, so the
-            // default retries stay on.
-            Blob blob = client().create(info, content, options);
-            bucketSeen = true;
-            return Long.toString(blob.getGeneration());
-        } catch (RuntimeException e) {
-            throw translate(e, "write", path);
-        }
+        // If an attempt was applied but its answer lost, the engine's retry meets its own object
+        // and gets 412; the engine re-reads on every PreconditionFailedException, finds its
+        // record already there and settles.
+        Blob blob = call("write", path, () -> client().create(info, content, options));
+        bucketSeen = true;
+        return Long.toString(blob.getGeneration());
     }
 
     private long parseGeneration(String token) {
@@ -134,7 +156,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
     @Override
     public Optional<StoredObject> readRecord(String path) {
         Storage storage = client();
-        try {
+        Optional<StoredObject> read = call("read", path, () -> {
             for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
                 Blob blob = storage.get(BlobId.of(bucket, path));
                 if (blob == null) {
@@ -158,8 +180,10 @@ public final class GCSStorageAdapter implements StorageAdapter {
                     }
                 }
             }
-        } catch (RuntimeException e) {
-            throw translate(e, "read", path);
+            return null;
+        });
+        if (read != null) {
+            return read;
         }
         throw new TransientStorageException("gs://" + bucket + "/" + path + " changed on every one of "
                 + MAX_READ_ATTEMPTS + " read attempts", null);
@@ -167,18 +191,17 @@ public final class GCSStorageAdapter implements StorageAdapter {
 
     @Override
     public List<String> listRecords(String prefix) {
-        List<String> keys = new ArrayList<>();
-        try {
+        List<String> keys = call("list", prefix + "*", () -> {
+            List<String> found = new ArrayList<>();
             // Only names are needed; iterateAll follows nextPageToken across pages.
             for (Blob blob : client()
                     .list(bucket, Storage.BlobListOption.prefix(prefix == null ? "" : prefix),
                             Storage.BlobListOption.fields(Storage.BlobField.NAME))
                     .iterateAll()) {
-                keys.add(blob.getName());
+                found.add(blob.getName());
             }
-        } catch (RuntimeException e) {
-            throw translate(e, "list", prefix);
-        }
+            return found;
+        });
         bucketSeen = true;
         // GCS orders by UTF-8 bytes; the contract promises the same order on every store.
         Collections.sort(keys);
@@ -188,19 +211,18 @@ public final class GCSStorageAdapter implements StorageAdapter {
     @Override
     public void deleteRecord(String path) {
         Storage storage = client();
-        try {
+        call("delete", path, () -> {
             if (!storage.delete(BlobId.of(bucket, path))) {
                 requireBucket(storage);
             }
-        } catch (RuntimeException e) {
-            throw translate(e, "delete", path);
-        }
+            return null;
+        });
     }
 
     @Override
     public Optional<ObjectMetadata> getMetadata(String path) {
         Storage storage = client();
-        try {
+        return call("stat", path, () -> {
             Blob blob = storage.get(BlobId.of(bucket, path));
             if (blob == null) {
                 requireBucket(storage);
@@ -213,9 +235,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
                     updated == null ? null : updated.toInstant(),
                     blob.getEtag(),
                     blob.getGeneration()));
-        } catch (RuntimeException e) {
-            throw translate(e, "stat", path);
-        }
+        });
     }
 
     @Override
@@ -235,6 +255,20 @@ public final class GCSStorageAdapter implements StorageAdapter {
         storage.list(bucket, Storage.BlobListOption.pageSize(1),
                 Storage.BlobListOption.fields(Storage.BlobField.NAME));
         bucketSeen = true;
+    }
+
+    /**
+     * The one translation template of this adapter: checks the key against the limit, makes the
+     * client call and maps any failure onto the core's error types. The client itself answers
+     * a missing object with null or false, so no 404 here is about an object.
+     */
+    private <T> T call(String operation, String key, StorageErrors.SdkCall<T> call) {
+        StorageErrors.requireCloudKey(key, location());
+        try {
+            return call.call();
+        } catch (RuntimeException e) {
+            throw translate(e, operation, key);
+        }
     }
 
     private StorageException translate(RuntimeException e, String operation, String key) {

@@ -1,7 +1,6 @@
 package com.mantissa.stance.sync.storage;
 
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,13 +16,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -36,6 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code aws.endpointUrl}, or {@code endpoint_url} in the shared config file). When such an
  * override is in effect this adapter switches to path-style addressing, because emulators and
  * most S3-compatible servers do not serve virtual-host bucket names on {@code 127.0.0.1}.
+ *
+ * <p>Key limit: 1,024 UTF-8 bytes; a longer key is an {@link InvalidKeyException} (that
+ * record's problem), raised before any request.
  */
 public final class S3StorageAdapter implements StorageAdapter {
 
@@ -84,16 +87,9 @@ public final class S3StorageAdapter implements StorageAdapter {
                 System.setProperty(KEEP_ALIVE_CACHE_PROPERTY, "64");
             }
             S3EndpointProvider rules = S3EndpointProvider.defaultProvider();
-            return S3Client.builder()
+            return configure(S3Client.builder(), StorageTimeouts.fromSettings())
                     .region(defaultRegion())
                     .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                    // The JDK's HttpURLConnection client: no extra jars and no native code, so it
-                    // has the shortest cold start (SPEC §6 budgets 1.5 s for a whole cold
-                    // invocation); each record is one small request, where Apache's or CRT's
-                    // extra throughput features do not pay for their start-up.
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(5))
-                            .socketTimeout(Duration.ofSeconds(30)))
                     // The SDK hands the rules the endpoint only when one is configured
                     // (AWS_ENDPOINT_URL_S3 and friends); only then is path style forced.
                     .endpointProvider(params -> rules.resolveEndpoint(
@@ -111,6 +107,26 @@ public final class S3StorageAdapter implements StorageAdapter {
         }
     }
 
+    /**
+     * What every client this adapter builds has, and what a caller-built client passed to
+     * {@link #S3StorageAdapter(String, S3Client)} should have: one attempt per call (the
+     * engine's retry decides about repeating, see {@link StorageTimeouts}), bounded by
+     * {@code timeouts}.
+     *
+     * <p>The JDK's HttpURLConnection client: no extra jars and no native code, so it has the
+     * shortest cold start of a function; each record is one small request, where Apache's or
+     * CRT's extra throughput features do not pay for their start-up.
+     */
+    public static S3ClientBuilder configure(S3ClientBuilder builder, StorageTimeouts timeouts) {
+        return builder
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(timeouts.connect())
+                        .socketTimeout(timeouts.attempt()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(timeouts.attempt())
+                        .apiCallTimeout(timeouts.attempt()));
+    }
+
     @Override
     public String writeRecord(String path, byte[] content, WriteCondition condition) {
         Objects.requireNonNull(content, "content");
@@ -124,128 +140,91 @@ public final class S3StorageAdapter implements StorageAdapter {
             case NONE -> { }
         }
         try {
-            PutObjectResponse response = client().putObject(put.build(), RequestBody.fromBytes(content));
-            return response.eTag();
-        } catch (S3Exception e) {
+            return call("write (" + condition + ")", path,
+                    () -> client().putObject(put.build(), RequestBody.fromBytes(content)).eTag());
+        } catch (NotFoundException gone) {
             // If-Match on an object that is gone is a lost race like any other: re-read, re-resolve.
-            if (condition.kind() == WriteCondition.Kind.IF_MATCH && isNoSuchKey(e)) {
-                throw new PreconditionFailedException(
-                        "write " + describe(path) + " " + condition + ": the object no longer exists", e);
-            }
-            throw translate("write", path, condition, e);
-        } catch (SdkException e) {
-            throw translate("write", path, condition, e);
+            throw new PreconditionFailedException("write " + describe(path) + " " + condition
+                    + ": the object no longer exists", gone.getCause());
         }
     }
 
     @Override
     public Optional<StoredObject> readRecord(String path) {
-        try {
+        return StorageErrors.absentWhenNotFound(() -> call("read", path, () -> {
             ResponseBytes<GetObjectResponse> bytes = client().getObjectAsBytes(b -> b.bucket(bucket).key(path));
-            return Optional.of(new StoredObject(bytes.asByteArray(), bytes.response().eTag()));
-        } catch (S3Exception e) {
-            if (isNoSuchKey(e)) {
-                return Optional.empty();
-            }
-            throw translate("read", path, null, e);
-        } catch (SdkException e) {
-            throw translate("read", path, null, e);
-        }
+            return new StoredObject(bytes.asByteArray(), bytes.response().eTag());
+        }));
     }
 
     /** Streams the object from S3 rather than buffering it: scan files can exceed the heap. */
     @Override
     public InputStream openStream(String path) {
-        try {
-            return client().getObject(b -> b.bucket(bucket).key(path));
-        } catch (S3Exception e) {
-            if (isNoSuchKey(e)) {
-                throw new NotFoundException(describe(path) + " does not exist", e);
-            }
-            throw translate("open", path, null, e);
-        } catch (SdkException e) {
-            throw translate("open", path, null, e);
-        }
+        return call("open", path, () -> client().getObject(b -> b.bucket(bucket).key(path)));
     }
 
     @Override
     public List<String> listRecords(String prefix) {
-        List<String> keys = new ArrayList<>();
         ListObjectsV2Request request = ListObjectsV2Request.builder()
                 .bucket(bucket)
                 .prefix(prefix == null ? "" : prefix)
                 .maxKeys(LIST_PAGE_SIZE)
                 .build();
-        try {
+        List<String> keys = call("list", prefix + "*", () -> {
+            List<String> found = new ArrayList<>();
             for (S3Object object : client().listObjectsV2Paginator(request).contents()) {
-                keys.add(object.key());
+                found.add(object.key());
             }
-        } catch (SdkException e) {
-            throw translate("list", prefix + "*", null, e);
-        }
+            return found;
+        });
         Collections.sort(keys);
         return keys;
     }
 
     @Override
     public void deleteRecord(String path) {
-        try {
-            // S3 answers 204 for an absent key too, so deleting twice is not an error.
-            client().deleteObject(b -> b.bucket(bucket).key(path));
-        } catch (S3Exception e) {
-            if (isNoSuchKey(e)) {
-                return;
-            }
-            throw translate("delete", path, null, e);
-        } catch (SdkException e) {
-            throw translate("delete", path, null, e);
-        }
+        // S3 answers 204 for an absent key too, so deleting twice is not an error.
+        StorageErrors.absentWhenNotFound(() -> call("delete", path, () -> client().deleteObject(b -> b.bucket(bucket).key(path))));
     }
 
     @Override
     public Optional<ObjectMetadata> getMetadata(String path) {
-        try {
+        Optional<ObjectMetadata> metadata = StorageErrors.absentWhenNotFound(() -> call("get metadata of", path, () -> {
             HeadObjectResponse head = client().headObject(b -> b.bucket(bucket).key(path));
-            return Optional.of(new ObjectMetadata(head.contentLength(), head.lastModified(), head.eTag(), null));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                // A HEAD response has no body, so a missing key and a missing bucket look the
-                // same; one more call tells them apart, and only on this (rare) path.
-                confirmBucketExists(path);
-                return Optional.empty();
+            return new ObjectMetadata(head.contentLength(), head.lastModified(), head.eTag(), null);
+        }));
+        if (metadata.isEmpty()) {
+            // A HEAD response has no body, so a missing key and a missing bucket look the same;
+            // one more call tells them apart, and only on this (rare) path.
+            try {
+                call("get metadata of", path, () -> client().headBucket(b -> b.bucket(bucket)));
+            } catch (NotFoundException noBucket) {
+                throw new PermanentStorageException("get metadata of " + describe(path) + ": bucket '" + bucket
+                        + "' does not exist (NoSuchBucket)", noBucket.getCause());
             }
-            throw translate("get metadata of", path, null, e);
-        } catch (SdkException e) {
-            throw translate("get metadata of", path, null, e);
         }
+        return metadata;
     }
 
-    private void confirmBucketExists(String path) {
+    /**
+     * The one translation template of this adapter: checks the key against S3's limit, makes
+     * the SDK call and maps any failure onto the core's error types. Messages name the
+     * operation, bucket and key, the status and S3's error code; never credentials, headers or
+     * signed URLs. A 404 about the key is a {@link NotFoundException}, which the operations that
+     * answer "absent" turn into an empty result.
+     */
+    private <T> T call(String operation, String key, StorageErrors.SdkCall<T> call) {
+        StorageErrors.requireCloudKey(key, location());
         try {
-            client().headBucket(b -> b.bucket(bucket));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw new PermanentStorageException("get metadata of " + describe(path)
-                        + ": bucket '" + bucket + "' does not exist (NoSuchBucket)", e);
-            }
-            throw translate("get metadata of", path, null, e);
+            return call.call();
         } catch (SdkException e) {
-            throw translate("get metadata of", path, null, e);
+            throw translate(operation + " " + describe(key), e);
         }
     }
 
     @Override
     public String location() {
         return "s3://" + bucket;
-    }
-
-    /** A 404 about the key itself; NoSuchBucket is a configuration error, never "absent". */
-    private static boolean isNoSuchKey(S3Exception e) {
-        if (e.statusCode() != 404) {
-            return false;
-        }
-        String code = errorCode(e);
-        return code == null || "NoSuchKey".equals(code);
     }
 
     private static String errorCode(S3Exception e) {
@@ -256,12 +235,7 @@ public final class S3StorageAdapter implements StorageAdapter {
         return "s3://" + bucket + "/" + path;
     }
 
-    /**
-     * Maps an SDK failure onto the core's error types. Messages name the operation, bucket and
-     * key, the status and S3's error code; never credentials, headers or signed URLs.
-     */
-    private StorageException translate(String operation, String path, WriteCondition condition, SdkException e) {
-        String what = operation + " " + describe(path) + (condition == null ? "" : " (" + condition + ")");
+    private StorageException translate(String what, SdkException e) {
         if (e instanceof S3Exception s3) {
             int status = s3.statusCode();
             String code = errorCode(s3);
@@ -271,6 +245,9 @@ public final class S3StorageAdapter implements StorageAdapter {
             }
             if ("NoSuchBucket".equals(code)) {
                 return new PermanentStorageException(what + ": bucket '" + bucket + "' does not exist (NoSuchBucket)", e);
+            }
+            if (status == 404) {
+                return new NotFoundException(detail, e);
             }
             if (StorageErrors.isTransientStatus(status) || "SlowDown".equals(code) || "RequestTimeout".equals(code)
                     || "InternalError".equals(code) || "OperationAborted".equals(code)) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -73,5 +74,42 @@ class RetryTest {
             }
         }
         assertEquals(3 * 5 * Retry.OPEN_AFTER, calls.get());
+    }
+
+    @Test
+    void everyAttemptIsCountedTheFirstOnesToo() {
+        assertThrows(TransientStorageException.class, () -> retry.call(down));
+        retry.call(() -> "ok");
+
+        assertEquals(4, retry.attempts(), "three for the failing call, one for the other");
+        assertEquals(2, retry.retries());
+    }
+
+    @Test
+    void afterTheDeadlineNoCallTouchesTheStore() {
+        retry.deadlineIn(Duration.ofSeconds(10));
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+
+        TransientStorageException e = assertThrows(TransientStorageException.class, () -> retry.call(down));
+
+        assertEquals(0, calls.get());
+        assertTrue(e.getMessage().contains("deadline of 10 s has passed"), e.getMessage());
+    }
+
+    @Test
+    void aBackoffThatWouldEndPastTheDeadlineIsNotWaitedFor() {
+        Retry slow = new Retry(6, 60_000, now::get).deadlineIn(Duration.ofSeconds(1));
+
+        TransientStorageException e = assertThrows(TransientStorageException.class, () -> slow.call(down));
+
+        assertEquals(1, calls.get(), "the first attempt is made; the minute-long backoff is not");
+        assertTrue(e.getMessage().contains("deadline") && e.getMessage().contains("connection failed"), e.getMessage());
+    }
+
+    @Test
+    void withoutADeadlineTheDefaultsMakeSixAttempts() {
+        Retry defaults = new Retry(Retry.DEFAULT_ATTEMPTS, 1, now::get);
+        assertThrows(TransientStorageException.class, () -> defaults.call(down));
+        assertEquals(6, calls.get());
     }
 }

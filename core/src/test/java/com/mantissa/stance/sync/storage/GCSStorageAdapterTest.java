@@ -96,11 +96,12 @@ class GCSStorageAdapterTest {
     }
 
     @Test
-    void theDefaultClientRetriesAServerErrorOnARead() {
+    void theDefaultClientMakesOneAttemptSoTheEngineAloneDecidesAboutRetrying() {
         GCSStorageAdapter store = new GCSStorageAdapter(bucket);
         store.writeRecord("aggregated/r.json", utf8("1"));
         gcs.fake().failNextRequests(1, 503);
 
+        assertThrows(TransientStorageException.class, () -> store.readRecord("aggregated/r.json"));
         assertArrayEquals(utf8("1"), store.readRecord("aggregated/r.json").orElseThrow().content());
     }
 

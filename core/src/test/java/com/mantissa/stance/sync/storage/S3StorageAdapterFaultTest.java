@@ -1,158 +1,92 @@
 package com.mantissa.stance.sync.storage;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.testing.FaultServer;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/**
- * How S3's failures reach the engine: a server that throttles, fails, denies or drops
- * connections, seen through the real SDK (its retries off, so each case is one request).
- */
-class S3StorageAdapterFaultTest {
+/** The fault contract through the AWS SDK, with S3's XML error bodies. */
+class S3StorageAdapterFaultTest extends StorageAdapterFaultContractTest {
 
     private static final String BUCKET = "fault-bucket";
-    private static final String KEY = "aggregated/findings/ab12/123456789012/f-1.json";
     private static final String ACCESS_KEY_ID = "AKIAFAULTTESTKEY0001";
     private static final String SECRET = "fault-test-secret-never-in-messages";
 
-    private static FaultServer server;
-    private static S3Client client;
-    private static StorageAdapter store;
-
-    @BeforeAll
-    static void start() {
-        server = new FaultServer();
-        client = clientFor(server.url());
-        store = new S3StorageAdapter(BUCKET, client);
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        server.close();
-    }
-
-    private static S3Client clientFor(String endpoint) {
-        return S3Client.builder()
-                .endpointOverride(URI.create(endpoint))
+    @Override
+    protected StorageAdapter storeAt(String url) {
+        return new S3StorageAdapter(BUCKET, S3StorageAdapter.configure(S3Client.builder(), TIMEOUTS)
+                .endpointOverride(URI.create(url))
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET)))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+                .build());
     }
 
-    private static void answer(int status, String code) {
-        server.answer(status, Map.of("Content-Type", "application/xml"),
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>scripted "
-                        + code + "</Message><RequestId>req-1</RequestId></Error>");
+    @Override
+    protected void answer(FaultServer server, int status, String code) {
+        server.answer(status, Map.of("Content-Type", "application/xml"), error(code));
     }
 
-    private static void assertEveryCallThrows(Class<? extends StorageException> expected) {
-        Map<String, Executable> calls = Map.of(
-                "read", () -> store.readRecord(KEY),
-                "write", () -> store.writeRecord(KEY, new byte[] {'{', '}'}, WriteCondition.IF_ABSENT),
-                "list", () -> store.listRecords("aggregated/"),
-                "delete", () -> store.deleteRecord(KEY));
-        calls.forEach((name, call) -> assertThrows(expected, call, name));
+    private static String error(String code) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>scripted "
+                + code + "</Message><RequestId>req-1</RequestId></Error>";
     }
 
-    @Test
-    void slowDownIsTransient() {
-        answer(503, "SlowDown");
-        assertEveryCallThrows(TransientStorageException.class);
+    @Override
+    protected void answerObjectMissing(FaultServer server) {
+        // The bucket answers (HEAD bucket, list); the key does not exist.
+        server.answer(200, Map.of("Content-Type", "application/xml"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>" + BUCKET
+                        + "</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>");
+        server.answerPathsEndingWith(KEY, 404, Map.of("Content-Type", "application/xml"), error("NoSuchKey"));
     }
 
-    @Test
-    void tooManyRequestsIsTransient() {
-        answer(429, "TooManyRequests");
-        assertEveryCallThrows(TransientStorageException.class);
+    @Override
+    protected List<String> transientCodes() {
+        return List.of("SlowDown", "TooManyRequests", "InternalError");
     }
 
-    @Test
-    void internalErrorIsTransient() {
-        answer(500, "InternalError");
-        assertEveryCallThrows(TransientStorageException.class);
+    @Override
+    protected String deniedCode() {
+        return "AccessDenied";
     }
 
-    @Test
-    void droppedConnectionIsTransient() {
-        server.dropConnections();
-        assertEveryCallThrows(TransientStorageException.class);
+    @Override
+    protected String missingContainerCode() {
+        return "NoSuchBucket";
     }
 
-    @Test
-    void refusedConnectionIsTransient() {
-        FaultServer closed = new FaultServer();
-        String url = closed.url();
-        closed.close();
-        try (S3Client refused = clientFor(url)) {
-            StorageAdapter unreachable = new S3StorageAdapter(BUCKET, refused);
-            assertThrows(TransientStorageException.class, () -> unreachable.readRecord(KEY));
-        }
+    @Override
+    protected String containerName() {
+        return BUCKET;
     }
 
-    @Test
-    void accessDeniedIsPermanentAndNamesBucketAndKeyButNoCredentials() {
-        answer(403, "AccessDenied");
-
-        PermanentStorageException e = assertThrows(PermanentStorageException.class, () -> store.readRecord(KEY));
-
-        assertTrue(e.getMessage().contains("s3://" + BUCKET + "/" + KEY), e.getMessage());
-        assertTrue(e.getMessage().contains("403"), e.getMessage());
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            assertFalse(message.contains(ACCESS_KEY_ID) || message.contains(SECRET) || message.contains("Signature="),
-                    "credentials leak into: " + message);
-        }
+    @Override
+    protected String someToken() {
+        return "\"etag\"";
     }
 
-    @Test
-    void throttledReadIsNeverReportedAsAbsent() {
-        answer(503, "SlowDown");
-        assertThrows(TransientStorageException.class, () -> store.getMetadata(KEY));
-    }
-
-    @Test
-    void preconditionFailedStatusIsAPreconditionFailure() {
-        answer(412, "PreconditionFailed");
-        assertThrows(PreconditionFailedException.class,
-                () -> store.writeRecord(KEY, new byte[] {1}, WriteCondition.ifMatch("\"etag\"")));
+    @Override
+    protected List<String> secrets() {
+        return List.of(ACCESS_KEY_ID, SECRET, "Signature=");
     }
 
     @Test
     void conditionalRequestConflictIsAPreconditionFailure() {
-        answer(409, "ConditionalRequestConflict");
-        assertThrows(PreconditionFailedException.class,
-                () -> store.writeRecord(KEY, new byte[] {1}, WriteCondition.IF_ABSENT));
-    }
-
-    @Test
-    void missingBucketIsPermanentAndNamesTheBucket() {
-        answer(404, "NoSuchBucket");
-
-        PermanentStorageException e = assertThrows(PermanentStorageException.class, () -> store.readRecord(KEY));
-
-        assertTrue(e.getMessage().contains("bucket '" + BUCKET + "' does not exist"), e.getMessage());
-    }
-
-    @Test
-    void missingKeyIsAbsent() {
-        answer(404, "NoSuchKey");
-        assertEquals(java.util.Optional.empty(), store.readRecord(KEY));
+        FaultServer server = new FaultServer();
+        try {
+            answer(server, 409, "ConditionalRequestConflict");
+            assertThrows(PreconditionFailedException.class,
+                    () -> storeAt(server.url()).writeRecord(KEY, new byte[] {1}, WriteCondition.IF_ABSENT));
+        } finally {
+            server.close();
+        }
     }
 }

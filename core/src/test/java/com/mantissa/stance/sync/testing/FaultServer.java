@@ -24,6 +24,8 @@ public final class FaultServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private final AtomicInteger requests = new AtomicInteger();
     private volatile Fault fault = new Fault(500, Map.of(), "");
+    private volatile String exceptPathSuffix;
+    private volatile Fault exceptFault;
 
     private record Fault(int status, Map<String, String> headers, String body) {
     }
@@ -47,11 +49,22 @@ public final class FaultServer implements AutoCloseable {
     /** From now on every request gets {@code status} with these headers and body. */
     public void answer(int status, Map<String, String> headers, String body) {
         fault = new Fault(status, headers, body);
+        exceptPathSuffix = null;
+    }
+
+    /**
+     * From now on, requests whose path ends with {@code pathSuffix} get this answer instead of
+     * the one set by {@link #answer}; the next {@link #answer} or {@link #dropConnections} ends it.
+     */
+    public void answerPathsEndingWith(String pathSuffix, int status, Map<String, String> headers, String body) {
+        exceptFault = new Fault(status, headers, body);
+        exceptPathSuffix = pathSuffix;
     }
 
     /** From now on every connection is closed without a response. */
     public void dropConnections() {
         fault = null;
+        exceptPathSuffix = null;
     }
 
     /** Requests served so far. */
@@ -65,6 +78,10 @@ public final class FaultServer implements AutoCloseable {
             body.readAllBytes();
         }
         Fault f = fault;
+        String suffix = exceptPathSuffix;
+        if (suffix != null && exchange.getRequestURI().getPath().endsWith(suffix)) {
+            f = exceptFault;
+        }
         if (f == null) {
             exchange.close();
             return;
