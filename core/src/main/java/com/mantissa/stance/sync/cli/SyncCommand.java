@@ -11,6 +11,7 @@ import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
@@ -69,7 +70,7 @@ abstract class SyncCommand implements Callable<Integer> {
                 return StanceSyncCli.fail(spec.commandLine().getOut(), common.json, e.getMessage(),
                         CommandLine.ExitCode.USAGE);
             }
-            report(result, sync.retries());
+            report(result, sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -146,7 +147,7 @@ abstract class SyncCommand implements Callable<Integer> {
         sync.addScanFiles(store, files, push.account, push.provider.value());
     }
 
-    private void report(SyncResult result, long retries) {
+    private void report(SyncResult result, long retries, RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(result.toMap()));
@@ -154,9 +155,9 @@ abstract class SyncCommand implements Callable<Integer> {
         for (String error : result.errors()) {
             err.println("error: " + error);
         }
-        err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs%n",
+        err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; %s%n",
                 result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
-                result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds());
+                result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds(), requests);
         if (!common.json) {
             spec.commandLine().getOut().println(result.success() ? "OK" : "FAILED");
         }

@@ -6,6 +6,8 @@ import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.CountingStore;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +43,8 @@ import java.util.Objects;
  * never the truth; see {@link #useIndex(boolean)} for what it may and may not skip.
  */
 public final class CrossCloudSync {
-    private final StorageAdapter central;
-    private final StorageAdapter pullTarget;
+    private final CountingStore central;
+    private final CountingStore pullTarget;
     private final Retry retry;
     private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
@@ -59,8 +61,8 @@ public final class CrossCloudSync {
      */
     public CrossCloudSync(SyncConfig config, StorageAdapter central, StorageAdapter pullTarget) {
         this.options = SyncOptions.builder(Objects.requireNonNull(config, "config")).build();
-        this.central = Objects.requireNonNull(central, "central storage");
-        this.pullTarget = pullTarget;
+        this.central = new CountingStore(Objects.requireNonNull(central, "central storage"));
+        this.pullTarget = pullTarget == null ? null : new CountingStore(pullTarget);
         this.retry = Retry.defaults();
     }
 
@@ -195,6 +197,15 @@ public final class CrossCloudSync {
      */
     public long retries() {
         return retry.retries();
+    }
+
+    /**
+     * Requests this instance made to central and the pull target, by kind, over all its syncs:
+     * every attempt, retries included (source reads are not counted: they are the spoke's).
+     */
+    public RequestCounts requests() {
+        RequestCounts counts = central.counts();
+        return pullTarget == null ? counts : counts.plus(pullTarget.counts());
     }
 
     /** A copy of id → record for everything this instance wrote, verified or found identical. */
