@@ -25,12 +25,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** What push, pull and sync share: options to configuration, stores, the sync, its report. */
 abstract class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    StanceSyncCli parent;
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -62,7 +66,11 @@ abstract class SyncCommand implements Callable<Integer> {
             // TO CONNECT once the engine takes a deadline and an index age (the options are parsed and validated):
             // sync.deadline(common.deadline); if (push != null) sync.indexMaxAge(push.indexMaxAge);
             SyncResult result;
-            try {
+            try (ProgressDisplay progress = ProgressDisplay.of(direction().value(), spec.commandLine().getErr(),
+                    parent != null && parent.stderrTerminal, common.quiet)) {
+                if (progress != null) {
+                    sync.progress(progress);
+                }
                 result = execute(sync);
             } catch (SyncAbortedException e) {
                 // The store cannot be used at all: a configuration error, reported once.
@@ -155,9 +163,11 @@ abstract class SyncCommand implements Callable<Integer> {
         for (String error : result.errors()) {
             err.println("error: " + error);
         }
-        err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; %s%n",
-                result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
-                result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds(), requests);
+        if (!common.quiet) {
+            err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; "
+                    + "%s%n", result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
+                    result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds(), requests);
+        }
         if (!common.json) {
             spec.commandLine().getOut().println(result.success() ? "OK" : "FAILED");
         }

@@ -49,6 +49,7 @@ public final class CrossCloudSync {
     private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
     private SyncOptions options;
+    private SyncProgress progress = SyncProgress.NONE;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -111,6 +112,12 @@ public final class CrossCloudSync {
     /** The central key of {@code accountId}'s push index. */
     public static String indexPath(String centralPrefix, String accountId) {
         return AccountIndexStore.indexPath(centralPrefix, accountId);
+    }
+
+    /** Told the records done after each batch of every following sync, for a progress display. */
+    public synchronized CrossCloudSync progress(SyncProgress progress) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        return this;
     }
 
     /** For tests: the clock that stamps {@code _synced_at}. */
@@ -183,7 +190,7 @@ public final class CrossCloudSync {
             operations.add(new PullOperation());
         }
         try (OrderedBatchRunner runner = new OrderedBatchRunner(run.config().concurrency())) {
-            SyncSession session = new SyncSession(run, central, pullTarget, retry, runner, syncState, this);
+            SyncSession session = new SyncSession(run, central, pullTarget, retry, runner, syncState, this, progress);
             for (SyncOperation operation : operations) {
                 operation.run(session);
             }

@@ -89,6 +89,7 @@ final class PushOperation implements SyncOperation {
         for (Outcome outcome : inOrder) {
             session.record(outcome);
         }
+        session.reportProgress();
     }
 
     /**
