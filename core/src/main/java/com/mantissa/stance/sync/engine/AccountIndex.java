@@ -60,7 +60,8 @@ final class AccountIndex {
             return;
         }
         if (known != null && known.version() == entry.version() && known.time() == entry.time()
-                && known.token().equals(entry.token()) && known.sameContent(entry.checksum())) {
+                && known.token().equals(entry.token()) && known.sameContent(entry.checksum())
+                && known.checkedAt() == entry.checkedAt()) {
             return;
         }
         if (known == null && index.size() >= PushIndex.MAX_ENTRIES) {

@@ -14,7 +14,9 @@ import java.util.logging.Logger;
 /**
  * Loads each account's push index from central at the start of a push and writes it back at
  * the end, merging with any index another sync stored meanwhile. The index is a cache: a
- * missing, unreadable or corrupt one only costs requests.
+ * missing, unreadable or corrupt one only costs requests. An index that cannot be read,
+ * parsed or written is reported as a warning of the result ({@code SyncResult.warnings()}),
+ * not as a record error: no record failed, and the sync's success stays the records' own.
  */
 final class AccountIndexStore {
     /** Conditional writes of an account's index before giving up on it for this sync. */
@@ -52,7 +54,8 @@ final class AccountIndexStore {
             stored = session.callForCache(() -> central.readRecord(path));
         } catch (StorageException e) {
             // Without its token the index cannot be replaced safely; records are read first instead.
-            LOG.log(Level.FINE, "push index " + path + " unreadable; pushing without it", e);
+            warn("push index " + path + " in " + central.location() + " could not be read ("
+                    + Outcome.message(e) + "); pushed without it, reading each record first", e);
             return AccountIndex.DISABLED;
         }
         if (stored.isEmpty()) {
@@ -62,8 +65,11 @@ final class AccountIndexStore {
             return new AccountIndex(path, PushIndex.parse(stored.get().content(), accountId),
                     stored.get().versionToken());
         } catch (PushIndex.CorruptIndexException corrupt) {
-            LOG.log(Level.WARNING, "push index " + path + " is corrupt (" + corrupt.getMessage() + "); rebuilding it");
-            return new AccountIndex(path, new PushIndex(accountId), stored.get().versionToken());
+            warn("push index " + path + " in " + central.location() + " is corrupt (" + corrupt.getMessage()
+                    + "); rebuilt from this push", null);
+            AccountIndex rebuilt = new AccountIndex(path, new PushIndex(accountId), stored.get().versionToken());
+            rebuilt.changed = true; // replace the corrupt one even if no record changes
+            return rebuilt;
         }
     }
 
@@ -73,7 +79,12 @@ final class AccountIndexStore {
      * tries again. Failing is not a sync error: the next push only spends more requests.
      */
     void store(AccountIndex index) {
-        if (!index.enabled() || !index.changed || index.overflow || session.options().dryRun()) {
+        if (index.overflow) {
+            warn("push index " + index.path + " not kept: over " + PushIndex.MAX_ENTRIES
+                    + " records; pushes of this account read each record first", null);
+            return;
+        }
+        if (!index.enabled() || !index.changed || session.options().dryRun()) {
             return;
         }
         StorageAdapter central = session.central();
@@ -94,14 +105,25 @@ final class AccountIndexStore {
                 } catch (PushIndex.CorruptIndexException corrupt) {
                     // Replace it with ours on the next attempt.
                 } catch (StorageException e) {
-                    LOG.log(Level.FINE, "push index " + index.path + " not updated", e);
+                    notWritten(index, central, e);
                     return;
                 }
             } catch (StorageException e) {
-                LOG.log(Level.FINE, "push index " + index.path + " not updated", e);
+                notWritten(index, central, e);
                 return;
             }
         }
         LOG.fine(() -> "push index " + index.path + " kept changing under other writers; not updated");
+    }
+
+    private void notWritten(AccountIndex index, StorageAdapter central, StorageException e) {
+        warn("push index " + index.path + " in " + central.location() + " could not be written ("
+                + Outcome.message(e) + "); the next push reads what this one learnt again", e);
+    }
+
+    private void warn(String warning, Throwable cause) {
+        String redacted = StoreFailures.redact(warning);
+        LOG.log(Level.WARNING, redacted, cause);
+        session.tally().warn(redacted);
     }
 }

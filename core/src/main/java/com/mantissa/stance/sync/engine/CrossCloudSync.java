@@ -12,6 +12,7 @@ import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +107,17 @@ public final class CrossCloudSync {
      */
     public synchronized CrossCloudSync useIndex(boolean useIndex) {
         options = options.toBuilder().useIndex(useIndex).build();
+        return this;
+    }
+
+    /**
+     * How long a push index entry vouches for a record before the push looks at central
+     * again (one read of that record, which also repairs it if it was deleted, edited or
+     * corrupted out of band). Default {@link SyncOptions#DEFAULT_INDEX_MAX_AGE};
+     * {@link Duration#ZERO} re-checks every record on every push.
+     */
+    public synchronized CrossCloudSync indexMaxAge(Duration maxAge) {
+        options = options.toBuilder().indexMaxAge(Objects.requireNonNull(maxAge, "maxAge")).build();
         return this;
     }
 

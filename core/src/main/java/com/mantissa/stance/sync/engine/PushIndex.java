@@ -12,21 +12,25 @@ import java.util.zip.CRC32;
 
 /**
  * What one account's pushes last saw in central, per record path: the checksum of the model
- * content, the version token, {@code _version} and the time LATEST_WINS compares. It lets a
+ * content, the version token, {@code _version}, the time LATEST_WINS compares and when central
+ * last confirmed the entry (a read or a write of the record), so that entries older than a
+ * maximum age are checked against central again. It lets a
  * re-push skip unchanged records without a request and replace changed ones without reading
  * them first. It is a cache, never the truth: every write it leads to is still conditional
  * on the token it remembers, and a failed condition falls back to read-and-resolve.
  *
- * <p>Held as flat arrays (open addressing at most 3/4 full: about 130 bytes per record with its token) rather
+ * <p>Held as flat arrays (open addressing at most 3/4 full: about 140 bytes per record with its token) rather
  * than objects, so that the index of a 700,000-record scan fits next to a streaming push in a
  * 512 MB heap. Keys are the first 128 bits of SHA-256 of the record path; the checksum is
  * kept whole. Not thread-safe: the engine looks entries up from its workers only while no one
  * updates them, and applies updates from its coordinating thread between batches.
  *
- * <p>Stored format (big-endian): magic {@code STIDX001}; account id (u16 length + UTF-8);
+ * <p>Stored format (big-endian): magic {@code STIDX002}; account id (u16 length + UTF-8);
  * entry count (i32); entries of key (16 bytes), checksum (32), version (i64), time (i64,
- * epoch microseconds or {@link #NO_TIME}), token (u16 length + UTF-8); CRC32 of everything
- * before it (i64). Anything else, including a different account, reads as corrupt.
+ * epoch microseconds or {@link #NO_TIME}), checked-at (i64, epoch microseconds or
+ * {@link #NO_TIME}), token (u16 length + UTF-8); CRC32 of everything before it (i64). The
+ * first format, {@code STIDX001}, is the same without checked-at and still reads, its entries
+ * as never checked. Anything else, including a different account, reads as corrupt.
  */
 final class PushIndex {
     /** Time of a record with no parsable {@code last_seen}/{@code _synced_at}: LATEST_WINS lets local win. */
@@ -42,14 +46,17 @@ final class PushIndex {
             throw new IllegalStateException("SHA-256 is required of every JRE", e);
         }
     });
-    private static final byte[] MAGIC = "STIDX001".getBytes(StandardCharsets.US_ASCII);
-    /** longs per slot: key(2) checksum(4) version time tokenRef. */
-    private static final int STRIDE = 9;
+    private static final byte[] MAGIC = "STIDX002".getBytes(StandardCharsets.US_ASCII);
+    /** The first format: entries without their checked-at time. */
+    private static final byte[] MAGIC_V1 = "STIDX001".getBytes(StandardCharsets.US_ASCII);
+    /** longs per slot: key(2) checksum(4) version time checkedAt tokenRef. */
+    private static final int STRIDE = 10;
     private static final int KEY = 0;
     private static final int SUM = 2;
     private static final int VERSION = 6;
     private static final int TIME = 7;
-    private static final int TOKEN = 8;
+    private static final int CHECKED = 8;
+    private static final int TOKEN = 9;
 
     private final String accountId;
     private long[] slots;
@@ -95,10 +102,25 @@ final class PushIndex {
     record Key(long hi, long lo) {
     }
 
-    /** What the index remembers of one record; {@code version == 0} means "do not trust". */
-    record Entry(long[] checksum, long version, long time, String token) {
+    /**
+     * What the index remembers of one record; {@code version == 0} means "do not trust".
+     *
+     * @param checkedAt when central last confirmed this entry, epoch microseconds, or
+     *                  {@link #NO_TIME} when never
+     */
+    record Entry(long[] checksum, long version, long time, String token, long checkedAt) {
+        /** An entry never confirmed against central (as the first stored format holds them). */
+        Entry(long[] checksum, long version, long time, String token) {
+            this(checksum, version, time, token, NO_TIME);
+        }
+
         boolean trusted() {
             return version > 0 && token != null && !token.isEmpty();
+        }
+
+        /** Whether the entry was confirmed less than {@code maxAgeMicros} before {@code nowMicros}. */
+        boolean fresh(long nowMicros, long maxAgeMicros) {
+            return checkedAt != NO_TIME && maxAgeMicros > 0 && nowMicros - checkedAt < maxAgeMicros;
         }
 
         boolean sameContent(long[] otherChecksum) {
@@ -141,7 +163,8 @@ final class PushIndex {
         }
         int base = slot * STRIDE;
         long[] sum = Arrays.copyOfRange(slots, base + SUM, base + SUM + 4);
-        return new Entry(sum, slots[base + VERSION], slots[base + TIME], token(slots[base + TOKEN]));
+        return new Entry(sum, slots[base + VERSION], slots[base + TIME], token(slots[base + TOKEN]),
+                slots[base + CHECKED]);
     }
 
     /** Records what central now holds at the path of {@code key}. */
@@ -161,6 +184,7 @@ final class PushIndex {
         System.arraycopy(entry.checksum(), 0, slots, base + SUM, 4);
         slots[base + VERSION] = entry.version();
         slots[base + TIME] = entry.time();
+        slots[base + CHECKED] = entry.checkedAt();
         slots[base + TOKEN] = storeToken(entry.token());
         fresh[slot] = true;
     }
@@ -182,7 +206,8 @@ final class PushIndex {
 
     /**
      * Takes in another writer's entries where they are newer: {@code _version} counts accepted
-     * writes of a path, so the higher one describes the later state of central.
+     * writes of a path, so the higher one describes the later state of central; of two entries
+     * of the same version and token, the one confirmed later.
      */
     void mergeNewer(PushIndex other) {
         for (int slot = 0; slot < other.used.length; slot++) {
@@ -193,7 +218,9 @@ final class PushIndex {
             Key key = new Key(other.slots[base + KEY], other.slots[base + KEY + 1]);
             Entry theirs = other.get(key);
             Entry mine = get(key);
-            if (mine == null || theirs.version() > mine.version()) {
+            if (mine == null || theirs.version() > mine.version()
+                    || (theirs.version() == mine.version() && theirs.token().equals(mine.token())
+                    && theirs.checkedAt() > mine.checkedAt())) {
                 put(key, theirs);
             }
         }
@@ -204,7 +231,7 @@ final class PushIndex {
         long length = MAGIC.length + 2L + account.length + 4;
         for (int slot = 0; slot < used.length; slot++) {
             if (used[slot]) {
-                length += 16 + 32 + 8 + 8 + 2 + tokenLength(slots[slot * STRIDE + TOKEN]);
+                length += 16 + 32 + 8 + 8 + 8 + 2 + tokenLength(slots[slot * STRIDE + TOKEN]);
             }
         }
         length += 8;
@@ -218,7 +245,7 @@ final class PushIndex {
                 continue;
             }
             int base = slot * STRIDE;
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < TOKEN; i++) {
                 out.putLong(slots[base + i]);
             }
             long ref = slots[base + TOKEN];
@@ -240,7 +267,8 @@ final class PushIndex {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte[] magic = new byte[MAGIC.length];
             in.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
+            boolean v1 = Arrays.equals(magic, MAGIC_V1);
+            if (!v1 && !Arrays.equals(magic, MAGIC)) {
                 throw new CorruptIndexException("not a push index (bad magic)");
             }
             if (bytes.length < MAGIC.length + 8) {
@@ -266,9 +294,10 @@ final class PushIndex {
                 long[] sum = {in.getLong(), in.getLong(), in.getLong(), in.getLong()};
                 long version = in.getLong();
                 long time = in.getLong();
+                long checkedAt = v1 ? NO_TIME : in.getLong();
                 byte[] token = new byte[Short.toUnsignedInt(in.getShort())];
                 in.get(token);
-                index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8)));
+                index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt));
             }
             Arrays.fill(index.fresh, false);
             if (in.remaining() != 8) {

@@ -32,11 +32,20 @@ final class RecordPush {
     private final SyncSession session;
     private final StorageAdapter central;
     private final CentralRecordCodec codec;
+    /** How long an index entry is trusted without a look at central, in microseconds; 0: never. */
+    private final long indexMaxAgeMicros;
 
     RecordPush(SyncSession session) {
         this.session = session;
         this.central = session.central();
         this.codec = new CentralRecordCodec(session.config().checksumVerify());
+        long micros;
+        try {
+            micros = session.options().indexMaxAge().toNanos() / 1000;
+        } catch (ArithmeticException longerThanCenturies) {
+            micros = Long.MAX_VALUE;
+        }
+        this.indexMaxAgeMicros = micros;
     }
 
     /**
@@ -94,6 +103,13 @@ final class RecordPush {
         Map<String, Object> model() {
             return local.map();
         }
+
+        /** What central holds after this push read or wrote it: confirmed now. */
+        PushIndex.Entry entry(String checksum, long version, Object lastSeen, Object syncedAt, String token) {
+            long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? syncedAt : lastSeen);
+            return new PushIndex.Entry(PushIndex.checksum(checksum), version, time, token == null ? "" : token,
+                    PushIndex.micros(now));
+        }
     }
 
     private Outcome readResolveWrite(Target t) {
@@ -117,18 +133,19 @@ final class RecordPush {
                     return writeFailed(t, e);
                 }
                 return Outcome.synced(false, t.state(checksum, 1))
-                        .indexing(t.index, t.key, entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token));
+                        .indexing(t.index, t.key, t.entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token));
             }
 
             Map<String, Object> centralRecord = CentralRecordCodec.parseOrNull(current.get().content());
             long centralVersion = CentralRecordCodec.versionOf(centralRecord);
             Map<String, Object> content;
-            if (centralRecord == null) {
-                // An unreadable central object is repaired with the local record rather than kept.
+            if (centralRecord == null || corrupt(centralRecord)) {
+                // An unreadable or corrupt central record is repaired with the local one under
+                // every strategy: what does not verify is damaged, not newer.
                 content = t.model();
             } else {
                 String centralChecksum = Checksums.recordChecksum(centralRecord);
-                PushIndex.Entry seen = entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
+                PushIndex.Entry seen = t.entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
                         centralRecord.get("_synced_at"), current.get().versionToken());
                 if (centralChecksum.equals(checksum)) {
                     return Outcome.skipped(t.state(checksum, centralVersion)).indexing(t.index, t.key, seen);
@@ -153,7 +170,7 @@ final class RecordPush {
                 return writeFailed(t, e);
             }
             return Outcome.synced(true, t.state(newChecksum, newVersion)).indexing(t.index, t.key,
-                    entry(newChecksum, newVersion, content.get("last_seen"), t.syncedAt, token));
+                    t.entry(newChecksum, newVersion, content.get("last_seen"), t.syncedAt, token));
         }
         return Outcome.error(t.what + ": " + t.path + " kept changing under concurrent writers; gave up after "
                 + MAX_CONFLICT_ATTEMPTS + " attempts", true).indexing(t.index, t.key, null);
@@ -179,7 +196,7 @@ final class RecordPush {
                         WriteCondition.IF_ABSENT);
                 index.created.incrementAndGet();
                 return Outcome.synced(false, t.state(checksum, 1))
-                        .indexing(index, t.key, entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token));
+                        .indexing(index, t.key, t.entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token));
             } catch (PreconditionFailedException exists) {
                 index.collisions.incrementAndGet();
                 return null;
@@ -187,8 +204,8 @@ final class RecordPush {
                 return writeFailed(t, e);
             }
         }
-        if (!known.trusted()) {
-            return null;
+        if (!known.trusted() || !known.fresh(PushIndex.micros(t.now), indexMaxAgeMicros)) {
+            return null; // central is read first, which also confirms the entry for another age
         }
         boolean unchanged = known.sameContent(PushIndex.checksum(checksum));
         ConflictResolution strategy = session.config().conflictResolution();
@@ -216,7 +233,7 @@ final class RecordPush {
             String token = session.write(central, t.path, codec.recordBytes(t.local, t.source, t.syncedAt, newVersion),
                     WriteCondition.ifMatch(known.token()));
             return Outcome.synced(true, t.state(checksum, newVersion)).indexing(index, t.key,
-                    entry(checksum, newVersion, t.model().get("last_seen"), t.syncedAt, token));
+                    t.entry(checksum, newVersion, t.model().get("last_seen"), t.syncedAt, token));
         } catch (PreconditionFailedException | NotFoundException centralMovedOn) {
             return null;
         } catch (StorageException e) {
@@ -224,20 +241,20 @@ final class RecordPush {
         }
     }
 
+    /**
+     * A central record whose {@code _checksum} is present but does not match its content:
+     * edited by hand or damaged. Records without one (written with verification off, or by
+     * the original with it off) are taken as they are.
+     */
+    private static boolean corrupt(Map<String, Object> centralRecord) {
+        return centralRecord.containsKey("_checksum")
+                && !Checksums.recordChecksum(centralRecord).equals(centralRecord.get("_checksum"));
+    }
+
     private static Outcome writeFailed(Target t, StorageException e) {
         // The write may have landed: the index must not vouch for this record any more.
         return Outcome.error(t.what + ": write of " + t.path + " failed: " + Outcome.message(e),
                 e instanceof TransientStorageException).indexing(t.index, t.key, null);
-    }
-
-    /**
-     * What central holds after a read or write, for the index: the time is the one LATEST_WINS
-     * compares, {@code last_seen} else {@code _synced_at}.
-     */
-    private static PushIndex.Entry entry(String checksum, long version, Object lastSeen, Object syncedAt,
-                                         String token) {
-        long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? syncedAt : lastSeen);
-        return new PushIndex.Entry(PushIndex.checksum(checksum), version, time, token == null ? "" : token);
     }
 
     /** A stand-in central record carrying only the time the index kept, for LATEST_WINS. */

@@ -16,6 +16,14 @@ final class Tally {
     private long retryable;
     private long unlisted;
     private final List<String> errors = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    /** A problem that costs requests but fails no record; see {@link SyncResult#warnings()}. */
+    void warn(String warning) {
+        if (warnings.size() < MAX_LISTED_ERRORS) {
+            warnings.add(warning);
+        }
+    }
 
     void add(Outcome o) {
         switch (o.status()) {
@@ -42,6 +50,6 @@ final class Tally {
         if (unlisted > 0) {
             all.add(unlisted + " further errors not listed");
         }
-        return new SyncResult(synced, skipped, conflicts, all, seconds, direction, retryable);
+        return new SyncResult(synced, skipped, conflicts, all, seconds, direction, retryable, warnings);
     }
 }

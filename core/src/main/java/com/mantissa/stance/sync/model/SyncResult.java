@@ -15,6 +15,7 @@ public final class SyncResult {
     private final double durationSeconds;
     private final SyncDirection syncDirection;
     private final long retryableErrors;
+    private final List<String> warnings;
 
     public SyncResult(long recordsSynced, long recordsSkipped, long conflictsResolved, List<String> errors,
                       double durationSeconds, SyncDirection syncDirection) {
@@ -28,7 +29,19 @@ public final class SyncResult {
      */
     public SyncResult(long recordsSynced, long recordsSkipped, long conflictsResolved, List<String> errors,
                       double durationSeconds, SyncDirection syncDirection, long retryableErrors) {
+        this(recordsSynced, recordsSkipped, conflictsResolved, errors, durationSeconds, syncDirection, retryableErrors,
+                List.of());
+    }
+
+    /**
+     * @param warnings problems that cost requests but lost or failed no record (a push index
+     *                 that could not be read or written); they do not affect {@link #success()}
+     */
+    public SyncResult(long recordsSynced, long recordsSkipped, long conflictsResolved, List<String> errors,
+                      double durationSeconds, SyncDirection syncDirection, long retryableErrors,
+                      List<String> warnings) {
         this.retryableErrors = retryableErrors;
+        this.warnings = List.copyOf(warnings);
         this.recordsSynced = recordsSynced;
         this.recordsSkipped = recordsSkipped;
         this.conflictsResolved = conflictsResolved;
@@ -70,13 +83,24 @@ public final class SyncResult {
         return retryableErrors;
     }
 
+    /**
+     * Problems that lost or failed no record but deserve attention, such as a push index that
+     * could not be read or written (the push then costs more requests). Not part of
+     * {@link #toMap()} and no influence on {@link #success()}.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
     /** Sums two results (BIDIRECTIONAL = push then pull), keeping {@code direction}. */
     public SyncResult plus(SyncResult other, SyncDirection direction) {
         List<String> all = new ArrayList<>(errors);
         all.addAll(other.errors);
+        List<String> allWarnings = new ArrayList<>(warnings);
+        allWarnings.addAll(other.warnings);
         return new SyncResult(recordsSynced + other.recordsSynced, recordsSkipped + other.recordsSkipped,
                 conflictsResolved + other.conflictsResolved, all, durationSeconds + other.durationSeconds,
-                direction, retryableErrors + other.retryableErrors);
+                direction, retryableErrors + other.retryableErrors, allWarnings);
     }
 
     /** Exactly the original's {@code to_dict()} keys, in its order. */
