@@ -44,6 +44,7 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     /** Set for a {@code .json} file: one array of records (or one object), streamed by element. */
     private ScanDocumentReader document;
     private ScanLine next;
+    private LineFilter filter;
     /** Strict: malformed UTF-8 is an error for its line, not silently replaced. */
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -77,6 +78,23 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         if (displayName != null && displayName.toLowerCase(Locale.ROOT).endsWith(".json")) {
             document = new ScanDocumentReader(displayName, buf, bufPos, bufLen, in, maxLineBytes);
         }
+    }
+
+    /** Recognises lines that need not be parsed; a recognised line is returned with neither object nor error. */
+    interface LineFilter {
+        boolean known(byte[] line, int length);
+    }
+
+    /** Lines of a {@code .jsonl} file that {@code filter} knows are returned unparsed. */
+    void filter(LineFilter filter) {
+        this.filter = document == null ? filter : null;
+    }
+
+    /** Parses one line taken unparsed before, as {@link #next()} would have. */
+    static ScanLine parse(String displayName, int lineNumber, byte[] line) {
+        ScanFileReader r = new ScanFileReader(displayName, java.io.InputStream.nullInputStream(), line.length + 1);
+        r.line = line;
+        return r.lineAt(lineNumber, line.length);
     }
 
     @SuppressWarnings("unchecked")
@@ -121,20 +139,31 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
             if (len == -2) {
                 return error(lineNumber, "line longer than " + maxLineBytes + " bytes");
             }
-            String text;
-            try {
-                text = decode(line, len);
-            } catch (CharacterCodingException e) {
-                return error(lineNumber, "invalid UTF-8");
+            if (filter != null && filter.known(line, len)) {
+                return new ScanLine(lineNumber, null, null);
             }
-            if (isBlank(text)) {
-                continue;
+            ScanLine parsed = lineAt(lineNumber, len);
+            if (parsed != null) {
+                return parsed;
             }
-            try {
-                return asRecord(lineNumber, JsonParser.parse(text));
-            } catch (JsonSyntaxException e) {
-                return error(lineNumber, e.getMessage());
-            }
+        }
+    }
+
+    /** The record of the line in {@link #line}; null for a blank line. */
+    private ScanLine lineAt(int lineNumber, int len) {
+        String text;
+        try {
+            text = decode(line, len);
+        } catch (CharacterCodingException e) {
+            return error(lineNumber, "invalid UTF-8");
+        }
+        if (isBlank(text)) {
+            return null;
+        }
+        try {
+            return asRecord(lineNumber, JsonParser.parse(text));
+        } catch (JsonSyntaxException e) {
+            return error(lineNumber, e.getMessage());
         }
     }
 
