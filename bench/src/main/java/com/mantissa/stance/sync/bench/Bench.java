@@ -363,6 +363,9 @@ public final class Bench {
          * same cold CLI re-push on a local folder.
          */
         private void sideBySide(Path scan, int records) throws Exception {
+            // The CLI takes a scan prefix through its manifest, as Stance writes it.
+            Files.createDirectories(scan.resolve("snapshots"));
+            Files.writeString(scan.resolve("snapshots/manifest.json"), "{\"snapshots\": [{\"id\": \"snap-1\"}]}");
             List<String> original = List.of("python3", "bench/original/original_push.py", "--endpoint", endpoint,
                     "--bucket", "central", "--source", scan.toString(), "--account", DataSet.ACCOUNT);
             log("running the original's transcription: unchanged re-push");

@@ -10,7 +10,12 @@ import java.util.Arrays;
  * parsed or canonicalised (the most expensive work of an unchanged re-push). Used only where
  * the canonical path would skip the same record without a request: LATEST_WINS or
  * CENTRAL_WINS, with the index, not a dry run, without state tracking. Any difference in the
- * bytes is a miss and takes the canonical path. Coordinating thread only.
+ * bytes is a miss and takes the canonical path.
+ *
+ * <p>A line that is not known is not parsed here either, but handed on as bytes, so that the
+ * push parses it on its worker threads rather than on the one thread that reads the scan
+ * (a line without a '{' cannot be a record and is left to the reader: blank or an error).
+ * Coordinating thread only.
  */
 final class KnownLines implements ScanFileReader.LineFilter {
     private final PushIndex index;
@@ -30,8 +35,16 @@ final class KnownLines implements ScanFileReader.LineFilter {
     public boolean known(byte[] line, int length) {
         LineHash hash = LineHash.of(kind, line, length);
         PushIndex.Key key = index.keyOfFreshRaw(hash, PushIndex.micros(clock.instant()), maxAgeMicros);
-        last = new RecordSource.Line(hash, key, key == null ? null : Arrays.copyOf(line, length));
-        return key != null;
+        boolean object = false;
+        for (int i = 0; i < length && !object; i++) {
+            object = line[i] == '{';
+        }
+        if (key == null && !object) {
+            last = new RecordSource.Line(hash, null, null);
+            return false;
+        }
+        last = new RecordSource.Line(hash, key, Arrays.copyOf(line, length));
+        return true;
     }
 
     /** What {@link #known} found for the line the reader returned last; null if it saw none. */

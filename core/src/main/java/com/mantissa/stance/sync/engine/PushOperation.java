@@ -80,6 +80,7 @@ final class PushOperation implements SyncOperation {
     private static void runBatch(SyncSession session, RecordPush pusher, RecordSource source, AccountIndex index,
                                  List<RecordSource.Item> batch) {
         Outcome[] inOrder = new Outcome[batch.size()];
+        parseInParallel(session, source, batch);
         parseKnownLinesSharingAPath(session, source, batch);
         Map<Object, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -113,6 +114,24 @@ final class PushOperation implements SyncOperation {
             session.record(outcome);
         }
         session.reportProgress();
+    }
+
+    /** Parses the batch's scan lines that came as bytes, on the runner's threads. */
+    private static void parseInParallel(SyncSession session, RecordSource source, List<RecordSource.Item> batch) {
+        List<Integer> unparsed = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).unparsed()) {
+                unparsed.add(i);
+            }
+        }
+        if (unparsed.isEmpty()) {
+            return;
+        }
+        List<RecordSource.Item> parsed = session.runner().map(unparsed, i -> source.parsed(batch.get(i)),
+                (i, e) -> new RecordSource.Item(batch.get(i).origin(), null, failed(e).error()));
+        for (int j = 0; j < unparsed.size(); j++) {
+            batch.set(unparsed.get(j), parsed.get(j));
+        }
     }
 
     /**

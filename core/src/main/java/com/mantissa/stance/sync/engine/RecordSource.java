@@ -39,6 +39,11 @@ final class RecordSource {
         boolean known() {
             return line != null && line.known() != null;
         }
+
+        /** A scan line handed on as bytes, still to be parsed ({@link RecordSource#parsed}). */
+        boolean unparsed() {
+            return raw == null && error == null && line != null && line.known() == null && line.bytes() != null;
+        }
     }
 
     /**

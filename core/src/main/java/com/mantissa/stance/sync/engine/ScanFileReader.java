@@ -80,12 +80,12 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         }
     }
 
-    /** Recognises lines that need not be parsed; a recognised line is returned with neither object nor error. */
+    /** Takes lines to be parsed elsewhere, or not at all; such a line is returned with neither object nor error. */
     interface LineFilter {
         boolean known(byte[] line, int length);
     }
 
-    /** Lines of a {@code .jsonl} file that {@code filter} knows are returned unparsed. */
+    /** Lines of a {@code .jsonl} file that {@code filter} takes are returned unparsed. */
     void filter(LineFilter filter) {
         this.filter = document == null ? filter : null;
     }

@@ -142,4 +142,29 @@ class KnownLinesPushTest {
         });
         return out;
     }
+
+    @Test
+    void linesParsedOnTheWorkersGiveTheSameErrorsInTheSameOrderAsParsingWhileReading() {
+        byte[] invalidUtf8 = {'{', '"', 'i', 'd', '"', ':', ' ', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
+        String scan = line(1, "open") + "\n\n   \n{\"id\": \"f-2\", \"severity\": \"urgent\"}\n[1, 2]\n{not json\n"
+                + new String(invalidUtf8, StandardCharsets.ISO_8859_1) + "\n" + line(3, "open") + "\n" + line(1, "closed")
+                + "\n{\"no_id\": true}\n\u00a0\n" + line(4, "open");
+        byte[] bytes = scan.getBytes(StandardCharsets.ISO_8859_1);
+        SyncResult[] results = new SyncResult[2];
+        MemoryStore[] stores = {new MemoryStore(), new MemoryStore()};
+        for (int i = 0; i < 2; i++) {
+            SyncConfig config = SyncConfig.builder("central").batchSize(4).concurrency(3).includeAssets(false).build();
+            CrossCloudSync sync = new CrossCloudSync(config, stores[i]).trackState(i == 0)
+                    .clock(Clock.fixed(T0, ZoneOffset.UTC));
+            sync.addScanFile(RecordKind.FINDING, "findings.jsonl", () -> new ByteArrayInputStream(bytes), ACCOUNT,
+                    "aws");
+            results[i] = sync.sync();
+        }
+
+        assertEquals(results[0].errors(), results[1].errors());
+        assertEquals(7, results[1].errors().size(), results[1].errors().toString());
+        assertTrue(results[1].errors().get(0).startsWith("findings.jsonl line 4: "), results[1].errors().toString());
+        assertEquals(results[0].recordsSynced(), results[1].recordsSynced());
+        assertEquals(records(stores[0]), records(stores[1]));
+    }
 }
