@@ -46,9 +46,7 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     private ScanLine next;
     private LineFilter filter;
     /** Strict: malformed UTF-8 is an error for its line, not silently replaced. */
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharsetDecoder utf8;
 
     private ScanFileReader(String displayName, InputStream in, int maxLineBytes) {
         this.displayName = displayName;
@@ -258,6 +256,12 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         }
         if (ascii) {
             return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        }
+        if (utf8 == null) {
+            // Made on the first non-ASCII line only: most lines are ASCII, and a line parsed on
+            // its own ({@link #parse}) would otherwise pay for a decoder each time.
+            utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
         }
         return utf8.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
     }
