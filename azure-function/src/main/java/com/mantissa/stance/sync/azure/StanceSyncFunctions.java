@@ -1,8 +1,10 @@
-package com.mantissa.stance.sync.function.azure;
+package com.mantissa.stance.sync.azure;
 
-import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.function.Invocation;
-import com.mantissa.stance.sync.function.SyncFailedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.MalformedEventException;
 import com.mantissa.stance.sync.function.SyncFunction;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
@@ -14,28 +16,30 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /**
- * The Azure Functions entry points. Each one decodes its trigger, calls the core {@link SyncFunction}
- * facade and maps the {@link Invocation} back: one structured log line, and an exception when the
- * platform must see a failure so that its retry policy applies (Event Grid redelivery, the blob
- * trigger's dequeue count, the timer's retry annotation).
+ * The Azure Functions entry points. Each decodes its trigger into core events, calls the core
+ * {@link SyncFunction} once, writes its log lines and throws only when the core asks for
+ * redelivery (Event Grid's retry schedule, the blob trigger's dequeue count, the timer's retry
+ * annotation then apply).
  */
 public final class StanceSyncFunctions {
 
     /** Event type the Event Grid subscription delivers; anything else is logged and ignored. */
     static final String BLOB_CREATED = "Microsoft.Storage.BlobCreated";
 
-    private static volatile SyncFunction production;
+    /* The worker instantiates the class per invocation: the facade (adapters, SDK clients) is built once per process. */
+    private static final class Production {
+        static final SyncFunction FUNCTION = SyncFunction.fromEnvironment(System.getenv());
+    }
 
     private final Supplier<SyncFunction> sync;
 
     /** Used by the Functions Java worker, which creates an instance per invocation. */
     public StanceSyncFunctions() {
-        this.sync = StanceSyncFunctions::production;
+        this.sync = () -> Production.FUNCTION;
     }
 
     /** Builds the facade from the given environment (tests point it at emulators). */
@@ -44,63 +48,24 @@ public final class StanceSyncFunctions {
         this.sync = () -> function;
     }
 
-    /*
-     * The worker instantiates the class for every invocation, so the facade (adapters, SDK clients,
-     * connection pools) lives in a static field and is built once per process. A configuration
-     * error is not cached: every invocation fails with the facade's message naming the variable.
-     */
-    private static SyncFunction production() {
-        SyncFunction function = production;
-        if (function == null) {
-            synchronized (StanceSyncFunctions.class) {
-                function = production;
-                if (function == null) {
-                    function = SyncFunction.fromEnvironment(System.getenv());
-                    production = function;
-                }
-            }
-        }
-        return function;
-    }
-
     /**
      * Low-latency path: an Event Grid subscription on the source storage account delivers
-     * {@code Microsoft.Storage.BlobCreated} (Event Grid or CloudEvents 1.0 schema). The extension
-     * hands over one event; a JSON array of events (the form Event Grid posts and Microsoft's
-     * documentation shows) is accepted too. Redelivery on failure is configured on the
-     * subscription (see terraform/azure).
+     * {@code Microsoft.Storage.BlobCreated} (Event Grid or CloudEvents 1.0 schema), one event or
+     * an array of them; an array is pushed by one sync per account. The account is the
+     * subscription in the event's topic (or source).
      */
     @FunctionName("StanceEventGridSync")
     public void onEventGrid(
             @EventGridTrigger(name = "event") String event,
             ExecutionContext context) {
-        SyncFailedException failure = null;
-        for (BlobCreatedEvent created : BlobCreatedEvent.parseAll(event)) {
-            if (!BLOB_CREATED.equals(created.type())) {
-                context.getLogger().fine(() -> "stance-sync ignored Event Grid event of type " + created.type());
-                continue;
-            }
-            Invocation invocation = sync.get().onObjectCreated(created.url(), created.subscriptionId());
-            log(invocation, context);
-            if (invocation.failed()) {
-                SyncFailedException e = invocation.toException();
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        complete(sync.get().handle(blobCreatedEvents(event)), context);
     }
 
     /**
      * Alternative for deployments without Event Grid: the blob trigger on the source container. The
-     * host hands the blob content over as well; it is not used because the facade streams the file
-     * itself, bounded by the batch size. Retries follow host.json (poisonBlobThreshold), then the poison
-     * queue.
+     * host hands the blob content over as well; it is not used because the core streams the file
+     * itself, bounded by the batch size. Retries follow host.json (poisonBlobThreshold), then the
+     * poison queue.
      */
     @FunctionName("StanceBlobSync")
     public void onBlob(
@@ -109,7 +74,10 @@ public final class StanceSyncFunctions {
                     connection = "STANCE_SOURCE_STORAGE") byte[] content,
             @BindingName("Uri") String uri,
             ExecutionContext context) {
-        throwIfFailed(log(sync.get().onObjectCreated(unquote(uri), null), context));
+        FunctionEvent event = uri == null || uri.isBlank()
+                ? FunctionEvent.malformed(context.getInvocationId(), "blob", "blob trigger metadata 'Uri' is missing")
+                : FunctionEvent.objectCreated(context.getInvocationId(), unquote(uri), null);
+        complete(sync.get().handle(List.of(event)), context);
     }
 
     /**
@@ -121,32 +89,19 @@ public final class StanceSyncFunctions {
     public void onTimer(
             @TimerTrigger(name = "timer", schedule = "%STANCE_SCHEDULE%") String timer,
             ExecutionContext context) {
-        throwIfFailed(log(sync.get().onSchedule("timer"), context));
+        complete(sync.get().handle(List.of(FunctionEvent.tick(context.getInvocationId(), "timer"))), context);
     }
 
-    /** One structured line per invocation, at the level the outcome deserves. */
-    private static Invocation log(Invocation invocation, ExecutionContext context) {
-        Level level = switch (invocation.outcome()) {
-            case IGNORED -> Level.FINE;
-            case SUCCEEDED -> Level.INFO;
-            case FAILED -> Level.SEVERE;
-        };
-        context.getLogger().log(level, invocation.toJson());
-        return invocation;
+    private static void complete(BatchOutcome outcome, ExecutionContext context) {
+        outcome.log((severity, line) -> context.getLogger().log(switch (severity) {
+            case DEBUG -> Level.FINE;
+            case INFO -> Level.INFO;
+            case ERROR -> Level.SEVERE;
+        }, line)).throwIfRedelivery();
     }
 
-    private static void throwIfFailed(Invocation invocation) {
-        if (invocation.failed()) {
-            throw invocation.toException();
-        }
-    }
-
-    /*
-     * The host passes non-string trigger metadata (the blob Uri) to the Java worker as JSON, so the
-     * value may arrive as a quoted JSON string.
-     */
+    /** The host passes the blob Uri metadata as JSON, so the value may arrive as a quoted JSON string. */
     static String unquote(String value) {
-        Objects.requireNonNull(value, "blob trigger metadata 'Uri' is missing");
         String trimmed = value.strip();
         if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
             return trimmed.substring(1, trimmed.length() - 1);
@@ -154,62 +109,60 @@ public final class StanceSyncFunctions {
         return trimmed;
     }
 
-    /** The fields of a BlobCreated event that the sync needs, in either delivery schema. */
-    record BlobCreatedEvent(String type, String url, String subscriptionId) {
-
-        /** One event object, or an array of them. */
-        static List<BlobCreatedEvent> parseAll(String json) {
-            Object parsed;
-            try {
-                parsed = JsonParser.parse(json);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Event Grid event is not valid JSON: " + e.getMessage(), e);
-            }
-            List<BlobCreatedEvent> events = new ArrayList<>();
-            if (parsed instanceof List<?> list) {
-                for (Object item : list) {
-                    events.add(of(item));
-                }
-            } else {
-                events.add(of(parsed));
-            }
-            return events;
+    /** One event object or an array of them, in the Event Grid or the CloudEvents 1.0 schema. */
+    static List<FunctionEvent> blobCreatedEvents(String json) {
+        JsonNode parsed;
+        try {
+            parsed = EventJson.parse(json);
+        } catch (MalformedEventException e) {
+            return List.of(FunctionEvent.malformed("event", "Event Grid event", e.getMessage()));
         }
-
-        private static BlobCreatedEvent of(Object parsed) {
-            if (!(parsed instanceof Map<?, ?> event)) {
-                throw new IllegalArgumentException("Event Grid event is not a JSON object");
+        List<FunctionEvent> events = new ArrayList<>();
+        if (parsed.isArray()) {
+            for (int i = 0; i < parsed.size(); i++) {
+                events.add(blobCreated(parsed.get(i), i));
             }
-            // Event Grid schema: eventType + topic; CloudEvents 1.0 schema: type + source.
-            String type = text(event, "eventType", text(event, "type", null));
-            String topic = text(event, "topic", text(event, "source", null));
-            if (type == null) {
-                throw new IllegalArgumentException("Event Grid event has neither eventType nor type");
-            }
-            String url = event.get("data") instanceof Map<?, ?> data ? text(data, "url", null) : null;
-            if (BLOB_CREATED.equals(type) && url == null) {
-                throw new IllegalArgumentException("BlobCreated event without data.url (subject "
-                        + text(event, "subject", "?") + ")");
-            }
-            return new BlobCreatedEvent(type, url, subscriptionId(topic));
+        } else {
+            events.add(blobCreated(parsed, 0));
         }
+        return events;
+    }
 
-        private static String text(Map<?, ?> map, String key, String fallback) {
-            return map.get(key) instanceof String s ? s : fallback;
+    private static FunctionEvent blobCreated(JsonNode event, int index) {
+        String id = EventJson.optionalText(event, "id") != null ? EventJson.optionalText(event, "id") : "event " + index;
+        String what = "Event Grid event " + id;
+        // Event Grid schema: eventType + topic; CloudEvents 1.0 schema: type + source.
+        String type = first(EventJson.optionalText(event, "eventType"), EventJson.optionalText(event, "type"));
+        if (type == null) {
+            return FunctionEvent.malformed(id, what, "Event Grid event has neither eventType nor type");
         }
+        if (!BLOB_CREATED.equals(type)) {
+            return FunctionEvent.ignored(id, what, type);
+        }
+        String url = EventJson.optionalText(event, "data.url");
+        if (url == null) {
+            return FunctionEvent.malformed(id, what, "BlobCreated event without data.url (subject "
+                    + EventJson.optionalText(event, "subject") + ")");
+        }
+        String topic = first(EventJson.optionalText(event, "topic"), EventJson.optionalText(event, "source"));
+        return FunctionEvent.objectCreated(id, url, subscriptionId(topic));
+    }
 
-        /** "/subscriptions/{id}/resourceGroups/..." → id; null when the topic has no such segment. */
-        static String subscriptionId(String topic) {
-            if (topic == null) {
-                return null;
-            }
-            String[] segments = topic.split("/");
-            for (int i = 0; i + 1 < segments.length; i++) {
-                if (segments[i].equalsIgnoreCase("subscriptions") && !segments[i + 1].isEmpty()) {
-                    return segments[i + 1];
-                }
-            }
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    /** "/subscriptions/{id}/resourceGroups/..." → id; null when the topic has no such segment. */
+    static String subscriptionId(String topic) {
+        if (topic == null) {
             return null;
         }
+        String[] segments = topic.split("/");
+        for (int i = 0; i + 1 < segments.length; i++) {
+            if (segments[i].equalsIgnoreCase("subscriptions") && !segments[i + 1].isEmpty()) {
+                return segments[i + 1];
+            }
+        }
+        return null;
     }
 }

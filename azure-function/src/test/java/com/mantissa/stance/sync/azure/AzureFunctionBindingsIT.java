@@ -1,4 +1,4 @@
-package com.mantissa.stance.sync.function.azure;
+package com.mantissa.stance.sync.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,7 +49,7 @@ class AzureFunctionBindingsIT {
     @Test
     void eventGridFunctionIsAnEventGridTriggerOnTheHandlerJar() throws IOException {
         Map<String, Object> json = functionJson("StanceEventGridSync");
-        assertEquals("com.mantissa.stance.sync.function.azure.StanceSyncFunctions.onEventGrid",
+        assertEquals("com.mantissa.stance.sync.azure.StanceSyncFunctions.onEventGrid",
                 json.get("entryPoint"));
         String scriptFile = (String) json.get("scriptFile");
         assertTrue(Files.isRegularFile(STAGING.resolve("StanceEventGridSync").resolve(scriptFile).normalize()),

@@ -1,4 +1,4 @@
-package com.mantissa.stance.sync.function.azure;
+package com.mantissa.stance.sync.azure;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import java.util.List;

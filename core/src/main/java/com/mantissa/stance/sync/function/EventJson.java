@@ -1,8 +1,11 @@
 package com.mantissa.stance.sync.function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
@@ -12,6 +15,18 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  */
 public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * One line with a space after each colon and comma ({@code {"a": 1, "b": 2}}), the layout
+     * the log lines have always had, so that a grep for {@code "records_synced": 100} keeps working.
+     */
+    private static final ObjectWriter LINE_WRITER = MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEntrySpacing(Separators.Spacing.AFTER)
+                    .withArrayValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter())
+            .withArrayIndenter(new DefaultPrettyPrinter.NopIndenter()));
 
     private EventJson() {
     }
@@ -72,7 +87,7 @@ public final class EventJson {
     /** One line of JSON (maps, lists, strings, numbers, booleans, null). */
     static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return LINE_WRITER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a log entry could not be written as JSON", e);
         }

@@ -151,7 +151,7 @@ public final class SyncFunction {
         void add(FunctionEvent event, StorageLocation location, RecordKind kind) {
             events.add(event);
             // A notification delivered twice in one batch is pushed once.
-            objects.putIfAbsent(event.object(), new ScanObject(event.object(), location, kind));
+            objects.putIfAbsent(event.object(), new ScanObject(location, kind));
         }
 
         LogEntry sync() {
@@ -177,7 +177,7 @@ public final class SyncFunction {
         }
     }
 
-    private record ScanObject(String uri, StorageLocation location, RecordKind kind) {
+    private record ScanObject(StorageLocation location, RecordKind kind) {
     }
 
     /** The scheduled catch-up over {@code STANCE_SOURCES}, then PULL to {@code STANCE_PULL_TARGET} if set. */

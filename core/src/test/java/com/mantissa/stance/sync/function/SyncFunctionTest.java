@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;
@@ -70,6 +71,9 @@ class SyncFunctionTest {
         assertEquals(41, line.get("requests").get("conditional_writes").asLong(), entry.toJson());
         assertEquals(42, line.get("requests").get("total").asLong(), entry.toJson());
         assertTrue(entry.message().contains("42 requests: 1 read, 41 conditional writes"), entry.message());
+        assertTrue(entry.toJson().contains("\"records_synced\": 40, "), "one line, a space after ':' and ',': "
+                + entry.toJson());
+        assertFalse(entry.toJson().contains("\n"));
         assertFalse(outcome.redeliver());
         assertFalse(new LocalStorageAdapter(dir).listRecords("aggregated/findings/").isEmpty());
     }
@@ -228,6 +232,27 @@ class SyncFunctionTest {
         assertFalse(outcome.redeliver(), entry.toJson());
         assertEquals(LogEntry.Severity.ERROR, entry.severity());
         assertTrue(entry.result().errors().get(0).contains("fn-no-such-central"), entry.toJson());
+    }
+
+    /** When the engine aborts a sync (a store-level permanent failure), its one message is the line's one error. */
+    @Test
+    void anAbortedSyncIsOneErrorAndAcknowledged() {
+        MemoryStore spoke = new MemoryStore();
+        spoke.writeRecord("s/findings/a/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
+        FunctionSettings settings = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://central"));
+        SyncFunction fn = new SyncFunction(settings, null, location -> {
+            if (location.bucketName().equals("central")) {
+                throw new SyncAbortedException("central s3://central: access denied (AccessDenied)", null);
+            }
+            return spoke;
+        });
+
+        BatchOutcome outcome = fn.handle(List.of(created("1", "s3://spoke/s/findings/a/findings.jsonl", "acct")));
+
+        LogEntry entry = only(outcome);
+        assertFalse(outcome.redeliver());
+        assertEquals(List.of("central s3://central: access denied (AccessDenied)"), entry.result().errors());
+        assertEquals(LogEntry.Severity.ERROR, entry.severity());
     }
 
     @Test

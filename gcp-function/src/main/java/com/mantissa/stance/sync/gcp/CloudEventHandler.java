@@ -1,72 +1,59 @@
 package com.mantissa.stance.sync.gcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.functions.CloudEventsFunction;
-import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.function.Invocation;
+import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.MalformedEventException;
 import com.mantissa.stance.sync.function.SyncFunction;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What both GCP handlers share: one {@link SyncFunction} per instance, decoding of the event's JSON
- * data with core's parser, and mapping an {@link Invocation} onto the platform's retry contract.
+ * What both GCP handlers share: one {@link SyncFunction} per instance, and the mapping of its
+ * outcome onto the Functions Framework: log lines on stdout (Cloud Logging reads their
+ * {@code severity}), and an exception, which the framework answers with 500 so that a
+ * retry-enabled trigger redelivers, only when the core asks for redelivery.
  */
 abstract class CloudEventHandler implements CloudEventsFunction {
     /** Cloud Functions' 2nd gen runtime does not set it itself; deployments may (see docs/deploy-gcp.md). */
     static final String PROJECT_VARIABLE = "GOOGLE_CLOUD_PROJECT";
 
-    final SyncFunction sync;
-    private final PrintStream log;
+    private final SyncFunction sync;
+    private final PrintStream log = System.out;
 
     CloudEventHandler(Map<String, String> env) {
-        // Parsed once per instance: a misconfigured STANCE_* variable fails the cold start, loudly.
         this.sync = SyncFunction.fromEnvironment(env);
-        this.log = System.out;
     }
 
-    /**
-     * Logs the invocation as one Cloud Logging JSON line, then throws when the failure is transient,
-     * so that a trigger with retries enabled redelivers the event. A permanent failure returns
-     * normally: redelivering bad input for a day would change nothing.
-     */
-    final void complete(Invocation invocation) {
-        log.println(invocation.toJson());
+    /** The core event for {@code event}; called once per invocation. */
+    abstract FunctionEvent decode(CloudEvent event);
+
+    @Override
+    public final void accept(CloudEvent event) {
+        BatchOutcome outcome = sync.handle(List.of(decode(event)));
+        outcome.log((severity, line) -> log.println(line));
         log.flush();
-        if (invocation.retryable()) {
-            throw invocation.toException();
-        }
+        outcome.throwIfRedelivery();
     }
 
-    /** The event's data as a JSON object; an event without data or with non-JSON data is bad input. */
-    static Map<String, Object> jsonData(CloudEvent event) {
+    /** The event's data as a JSON object. */
+    static JsonNode jsonData(CloudEvent event) {
         CloudEventData data = event.getData();
         if (data == null) {
-            throw new IllegalArgumentException("CloudEvent " + event.getId() + " (" + event.getType() + ") has no data");
+            throw new MalformedEventException("CloudEvent has no data");
         }
-        return JsonParser.parseObject(new String(data.toBytes(), StandardCharsets.UTF_8));
+        return EventJson.parseObject(new String(data.toBytes(), StandardCharsets.UTF_8));
     }
 
-    /** An event this function was not deployed for (a misrouted trigger): logged at debug, never retried. */
-    static Invocation ignored(CloudEvent event, String reason) {
-        return Invocation.ignored(event.getType(), describe(event) + " (" + reason + ")");
-    }
-
-    /** An event whose content cannot be acted on: a permanent failure, logged at error, never retried. */
-    static Invocation rejected(CloudEvent event, String reason) {
-        return Invocation.rejected(event.getType(), describe(event), reason);
-    }
-
-    private static String describe(CloudEvent event) {
+    /** What the log line names an event by: its source, subject and id. */
+    static String describe(CloudEvent event) {
         String subject = event.getSubject();
         return event.getSource() + (subject == null ? "" : "/" + subject) + " (event " + event.getId() + ")";
-    }
-
-    static String text(Map<String, Object> object, String key) {
-        Object value = object.get(key);
-        return value instanceof String s && !s.isEmpty() ? s : null;
     }
 }

@@ -1,7 +1,7 @@
 package com.mantissa.stance.sync.gcp;
 
+import com.mantissa.stance.sync.function.FunctionEvent;
 import io.cloudevents.CloudEvent;
-
 import java.util.Map;
 
 /**
@@ -23,12 +23,11 @@ public final class ScheduledSyncFunction extends CloudEventHandler {
     }
 
     @Override
-    public void accept(CloudEvent event) {
+    FunctionEvent decode(CloudEvent event) {
         if (!MESSAGE_PUBLISHED.equals(event.getType())) {
-            complete(ignored(event, "not a " + MESSAGE_PUBLISHED + " event"));
-            return;
+            return FunctionEvent.ignored(event.getId(), describe(event), event.getType());
         }
-        complete(sync.onSchedule(triggerLabel(event)));
+        return FunctionEvent.tick(event.getId(), triggerLabel(event));
     }
 
     /** "pubsub:TOPIC" from a source such as //pubsub.googleapis.com/projects/P/topics/TOPIC. */

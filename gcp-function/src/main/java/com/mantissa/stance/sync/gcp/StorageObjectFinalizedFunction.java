@@ -1,13 +1,16 @@
 package com.mantissa.stance.sync.gcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.MalformedEventException;
 import io.cloudevents.CloudEvent;
-
 import java.util.Map;
 
 /**
  * Cloud Functions (2nd gen) entry point for Eventarc {@code google.cloud.storage.object.v1.finalized}:
  * pushes the snapshot of a finalized {@code findings.jsonl} / {@code assets.jsonl} into central.
- * Which keys are scan files, and everything after, is the core facade's business.
+ * Eventarc delivers one object per invocation.
  */
 public final class StorageObjectFinalizedFunction extends CloudEventHandler {
     static final String FINALIZED = "google.cloud.storage.object.v1.finalized";
@@ -28,24 +31,16 @@ public final class StorageObjectFinalizedFunction extends CloudEventHandler {
     }
 
     @Override
-    public void accept(CloudEvent event) {
+    FunctionEvent decode(CloudEvent event) {
         if (!FINALIZED.equals(event.getType())) {
-            complete(ignored(event, "not a " + FINALIZED + " event"));
-            return;
+            return FunctionEvent.ignored(event.getId(), describe(event), event.getType());
         }
-        Map<String, Object> object;
         try {
-            object = jsonData(event);
-        } catch (IllegalArgumentException badData) {
-            complete(rejected(event, badData.getMessage()));
-            return;
+            JsonNode object = jsonData(event);
+            String uri = "gs://" + EventJson.text(object, "bucket") + "/" + EventJson.text(object, "name");
+            return FunctionEvent.objectCreated(event.getId(), uri, defaultAccountId);
+        } catch (MalformedEventException e) {
+            return FunctionEvent.malformed(event.getId(), describe(event), "storage event data: " + e.getMessage());
         }
-        String bucket = text(object, "bucket");
-        String name = text(object, "name");
-        if (bucket == null || name == null) {
-            complete(rejected(event, "storage event data has no bucket or object name"));
-            return;
-        }
-        complete(sync.onObjectCreated("gs://" + bucket + "/" + name, defaultAccountId));
     }
 }

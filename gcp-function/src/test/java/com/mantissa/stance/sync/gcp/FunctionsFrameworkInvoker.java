@@ -196,6 +196,19 @@ final class FunctionsFrameworkInvoker implements AutoCloseable {
         return ce;
     }
 
+    /** StorageObjectData as Cloud Storage sends it (JSON API object resource; int64 fields as strings). */
+    static String storageObjectData(String bucket, String name) {
+        String generation = "1764061200" + String.format("%06d", Math.abs(name.hashCode() % 1_000_000));
+        return "{\"kind\": \"storage#object\", \"id\": \"" + bucket + "/" + name + "/" + generation + "\","
+                + " \"selfLink\": \"https://www.googleapis.com/storage/v1/b/" + bucket + "/o/" + name.replace("/", "%2F") + "\","
+                + " \"name\": \"" + name + "\", \"bucket\": \"" + bucket + "\", \"generation\": \"" + generation + "\","
+                + " \"metageneration\": \"1\", \"contentType\": \"application/octet-stream\","
+                + " \"timeCreated\": \"2026-11-25T09:00:00.000Z\", \"updated\": \"2026-11-25T09:00:00.000Z\","
+                + " \"storageClass\": \"STANDARD\", \"timeStorageClassUpdated\": \"2026-11-25T09:00:00.000Z\","
+                + " \"size\": \"1024\", \"md5Hash\": \"1B2M2Y8AsgTpgAmY7PhCfg==\", \"crc32c\": \"AAAAAA==\","
+                + " \"etag\": \"CKih16GjycICEAE=\"}";
+    }
+
     /** CloudEvent attributes for a Pub/Sub message published by Cloud Scheduler. */
     static Map<String, String> pubsubEventAttributes(String project, String topic, String id) {
         Map<String, String> ce = new LinkedHashMap<>();

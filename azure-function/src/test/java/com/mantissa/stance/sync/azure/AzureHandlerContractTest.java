@@ -1,0 +1,56 @@
+package com.mantissa.stance.sync.azure;
+
+import com.azure.core.util.BinaryData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.HandlerContract;
+import com.mantissa.stance.sync.function.SyncFailedException;
+import com.mantissa.stance.sync.testing.AzuriteServer;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.LogRecord;
+
+/**
+ * The handler contract through the Event Grid function: BlobCreated events in the Event Grid
+ * schema for blobs on Azurite, delivered as the array Event Grid posts.
+ */
+class AzureHandlerContractTest extends HandlerContract {
+    private static final String SPOKE = "contract-azure-spoke";
+
+    @Override
+    protected String provider() {
+        return "azure";
+    }
+
+    @Override
+    protected SpokeObject upload(String key, byte[] content) {
+        var container = azurite.setupClient().getBlobContainerClient(SPOKE);
+        container.createIfNotExists();
+        container.getBlobClient(key).upload(BinaryData.fromBytes(content), true);
+        return new SpokeObject(SPOKE, key);
+    }
+
+    @Override
+    protected Delivery deliverCreated(Map<String, String> env, List<SpokeObject> objects) {
+        List<String> events = objects.stream().map(o -> AzureEvents.blobCreated(null,
+                "https://" + AzuriteServer.ACCOUNT + ".blob.core.windows.net/" + o.container() + "/" + o.key())).toList();
+        return deliver(env, AzureEvents.array(events));
+    }
+
+    @Override
+    protected Delivery deliverMalformed(Map<String, String> env) {
+        return deliver(env, "{\"eventType\": ");
+    }
+
+    private static Delivery deliver(Map<String, String> env, String event) {
+        RecordingExecutionContext context = new RecordingExecutionContext("StanceEventGridSync");
+        boolean redelivered = false;
+        try {
+            new StanceSyncFunctions(env).onEventGrid(event, context);
+        } catch (SyncFailedException e) {
+            redelivered = true;
+        }
+        List<JsonNode> lines = context.records().stream().map(LogRecord::getMessage).map(EventJson::parse).toList();
+        return new Delivery(redelivered, lines);
+    }
+}
