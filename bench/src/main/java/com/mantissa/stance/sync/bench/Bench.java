@@ -258,6 +258,7 @@ public final class Bench {
         private final List<String[]> rows = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private Process moto;
+        private String lastOutput = "";
         private String endpoint;
 
         Orchestrator(String[] args) {
@@ -300,6 +301,7 @@ public final class Bench {
                 row("(a) first push, empty central", first, records, records);
                 row("(b) unchanged re-push", phase(SMALL_HEAP, "push", "central", v1.toString(), "" + c, "false"),
                         records, records);
+                sideBySide(v1, records);
                 row("(c) 10 % changed re-push", phase(SMALL_HEAP, "push", "central", v2.toString(), "" + c, "false"),
                         records, changed);
                 row("raw PUT loop, same objects (run before (a))", raw, records, records);
@@ -353,6 +355,84 @@ public final class Bench {
                 stopMoto();
             }
             print();
+        }
+
+        /**
+         * The unchanged re-push of the snapshot that (a) pushed, side by side: first the Python
+         * transcription of the original (bench/original/original_push.py, same moto, same
+         * bucket), then stance-sync's CLI from a cold process (JVM launch to exit); and the
+         * same cold CLI re-push on a local folder.
+         */
+        private void sideBySide(Path scan, int records) throws Exception {
+            // The CLI takes a scan prefix through its manifest, as Stance writes it.
+            Files.createDirectories(scan.resolve("snapshots"));
+            Files.writeString(scan.resolve("snapshots/manifest.json"), "{\"snapshots\": [{\"id\": \"snap-1\"}]}");
+            List<String> original = List.of("python3", "bench/original/original_push.py", "--endpoint", endpoint,
+                    "--bucket", "central", "--source", scan.toString(), "--account", DataSet.ACCOUNT);
+            log("running the original's transcription: unchanged re-push");
+            Process p = new ProcessBuilder(original).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0 || !output.contains("RESULT")) {
+                throw new IllegalStateException("original_push.py failed: " + output);
+            }
+            Map<String, String> orig = new LinkedHashMap<>();
+            for (String kv : output.substring(output.indexOf("RESULT") + 6).trim().split("\\s+")) {
+                int eq = kv.indexOf('=');
+                orig.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            orig.put("errors", "0");
+            row("original (Python transcription): unchanged re-push", orig, records, records);
+            List<String> cli = List.of("-jar", coreJar.toString(), "push", "--central", "s3://central", "--source",
+                    scan.toString(), "--account", DataSet.ACCOUNT, "--provider", "aws");
+            List<Double> walls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                walls.add(cliWall(cli, null));
+            }
+            walls.sort(null);
+            rows.add(new String[] {"(b) again from a cold CLI process (java -jar)", "" + records,
+                fmt(walls.get(1)) + " wall (median of 3)", rate(records, walls.get(1)), requestsOf(lastOutput), "", ""});
+            double ratio = Double.parseDouble(orig.get("seconds")) / walls.get(1);
+            notes.add(String.format(Locale.ROOT, "unchanged re-push, same moto, same snapshot: the original's "
+                    + "transcription %.2f s, stance-sync from a cold process %.2f s wall: %.0fx (target >= 50x)",
+                    Double.parseDouble(orig.get("seconds")), walls.get(1), ratio));
+            Path folder = work.resolve("folder-central");
+            List<String> folderCli = List.of("-jar", coreJar.toString(), "push", "--central", folder.toString(),
+                    "--source", scan.toString(), "--account", DataSet.ACCOUNT, "--provider", "aws", "--quiet");
+            cliWall(folderCli, null); // the first push, which the re-pushes find
+            List<Double> folderWalls = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                folderWalls.add(cliWall(folderCli, null));
+            }
+            folderWalls.sort(null);
+            rows.add(new String[] {"unchanged re-push to a folder, cold CLI process", "" + records,
+                fmt(folderWalls.get(2)) + " wall (median of 5)", rate(records, folderWalls.get(2)), "", "", ""});
+            notes.add(String.format(Locale.ROOT, "folder re-push from a cold process: %.2f s wall (target <= 1.0 s)",
+                    folderWalls.get(2)));
+        }
+
+        /** The store requests a CLI summary line reports ({@code ...; 1 request: 1 read, ...}). */
+        private static String requestsOf(String output) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("; (\\d+) requests?:").matcher(output);
+            return m.find() ? m.group(1) : "?";
+        }
+
+        /** Wall seconds of one CLI process, JVM launch to exit; fails unless it exits 0. */
+        private double cliWall(List<String> cli, String expect) throws Exception {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(javaBinary());
+            cmd.addAll(cli);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            awsEnvironment(pb);
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            double wall = (System.nanoTime() - t0) / 1e9;
+            lastOutput = output;
+            if (code != 0 || (expect != null && !output.contains(expect))) {
+                throw new IllegalStateException("CLI run failed (" + code + "): " + output);
+            }
+            return wall;
         }
 
         private void cold(Path coldFile) throws Exception {
@@ -464,7 +544,7 @@ public final class Bench {
             rows.add(new String[] {name, Long.toString(records), fmt(seconds), rate(records, seconds),
                     Long.toString(requests), String.format(Locale.ROOT, "%.4f", requests / (double) denominator)
                     + (denominator != records ? " per changed" : ""),
-                    Long.toString(Long.parseLong(r.get("rssKb")) >> 10)});
+                    r.containsKey("rssKb") ? Long.toString(Long.parseLong(r.get("rssKb")) >> 10) : ""});
             log("%s: %s", name, r);
         }
 

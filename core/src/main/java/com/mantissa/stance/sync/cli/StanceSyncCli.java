@@ -38,8 +38,20 @@ public final class StanceSyncCli implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Whether stderr is this process's terminal: only then is progress drawn as a bar. */
+    final boolean stderrTerminal;
+
+    StanceSyncCli() {
+        this(false);
+    }
+
+    StanceSyncCli(boolean stderrTerminal) {
+        this.stderrTerminal = stderrTerminal;
+    }
+
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                CommandLine.defaultFactory(), ProgressDisplay.stderrIsTerminal()));
     }
 
     /** Runs the CLI with the given streams and returns its exit code (for tests and embedding). */
@@ -49,8 +61,13 @@ public final class StanceSyncCli implements Runnable {
 
     /** As {@link #run(String[], PrintWriter, PrintWriter)}, picocli creating the commands through {@code factory}. */
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        return run(args, out, err, factory, false);
+    }
+
+    private static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory,
+                           boolean stderrTerminal) {
         boolean json = jsonRequested(args);
-        CommandLine cli = new CommandLine(new StanceSyncCli(), factory);
+        CommandLine cli = new CommandLine(new StanceSyncCli(stderrTerminal), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -131,6 +148,10 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--json", description = "Print exactly one JSON object on stdout: the SyncResult, or "
                 + "{\"success\": false, \"error\": ..., \"exit_code\": 2} on a usage or configuration error.")
         boolean json;
+
+        @Option(names = "--quiet", description = "No progress and no summary line on stderr (errors are still "
+                + "printed).")
+        boolean quiet;
 
         @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "Stop with errors when the sync has run this long, such as 90s or 15m (default: none).")

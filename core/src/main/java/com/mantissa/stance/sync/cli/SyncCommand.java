@@ -11,6 +11,7 @@ import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
@@ -24,12 +25,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** What push, pull and sync share: options to configuration, stores, the sync, its report. */
 abstract class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    StanceSyncCli parent;
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -67,7 +72,11 @@ abstract class SyncCommand implements Callable<Integer> {
                 sync.indexMaxAge(push.indexMaxAge);
             }
             SyncResult result;
-            try {
+            try (ProgressDisplay progress = ProgressDisplay.of(direction().value(), spec.commandLine().getErr(),
+                    parent != null && parent.stderrTerminal, common.quiet)) {
+                if (progress != null) {
+                    sync.progress(progress);
+                }
                 result = execute(sync);
             } catch (SyncAbortedException e) {
                 // The store cannot be used at all: a configuration error, reported once.
@@ -76,7 +85,7 @@ abstract class SyncCommand implements Callable<Integer> {
                         CommandLine.ExitCode.USAGE);
             }
             PushPassReport.resolved(spec, sync.resolveResults());
-            report(result, sync.retries());
+            report(result, sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -153,7 +162,7 @@ abstract class SyncCommand implements Callable<Integer> {
         sync.addScanFiles(store, files, push.account, push.provider.value());
     }
 
-    private void report(SyncResult result, long retries) {
+    private void report(SyncResult result, long retries, RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(result.toMap()));
@@ -161,9 +170,11 @@ abstract class SyncCommand implements Callable<Integer> {
         for (String error : result.errors()) {
             err.println("error: " + error);
         }
-        err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs%n",
-                result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
-                result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds());
+        if (!common.quiet) {
+            err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; "
+                    + "%s%n", result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
+                    result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds(), requests);
+        }
         if (!common.json) {
             spec.commandLine().getOut().println(result.success() ? "OK" : "FAILED");
         }

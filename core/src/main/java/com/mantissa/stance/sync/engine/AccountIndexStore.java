@@ -73,7 +73,7 @@ final class AccountIndexStore {
         try {
             return new AccountIndex(path, PushIndex.parse(stored.get().content(), accountId),
                     stored.get().versionToken());
-        } catch (PushIndex.CorruptIndexException corrupt) {
+        } catch (CorruptIndexException corrupt) {
             warn("push index " + path + " in " + central.location() + " is corrupt (" + corrupt.getMessage()
                     + "); rebuilt from this push", null);
             AccountIndex rebuilt = new AccountIndex(path, new PushIndex(accountId), stored.get().versionToken());
@@ -111,7 +111,7 @@ final class AccountIndexStore {
                     if (theirs.isPresent()) {
                         index.index.mergeNewer(PushIndex.parse(theirs.get().content(), index.index.accountId()));
                     }
-                } catch (PushIndex.CorruptIndexException corrupt) {
+                } catch (CorruptIndexException corrupt) {
                     // Replace it with ours on the next attempt.
                 } catch (StorageException e) {
                     notWritten(index, central, e);

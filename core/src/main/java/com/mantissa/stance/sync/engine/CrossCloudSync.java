@@ -6,6 +6,8 @@ import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.CountingStore;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +44,8 @@ import java.util.Objects;
  * never the truth; see {@link #useIndex(boolean)} for what it may and may not skip.
  */
 public final class CrossCloudSync {
-    private final StorageAdapter central;
-    private final StorageAdapter pullTarget;
+    private final CountingStore central;
+    private final CountingStore pullTarget;
     private final Retry retry;
     private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
@@ -51,6 +53,7 @@ public final class CrossCloudSync {
     private AccountPushPass.ResolveSettings resolveMissing;
     private SyncOptions options;
     private Duration deadline;
+    private SyncProgress progress = SyncProgress.NONE;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -63,8 +66,8 @@ public final class CrossCloudSync {
      */
     public CrossCloudSync(SyncConfig config, StorageAdapter central, StorageAdapter pullTarget) {
         this.options = SyncOptions.builder(Objects.requireNonNull(config, "config")).build();
-        this.central = Objects.requireNonNull(central, "central storage");
-        this.pullTarget = pullTarget;
+        this.central = new CountingStore(Objects.requireNonNull(central, "central storage"));
+        this.pullTarget = pullTarget == null ? null : new CountingStore(pullTarget);
         this.retry = Retry.defaults();
     }
 
@@ -153,6 +156,12 @@ public final class CrossCloudSync {
         return AccountIndexStore.indexPath(centralPrefix, accountId);
     }
 
+    /** Told the records done after each batch of every following sync, for a progress display. */
+    public synchronized CrossCloudSync progress(SyncProgress progress) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        return this;
+    }
+
     /** For tests: the clock that stamps {@code _synced_at}. */
     public synchronized CrossCloudSync clock(Clock clock) {
         options = options.toBuilder().clock(Objects.requireNonNull(clock)).build();
@@ -234,7 +243,7 @@ public final class CrossCloudSync {
             operations.add(new PullOperation());
         }
         try (OrderedBatchRunner runner = new OrderedBatchRunner(run.config().concurrency())) {
-            SyncSession session = new SyncSession(run, central, pullTarget, retry, runner, syncState, this);
+            SyncSession session = new SyncSession(run, central, pullTarget, retry, runner, syncState, this, progress);
             for (SyncOperation operation : operations) {
                 operation.run(session);
             }
@@ -250,6 +259,15 @@ public final class CrossCloudSync {
      */
     public long retries() {
         return retry.retries();
+    }
+
+    /**
+     * Requests this instance made to central and the pull target, by kind, over all its syncs:
+     * every attempt, retries included (source reads are not counted: they are the spoke's).
+     */
+    public RequestCounts requests() {
+        RequestCounts counts = central.counts();
+        return pullTarget == null ? counts : counts.plus(pullTarget.counts());
     }
 
     /** A copy of id → record for everything this instance wrote, verified or found identical. */

@@ -43,6 +43,7 @@ final class PullOperation implements SyncOperation {
                 continue;
             }
             found |= !keys.isEmpty();
+            session.expect(keys.stream().filter(k -> k.endsWith(".json")).count());
             List<String> batch = new ArrayList<>();
             for (String key : keys) {
                 if (!key.endsWith(".json")) {
@@ -92,6 +93,7 @@ final class PullOperation implements SyncOperation {
         for (Outcome outcome : outcomes) {
             session.record(outcome);
         }
+        session.reportProgress();
     }
 
     private Outcome pullOne(SyncSession session, RecordKind kind, String key) {

@@ -1,14 +1,12 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.wire.PythonTimestamps;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 
 /**
  * What one account's pushes last saw in central, per record path: the checksum of the model
@@ -25,12 +23,11 @@ import java.util.zip.CRC32;
  * kept whole. Not thread-safe: the engine looks entries up from its workers only while no one
  * updates them, and applies updates from its coordinating thread between batches.
  *
- * <p>Stored format (big-endian): magic {@code STIDX002}; account id (u16 length + UTF-8);
- * entry count (i32); entries of key (16 bytes), checksum (32), version (i64), time (i64,
- * epoch microseconds or {@link #NO_TIME}), checked-at (i64, epoch microseconds or
- * {@link #NO_TIME}), token (u16 length + UTF-8); CRC32 of everything before it (i64). The
- * first format, {@code STIDX001}, is the same without checked-at and still reads, its entries
- * as never checked. Anything else, including a different account, reads as corrupt.
+ * <p>An entry may also carry the hash of the raw scan line that central's content came from
+ * ({@link LineHash}): a re-push of a byte-identical line is then recognised from its bytes
+ * alone, without parsing or canonicalising it. Entries are found by that hash through a second
+ * open-addressing table of slot numbers, verified against the entry, so a stale slot is a miss.
+ * Stored as {@link PushIndexFormat} describes.
  */
 final class PushIndex {
     /** Time of a record with no parsable {@code last_seen}/{@code _synced_at}: LATEST_WINS lets local win. */
@@ -46,17 +43,15 @@ final class PushIndex {
             throw new IllegalStateException("SHA-256 is required of every JRE", e);
         }
     });
-    private static final byte[] MAGIC = "STIDX002".getBytes(StandardCharsets.US_ASCII);
-    /** The first format: entries without their checked-at time. */
-    private static final byte[] MAGIC_V1 = "STIDX001".getBytes(StandardCharsets.US_ASCII);
-    /** longs per slot: key(2) checksum(4) version time checkedAt tokenRef. */
-    private static final int STRIDE = 10;
+    /** longs per slot: key(2) checksum(4) version time checkedAt raw(2) tokenRef. */
+    private static final int STRIDE = 12;
     private static final int KEY = 0;
     private static final int SUM = 2;
     private static final int VERSION = 6;
     private static final int TIME = 7;
     private static final int CHECKED = 8;
-    private static final int TOKEN = 9;
+    private static final int RAW = 9;
+    private static final int TOKEN = 11;
 
     private final String accountId;
     private long[] slots;
@@ -64,6 +59,9 @@ final class PushIndex {
     private boolean[] used;
     /** Set for slots written since the index was loaded or created: what this sync learnt. */
     private boolean[] fresh;
+    /** Slot + 1 of the entry with a raw line hash, by that hash; 0 empty. Verified on lookup. */
+    private int[] byRaw;
+    private int rawCount;
     private int size;
     private byte[] tokens = new byte[1024];
     private int tokensUsed;
@@ -72,7 +70,7 @@ final class PushIndex {
         this(accountId, 16);
     }
 
-    private PushIndex(String accountId, int expected) {
+    PushIndex(String accountId, int expected) {
         this.accountId = accountId;
         int capacity = 16;
         while (capacity * 3L < expected * 4L) {
@@ -81,6 +79,7 @@ final class PushIndex {
         this.slots = new long[capacity * STRIDE];
         this.used = new boolean[capacity];
         this.fresh = new boolean[capacity];
+        this.byRaw = new int[capacity];
     }
 
     int size() {
@@ -108,10 +107,23 @@ final class PushIndex {
      * @param checkedAt when central last confirmed this entry, epoch microseconds, or
      *                  {@link #NO_TIME} when never
      */
-    record Entry(long[] checksum, long version, long time, String token, long checkedAt) {
+    record Entry(long[] checksum, long version, long time, String token, long checkedAt, long rawHi, long rawLo) {
         /** An entry never confirmed against central (as the first stored format holds them). */
         Entry(long[] checksum, long version, long time, String token) {
             this(checksum, version, time, token, NO_TIME);
+        }
+
+        Entry(long[] checksum, long version, long time, String token, long checkedAt) {
+            this(checksum, version, time, token, checkedAt, 0, 0); // without a raw line hash
+        }
+
+        /** This entry, remembering that central's content came from the line hashed {@code raw}. */
+        Entry withRaw(LineHash raw) {
+            return raw == null ? this : new Entry(checksum, version, time, token, checkedAt, raw.hi(), raw.lo());
+        }
+
+        boolean hasRaw(LineHash raw) {
+            return raw != null && rawHi == raw.hi() && rawLo == raw.lo();
         }
 
         boolean trusted() {
@@ -163,8 +175,66 @@ final class PushIndex {
         }
         int base = slot * STRIDE;
         long[] sum = Arrays.copyOfRange(slots, base + SUM, base + SUM + 4);
+        return entryAt(slot);
+    }
+
+    private Entry entryAt(int slot) {
+        int base = slot * STRIDE;
+        long[] sum = Arrays.copyOfRange(slots, base + SUM, base + SUM + 4);
         return new Entry(sum, slots[base + VERSION], slots[base + TIME], token(slots[base + TOKEN]),
-                slots[base + CHECKED]);
+                slots[base + CHECKED], slots[base + RAW], slots[base + RAW + 1]);
+    }
+
+    /**
+     * The key of the entry whose content came from a line with this raw hash, if that entry is
+     * trusted and was confirmed less than {@code maxAgeMicros} before {@code nowMicros}; else null.
+     */
+    Key keyOfFreshRaw(LineHash raw, long nowMicros, long maxAgeMicros) {
+        int mask = byRaw.length - 1;
+        for (int i = (int) (raw.hi() ^ (raw.lo() >>> 17)) & mask; byRaw[i] != 0; i = (i + 1) & mask) {
+            int slot = byRaw[i] - 1;
+            if (slots[slot * STRIDE + RAW] == raw.hi() && slots[slot * STRIDE + RAW + 1] == raw.lo()) {
+                Entry entry = entryAt(slot);
+                return entry.trusted() && entry.fresh(nowMicros, maxAgeMicros)
+                        ? new Key(slots[slot * STRIDE + KEY], slots[slot * STRIDE + KEY + 1]) : null;
+            }
+        }
+        return null;
+    }
+
+    private void indexRaw(int slot) {
+        int base = slot * STRIDE;
+        long hi = slots[base + RAW];
+        long lo = slots[base + RAW + 1];
+        if (hi == 0 && lo == 0) {
+            return;
+        }
+        if ((rawCount + 1) * 4L > byRaw.length * 3L) {
+            rebuildRaw();
+        }
+        int mask = byRaw.length - 1;
+        int i = (int) (hi ^ (lo >>> 17)) & mask;
+        while (byRaw[i] != 0) {
+            int other = (byRaw[i] - 1) * STRIDE;
+            if (slots[other + RAW] == hi && slots[other + RAW + 1] == lo) {
+                byRaw[i] = slot + 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        byRaw[i] = slot + 1;
+        rawCount++;
+    }
+
+    /** Rebuilds the raw-hash table from the entries: after the slots moved, or when stale hashes filled it. */
+    private void rebuildRaw() {
+        byRaw = new int[used.length];
+        rawCount = 0;
+        for (int slot = 0; slot < used.length; slot++) {
+            if (used[slot]) {
+                indexRaw(slot);
+            }
+        }
     }
 
     /** Records what central now holds at the path of {@code key}. */
@@ -185,8 +255,11 @@ final class PushIndex {
         slots[base + VERSION] = entry.version();
         slots[base + TIME] = entry.time();
         slots[base + CHECKED] = entry.checkedAt();
+        slots[base + RAW] = entry.rawHi();
+        slots[base + RAW + 1] = entry.rawLo();
         slots[base + TOKEN] = storeToken(entry.token());
         fresh[slot] = true;
+        indexRaw(slot);
     }
 
     /** Whether the entry of {@code key} was written since this index was loaded. */
@@ -227,34 +300,7 @@ final class PushIndex {
     }
 
     byte[] serialize() {
-        byte[] account = accountId.getBytes(StandardCharsets.UTF_8);
-        long length = MAGIC.length + 2L + account.length + 4;
-        for (int slot = 0; slot < used.length; slot++) {
-            if (used[slot]) {
-                length += 16 + 32 + 8 + 8 + 8 + 2 + tokenLength(slots[slot * STRIDE + TOKEN]);
-            }
-        }
-        length += 8;
-        if (length > Integer.MAX_VALUE - 16) {
-            throw new IllegalStateException("index too large to store: " + length + " bytes");
-        }
-        ByteBuffer out = ByteBuffer.allocate((int) length);
-        out.put(MAGIC).putShort((short) account.length).put(account).putInt(size);
-        for (int slot = 0; slot < used.length; slot++) {
-            if (!used[slot]) {
-                continue;
-            }
-            int base = slot * STRIDE;
-            for (int i = 0; i < TOKEN; i++) {
-                out.putLong(slots[base + i]);
-            }
-            long ref = slots[base + TOKEN];
-            out.putShort((short) tokenLength(ref)).put(tokens, tokenOffset(ref), tokenLength(ref));
-        }
-        CRC32 crc = new CRC32();
-        crc.update(out.array(), 0, out.position());
-        out.putLong(crc.getValue());
-        return out.array();
+        return PushIndexFormat.write(this);
     }
 
     /**
@@ -263,63 +309,21 @@ final class PushIndex {
      * @throws CorruptIndexException when the bytes are not an intact index of that account
      */
     static PushIndex parse(byte[] bytes, String accountId) {
-        try {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            byte[] magic = new byte[MAGIC.length];
-            in.get(magic);
-            boolean v1 = Arrays.equals(magic, MAGIC_V1);
-            if (!v1 && !Arrays.equals(magic, MAGIC)) {
-                throw new CorruptIndexException("not a push index (bad magic)");
+        return PushIndexFormat.read(bytes, accountId);
+    }
+
+    /** Every entry with its key, for the stored format. */
+    void forEach(java.util.function.BiConsumer<Key, Entry> action) {
+        for (int slot = 0; slot < used.length; slot++) {
+            if (used[slot]) {
+                action.accept(new Key(slots[slot * STRIDE + KEY], slots[slot * STRIDE + KEY + 1]), entryAt(slot));
             }
-            if (bytes.length < MAGIC.length + 8) {
-                throw new CorruptIndexException("truncated");
-            }
-            CRC32 crc = new CRC32();
-            crc.update(bytes, 0, bytes.length - 8);
-            if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong()) {
-                throw new CorruptIndexException("checksum mismatch");
-            }
-            byte[] account = new byte[Short.toUnsignedInt(in.getShort())];
-            in.get(account);
-            if (!new String(account, StandardCharsets.UTF_8).equals(accountId)) {
-                throw new CorruptIndexException("index of another account");
-            }
-            int count = in.getInt();
-            if (count < 0 || count > MAX_ENTRIES) {
-                throw new CorruptIndexException("implausible entry count " + count);
-            }
-            PushIndex index = new PushIndex(accountId, count);
-            for (int i = 0; i < count; i++) {
-                Key key = new Key(in.getLong(), in.getLong());
-                long[] sum = {in.getLong(), in.getLong(), in.getLong(), in.getLong()};
-                long version = in.getLong();
-                long time = in.getLong();
-                long checkedAt = v1 ? NO_TIME : in.getLong();
-                byte[] token = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(token);
-                index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt));
-            }
-            Arrays.fill(index.fresh, false);
-            if (in.remaining() != 8) {
-                throw new CorruptIndexException("trailing bytes");
-            }
-            return index;
-        } catch (BufferUnderflowException e) {
-            throw new CorruptIndexException("truncated", e);
         }
     }
 
-    /** Stored bytes that are not an intact index of the expected account. */
-    static final class CorruptIndexException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        CorruptIndexException(String message) {
-            super(message);
-        }
-
-        CorruptIndexException(String message, Throwable cause) {
-            super(message, cause);
-        }
+    /** After loading: nothing is learnt yet. */
+    void markLoaded() {
+        Arrays.fill(fresh, false);
     }
 
     private int find(Key key) {
@@ -363,6 +367,7 @@ final class PushIndex {
                 System.arraycopy(oldSlots, base, slots, target * STRIDE, STRIDE);
             }
         }
+        rebuildRaw();
     }
 
     /** Appends the token to the pool; a replaced token's bytes stay behind until the next load. */

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.TransientStorageException;
@@ -10,6 +11,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +35,7 @@ final class PushOperation implements SyncOperation {
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();
         for (RecordSource source : sources) {
             AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
-            try (RecordSource.Items items = source.open()) {
+            try (RecordSource.Items items = source.open(knownLines(session, index, source.kind(), pusher))) {
                 List<RecordSource.Item> batch = new ArrayList<>(Math.min(batchSize, 4096));
                 while (items.hasNext()) {
                     batch.add(items.next());
@@ -56,6 +59,20 @@ final class PushOperation implements SyncOperation {
     }
 
     /**
+     * Recognises unchanged scan lines from their bytes where the canonical path would skip them
+     * without a request anyway; null where it would not.
+     */
+    private static KnownLines knownLines(SyncSession session, AccountIndex index, RecordKind kind, RecordPush pusher) {
+        ConflictResolution strategy = session.config().conflictResolution();
+        boolean skipsUnchanged = strategy == ConflictResolution.LATEST_WINS
+                || strategy == ConflictResolution.CENTRAL_WINS;
+        if (!index.enabled() || !skipsUnchanged || session.options().dryRun() || session.options().trackState()) {
+            return null;
+        }
+        return new KnownLines(index.index, kind, session.options().clock(), pusher.indexMaxAgeMicros());
+    }
+
+    /**
      * Pushes one batch in parallel, except that records with the same id (a duplicated id in
      * one scan) run one after another in input order within one task, each seeing what the
      * previous one left in central. Batches run one after another, so the outcome is the
@@ -63,8 +80,16 @@ final class PushOperation implements SyncOperation {
      */
     private static void runBatch(SyncSession session, RecordPush pusher, RecordSource source, AccountIndex index,
                                  List<RecordSource.Item> batch) {
+        Outcome[] inOrder = new Outcome[batch.size()];
+        parseInParallel(session, source, batch);
+        parseKnownLinesSharingAPath(session, source, batch);
         Map<Object, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).known()) {
+                // Central holds exactly this line's record, as the index vouches: no request.
+                inOrder[i] = Outcome.skipped(null);
+                continue;
+            }
             groups.computeIfAbsent(sameRecordKey(batch.get(i), i), k -> new ArrayList<>(1)).add(i);
         }
         List<List<Integer>> tasks = new ArrayList<>(groups.values());
@@ -79,7 +104,6 @@ final class PushOperation implements SyncOperation {
             }
             return outcomes;
         }, (group, e) -> Collections.nCopies(group.size(), failed(e)));
-        Outcome[] inOrder = new Outcome[batch.size()];
         for (int g = 0; g < tasks.size(); g++) {
             List<Integer> group = tasks.get(g);
             List<Outcome> outcomes = done.get(g);
@@ -89,6 +113,64 @@ final class PushOperation implements SyncOperation {
         }
         for (Outcome outcome : inOrder) {
             session.record(outcome);
+        }
+        session.reportProgress();
+    }
+
+    /** Parses the batch's scan lines that came as bytes, on the runner's threads. */
+    private static void parseInParallel(SyncSession session, RecordSource source, List<RecordSource.Item> batch) {
+        List<Integer> unparsed = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).unparsed()) {
+                unparsed.add(i);
+            }
+        }
+        if (unparsed.isEmpty()) {
+            return;
+        }
+        List<RecordSource.Item> parsed = session.runner().map(unparsed, i -> source.parsed(batch.get(i)),
+                (i, e) -> new RecordSource.Item(batch.get(i).origin(), null, failed(e).error()));
+        for (int j = 0; j < unparsed.size(); j++) {
+            batch.set(unparsed.get(j), parsed.get(j));
+        }
+    }
+
+    /**
+     * A line known from its bytes is skipped out of order, which is only right when no other
+     * record of the batch lands on its path: such lines are parsed and pushed in order instead.
+     */
+    private static void parseKnownLinesSharingAPath(SyncSession session, RecordSource source,
+                                                    List<RecordSource.Item> batch) {
+        Set<PushIndex.Key> known = new HashSet<>();
+        boolean others = false;
+        for (RecordSource.Item item : batch) {
+            if (item.known()) {
+                known.add(item.line().known());
+            } else {
+                others = true;
+            }
+        }
+        if (known.isEmpty() || !others) {
+            return;
+        }
+        Set<PushIndex.Key> shared = new HashSet<>();
+        for (RecordSource.Item item : batch) {
+            if (!item.known() && sameRecordKey(item, -1) instanceof String id) {
+                try {
+                    PushIndex.Key key = PushIndex.key(source.kind().path(session.config().centralPrefix(),
+                            source.accountId(), id));
+                    if (known.contains(key)) {
+                        shared.add(key);
+                    }
+                } catch (RuntimeException noPath) {
+                    // Reported when the record itself is processed; it has no path to share.
+                }
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).known() && shared.contains(batch.get(i).line().known())) {
+                batch.set(i, source.parsed(batch.get(i)));
+            }
         }
     }
 

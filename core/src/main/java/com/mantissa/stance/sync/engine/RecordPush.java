@@ -48,6 +48,10 @@ final class RecordPush {
         this.indexMaxAgeMicros = micros;
     }
 
+    long indexMaxAgeMicros() {
+        return indexMaxAgeMicros;
+    }
+
     /**
      * What earlier records with the same id in this batch left in central, for the index
      * paths: the index itself only learns between batches. One per group of equal ids.
@@ -82,7 +86,8 @@ final class RecordPush {
         Content local = Content.of(model);
         Instant now = session.options().clock().instant();
         Target t = new Target(source, index, index.enabled() ? PushIndex.key(path) : null, local, id, path, now,
-                PythonTimestamps.isoformatNaiveUtc(now), item.origin() + ": " + kind.type() + " '" + id + "'");
+                PythonTimestamps.isoformatNaiveUtc(now), item.origin() + ": " + kind.type() + " '" + id + "'",
+                item.line() == null ? null : item.line().hash());
         if (t.key != null) {
             Outcome known = pushFromIndex(t, memory);
             if (known != null) {
@@ -94,7 +99,7 @@ final class RecordPush {
 
     /** One record on its way to central, with everything its outcome needs. */
     private record Target(RecordSource source, AccountIndex index, PushIndex.Key key, Content local, String id,
-                          String path, Instant now, String syncedAt, String what) {
+                          String path, Instant now, String syncedAt, String what, LineHash line) {
         SyncRecord state(String checksum, long version) {
             return new SyncRecord(id, source.kind().type(), source.accountId(), source.provider(), now, checksum,
                     version);
@@ -107,8 +112,10 @@ final class RecordPush {
         /** What central holds after this push read or wrote it: confirmed now. */
         PushIndex.Entry entry(String checksum, long version, Object lastSeen, Object syncedAt, String token) {
             long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? syncedAt : lastSeen);
-            return new PushIndex.Entry(PushIndex.checksum(checksum), version, time, token == null ? "" : token,
-                    PushIndex.micros(now));
+            PushIndex.Entry entry = new PushIndex.Entry(PushIndex.checksum(checksum), version, time,
+                    token == null ? "" : token, PushIndex.micros(now));
+            // Central now holds this very line's content: its bytes alone can recognise it next time.
+            return checksum.equals(local.checksum()) ? entry.withRaw(line) : entry;
         }
     }
 
@@ -212,7 +219,10 @@ final class RecordPush {
         switch (strategy) {
             case CENTRAL_WINS, LATEST_WINS -> {
                 if (unchanged) {
-                    return Outcome.skipped(t.state(checksum, known.version()));
+                    Outcome skipped = Outcome.skipped(t.state(checksum, known.version()));
+                    // Same content in other bytes (or first seen since): remember these bytes.
+                    return t.line == null || known.hasRaw(t.line) ? skipped
+                            : skipped.indexing(index, t.key, known.withRaw(t.line));
                 }
                 if (strategy == ConflictResolution.CENTRAL_WINS
                         || !ConflictResolver.localIsNewer(t.model(), t.syncedAt, timeOnly(known.time()))) {

@@ -26,8 +26,31 @@ final class RecordSource {
         this.opener = opener;
     }
 
-    /** One input record: its raw content, or why it could not be read, and where it came from. */
-    record Item(String origin, Map<String, Object> raw, String error) {
+    /**
+     * One input record: its raw content, or why it could not be read, and where it came from;
+     * for a scan line, also its {@link Line}.
+     */
+    record Item(String origin, Map<String, Object> raw, String error, Line line) {
+        Item(String origin, Map<String, Object> raw, String error) {
+            this(origin, raw, error, null);
+        }
+
+        /** Whether the push index knows this line from its bytes: it was not parsed. */
+        boolean known() {
+            return line != null && line.known() != null;
+        }
+
+        /** A scan line handed on as bytes, still to be parsed ({@link RecordSource#parsed}). */
+        boolean unparsed() {
+            return raw == null && error == null && line != null && line.known() == null && line.bytes() != null;
+        }
+    }
+
+    /**
+     * A scan line as {@link KnownLines} saw it: its hash, and for a line the index knows, the
+     * key of its record and its bytes (parsed only if another record of the batch has that key).
+     */
+    record Line(LineHash hash, PushIndex.Key known, byte[] bytes) {
     }
 
     /** A closable iterator over a source's items. */
@@ -35,12 +58,12 @@ final class RecordSource {
     }
 
     private interface Opener {
-        Items open() throws IOException;
+        Items open(KnownLines known) throws IOException;
     }
 
     static RecordSource ofCollection(RecordKind kind, Iterable<?> records, String accountId, String provider) {
         String name = kind.folder();
-        return new RecordSource(kind, name, accountId, provider, () -> new Items() {
+        return new RecordSource(kind, name, accountId, provider, known -> new Items() {
             private final Iterator<?> it = records.iterator();
             private int index;
 
@@ -79,8 +102,9 @@ final class RecordSource {
 
     static RecordSource ofScanFile(RecordKind kind, String displayName, CrossCloudSync.ScanInput input,
                                    String accountId, String provider) {
-        return new RecordSource(kind, displayName, accountId, provider, () -> {
+        return new RecordSource(kind, displayName, accountId, provider, known -> {
             ScanFileReader reader = ScanFileReader.open(displayName, input.open());
+            reader.filter(known);
             return new Items() {
                 @Override
                 public boolean hasNext() {
@@ -90,7 +114,13 @@ final class RecordSource {
                 @Override
                 public Item next() {
                     ScanLine line = reader.next();
-                    return new Item(displayName + " line " + line.lineNumber(), line.object(), line.error());
+                    Line seen = known == null ? null : known.take();
+                    String origin = displayName + " line " + line.lineNumber();
+                    if (line.object() == null && line.error() == null) {
+                        return new Item(origin, null, null, seen);
+                    }
+                    return new Item(origin, line.object(), line.error(),
+                            seen == null ? null : new Line(seen.hash(), null, null));
                 }
 
                 @Override
@@ -102,7 +132,19 @@ final class RecordSource {
     }
 
     Items open() throws IOException {
-        return opener.open();
+        return opener.open(null);
+    }
+
+    /** Opens the source; scan lines that {@code known} recognises come back unparsed ({@link Item#known()}). */
+    Items open(KnownLines known) throws IOException {
+        return opener.open(known);
+    }
+
+    /** The record of a line that came back unparsed, for when it must be pushed in order after all. */
+    Item parsed(Item item) {
+        int n = Integer.parseInt(item.origin().substring(item.origin().lastIndexOf(' ') + 1));
+        ScanLine line = ScanFileReader.parse(name, n, item.line().bytes());
+        return new Item(item.origin(), line.object(), line.error(), new Line(item.line().hash(), null, null));
     }
 
     RecordKind kind() {

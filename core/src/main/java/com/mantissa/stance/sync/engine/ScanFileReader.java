@@ -44,10 +44,9 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     /** Set for a {@code .json} file: one array of records (or one object), streamed by element. */
     private ScanDocumentReader document;
     private ScanLine next;
+    private LineFilter filter;
     /** Strict: malformed UTF-8 is an error for its line, not silently replaced. */
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharsetDecoder utf8;
 
     private ScanFileReader(String displayName, InputStream in, int maxLineBytes) {
         this.displayName = displayName;
@@ -77,6 +76,23 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         if (displayName != null && displayName.toLowerCase(Locale.ROOT).endsWith(".json")) {
             document = new ScanDocumentReader(displayName, buf, bufPos, bufLen, in, maxLineBytes);
         }
+    }
+
+    /** Takes lines to be parsed elsewhere, or not at all; such a line is returned with neither object nor error. */
+    interface LineFilter {
+        boolean known(byte[] line, int length);
+    }
+
+    /** Lines of a {@code .jsonl} file that {@code filter} takes are returned unparsed. */
+    void filter(LineFilter filter) {
+        this.filter = document == null ? filter : null;
+    }
+
+    /** Parses one line taken unparsed before, as {@link #next()} would have. */
+    static ScanLine parse(String displayName, int lineNumber, byte[] line) {
+        ScanFileReader r = new ScanFileReader(displayName, java.io.InputStream.nullInputStream(), line.length + 1);
+        r.line = line;
+        return r.lineAt(lineNumber, line.length);
     }
 
     @SuppressWarnings("unchecked")
@@ -121,20 +137,31 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
             if (len == -2) {
                 return error(lineNumber, "line longer than " + maxLineBytes + " bytes");
             }
-            String text;
-            try {
-                text = decode(line, len);
-            } catch (CharacterCodingException e) {
-                return error(lineNumber, "invalid UTF-8");
+            if (filter != null && filter.known(line, len)) {
+                return new ScanLine(lineNumber, null, null);
             }
-            if (isBlank(text)) {
-                continue;
+            ScanLine parsed = lineAt(lineNumber, len);
+            if (parsed != null) {
+                return parsed;
             }
-            try {
-                return asRecord(lineNumber, JsonParser.parse(text));
-            } catch (JsonSyntaxException e) {
-                return error(lineNumber, e.getMessage());
-            }
+        }
+    }
+
+    /** The record of the line in {@link #line}; null for a blank line. */
+    private ScanLine lineAt(int lineNumber, int len) {
+        String text;
+        try {
+            text = decode(line, len);
+        } catch (CharacterCodingException e) {
+            return error(lineNumber, "invalid UTF-8");
+        }
+        if (isBlank(text)) {
+            return null;
+        }
+        try {
+            return asRecord(lineNumber, JsonParser.parse(text));
+        } catch (JsonSyntaxException e) {
+            return error(lineNumber, e.getMessage());
         }
     }
 
@@ -229,6 +256,12 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         }
         if (ascii) {
             return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        }
+        if (utf8 == null) {
+            // Made on the first non-ASCII line only: most lines are ASCII, and a line parsed on
+            // its own ({@link #parse}) would otherwise pay for a decoder each time.
+            utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
         }
         return utf8.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
     }

@@ -23,6 +23,9 @@ final class SyncSession {
     private final Tally tally = new Tally();
     private final Map<String, SyncRecord> syncState;
     private final Object stateLock;
+    private final SyncProgress progress;
+    private long done;
+    private long expected = -1;
 
     /**
      * @param syncState where tracked records go (guarded by {@code stateLock}); unused unless
@@ -30,6 +33,14 @@ final class SyncSession {
      */
     SyncSession(SyncOptions options, StorageAdapter central, StorageAdapter pullTarget, Retry retry,
                 OrderedBatchRunner runner, Map<String, SyncRecord> syncState, Object stateLock) {
+        this(options, central, pullTarget, retry, runner, syncState, stateLock, SyncProgress.NONE);
+    }
+
+    /** @param progress told the records done after each batch */
+    SyncSession(SyncOptions options, StorageAdapter central, StorageAdapter pullTarget, Retry retry,
+                OrderedBatchRunner runner, Map<String, SyncRecord> syncState, Object stateLock,
+                SyncProgress progress) {
+        this.progress = progress;
         this.options = options;
         this.central = central;
         this.pullTarget = pullTarget;
@@ -95,9 +106,20 @@ final class SyncSession {
         return call(store, () -> store.writeRecord(path, bytes, condition));
     }
 
+    /** An operation that knows how many records it will handle adds them here, for progress. */
+    void expect(long records) {
+        expected = expected < 0 ? records : expected + records;
+    }
+
+    /** Tells the progress listener how far the sync has got; operations call it after each batch. */
+    void reportProgress() {
+        progress.recordsDone(done, expected);
+    }
+
     /** Takes in one record's outcome, in input order. */
     void record(Outcome outcome) {
         tally.add(outcome);
+        done++;
         if (outcome.indexUpdate() != null) {
             outcome.indexUpdate().apply();
         }

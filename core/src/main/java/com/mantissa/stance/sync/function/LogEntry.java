@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +19,10 @@ import java.util.Map;
  * @param outcome   what became of the work
  * @param redeliver whether the platform is asked to deliver the events again
  * @param result    the sync's result; for an ignored or rejected event, its one reason
+ * @param requests  the store requests the work made, by kind: what it cost
  */
 public record LogEntry(String trigger, List<String> objects, String account, Outcome outcome, boolean redeliver,
-                       SyncResult result) {
+                       SyncResult result, RequestCounts requests) {
 
     /** Error messages kept verbatim in one line; the count says how many there were. */
     static final int LOGGED_ERRORS = 100;
@@ -40,6 +42,13 @@ public record LogEntry(String trigger, List<String> objects, String account, Out
 
     public LogEntry {
         objects = List.copyOf(objects);
+        requests = requests == null ? RequestCounts.NONE : requests;
+    }
+
+    /** A line for work that made no store request. */
+    public LogEntry(String trigger, List<String> objects, String account, Outcome outcome, boolean redeliver,
+                    SyncResult result) {
+        this(trigger, objects, account, outcome, redeliver, result, RequestCounts.NONE);
     }
 
     public Severity severity() {
@@ -67,6 +76,7 @@ public record LogEntry(String trigger, List<String> objects, String account, Out
         }
         summary.put("error_count", errors.size());
         line.put("result", summary);
+        line.put("requests", requests.toMap());
         return EventJson.write(line);
     }
 
@@ -77,7 +87,7 @@ public record LogEntry(String trigger, List<String> objects, String account, Out
         return switch (outcome) {
             case IGNORED -> what + ": ignored";
             case SUCCEEDED -> what + ": " + result.recordsSynced() + " synced, " + result.recordsSkipped()
-                    + " skipped, " + result.conflictsResolved() + " conflicts resolved";
+                    + " skipped, " + result.conflictsResolved() + " conflicts resolved; " + requests;
             case FAILED -> what + ": " + result.errors().size() + " error(s)"
                     + (redeliver ? ", asking for redelivery" : ", not retried") + "; first: "
                     + (result.errors().isEmpty() ? "-" : result.errors().get(0));

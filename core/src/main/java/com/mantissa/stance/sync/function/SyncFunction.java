@@ -8,6 +8,7 @@ import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -156,8 +157,9 @@ public final class SyncFunction {
         LogEntry sync() {
             List<String> names = List.copyOf(objects.keySet());
             SyncResult result;
+            CrossCloudSync sync = null;
             try {
-                CrossCloudSync sync = newSync(SyncDirection.PUSH);
+                sync = newSync(SyncDirection.PUSH);
                 for (ScanObject object : objects.values()) {
                     String key = object.location().prefix();
                     sync.addScanFiles(stores.apply(object.location()),
@@ -170,7 +172,8 @@ public final class SyncFunction {
             } catch (IllegalArgumentException | StorageException e) {
                 result = errorResult(e.getMessage(), e instanceof TransientStorageException);
             }
-            return finished(OBJECT_CREATED, names, account, result);
+            return finished(OBJECT_CREATED, names, account, result,
+                    sync == null ? RequestCounts.NONE : sync.requests());
         }
     }
 
@@ -180,10 +183,12 @@ public final class SyncFunction {
     /** The scheduled catch-up over {@code STANCE_SOURCES}, then PULL to {@code STANCE_PULL_TARGET} if set. */
     private LogEntry onSchedule(String trigger) {
         SyncResult total = empty(settings.config().syncDirection());
+        List<CrossCloudSync> syncs = new ArrayList<>(2);
         boolean didSomething = false;
         try {
             if (!settings.sources().isEmpty() && settings.config().syncDirection() != SyncDirection.PULL) {
                 CrossCloudSync push = newSync(SyncDirection.PUSH);
+                syncs.add(push);
                 for (SourceSpec source : settings.sources()) {
                     try {
                         StorageAdapter store = stores.apply(source.location());
@@ -201,12 +206,13 @@ public final class SyncFunction {
                 StorageAdapter target = stores.apply(settings.pullTarget().get());
                 CrossCloudSync pull = new CrossCloudSync(config(SyncDirection.PULL), stores.apply(settings.central()),
                         target).trackState(false).deadline(settings.deadline());
+                syncs.add(pull);
                 total = total.plus(pull.sync(), total.syncDirection());
                 didSomething = true;
             }
         } catch (SyncAbortedException e) {
             return finished(trigger, List.of(), null, total.plus(errorResult(e.getMessage(), false),
-                    total.syncDirection()));
+                    total.syncDirection()), requests(syncs));
         }
         if (settings.lifecycle().exportTarget() != null || didSomething) {
             total = total.plus(ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC()),
@@ -217,7 +223,15 @@ public final class SyncFunction {
             return rejected(trigger, List.of(), "configuration: nothing to do: set " + FunctionSettings.SOURCES
                     + ", " + FunctionSettings.PULL_TARGET + " and/or " + LifecycleSettings.EXPORT_TARGET);
         }
-        return finished(trigger, List.of(), null, total);
+        return finished(trigger, List.of(), null, total, requests(syncs));
+    }
+
+    private static RequestCounts requests(List<CrossCloudSync> syncs) {
+        RequestCounts sum = RequestCounts.NONE;
+        for (CrossCloudSync sync : syncs) {
+            sum = sum.plus(sync.requests());
+        }
+        return sum;
     }
 
     private CrossCloudSync newSync(SyncDirection direction) {
@@ -235,10 +249,11 @@ public final class SyncFunction {
      * own retries asks for redelivery; everything else (bad lines, store-level permanent failures)
      * is logged and acknowledged.
      */
-    private static LogEntry finished(String trigger, List<String> objects, String account, SyncResult result) {
+    private static LogEntry finished(String trigger, List<String> objects, String account, SyncResult result,
+                                     RequestCounts requests) {
         boolean redeliver = result.retryableErrors() > 0;
         return new LogEntry(trigger, objects, account,
-                result.success() ? LogEntry.Outcome.SUCCEEDED : LogEntry.Outcome.FAILED, redeliver, result);
+                result.success() ? LogEntry.Outcome.SUCCEEDED : LogEntry.Outcome.FAILED, redeliver, result, requests);
     }
 
     /** The one shape of a rejected event: logged at error with its reason, acknowledged. */

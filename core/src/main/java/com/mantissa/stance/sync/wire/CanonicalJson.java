@@ -29,11 +29,28 @@ public final class CanonicalJson {
     }
 
     public static String write(Object value) {
-        // Records are ~1.5 KB: start large enough that the buffer never has to grow for them.
-        StringBuilder sb = new StringBuilder(4096);
+        StringBuilder sb = builder();
         append(sb, value, 0, true);
         return sb.toString();
     }
+
+    /**
+     * Each thread's buffer, emptied: records are ~1.5 KB, and a new builder per record grew and
+     * copied its array several times (the profile's largest single cost of a push).
+     */
+    private static StringBuilder builder() {
+        StringBuilder sb = BUFFER.get();
+        if (sb.capacity() > MAX_KEPT_CHARS) {
+            sb = new StringBuilder(4096);
+            BUFFER.set(sb);
+        }
+        sb.setLength(0);
+        return sb;
+    }
+
+    /** A buffer grown beyond this (a huge record) is not kept for the thread's next record. */
+    private static final int MAX_KEPT_CHARS = 1 << 20;
+    private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(4096));
 
     /**
      * Python's plain {@code json.dumps(value)}: like {@link #write} but keys in the maps' own

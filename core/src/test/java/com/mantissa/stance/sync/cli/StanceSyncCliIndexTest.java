@@ -40,4 +40,26 @@ class StanceSyncCliIndexTest {
         assertFalse(Files.exists(root.resolve("without/aggregated/_state")));
         assertTrue(Files.exists(root.resolve("without/aggregated/findings")));
     }
+
+    @Test
+    void summaryShowsTheRequestsByKindAndJsonStdoutStaysTheResult() throws Exception {
+        Path scan = root.resolve("scan/findings/s1/findings.jsonl");
+        Files.createDirectories(scan.getParent());
+        Files.writeString(scan, "{\"id\": \"f-1\", \"severity\": \"high\"}\n{\"id\": \"f-2\"}\n");
+        String[] args = {"push", "--central", root.resolve("central").toString(), "--source", scan.toString(),
+            "--account", "123456789012", "--provider", "aws", "--json"};
+
+        CliRunner.Result first = CliRunner.run(args);
+        CliRunner.Result again = CliRunner.run(args);
+
+        // First: the index read (absent), two creates and the index's create.
+        assertTrue(first.err().contains("; 4 requests: 1 read, 3 conditional writes, 0 lists, 0 deletes, 0 metadata"),
+                first.err());
+        // Unchanged: the index read only.
+        assertTrue(again.err().contains("; 1 request: 1 read, 0 conditional writes, 0 lists, 0 deletes, 0 metadata"),
+                again.err());
+        assertEquals(java.util.List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",
+                "duration_seconds", "sync_direction"), java.util.List.copyOf(again.json().keySet()));
+        assertEquals(2L, again.json().get("records_skipped"));
+    }
 }

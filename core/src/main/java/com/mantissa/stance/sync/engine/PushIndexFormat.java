@@ -1,0 +1,116 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.engine.PushIndex.Entry;
+import com.mantissa.stance.sync.engine.PushIndex.Key;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX003}; account id
+ * (u16 length + UTF-8); entry count (i32); entries of key (16 bytes), checksum (32), version
+ * (i64), time (i64, epoch microseconds or {@link PushIndex#NO_TIME}), checked-at (i64, epoch
+ * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), token
+ * (u16 length + UTF-8); CRC32 of everything before it (i64). The earlier formats still read:
+ * {@code STIDX002} without the raw line hash, {@code STIDX001} also without checked-at
+ * (entries as never checked). Anything else, including a different account, reads as corrupt.
+ */
+final class PushIndexFormat {
+    private static final byte[] MAGIC = "STIDX003".getBytes(StandardCharsets.US_ASCII);
+    /** The second format: entries without the raw line hash. */
+    private static final byte[] MAGIC_V2 = "STIDX002".getBytes(StandardCharsets.US_ASCII);
+    /** The first format: entries without their checked-at time either. */
+    private static final byte[] MAGIC_V1 = "STIDX001".getBytes(StandardCharsets.US_ASCII);
+
+    private PushIndexFormat() {
+    }
+
+    static byte[] write(PushIndex index) {
+        byte[] account = index.accountId().getBytes(StandardCharsets.UTF_8);
+        List<Key> keys = new ArrayList<>(index.size());
+        List<Entry> entries = new ArrayList<>(index.size());
+        List<byte[]> tokens = new ArrayList<>(index.size());
+        long length = MAGIC.length + 2L + account.length + 4 + 8;
+        index.forEach((key, entry) -> {
+            keys.add(key);
+            entries.add(entry);
+            tokens.add(entry.token().getBytes(StandardCharsets.UTF_8));
+        });
+        for (byte[] token : tokens) {
+            length += 16 + 32 + 8 + 8 + 8 + 16 + 2 + token.length;
+        }
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("index too large to store: " + length + " bytes");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) length);
+        out.put(MAGIC).putShort((short) account.length).put(account).putInt(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            out.putLong(keys.get(i).hi()).putLong(keys.get(i).lo());
+            for (long part : e.checksum()) {
+                out.putLong(part);
+            }
+            out.putLong(e.version()).putLong(e.time()).putLong(e.checkedAt()).putLong(e.rawHi()).putLong(e.rawLo());
+            out.putShort((short) tokens.get(i).length).put(tokens.get(i));
+        }
+        CRC32 crc = new CRC32();
+        crc.update(out.array(), 0, out.position());
+        out.putLong(crc.getValue());
+        return out.array();
+    }
+
+    static PushIndex read(byte[] bytes, String accountId) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte[] magic = new byte[MAGIC.length];
+            in.get(magic);
+            boolean v1 = Arrays.equals(magic, MAGIC_V1);
+            boolean v2 = Arrays.equals(magic, MAGIC_V2);
+            if (!v1 && !v2 && !Arrays.equals(magic, MAGIC)) {
+                throw new CorruptIndexException("not a push index (bad magic)");
+            }
+            if (bytes.length < MAGIC.length + 8) {
+                throw new CorruptIndexException("truncated");
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes, 0, bytes.length - 8);
+            if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong()) {
+                throw new CorruptIndexException("checksum mismatch");
+            }
+            byte[] account = new byte[Short.toUnsignedInt(in.getShort())];
+            in.get(account);
+            if (!new String(account, StandardCharsets.UTF_8).equals(accountId)) {
+                throw new CorruptIndexException("index of another account");
+            }
+            int count = in.getInt();
+            if (count < 0 || count > PushIndex.MAX_ENTRIES) {
+                throw new CorruptIndexException("implausible entry count " + count);
+            }
+            PushIndex index = new PushIndex(accountId, count);
+            for (int i = 0; i < count; i++) {
+                Key key = new Key(in.getLong(), in.getLong());
+                long[] sum = {in.getLong(), in.getLong(), in.getLong(), in.getLong()};
+                long version = in.getLong();
+                long time = in.getLong();
+                long checkedAt = v1 ? PushIndex.NO_TIME : in.getLong();
+                long rawHi = v1 || v2 ? 0 : in.getLong();
+                long rawLo = v1 || v2 ? 0 : in.getLong();
+                byte[] token = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(token);
+                index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt,
+                        rawHi, rawLo));
+            }
+            index.markLoaded();
+            if (in.remaining() != 8) {
+                throw new CorruptIndexException("trailing bytes");
+            }
+            return index;
+        } catch (BufferUnderflowException e) {
+            throw new CorruptIndexException("truncated", e);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package com.mantissa.stance.sync.engine;
+
+/**
+ * Told how far a sync has got, for a progress display. Called on the sync's coordinating
+ * thread after each batch, so an implementation needs no locking but must be quick.
+ */
+@FunctionalInterface
+public interface SyncProgress {
+    /** Reports nothing. */
+    SyncProgress NONE = (done, total) -> {
+    };
+
+    /**
+     * @param done  records finished so far (synced, skipped or failed)
+     * @param total records this sync expects, or -1 while that is unknown (a scan is streamed)
+     */
+    void recordsDone(long done, long total);
+}

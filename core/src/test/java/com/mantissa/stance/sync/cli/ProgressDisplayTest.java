@@ -1,0 +1,63 @@
+package com.mantissa.stance.sync.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mantissa.stance.sync.testing.CliRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProgressDisplayTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void withoutATerminalOneLinePerIntervalWithRateAndEtaWhenTheTotalIsKnown() {
+        AtomicLong now = new AtomicLong(1_000 * SECOND);
+        StringWriter err = new StringWriter();
+        ProgressDisplay display = new ProgressDisplay("pull", new PrintWriter(err), false, now::get,
+                Duration.ofSeconds(10));
+
+        now.addAndGet(4 * SECOND);
+        display.recordsDone(1_000, 10_000); // before the first interval: nothing
+        now.addAndGet(6 * SECOND);
+        display.recordsDone(2_000, 10_000); // 10 s: 200 records/s, 8,000 left
+        now.addAndGet(5 * SECOND);
+        display.recordsDone(3_000, 10_000); // 5 s since the last line: nothing
+        now.addAndGet(5 * SECOND);
+        display.recordsDone(4_000, -1); // a total not known (yet)
+        display.close();
+
+        assertEquals(List.of("pull: 2000 of 10000 records, 200 records/s, ETA 40 s",
+                "pull: 4000 records, 200 records/s"), err.toString().lines().toList());
+    }
+
+    @Test
+    void quietMeansNoDisplay() {
+        assertNull(ProgressDisplay.of("push", new PrintWriter(new StringWriter()), true, true));
+    }
+
+    @Test
+    void quietPushPrintsNoSummaryAndJsonStdoutIsExactlyTheResult(@TempDir Path root) throws Exception {
+        Path scan = root.resolve("scan/findings/s1/findings.jsonl");
+        Files.createDirectories(scan.getParent());
+        Files.writeString(scan, "{\"id\": \"f-1\"}\n{\"id\": \"f-2\"}\n");
+
+        CliRunner.Result run = CliRunner.run("push", "--central", root.resolve("central").toString(), "--source",
+                scan.toString(), "--account", "123456789012", "--provider", "aws", "--json", "--quiet");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.err());
+        assertEquals(List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",
+                "duration_seconds", "sync_direction"), List.copyOf(run.json().keySet()));
+        assertEquals(2L, run.json().get("records_synced"));
+        assertTrue(run.out().strip().startsWith("{") && run.out().strip().endsWith("}"), run.out());
+    }
+}

@@ -1,0 +1,33 @@
+package com.mantissa.stance.sync.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.testing.MemoryStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SyncProgressTest {
+    @Test
+    void toldTheRecordsDoneAfterEachBatchAndThePullTotal() {
+        MemoryStore central = new MemoryStore();
+        List<Map<String, Object>> findings = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            findings.add(Map.of("id", "f-" + i, "last_seen", "2026-11-24T06:00:00Z"));
+        }
+        List<String> calls = new ArrayList<>();
+        SyncConfig push = SyncConfig.builder("central").batchSize(1_000).concurrency(4).includeAssets(false).build();
+        CrossCloudSync sync = new CrossCloudSync(push, central).progress((done, total) -> calls.add(done + "/" + total));
+        sync.addLocalFindings(findings, "123456789012", "aws");
+        sync.sync();
+        assertEquals(List.of("1000/-1", "2000/-1", "2500/-1"), calls);
+
+        calls.clear();
+        SyncConfig pull = push.toBuilder().syncDirection(SyncDirection.PULL).build();
+        new CrossCloudSync(pull, central).progress((done, total) -> calls.add(done + "/" + total)).sync();
+        assertEquals(List.of("1000/2500", "2000/2500", "2500/2500"), calls);
+    }
+}
