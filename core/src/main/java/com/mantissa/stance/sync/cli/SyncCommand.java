@@ -64,7 +64,12 @@ abstract class SyncCommand implements Callable<Integer> {
                     : open(stores, "--target", location("--target", target()));
             CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
             if (push != null) {
-                sync.dryRun(push.dryRun).useIndex(!push.noIndex).resolveMissing(resolve().settings());
+                sync.dryRun(push.dryRun).useIndex(!push.noIndex);
+                try {
+                    sync.resolveMissing(resolve().settings());
+                } catch (IllegalArgumentException e) {
+                    throw usage("--resolve-max-share: " + e.getMessage());
+                }
                 addSource(sync, stores, push);
             }
             sync.deadline(common.deadline);

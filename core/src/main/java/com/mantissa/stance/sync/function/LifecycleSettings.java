@@ -10,10 +10,12 @@ import java.util.Optional;
 /**
  * The functions' settings of central's lifecycle:
  * <ul>
- * <li>{@value #RESOLVE_MISSING} (default {@code true}): an object-created event names a
- *     complete {@code findings.jsonl} or {@code assets.jsonl} of one snapshot, and the
- *     schedule pushes each source's latest complete snapshot, so each push is taken as the
- *     account's complete state of that kind of record. A push that would resolve more than
+ * <li>{@value #RESOLVE_MISSING} (default {@code false}): each push is taken as the account's
+ *     complete state of that kind of record (an object-created event names a complete
+ *     snapshot file). Off by default because the pass lists the whole of central's findings
+ *     (central's layout puts a hash folder before the account), which on every event of every
+ *     account is the one cost that grows with the estate; turn it on where that listing is
+ *     affordable, or run it from the schedule. A push that would resolve more than
  *     {@value #RESOLVE_MAX_SHARE} (default 0.5) of the account's unresolved findings or remove
  *     more than that share of its assets is refused and logged; nothing of it is written.
  *     {@code false} keeps central growing as the original did.</li>
@@ -31,14 +33,13 @@ public record LifecycleSettings(AccountPushPass.ResolveSettings resolve, Storage
     public static final String EXPORT_KEEP = "STANCE_EXPORT_KEEP";
     public static final String STALE_AFTER = "STANCE_STALE_AFTER";
 
-    /** The defaults: resolve on at share 0.5, no export, stale after 48 hours. */
-    public static final LifecycleSettings DEFAULTS =
-            new LifecycleSettings(new AccountPushPass.ResolveSettings(0.5, false), null, 3, Duration.ofHours(48));
+    /** The defaults: no resolve pass, no export, stale after 48 hours. */
+    public static final LifecycleSettings DEFAULTS = new LifecycleSettings(null, null, 3, Duration.ofHours(48));
 
     /** @throws IllegalArgumentException naming the first invalid variable */
     public static LifecycleSettings fromEnvironment(Map<String, String> env) {
         boolean resolve = Optional.ofNullable(get(env, RESOLVE_MISSING)).map(t -> FunctionSettings.bool(RESOLVE_MISSING, t))
-                .orElse(true);
+                .orElse(false);
         double share = 0.5;
         String text = get(env, RESOLVE_MAX_SHARE);
         if (text != null) {

@@ -1,15 +1,10 @@
 package com.mantissa.stance.sync.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,20 +22,18 @@ final class LocalFileUpload {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
             Files.createDirectories(target.getParent());
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), md5)) {
-                Files.copy(in, temp);
-            }
+            Files.copy(file, temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            return HexFormat.of().formatHex(md5.digest());
+            // The folder store's own version token, as a read of the file would give it.
+            return store.getMetadata(key).map(ObjectMetadata::etag)
+                    .orElseThrow(() -> new TransientStorageException(key + " in " + store.location()
+                            + " vanished right after it was written", null));
         } catch (IOException e) {
             throw new PermanentStorageException("write of '" + key + "' in " + store.location() + " failed: " + e, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required of every JRE", e);
         } finally {
             try {
                 Files.deleteIfExists(temp);

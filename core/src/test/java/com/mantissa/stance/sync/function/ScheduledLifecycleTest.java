@@ -26,13 +26,15 @@ class ScheduledLifecycleTest {
     Path dir;
 
     @Test
-    void functionsResolveByDefaultAndReadTheLifecycleVariables() {
+    void functionsDoNotResolveByDefaultAndReadTheLifecycleVariables() {
         LifecycleSettings defaults = LifecycleSettings.fromEnvironment(Map.of());
-        assertEquals(0.5, defaults.resolve().maxShare());
+        assertNull(defaults.resolve());
+        assertEquals(0.5, LifecycleSettings.fromEnvironment(Map.of(LifecycleSettings.RESOLVE_MISSING, "true"))
+                .resolve().maxShare());
         assertNull(defaults.exportTarget());
         assertEquals(Duration.ofHours(48), defaults.staleAfter());
 
-        LifecycleSettings set = LifecycleSettings.fromEnvironment(Map.of(LifecycleSettings.RESOLVE_MISSING, "false",
+        LifecycleSettings set = LifecycleSettings.fromEnvironment(Map.of(LifecycleSettings.RESOLVE_MISSING, "no",
                 LifecycleSettings.EXPORT_TARGET, "s3://reports/export", LifecycleSettings.EXPORT_KEEP, "5",
                 LifecycleSettings.STALE_AFTER, "7d"));
         assertNull(set.resolve());

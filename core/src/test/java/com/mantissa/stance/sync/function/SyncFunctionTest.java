@@ -192,7 +192,7 @@ class SyncFunctionTest {
             assertEquals(2, entry.objects().size(), entry.toJson());
         }
         for (String account : List.of("acct-1", "acct-2")) {
-            String index = "aggregated/_state/" + account + "/";
+            String index = "aggregated/_state/" + account + "/push-index.bin";
             assertEquals(1, central.reads(index), "index reads of " + account + ": " + central.log);
             assertEquals(1, central.writes(index), "index writes of " + account + ": " + central.log);
         }
