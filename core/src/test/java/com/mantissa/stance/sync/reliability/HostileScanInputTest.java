@@ -175,7 +175,7 @@ class HostileScanInputTest {
         assertEverythingInside(central, "acct\u2215..\uff0f..");
     }
 
-    /** Every file below {@code dir} is in the scan, the store's lock folder, or a record in its account folder. */
+    /** Every file below {@code dir} is in the scan, the store's lock folder, the account's state folder or a record in its account folder. */
     private void assertEverythingInside(Path central, String account) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
@@ -184,8 +184,9 @@ class HostileScanInputTest {
                 }
                 Path rel = central.resolve("aggregated").relativize(p);
                 assertTrue(p.normalize().startsWith(central.resolve("aggregated")), "outside the prefix: " + p);
-                if (rel.toString().equals(CrossCloudSync.indexPath("", account))) {
-                    continue; // the account's own push index, one file in its own folder
+                if (rel.toString().equals(CrossCloudSync.indexPath("", account))
+                        || rel.toString().equals("_state/" + account + "/status.json")) {
+                    continue; // the account's own push index and status, files in its own state folder
                 }
                 assertTrue(rel.getNameCount() >= 4, "a record file: " + rel);
                 assertTrue(rel.getName(0).toString().equals("findings") || rel.getName(0).toString().equals("assets"),
