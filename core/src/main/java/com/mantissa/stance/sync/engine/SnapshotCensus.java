@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,13 +44,17 @@ public final class SnapshotCensus {
         this.account = account;
     }
 
+    private final Set<RecordKind> incomplete = EnumSet.noneOf(RecordKind.class);
+
     /** Reads scan files of the snapshot; assets only when {@code includeAssets}. */
     public void read(StorageAdapter store, List<ScanLocator.ScanFile> files, boolean includeAssets) {
         for (ScanLocator.ScanFile file : files) {
             if (file.kind() == RecordKind.ASSET && !includeAssets) {
                 continue;
             }
-            kinds.add(file.kind());
+            if (!incomplete.contains(file.kind())) {
+                kinds.add(file.kind());
+            }
             try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
                 while (reader.hasNext()) {
                     ScanLine line = reader.next();
@@ -57,8 +62,11 @@ public final class SnapshotCensus {
                         add(file.kind(), line.object());
                     }
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(file.displayName() + ": cannot read: " + e.getMessage(), e);
+            } catch (IOException | UncheckedIOException | StorageException unreadable) {
+                // The push reports the file itself. Without all of it the snapshot is not the
+                // account's complete state of this kind, so no resolve pass may rely on it.
+                kinds.remove(file.kind());
+                incomplete.add(file.kind());
             }
         }
     }
