@@ -184,7 +184,7 @@ class AzureSyncFunctionsTest {
             assertEquals((long) SCAN_FINDINGS + SCAN_ASSETS, result(line).get("records_synced"));
         }
         for (String account : List.of(SUBSCRIPTION, other)) {
-            assertEquals(1, blobNames(central, "aggregated/_state/" + account + "/").size(), "one index per account");
+            assertEquals(1, blobNames(central, "aggregated/_state/" + account + "/push-index.bin").size(), "one index per account");
         }
     }
 
