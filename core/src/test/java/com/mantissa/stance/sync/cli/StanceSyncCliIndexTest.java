@@ -53,10 +53,10 @@ class StanceSyncCliIndexTest {
         CliRunner.Result again = CliRunner.run(args);
 
         // First: the index read (absent), two creates and the index's create.
-        assertTrue(first.err().contains("; 4 requests: 1 read, 3 conditional writes, 0 lists, 0 deletes, 0 metadata"),
+        assertTrue(first.err().contains("; 6 requests: 2 reads, 3 conditional writes, 1 unconditional write, 0 lists, 0 deletes, 0 metadata"),
                 first.err());
         // Unchanged: the index read only.
-        assertTrue(again.err().contains("; 1 request: 1 read, 0 conditional writes, 0 lists, 0 deletes, 0 metadata"),
+        assertTrue(again.err().contains("; 3 requests: 2 reads, 0 conditional writes, 1 unconditional write, 0 lists, 0 deletes, 0 metadata"),
                 again.err());
         assertEquals(java.util.List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",
                 "duration_seconds", "sync_direction"), java.util.List.copyOf(again.json().keySet()));

@@ -56,8 +56,8 @@ class QueueWorkerBatchTest {
         assertEquals(3, summary.ignored(), "the test event and the two keys that are no scan files: " + log);
         assertEquals(2, summary.failed(), "the malformed body, and the S3 event that names no account: " + log);
         assertEquals(52 + 12, summary.result().recordsSynced(), log.toString());
-        assertEquals(1, central.writesUnder("aggregated/_state/acct-1/"), central.writes.toString());
-        assertEquals(1, central.writesUnder("aggregated/_state/acct-2/"), central.writes.toString());
+        assertEquals(1, central.writesUnder("aggregated/_state/acct-1/push-index.bin"), central.writes.toString());
+        assertEquals(1, central.writesUnder("aggregated/_state/acct-2/push-index.bin"), central.writes.toString());
         assertTrue(log.toString().contains("no source account"), log.toString());
     }
 

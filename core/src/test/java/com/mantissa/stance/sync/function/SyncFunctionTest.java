@@ -67,10 +67,13 @@ class SyncFunctionTest {
         assertEquals("123456789012", line.get("account").asText());
         assertEquals(40, line.get("result").get("records_synced").asLong());
         // What it cost: the index read, 40 creates and the index's create.
-        assertEquals(1, line.get("requests").get("reads").asLong(), entry.toJson());
+        // The index and the account's status are read; 40 records and the index written
+        // conditionally; the status written once.
+        assertEquals(2, line.get("requests").get("reads").asLong(), entry.toJson());
         assertEquals(41, line.get("requests").get("conditional_writes").asLong(), entry.toJson());
-        assertEquals(42, line.get("requests").get("total").asLong(), entry.toJson());
-        assertTrue(entry.message().contains("42 requests: 1 read, 41 conditional writes"), entry.message());
+        assertEquals(44, line.get("requests").get("total").asLong(), entry.toJson());
+        assertTrue(entry.message().contains("44 requests: 2 reads, 41 conditional writes, 1 unconditional write"),
+                entry.message());
         assertTrue(entry.toJson().contains("\"records_synced\": 40, "), "one line, a space after ':' and ',': "
                 + entry.toJson());
         assertFalse(entry.toJson().contains("\n"));
