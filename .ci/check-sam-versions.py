@@ -60,6 +60,14 @@ VARIATIONS = {
     "SyncDirection": "bidirectional",
     "StanceSources": "s3://spoke-scans/stance|111122223333|aws",
     "PullTarget": "s3://example-copy/aggregated",
+    "FanOut": "true",
+    "SourcesUri": "s3://example-stance-central/_config/sources.jsonl",
+    "TimeBudget": "5m",
+    "ResolveMissing": "true",
+    "ResolveMaxShare": "0.25",
+    "ExportBucketName": "example-stance-export",
+    "ExportKeep": "5",
+    "StaleAfter": "24h",
 }
 NO_VALUE = object()
 
