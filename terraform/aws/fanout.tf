@@ -111,16 +111,6 @@ resource "aws_sqs_queue" "work" {
   tags = var.tags
 }
 
-# Only this queue may move messages into the DLQ (and be redriven back from it).
-resource "aws_sqs_queue_redrive_allow_policy" "work_dlq" {
-  count     = var.fan_out ? 1 : 0
-  queue_url = aws_sqs_queue.work_dlq[0].id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.work[0].arn]
-  })
-}
-
 data "aws_iam_policy_document" "work_queue" {
   count = var.fan_out ? 1 : 0
 

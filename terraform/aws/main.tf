@@ -424,16 +424,6 @@ data "aws_iam_policy_document" "object_created" {
     }
   }
 
-  # The resolve pass removes the account's assets that a snapshot no longer has.
-  dynamic "statement" {
-    for_each = var.resolve_missing ? [1] : []
-    content {
-      sid       = "RemoveOwnGoneAssets"
-      actions   = ["s3:DeleteObject"]
-      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/${local.account_id}/*"]
-    }
-  }
-
   dynamic "statement" {
     for_each = local.use_sqs ? [1] : []
     content {
