@@ -102,6 +102,7 @@ resource "aws_sqs_queue" "work" {
   sqs_managed_sse_enabled = true
   # AWS's guidance for a Lambda event source: at least six times the function timeout, so that
   # a message is not delivered again while an invocation (and its retries) still holds it.
+  # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
   visibility_timeout_seconds = 6 * var.timeout
   message_retention_seconds  = 1209600
   redrive_policy = jsonencode({
