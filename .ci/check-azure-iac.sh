@@ -77,6 +77,67 @@ sed -n '/^variable "event_subscription_enabled"/,/^}/p' "$module/variables.tf" |
 grep -q 'webdeploy_publish_basic_authentication_enabled = false' "$module/main.tf" \
   || { echo "check-azure-iac: WebDeploy basic auth must be off" >&2; exit 1; }
 
+# The fan-out: the queue-triggered worker's binding settings are the ones its annotation names,
+# the work and poison queues exist in the central account, the function's identity may use them,
+# the sources file is readable, and the lifecycle settings carry the names the code reads.
+echo "check-azure-iac: fan-out queue, poison queue, worker bindings, sources file, lifecycle settings"
+functions="$root/azure-function/src/main/java/com/mantissa/stance/sync/azure/StanceSyncFunctions.java"
+java_dir="$root/core/src/main/java/com/mantissa/stance/sync/function"
+trigger="$(tr '\n' ' ' <"$functions" | grep -oE '@QueueTrigger\([^)]*\)' || true)"
+queue_setting="$(grep -oE 'queueName = "%[A-Z_]+%"' <<<"$trigger" | grep -oE '[A-Z_]+' || true)"
+connection="$(grep -oE 'connection = "[A-Z_]+"' <<<"$trigger" | cut -d'"' -f2 || true)"
+[[ -n "$queue_setting" && -n "$connection" ]] || { echo "check-azure-iac: cannot read the @QueueTrigger binding of $functions" >&2; exit 1; }
+constant() {  # Java file, constant name -> its string value
+  grep -oE "$2 = \"[A-Z_]+\"" "$java_dir/$1" | cut -d'"' -f2 || true
+}
+fail_fanout() { echo "check-azure-iac: $*" >&2; exit 1; }
+block() {  # resource address -> its block in terraform/azure
+  awk -v start="resource \"${1%%.*}\" \"${1#*.}\" {" '$0 == start {on=1} on {print} on && /^}/ {exit}' "$module"/*.tf
+}
+expect_block() {
+  local text
+  text="$(block "$1")"
+  [[ -n "$text" ]] || fail_fanout "resource $1 is missing"
+  grep -qF -- "$2" <<<"$text" || fail_fanout "resource $1 must contain: $2"
+}
+for setting in "$queue_setting" "${connection}__queueServiceUri" "$(constant FanOut.java WORK_QUEUE)" \
+    "$(constant SourcesFile.java SOURCES_URI)" "$(constant QueueWorker.java TIME_BUDGET)" \
+    AzureWebJobs.StanceQueueWorker.Disabled; do
+  grep -qE "(^|[{ ])\"?${setting//./\\.}\"?[[:space:]]+=" "$module/fanout.tf" \
+    || fail_fanout "terraform/azure/fanout.tf sets no app setting $setting (read by the worker or its binding)"
+done
+for name in RESOLVE_MISSING RESOLVE_MAX_SHARE EXPORT_TARGET EXPORT_KEEP STALE_AFTER; do
+  setting="$(constant LifecycleSettings.java "$name")"
+  [[ -n "$setting" ]] || fail_fanout "LifecycleSettings.$name not found"
+  grep -qE "(^|[{ ])$setting[[:space:]]+=" "$module/fanout.tf" || fail_fanout "terraform/azure/fanout.tf sets no app setting $setting"
+done
+grep -qF 'local.lifecycle_settings' "$module/main.tf" && grep -qF 'local.fan_out_settings' "$module/main.tf" \
+  || fail_fanout "the function app's app_settings must merge local.lifecycle_settings and local.fan_out_settings"
+grep -qE 'STANCE_WORK_QUEUE += "azq://\$\{azurerm_storage_account\.central\.name\}/\$\{var\.work_queue_name\}"' "$module/fanout.tf" \
+  || fail_fanout "STANCE_WORK_QUEUE must be azq://<central account>/<work_queue_name>, the queue the trigger reads"
+expect_block azurerm_storage_queue.work 'storage_account_id = azurerm_storage_account.central.id'
+expect_block azurerm_storage_queue.poison 'storage_account_id = azurerm_storage_account.central.id'
+grep -qF 'poison_queue_name = "${var.work_queue_name}-poison"' "$module/fanout.tf" \
+  || fail_fanout "the poison queue must be named <work queue>-poison, where the Functions host moves messages"
+expect_block azurerm_role_assignment.hub_work_queues 'role_definition_name = "Storage Queue Data Contributor"'
+expect_block azurerm_role_assignment.hub_work_queues 'azurerm_linux_function_app.hub.identity[0].principal_id'
+grep -qF '/queueServices/default/queues/${local.poison_queue_name}' "$module/fanout.tf" \
+  || fail_fanout "the function's identity needs a role on the poison queue"
+expect_block azurerm_role_assignment.hub_sources_file_reader 'role_definition_name = "Storage Blob Data Reader"'
+expect_block azurerm_role_assignment.hub_sources_file_reader "StringEquals '\${try(var.sources_file.blob_name, \"\")}'"
+expect_block azurerm_role_assignment.hub_export_writer "StringLike '\${var.export_prefix}/*'"
+# host.json: the dequeue count after which the host moves a message to the poison queue, and
+# base64 messages, the encoding the adapter sends.
+python3 - "$root/azure-function/host.json" <<'PY' || fail_fanout "azure-function/host.json: queue settings"
+import json, sys
+queues = json.load(open(sys.argv[1]))["extensions"]["queues"]
+assert queues["maxDequeueCount"] == 5, queues
+assert queues["messageEncoding"] == "base64", queues
+assert queues["batchSize"] == 1, queues
+PY
+# The documented poison queue count is the one host.json sets.
+grep -q 'maxDequeueCount' "$root/docs/deploy-azure.md" || fail_fanout "docs/deploy-azure.md must document maxDequeueCount and the poison queue"
+
 if [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/azurerm ]; then
   echo "check-azure-iac: terraform validate"
   cp -r "$module" "$work/module"

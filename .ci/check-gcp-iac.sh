@@ -56,5 +56,49 @@ fi
 # Required APIs: enabled by the module, or checked by a precondition.
 expect_block google_project_service.required 'service                    = each.value'
 expect_block terraform_data.apis_enabled 'precondition {'
+# The fan-out: the work topic, the dead-letter topic and the subscription that keeps its
+# messages, the Pub/Sub service agent's grants for dead-lettering, the worker function on the
+# work topic with retries, its identity, publish grants, and the settings the code reads.
+expect_block google_pubsub_topic.work 'name       = local.work_topic_name'
+expect_block google_pubsub_topic.work_dead_letter 'name       = local.work_dead_letter_name'
+expect_block google_pubsub_subscription.work_dead_letter 'topic                      = google_pubsub_topic.work_dead_letter[0].id'
+expect_block google_pubsub_topic_iam_member.work_dead_letter_publisher 'member  = local.pubsub_service_account'
+expect_block google_pubsub_topic_iam_member.work_dead_letter_publisher 'role    = "roles/pubsub.publisher"'
+expect_block google_pubsub_topic_iam_member.work_publisher 'schedule = google_service_account.schedule[0].email'
+expect_block google_pubsub_topic_iam_member.work_publisher 'worker   = google_service_account.worker[0].email'
+expect_block google_cloudfunctions2_function.worker 'entry_point     = local.entry_points.worker'
+expect_block google_cloudfunctions2_function.worker 'pubsub_topic   = google_pubsub_topic.work[0].id'
+expect_block google_cloudfunctions2_function.worker 'retry_policy          = "RETRY_POLICY_RETRY"'
+expect_block google_cloudfunctions2_function.worker 'service_account_email            = google_service_account.worker[0].email'
+expect_block google_cloudfunctions2_function.worker 'environment_variables            = local.worker_environment'
+expect_block google_cloud_run_service_iam_member.worker_invoker 'google_service_account.trigger.email'
+expect_block terraform_data.work_dead_letter_policy "--dead-letter-topic='\${google_pubsub_topic.work_dead_letter[0].id}'"
+expect_block terraform_data.work_dead_letter_policy "--max-delivery-attempts='\${var.work_max_delivery_attempts}'"
+expect_block terraform_data.work_dead_letter_policy "--role='roles/pubsub.subscriber'"
+expect_block google_storage_bucket_iam_member.schedule_sources_file_read 'google_service_account.schedule[0].email'
+expect_block google_storage_bucket_iam_member.schedule_sources_file_read 'expression  = "resource.name == '
+expect_block google_storage_bucket_iam_member.export_write 'google_service_account.schedule[0].email'
+grep -qF 'pubsub_service_account = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"' terraform/gcp/fanout.tf \
+  || { echo "check-gcp-iac: the dead-letter grants must name the Pub/Sub service agent" >&2; status=1; }
+# The names the code reads, taken from the code.
+java_dir=core/src/main/java/com/mantissa/stance/sync/function
+constant() { grep -oE "$2 = \"[A-Z_]+\"" "$java_dir/$1" | cut -d'"' -f2 || true; }
+for setting in "$(constant FanOut.java WORK_QUEUE)" "$(constant SourcesFile.java SOURCES_URI)" "$(constant QueueWorker.java TIME_BUDGET)" \
+    "$(constant LifecycleSettings.java RESOLVE_MISSING)" "$(constant LifecycleSettings.java RESOLVE_MAX_SHARE)" \
+    "$(constant LifecycleSettings.java EXPORT_TARGET)" "$(constant LifecycleSettings.java EXPORT_KEEP)" \
+    "$(constant LifecycleSettings.java STALE_AFTER)"; do
+  if [[ -z "$setting" ]] || ! grep -qE "(^|[{ ])$setting +=" terraform/gcp/*.tf; then
+    echo "check-gcp-iac: terraform/gcp sets no environment variable '$setting' that the code reads" >&2
+    status=1
+  fi
+done
+grep -qF 'work_queue_uri         = "pubsub://${var.project_id}/${local.work_topic_name}"' terraform/gcp/fanout.tf \
+  || { echo "check-gcp-iac: STANCE_WORK_QUEUE must be pubsub://PROJECT/<work topic>" >&2; status=1; }
+for env in 'local.lifecycle_environment' 'local.fan_out_schedule_environment'; do
+  awk '/schedule_environment = merge\(/,/^  \)/' terraform/gcp/main.tf | grep -qF "$env" \
+    || { echo "check-gcp-iac: the scheduled function's environment must merge $env" >&2; status=1; }
+done
+grep -qF 'push_environment = merge(local.base_environment, local.resolve_environment' terraform/gcp/main.tf \
+  || { echo "check-gcp-iac: the push function's environment must carry the resolve settings" >&2; status=1; }
 [[ $status -eq 0 ]] || exit $status
-echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled"
+echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled; fan-out with dead-letter topic; lifecycle settings"

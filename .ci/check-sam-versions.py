@@ -60,6 +60,14 @@ VARIATIONS = {
     "SyncDirection": "bidirectional",
     "StanceSources": "s3://spoke-scans/stance|111122223333|aws",
     "PullTarget": "s3://example-copy/aggregated",
+    "FanOut": "true",
+    "SourcesUri": "s3://example-stance-central/_config/sources.jsonl",
+    "TimeBudget": "5m",
+    "ResolveMissing": "true",
+    "ResolveMaxShare": "0.25",
+    "ExportBucketName": "example-stance-export",
+    "ExportKeep": "5",
+    "StaleAfter": "24h",
 }
 NO_VALUE = object()
 
@@ -173,6 +181,57 @@ def parameter_refs(node, conditions, seen=None):
     return seen
 
 
+def check_fan_out(translate, source):
+    """The fan-out as deployed with FanOut=true: the work queue redrives to its DLQ after
+    WorkQueueMaxReceiveCount receives and outlasts six function timeouts; the worker runs
+    SqsHandler on that queue with ReportBatchItemFailures; the schedule and the worker name
+    the queue in STANCE_WORK_QUEUE and may send to it."""
+    translated, functions, _ = translate({"FanOut": "true", "SourcesUri": "s3://example-stance-central/_config/sources.jsonl"})
+    resources = translated["Resources"]
+    problems = []
+
+    def expect(what, actual, wanted):
+        if actual != wanted:
+            problems.append(f"{what}: {actual!r}, expected {wanted!r}")
+
+    work = resources["WorkQueue"]["Properties"]
+    expect("WorkQueue redrive target", work["RedrivePolicy"]["deadLetterTargetArn"], {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]})
+    expect("WorkQueue maxReceiveCount", work["RedrivePolicy"]["maxReceiveCount"], {"Ref": "WorkQueueMaxReceiveCount"})
+    largest_timeout = int(source["Parameters"]["Timeout"]["MaxValue"])
+    if int(work["VisibilityTimeout"]) < 6 * largest_timeout:
+        problems.append(f"WorkQueue visibility {work['VisibilityTimeout']} s is below six times the largest Timeout ({largest_timeout} s)")
+    mappings = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                and r["Properties"].get("EventSourceArn") == {"Fn::GetAtt": ["WorkQueue", "Arn"]}]
+    expect("event source mappings of WorkQueue", len(mappings), 1)
+    for m in mappings:
+        expect("worker mapping response types", m.get("FunctionResponseTypes"), ["ReportBatchItemFailures"])
+        expect("worker mapping batch size", m.get("BatchSize"), {"Ref": "WorkerBatchSize"})
+        expect("worker mapping maximum concurrency", m.get("ScalingConfig"), {"MaximumConcurrency": {"Ref": "WorkerMaximumConcurrency"}})
+        expect("worker mapping target", m.get("FunctionName"), {"Ref": "WorkerFunctionAliaslive"})
+    expect("worker handler", functions["WorkerFunction"]["Handler"], "com.mantissa.stance.sync.aws.SqsHandler::handleRequest")
+    expect("worker STANCE_WORK_QUEUE", functions["WorkerFunction"]["Environment"]["Variables"].get("STANCE_WORK_QUEUE"), "<ref WorkQueue>")
+    schedule_env = functions["ScheduleFunction"]["Environment"]["Variables"]
+    expect("schedule STANCE_WORK_QUEUE", schedule_env.get("STANCE_WORK_QUEUE"), "<ref WorkQueue>")
+    expect("schedule STANCE_SOURCES_URI", schedule_env.get("STANCE_SOURCES_URI"), "s3://example-stance-central/_config/sources.jsonl")
+
+    def sids(role):
+        return {st["Sid"]: st for policy in resources[role]["Properties"]["Policies"]
+                for st in policy["PolicyDocument"]["Statement"] if isinstance(st, dict) and "Sid" in st}
+    worker = sids("WorkerFunctionRole")
+    if "SendWorkMessages" not in json.dumps(resources["ScheduleFunctionRole"]):
+        problems.append("ScheduleFunctionRole may not send to the work queue")
+    if "ReadSourcesFile" not in json.dumps(resources["ScheduleFunctionRole"]):
+        problems.append("ScheduleFunctionRole may not read the sources file")
+    for sid, action in (("ConsumeWorkMessages", "sqs:ReceiveMessage"), ("SendContinuations", "sqs:SendMessage")):
+        st = worker.get(sid, {})
+        actions = st.get("Action", []) if isinstance(st.get("Action"), list) else [st.get("Action")]
+        if action not in actions or st.get("Resource") != {"Fn::GetAtt": ["WorkQueue", "Arn"]}:
+            problems.append(f"WorkerFunctionRole {sid} lacks {action} on the work queue: {st}")
+    if problems:
+        fail("fan-out: " + "; ".join(problems))
+    print("check-sam-versions: fan-out: work queue -> DLQ, worker on it with ReportBatchItemFailures, send grants")
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "template.yaml")
     source = json.loads(json.dumps(cfn_yaml.load(path)))
@@ -252,6 +311,7 @@ def main():
             if described != {"Fn::GetAtt": ["ConfigurationDigest", name]}:
                 fail(f"{function}'s version Description is {described!r}, not its configuration digest")
 
+    check_fan_out(translate, source)
     print("check-sam-versions: OK")
 
 

@@ -38,9 +38,9 @@ variable "export_glue_database" {
 }
 
 variable "resolve_missing" {
-  description = "Functions take each pushed snapshot as the account's complete state (resolve what it no longer has)."
+  description = "STANCE_RESOLVE_MISSING: every push takes its snapshot as the account's complete state (resolve findings it no longer has, remove such assets). Off by default: the pass lists all of central's findings on every push."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "resolve_max_share" {
@@ -64,13 +64,15 @@ locals {
   export_enabled  = var.export_bucket_name != null
   export_location = local.export_enabled ? "s3://${var.export_bucket_name}/${var.export_prefix}" : null
 
-  # The lifecycle settings of both functions; merged into their environment with the others.
+  # Every function that pushes (object-created, schedule, worker) resolves alike.
+  resolve_environment = {
+    STANCE_RESOLVE_MISSING   = tostring(var.resolve_missing)
+    STANCE_RESOLVE_MAX_SHARE = tostring(var.resolve_max_share)
+  }
+  # Export and the stale-account lines are the scheduled function's.
   lifecycle_environment = merge(
-    {
-      STANCE_RESOLVE_MISSING   = tostring(var.resolve_missing)
-      STANCE_RESOLVE_MAX_SHARE = tostring(var.resolve_max_share)
-      STANCE_STALE_AFTER       = var.stale_after
-    },
+    local.resolve_environment,
+    { STANCE_STALE_AFTER = var.stale_after },
     local.export_enabled ? {
       STANCE_EXPORT_TARGET = local.export_location
       STANCE_EXPORT_KEEP   = tostring(var.export_keep)
@@ -125,6 +127,31 @@ locals {
     findings = local.export_finding_columns
     assets   = local.export_asset_columns
   }
+}
+
+# The export writes the two files of each snapshot and the manifest, reads what it wrote before
+# (an unchanged central writes nothing) and deletes the snapshot folders beyond export_keep.
+data "aws_iam_policy_document" "export" {
+  count = local.export_enabled ? 1 : 0
+
+  statement {
+    sid       = "WriteExport"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["arn:${local.partition}:s3:::${var.export_bucket_name}/${var.export_prefix}/*"]
+  }
+
+  statement {
+    sid       = "ListExport"
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${local.partition}:s3:::${var.export_bucket_name}"]
+  }
+}
+
+resource "aws_iam_role_policy" "schedule_export" {
+  count  = local.export_enabled ? 1 : 0
+  name   = "export"
+  role   = aws_iam_role.schedule.id
+  policy = data.aws_iam_policy_document.export[0].json
 }
 
 resource "aws_glue_catalog_database" "export" {
@@ -184,7 +211,7 @@ output "export_location" {
 }
 
 output "export_lifecycle_environment" {
-  description = "STANCE_* lifecycle settings for the functions' environment (resolve, export, stale accounts)."
+  description = "STANCE_* lifecycle settings of the scheduled function's environment (resolve, export, stale accounts); the other functions get the resolve settings."
   value       = local.lifecycle_environment
 }
 

@@ -44,9 +44,12 @@ locals {
     },
     var.account_id == null ? {} : { STANCE_ACCOUNT_ID = var.account_id },
   )
-  # Only the schedule runs pulls; the object-created function always pushes.
+  object_created_env = merge(local.common_env, local.resolve_environment)
+  # Only the schedule runs pulls, exports and fans out; the object-created function always pushes.
   schedule_env = merge(
     local.common_env,
+    local.lifecycle_environment,
+    local.fan_out_schedule_env,
     { STANCE_SYNC_DIRECTION = var.sync_direction },
     var.stance_sources == null ? {} : { STANCE_SOURCES = var.stance_sources },
     var.pull_target == null ? {} : { STANCE_PULL_TARGET = var.pull_target },
@@ -411,6 +414,16 @@ data "aws_iam_policy_document" "object_created" {
     resources = local.own_record_arns
   }
 
+  # The resolve pass removes the account's assets that a snapshot no longer has.
+  dynamic "statement" {
+    for_each = var.resolve_missing ? [1] : []
+    content {
+      sid       = "RemoveOwnGoneAssets"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/${local.account_id}/*"]
+    }
+  }
+
   dynamic "statement" {
     for_each = local.use_sqs ? [1] : []
     content {
@@ -435,6 +448,15 @@ data "aws_iam_policy_document" "schedule" {
     sid       = "ReadWriteCentralPrefix"
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${local.central_bucket_arn}/${var.central_prefix}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.resolve_missing ? [1] : []
+    content {
+      sid       = "RemoveGoneAssets"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/*"]
+    }
   }
 
   dynamic "statement" {
@@ -536,7 +558,7 @@ resource "aws_lambda_function" "object_created" {
   }
 
   environment {
-    variables = local.common_env
+    variables = local.object_created_env
   }
 
   logging_config {

@@ -33,9 +33,9 @@ variable "export_dataset_id" {
 }
 
 variable "resolve_missing" {
-  description = "Functions take each pushed snapshot as the account's complete state (resolve what it no longer has)."
+  description = "STANCE_RESOLVE_MISSING: every push takes its snapshot as the account's complete state (resolve findings it no longer has, remove such assets). Off by default: the pass lists all of central's findings on every push."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "resolve_max_share" {
@@ -54,13 +54,15 @@ locals {
   export_enabled  = var.export_bucket_name != null
   export_location = local.export_enabled ? "gs://${var.export_bucket_name}/${var.export_prefix}" : null
 
-  # The lifecycle settings of both functions; merged into their environment with the others.
+  # Every function that pushes (push, schedule, worker) resolves alike.
+  resolve_environment = {
+    STANCE_RESOLVE_MISSING   = tostring(var.resolve_missing)
+    STANCE_RESOLVE_MAX_SHARE = tostring(var.resolve_max_share)
+  }
+  # Export and the stale-account lines are the scheduled function's.
   lifecycle_environment = merge(
-    {
-      STANCE_RESOLVE_MISSING   = tostring(var.resolve_missing)
-      STANCE_RESOLVE_MAX_SHARE = tostring(var.resolve_max_share)
-      STANCE_STALE_AFTER       = var.stale_after
-    },
+    local.resolve_environment,
+    { STANCE_STALE_AFTER = var.stale_after },
     local.export_enabled ? {
       STANCE_EXPORT_TARGET = local.export_location
       STANCE_EXPORT_KEEP   = tostring(var.export_keep)
@@ -101,6 +103,16 @@ locals {
   }
 }
 
+# The export writes each snapshot's files and the manifest, lists and reads what it wrote before
+# (an unchanged central writes nothing) and deletes snapshots beyond export_keep: objectUser on
+# the export bucket (listing is bucket-level, so no prefix condition).
+resource "google_storage_bucket_iam_member" "export_write" {
+  count  = local.export_enabled && local.enable_schedule ? 1 : 0
+  bucket = var.export_bucket_name
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.schedule[0].email}"
+}
+
 resource "google_bigquery_dataset" "export" {
   count       = local.export_enabled ? 1 : 0
   project     = var.project_id
@@ -132,7 +144,7 @@ output "export_location" {
 }
 
 output "export_lifecycle_environment" {
-  description = "STANCE_* lifecycle settings for the functions' environment (resolve, export, stale accounts)."
+  description = "STANCE_* lifecycle settings of the scheduled function (resolve, export, stale accounts); the other functions get the resolve settings."
   value       = local.lifecycle_environment
 }
 

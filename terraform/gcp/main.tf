@@ -17,12 +17,14 @@ locals {
     STANCE_CENTRAL_URI = local.central_uri
   })
 
-  push_environment = merge(local.base_environment, {
+  push_environment = merge(local.base_environment, local.resolve_environment, {
     STANCE_ACCOUNT_ID = local.account_id
   })
 
   schedule_environment = merge(
     local.base_environment,
+    local.lifecycle_environment,
+    local.fan_out_schedule_environment,
     length(var.sources) > 0 ? { STANCE_SOURCES = join("\n", [for s in var.sources : "${s.uri}|${s.account}|${s.provider}"]) } : {},
     var.pull_target != null ? { STANCE_PULL_TARGET = var.pull_target } : {},
   )
@@ -45,6 +47,7 @@ locals {
   entry_points = {
     push     = "com.mantissa.stance.sync.gcp.StorageObjectFinalizedFunction"
     schedule = "com.mantissa.stance.sync.gcp.ScheduledSyncFunction"
+    worker   = "com.mantissa.stance.sync.gcp.PubSubWorkerFunction"
   }
 }
 

@@ -58,7 +58,19 @@ module "stance_sync" {
   trigger_mode                  = var.trigger_mode
   event_subscription_enabled    = var.event_subscription_enabled
   public_network_access_enabled = var.public_network_access_enabled
+  fan_out                       = var.fan_out
+  sources_file                  = var.sources_file
+  resolve_missing               = var.resolve_missing
+  export_container_name         = var.export_container_name
   tags                          = var.tags
+}
+
+output "work_queue" {
+  value = module.stance_sync.work_queue
+}
+
+output "poison_queue" {
+  value = module.stance_sync.poison_queue
 }
 
 output "function_app_name" {

@@ -73,3 +73,30 @@ variable "tags" {
   type    = map(string)
   default = {}
 }
+
+variable "fan_out" {
+  description = "Work queue, poison queue and the queue-triggered worker; the timer then fans out."
+  type        = bool
+  default     = false
+}
+
+variable "sources_file" {
+  description = "The sources file blob (STANCE_SOURCES_URI), or null."
+  type = object({
+    storage_account_id = string
+    container_name     = string
+    blob_name          = string
+  })
+  default = null
+}
+
+variable "resolve_missing" {
+  type    = bool
+  default = false
+}
+
+variable "export_container_name" {
+  description = "Container of the central account that the timer exports central to, or null."
+  type        = string
+  default     = null
+}
