@@ -3,8 +3,8 @@
 # the template's JAVA_TOOL_OPTIONS, deserialising an S3 event and
 # pushing 100 findings from a bucket on a local moto server into a central store
 # (a local folder by default; CENTRAL=s3 for a bucket on the same moto, CENTRAL=azure for a
-# container on Azurite from emulators/node_modules: this also proves the shaded jar's merged
-# service files still find the Azure HTTP client). Prints the wall time
+# container on Azurite from emulators/node_modules, which needs a jar built with -Pwith-azure:
+# this also proves the shaded jar's merged service files still find the Azure HTTP client). Prints the wall time
 # of each run (/usr/bin/time) and fails when a run did not land all 100 records. CDS=1 adds
 # an AppCDS archive made by one training run first. MAX_WALL=1.5 fails a run slower than that
 # (off by default: wall time on a shared machine says more about the neighbours). RUNTIME=ric
@@ -52,6 +52,9 @@ PY
 }
 [[ -f "$jar" && -d "$test_classes" ]] || fail "build first: mvn -B -pl aws-lambda -am package -DskipTests"
 [[ -x /usr/bin/time ]] || fail "/usr/bin/time missing (apt-get install time)"
+if [[ "$central_kind" == azure ]] && ! grep -qx 'com/azure/storage/blob/BlobServiceClientBuilder.class' < <(unzip -Z1 "$jar"); then
+  fail "CENTRAL=azure needs the Azure SDK in the jar: mvn -B -pl aws-lambda -am package -DskipTests -Pwith-azure"
+fi
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
