@@ -3,20 +3,22 @@
 # the template's JAVA_TOOL_OPTIONS, deserialising an S3 event and
 # pushing 100 findings from a bucket on a local moto server into a central store
 # (a local folder by default; CENTRAL=s3 for a bucket on the same moto, CENTRAL=azure for a
-# container on Azurite from emulators/node_modules: this also proves the shaded jar's merged
-# service files still find the Azure HTTP client). Prints the wall time
+# container on Azurite from emulators/node_modules, which needs a jar built with -Pwith-azure:
+# this also proves the shaded jar's merged service files still find the Azure HTTP client). Prints the wall time
 # of each run (/usr/bin/time) and fails when a run did not land all 100 records. CDS=1 adds
 # an AppCDS archive made by one training run first. MAX_WALL=1.5 fails a run slower than that
 # (off by default: wall time on a shared machine says more about the neighbours). RUNTIME=ric
 # runs each invocation under AWS's runtime interface client (.ci/aws-runtime-invoke.py) instead.
+# TOOL_OPTIONS replaces the template's JAVA_TOOL_OPTIONS (e.g. TOOL_OPTIONS= for the JVM's defaults).
 #   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package -DskipTests)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-3}"
 central_kind="${CENTRAL:-file}"
-jar="$root/aws-lambda/target/stance-sync-aws-lambda.jar"
-test_classes="$root/aws-lambda/target/test-classes"
+# JAR= and TEST_CLASSES= measure another build (e.g. a copy of an earlier jar) side by side.
+jar="${JAR:-$root/aws-lambda/target/stance-sync-aws-lambda.jar}"
+test_classes="${TEST_CLASSES:-$root/aws-lambda/target/test-classes}"
 m2="${MAVEN_REPO:-$HOME/.m2/repository}"
 tests_jar="$(ls "$m2"/com/amazonaws/aws-lambda-java-tests/*/aws-lambda-java-tests-*.jar | sort -V | tail -1)"
 serialization_jar="$(ls "$m2"/com/amazonaws/aws-lambda-java-serialization/*/aws-lambda-java-serialization-*.jar | sort -V | tail -1)"
@@ -50,6 +52,9 @@ PY
 }
 [[ -f "$jar" && -d "$test_classes" ]] || fail "build first: mvn -B -pl aws-lambda -am package -DskipTests"
 [[ -x /usr/bin/time ]] || fail "/usr/bin/time missing (apt-get install time)"
+if [[ "$central_kind" == azure ]] && ! grep -qx 'com/azure/storage/blob/BlobServiceClientBuilder.class' < <(unzip -Z1 "$jar"); then
+  fail "CENTRAL=azure needs the Azure SDK in the jar: mvn -B -pl aws-lambda -am package -DskipTests -Pwith-azure"
+fi
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -133,7 +138,7 @@ PY
 # The launcher classes as a jar: CDS archives only classes loaded from jars.
 jar --create --file "$work/launcher.jar" -C "$test_classes" com/mantissa/stance/sync/aws
 cp="$jar:$work/launcher.jar:$tests_jar:$serialization_jar"
-tool_options="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+tool_options="${TOOL_OPTIONS--XX:+TieredCompilation -XX:TieredStopAtLevel=1}"
 if [[ -n "${CDS:-}" ]]; then
   # AppCDS: one training invocation dumps the loaded classes; the measured runs map them.
   case "$central_kind" in

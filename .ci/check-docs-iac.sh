@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the offline-checkable steps of docs/deploy-{aws,azure,gcp}.md as the docs write them:
 #   * every `mvn -B -pl <module> -am package` line of a ```bash block (the modules of all docs in
-#     one reactor build with -DskipTests: the tests ran in `mvn -B verify`), then checks what the
-#     docs say it leaves behind
+#     one reactor build with -DskipTests: the tests ran in `mvn -B verify`; a line with a cloud
+#     flag, -Pwith-aws/-Pwith-gcp/-Pwith-azure/-Pall-clouds, is built on its own first and its
+#     artifact must then hold that cloud's SDK), then checks what the docs say it leaves behind
 #     (the shaded Lambda jar; azure-functions:package's staging folder with host.json and one
 #     function.json per function; the single GCP deployment jar);
 #   * every `sam deploy ... --parameter-overrides` of deploy-aws.md: each override must be a
@@ -45,17 +46,56 @@ bash_lines() {
 
 cd "$root"
 start=$(date +%s)
+# Whether the artifact of module $1 holds class file $2 (the Azure staging folder: in a lib/ jar).
+artifact_has() {
+  local files
+  case "$1" in
+    aws-lambda) files=(aws-lambda/target/stance-sync-aws-lambda.jar) ;;
+    gcp-function) files=(gcp-function/target/deployment/*.jar) ;;
+    azure-function) files=(azure-function/target/azure-functions/*/lib/*.jar) ;;
+    *) fail "no artifact known for module $1" ;;
+  esac
+  local f
+  for f in "${files[@]}"; do
+    # Not a pipe: grep -q stops reading early, and pipefail would count unzip's SIGPIPE.
+    grep -qxF "$2" < <(unzip -Z1 "$f" 2>/dev/null) && return 0
+  done
+  return 1
+}
+# The class that shows a cloud's storage SDK is in an artifact.
+sdk_class() {
+  case "$1" in
+    aws) echo software/amazon/awssdk/services/s3/S3Client.class ;;
+    gcp) echo com/google/cloud/storage/StorageOptions.class ;;
+    azure) echo com/azure/storage/blob/BlobServiceClientBuilder.class ;;
+  esac
+}
+
 modules=()
 for doc in docs/deploy-aws.md docs/deploy-azure.md docs/deploy-gcp.md; do
-  builds="$(bash_lines "$doc" | grep -E '^mvn -B -pl [a-z-]+ -am package( |$)' | sort -u)"
+  builds="$(bash_lines "$doc" | sed -E 's/ +#.*$//' | grep -E '^mvn -B -pl [a-z-]+ -am package( |$)' | sort -u)"
   [[ -n "$builds" ]] || fail "$doc shows no 'mvn -B -pl <module> -am package' command"
   while IFS= read -r cmd; do
     echo "check-docs-iac: $doc: $cmd"
-    # Only the module and -DskipTests / -DfunctionAppName style options may vary: anything else
-    # would be a command this check does not run.
-    rest="$(sed -E 's/^mvn -B -pl [a-z-]+ -am package//; s/ -D[A-Za-z.]+(=[^ ]*)?//g' <<<"$cmd")"
+    # Only the module, a cloud flag and -DskipTests / -DfunctionAppName style options may vary:
+    # anything else would be a command this check does not run.
+    rest="$(sed -E 's/^mvn -B -pl [a-z-]+ -am package//; s/ -D[A-Za-z.]+(=[^ ]*)?//g; s/ -P(with-aws|with-gcp|with-azure|all-clouds)( |$)/\2/' <<<"$cmd")"
     [[ -z "${rest// /}" ]] || fail "$doc: unexpected arguments '$rest' in: $cmd"
-    modules+=("$(awk '{print $4}' <<<"$cmd")")
+    module="$(awk '{print $4}' <<<"$cmd")"
+    flag="$(grep -oE ' -P(with-aws|with-gcp|with-azure|all-clouds)' <<<"$cmd" | sed 's/ -P//' || true)"
+    if [[ -z "$flag" ]]; then
+      modules+=("$module")
+      continue
+    fi
+    # A flagged build, before the plain one below leaves the default artifacts in place.
+    mvn -B -q -pl "$module" -am package -DskipTests -P"$flag" || fail "$doc: $cmd fails"
+    case "$flag" in
+      all-clouds) clouds="aws gcp azure" ;;
+      *) clouds="${flag#with-}" ;;
+    esac
+    for cloud in $clouds; do
+      artifact_has "$module" "$(sdk_class "$cloud")" || fail "$doc: $cmd left no $cloud SDK in the $module artifact"
+    done
   done <<<"$builds"
 done
 # The documented package commands differ only in the module: one reactor build runs them all
@@ -66,6 +106,17 @@ mvn -B -q -pl "$list" -am package -DskipTests || fail "the documented mvn packag
 
 jar=aws-lambda/target/stance-sync-aws-lambda.jar
 [[ -f "$jar" ]] || fail "docs/deploy-aws.md promises $jar"
+# The default artifacts carry their own cloud's SDK and no other (README, "Function artifacts").
+for pair in aws-lambda:aws gcp-function:gcp azure-function:azure; do
+  module="${pair%%:*}" own="${pair##*:}"
+  artifact_has "$module" "$(sdk_class "$own")" || fail "the $module artifact lacks its own cloud's SDK"
+  for cloud in aws gcp azure; do
+    [[ "$cloud" == "$own" ]] && continue
+    if artifact_has "$module" "$(sdk_class "$cloud")"; then
+      fail "the default $module artifact carries the $cloud SDK"
+    fi
+  done
+done
 staging="$(ls -d azure-function/target/azure-functions/*/ 2>/dev/null | head -1)"
 [[ -n "$staging" && -f "$staging/host.json" ]] || fail "docs/deploy-azure.md: azure-functions:package left no staging folder with host.json"
 for fn in StanceEventGridSync StanceBlobSync StanceScheduledSync StanceQueueWorker; do

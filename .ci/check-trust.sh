@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 JAR=core/target/stance-sync.jar
 if [ ! -f "$JAR" ] || [ -n "$(find core/src/main core/pom.xml -newer "$JAR" -print -quit)" ]; then
   echo "check-trust: building $JAR"
-  mvn -B -q -pl core package -DskipTests
+  mvn -B -q -pl core -am package -DskipTests
 fi
 LARGE_MB="${TRUST_LARGE_MB:-256}"
 WORK=$(mktemp -d)

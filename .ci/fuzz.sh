@@ -14,6 +14,6 @@ targets=(
 )
 for target in "${targets[@]}"; do
   echo "fuzz: ${target} for ${duration}"
-  JAZZER_FUZZ=1 mvn -B -q -pl core test -Djazzer.hooks=true -Djazzer.max_duration="${duration}" -Dtest="${target}"
+  JAZZER_FUZZ=1 mvn -B -q -pl core -am test -Djazzer.hooks=true -Djazzer.max_duration="${duration}" -Dtest="${target}"
 done
 echo "fuzz: no findings"

@@ -28,7 +28,7 @@ done
 jar=core/target/stance-sync.jar
 if [[ ! -f $jar ]] || [[ -n $(find core/src/main core/pom.xml -newer "$jar" -print -quit) ]]; then
   echo "[fanout] building $jar" >&2
-  mvn -B -q -pl core package -DskipTests
+  mvn -B -q -pl core -am package -DskipTests
 fi
 python3 -c 'import moto.server, boto3' 2>/dev/null || { echo "[fanout] needs: pip install 'moto[server]>=5.1,<6' boto3" >&2; exit 1; }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.function.SyncFailedException;
-import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.HostileScan;
 import com.mantissa.stance.sync.testing.MotoServer;
@@ -136,18 +135,19 @@ class LambdaRuntimeInterfaceClientIT {
     }
 
     /**
-     * A central that does not answer is transient: SQS gets the account's messages back in
+     * A store that does not answer is transient: SQS gets the account's messages back in
      * {@code batchItemFailures}, and a bucket notification is posted as an invocation error
-     * (the runtime's error report) so that Lambda retries it.
+     * (the runtime's error report) so that Lambda retries it. The jar carries only the AWS SDK,
+     * so the dead store is S3 itself: the runtime's S3 endpoint is a closed port, for the spoke
+     * and the central alike.
      */
     @Test
-    void transientFailuresComeBackAsBatchItemFailuresAndAsAnInvocationError(AzuriteServer azurite) throws IOException {
+    void transientFailuresComeBackAsBatchItemFailuresAndAsAnInvocationError() throws IOException {
         AwsFixtures.putObject(moto, "stance/findings/sqs:good/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
         AwsFixtures.putVisibleScan(moto, "stance", "snap:1");
         Map<String, String> env = Map.of(
-                "STANCE_CENTRAL_URI", "az://" + AzuriteServer.ACCOUNT + "/ric-dead-central",
-                "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString().replace(azurite.blobEndpoint(),
-                        "http://127.0.0.1:" + closedPort() + "/" + AzuriteServer.ACCOUNT));
+                "STANCE_CENTRAL_URI", "s3://ric-dead-central",
+                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closedPort());
 
         try (LambdaRuntimeProcess runtime = runtime("SqsHandler", env)) {
             RuntimeApiServer.Outcome outcome = runtime.invoke("events/sqs-s3-notifications.json", AwsFixtures.ACCOUNT);
@@ -215,6 +215,48 @@ class LambdaRuntimeInterfaceClientIT {
             Map<String, Object> line = runtime.invocations().get(0);
             assertEquals("succeeded", line.get("outcome"));
             assertEquals("schedule arn:aws:events:us-east-1:123456789012:rule/stance-sync-catchup", line.get("trigger"));
+        }
+    }
+
+    /**
+     * The jar carries only the AWS SDK: a central on another cloud is one ERROR line naming the
+     * build flag that adds that cloud's SDK, acknowledged (no redelivery can fix a build), and no
+     * class of the missing SDK is looked for beyond that check.
+     */
+    @Test
+    void aCentralOnACloudWhoseSdkTheJarLeavesOutIsOneErrorNamingTheBuildFlag() throws IOException {
+        AwsFixtures.putVisibleScan(moto, "stance", "snap:1");
+        for (String[] cloud : new String[][] {{"gs://ric-gcs-central", "-Pwith-gcp"},
+                {"az://devstoreaccount1/ric-azure-central", "-Pwith-azure"}}) {
+            try (LambdaRuntimeProcess runtime = runtime("S3EventHandler", Map.of("STANCE_CENTRAL_URI", cloud[0]))) {
+                RuntimeApiServer.Outcome outcome = runtime.invoke("events/s3-put-encoded-keys.json", AwsFixtures.ACCOUNT);
+
+                assertTrue(outcome.isResponse(), outcome + "\n" + runtime.output());
+                List<LambdaRuntimeProcess.LogRecord> records = runtime.logRecords();
+                assertEquals(List.of("ERROR"), records.stream().map(LambdaRuntimeProcess.LogRecord::level).toList(),
+                        runtime.output());
+                Map<String, Object> line = records.get(0).json();
+                assertEquals("failed", line.get("outcome"));
+                assertEquals(Boolean.FALSE, line.get("redeliver"));
+                @SuppressWarnings("unchecked")
+                List<String> errors = (List<String>) ((Map<String, Object>) line.get("result")).get("errors");
+                assertEquals(1, errors.size(), errors.toString());
+                assertTrue(errors.get(0).startsWith(cloud[0] + " needs the "), errors.get(0));
+                assertTrue(errors.get(0).contains("rebuild the function with the Maven flag " + cloud[1]
+                        + " (or -Pall-clouds)"), errors.get(0));
+                assertFalse(runtime.output().contains("NoClassDefFoundError"), runtime.output());
+            }
+        }
+    }
+
+    /** What the default jar carries: the AWS SDK and no other cloud's storage or queue SDK. */
+    @Test
+    void theJarCarriesOnlyTheAwsSdks() throws IOException {
+        assertTrue(Files.isRegularFile(taskRoot.resolve("software/amazon/awssdk/services/s3/S3Client.class")));
+        assertTrue(Files.isRegularFile(taskRoot.resolve("software/amazon/awssdk/services/sqs/SqsClient.class")));
+        for (String absent : List.of("com/google/cloud/storage", "com/google/cloud/pubsub", "com/azure",
+                "info/picocli", "me/tongfei")) {
+            assertFalse(Files.exists(taskRoot.resolve(absent)), absent + " in the jar");
         }
     }
 

@@ -46,6 +46,27 @@ class AzureFunctionBindingsIT {
         }
     }
 
+    /**
+     * The staged lib/ holds the Azure SDK's storage and queue clients and no other cloud's SDK
+     * (README, "Function artifacts"; -Pwith-aws / -Pwith-gcp add them), nor the CLI's libraries.
+     */
+    @Test
+    void libHoldsOnlyTheAzureSdks() throws IOException {
+        List<String> jars;
+        try (Stream<Path> entries = Files.list(STAGING.resolve("lib"))) {
+            jars = entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+        assertTrue(jars.stream().allMatch(j -> j.endsWith(".jar")), "only jars: " + jars);
+        for (String present : List.of("azure-storage-blob-", "azure-storage-queue-", "azure-identity-",
+                "azure-core-http-jdk-httpclient-")) {
+            assertTrue(jars.stream().anyMatch(j -> j.startsWith(present)), present + " in " + jars);
+        }
+        for (String absent : List.of("s3-", "sqs-", "google-cloud-storage-", "google-cloud-pubsub-", "picocli-",
+                "progressbar-")) {
+            assertFalse(jars.stream().anyMatch(j -> j.startsWith(absent)), absent + " in " + jars);
+        }
+    }
+
     @Test
     void eventGridFunctionIsAnEventGridTriggerOnTheHandlerJar() throws IOException {
         Map<String, Object> json = functionJson("StanceEventGridSync");

@@ -1,12 +1,20 @@
 package com.mantissa.stance.sync.function;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Map;
 
 /**
  * Plain JSON for the functions: reading platform event payloads and writing log lines. This is
@@ -14,19 +22,30 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  * record bytes and checksums; events and logs only need ordinary JSON.
  */
 public final class EventJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Jackson's databind, for event payloads only, built on first use: log lines are written
+     * with the streaming generator alone, because building an ObjectMapper loads some 300
+     * classes, a large part of a cold invocation that decodes no JSON payload itself (an S3
+     * notification arrives already decoded).
+     */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper();
+    }
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
     /**
      * One line with a space after each colon and comma ({@code {"a": 1, "b": 2}}), the layout
      * the log lines have always had, so that a grep for {@code "records_synced": 100} keeps working.
      */
-    private static final ObjectWriter LINE_WRITER = MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+    private static final DefaultPrettyPrinter ONE_LINE = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                     .withObjectEntrySpacing(Separators.Spacing.AFTER)
                     .withArrayValueSpacing(Separators.Spacing.AFTER)
                     .withObjectEmptySeparator("")
                     .withArrayEmptySeparator(""))
             .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter())
-            .withArrayIndenter(new DefaultPrettyPrinter.NopIndenter()));
+            .withArrayIndenter(new DefaultPrettyPrinter.NopIndenter());
 
     private EventJson() {
     }
@@ -37,7 +56,7 @@ public final class EventJson {
             throw new MalformedEventException("event payload is empty");
         }
         try {
-            return MAPPER.readTree(json);
+            return Mapper.INSTANCE.readTree(json);
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("event payload is not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -81,15 +100,53 @@ public final class EventJson {
 
     /** A value the platform already decoded (a map of maps), as a tree to read with {@link #text}. */
     public static JsonNode tree(Object value) {
-        return MAPPER.valueToTree(value);
+        return Mapper.INSTANCE.valueToTree(value);
     }
 
-    /** One line of JSON (maps, lists, strings, numbers, booleans, null). */
+    /** One line of JSON (maps with string keys, collections, strings, numbers, booleans, null). */
     static String write(Object value) {
-        try {
-            return LINE_WRITER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a log entry could not be written as JSON", e);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            generator.setPrettyPrinter(new DefaultPrettyPrinter(ONE_LINE));
+            writeValue(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a log entry could not be written as JSON", e);
+        }
+        return out.toString();
+    }
+
+    private static void writeValue(JsonGenerator generator, Object value) throws IOException {
+        if (value == null) {
+            generator.writeNull();
+        } else if (value instanceof String text) {
+            generator.writeString(text);
+        } else if (value instanceof Boolean flag) {
+            generator.writeBoolean(flag);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            generator.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double number) {
+            generator.writeNumber(number);
+        } else if (value instanceof Float number) {
+            generator.writeNumber(number);
+        } else if (value instanceof BigDecimal number) {
+            generator.writeNumber(number);
+        } else if (value instanceof BigInteger number) {
+            generator.writeNumber(number);
+        } else if (value instanceof Map<?, ?> map) {
+            generator.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                generator.writeFieldName(String.valueOf(entry.getKey()));
+                writeValue(generator, entry.getValue());
+            }
+            generator.writeEndObject();
+        } else if (value instanceof Collection<?> items) {
+            generator.writeStartArray();
+            for (Object item : items) {
+                writeValue(generator, item);
+            }
+            generator.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("a log line holds no " + value.getClass().getName());
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Locale;
  *   <li>Pub/Sub: {@code pubsub://PROJECT/TOPIC/SUBSCRIPTION}; {@code pubsub://PROJECT/TOPIC}
  *       can only send.</li>
  * </ul>
+ * A queue whose cloud's SDK this build leaves out is refused with a message naming the build flag
+ * that adds it.
  */
 public final class WorkQueues {
     /** The forms, for error messages and help texts. */
@@ -45,6 +47,9 @@ public final class WorkQueues {
                 if (parsed.getHost() == null || path.length != 1) {
                     throw new IllegalArgumentException("invalid queue '" + text + "': expected azq://ACCOUNT/QUEUE");
                 }
+                requireSdk(text, "the Azure Storage Queue adapter (Azure SDK)", "azure",
+                        "com.azure.storage.queue.QueueServiceClientBuilder", "com.azure.identity.DefaultAzureCredentialBuilder",
+                        "com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder");
                 return new AzureStorageWorkQueue(parsed.getHost(), path[0]);
             }
             case "pubsub" -> {
@@ -52,6 +57,8 @@ public final class WorkQueues {
                     throw new IllegalArgumentException("invalid queue '" + text
                             + "': expected pubsub://PROJECT/TOPIC[/SUBSCRIPTION]");
                 }
+                requireSdk(text, "the Pub/Sub adapter (Google Cloud SDK)", "gcp",
+                        "com.google.cloud.pubsub.v1.TopicAdminClient");
                 return new PubSubWorkQueue(parsed.getHost(), path[0], path.length == 2 ? path[1] : null);
             }
             case "http", "https" -> {
@@ -61,15 +68,39 @@ public final class WorkQueues {
                         throw new IllegalArgumentException("invalid queue '" + text
                                 + "': expected https://ACCOUNT.queue.core.windows.net/QUEUE");
                     }
+                    requireSdk(text, "the Azure Storage Queue adapter (Azure SDK)", "azure",
+                            "com.azure.storage.queue.QueueServiceClientBuilder",
+                            "com.azure.identity.DefaultAzureCredentialBuilder",
+                            "com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder");
                     return new AzureStorageWorkQueue(host.substring(0, host.indexOf('.')), path[0]);
                 }
                 if (path.length != 2) {
                     throw new IllegalArgumentException("invalid queue '" + text
                             + "': an SQS queue URL is https://sqs.REGION.amazonaws.com/ACCOUNT/NAME");
                 }
+                requireSdk(text, "the SQS adapter (AWS SDK)", "aws", "software.amazon.awssdk.services.sqs.SqsClient",
+                        "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
                 return new SqsWorkQueue(text);
             }
             default -> throw new IllegalArgumentException("unsupported queue '" + text + "': expected " + FORMS);
+        }
+    }
+
+    /**
+     * A function artifact carries only its own cloud's SDKs (README, "Function artifacts"), and an
+     * adapter's SDK is loaded only when that adapter is: a queue whose SDK this build left out
+     * fails here with one message naming the build flag, instead of a NoClassDefFoundError later.
+     */
+    private static void requireSdk(String queue, String adapter, String cloud, String... classNames) {
+        for (String name : classNames) {
+            try {
+                Class.forName(name, false, WorkQueues.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalArgumentException("queue " + queue + " needs " + adapter
+                        + ", which this build leaves out (a function artifact carries only its own cloud's SDKs):"
+                        + " rebuild the function with the Maven flag -Pwith-" + cloud + " (or -Pall-clouds) (" + name
+                        + " is not on the class path)", e);
+            }
         }
     }
 

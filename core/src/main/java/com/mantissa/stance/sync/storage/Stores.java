@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.storage;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,12 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * for the life of this object. Cloud SDK clients are created lazily by the adapters, once per
  * process, only for the schemes actually used, with each SDK's standard credential chain and
  * endpoint variables.
+ *
+ * <p>Only the adapter of a scheme that is opened is loaded, and with it its SDK: a function
+ * artifact carries only its own cloud's SDKs (README, "Function artifacts"), so before an
+ * adapter is created its SDK's entry classes are looked up by name, and a location whose SDK
+ * this build left out fails with one {@link PermanentStorageException} naming the build flag
+ * that adds it, instead of a {@link NoClassDefFoundError} in the middle of a sync.
  */
 public final class Stores implements AutoCloseable {
     private final Map<String, StorageAdapter> open = new ConcurrentHashMap<>();
 
-    /** The store holding {@code location}; its prefix is ignored (keys are full keys). */
+    /**
+     * The store holding {@code location}; its prefix is ignored (keys are full keys).
+     *
+     * @throws PermanentStorageException when this build does not carry the SDK of the location's cloud
+     */
     public StorageAdapter open(StorageLocation location) {
+        requireSdk(location);
         String key = location.scheme() + "|" + location.bucketName();
         return open.computeIfAbsent(key, k -> create(location));
     }
@@ -25,6 +37,53 @@ public final class Stores implements AutoCloseable {
             case GCS -> new GCSStorageAdapter(location.bucket());
             case AZURE -> new AzureBlobStorageAdapter(location.bucket(), location.container());
         };
+    }
+
+    /**
+     * Fails when the SDK that the adapter of {@code location}'s scheme is built on is not on the
+     * class path.
+     *
+     * @throws PermanentStorageException naming the location, the SDK and the build flag that adds it
+     */
+    public static void requireSdk(StorageLocation location) {
+        String missing = switch (location.scheme()) {
+            case FILE -> null;
+            case S3 -> firstMissing(List.of("software.amazon.awssdk.services.s3.S3Client",
+                    "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient"));
+            case GCS -> firstMissing(List.of("com.google.cloud.storage.StorageOptions"));
+            case AZURE -> firstMissing(List.of("com.azure.storage.blob.BlobServiceClientBuilder",
+                    "com.azure.identity.DefaultAzureCredentialBuilder",
+                    "com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder"));
+        };
+        if (missing != null) {
+            throw new PermanentStorageException(missingSdkMessage(StorageLocation.redact(location.toString()),
+                    location.scheme()) + " (" + missing + " is not on the class path)", null);
+        }
+    }
+
+    /** The one message for a location of {@code scheme} whose SDK this build does not carry. */
+    static String missingSdkMessage(String location, StorageLocation.Scheme scheme) {
+        String sdk = switch (scheme) {
+            case S3 -> "the Amazon S3 adapter (AWS SDK)";
+            case GCS -> "the Google Cloud Storage adapter (Google Cloud SDK)";
+            case AZURE -> "the Azure Blob Storage adapter (Azure SDK)";
+            case FILE -> throw new IllegalArgumentException("a folder needs no SDK");
+        };
+        return location + " needs " + sdk + ", which this build leaves out (a function artifact carries only its"
+                + " own cloud's SDKs): rebuild the function with the Maven flag -Pwith-" + scheme.provider()
+                + " (or -Pall-clouds)";
+    }
+
+    /** The first of {@code classNames} that this class's loader cannot find, or null. */
+    private static String firstMissing(List<String> classNames) {
+        for (String name : classNames) {
+            try {
+                Class.forName(name, false, Stores.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                return name;
+            }
+        }
+        return null;
     }
 
     @Override

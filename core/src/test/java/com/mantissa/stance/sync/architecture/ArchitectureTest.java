@@ -3,10 +3,13 @@ package com.mantissa.stance.sync.architecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.Set;
 
 /**
  * The package graph is the architecture: wire format → model → storage → engine → function →
@@ -50,6 +53,30 @@ class ArchitectureTest {
             .that().resideInAPackage(ROOT + "queue..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
                     ROOT + "cli..");
+
+    /** The classes built on a cloud SDK, with their nested classes. */
+    private static final Set<String> CLOUD_ADAPTERS = Set.of(ROOT + "storage.S3StorageAdapter",
+            ROOT + "storage.GCSStorageAdapter", ROOT + "storage.AzureBlobStorageAdapter", ROOT + "queue.SqsWorkQueue",
+            ROOT + "queue.PubSubWorkQueue", ROOT + "queue.AzureStorageWorkQueue");
+
+    private static final DescribedPredicate<JavaClass> CLOUD_ADAPTER = new DescribedPredicate<>("are cloud adapters") {
+        @Override
+        public boolean test(JavaClass javaClass) {
+            return CLOUD_ADAPTERS.contains(javaClass.getName().split("\\$", 2)[0]);
+        }
+    };
+
+    /**
+     * A function artifact carries only its own cloud's SDKs: every other class must load without
+     * any of them, so only the adapters (which Stores and WorkQueues create after checking that
+     * their SDK is present) may refer to SDK classes.
+     */
+    @ArchTest
+    static final ArchRule onlyCloudAdaptersUseCloudSdks = noClasses()
+            .that(DescribedPredicate.not(CLOUD_ADAPTER))
+            .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "com.azure..",
+                    "com.google.cloud..", "com.google.api..", "com.google.auth..", "com.google.pubsub..",
+                    "com.google.protobuf..");
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching(ROOT + "(*)..").should().beFreeOfCycles();
