@@ -34,17 +34,77 @@ python3 -c 'import moto.server, boto3' 2>/dev/null || { echo "[fanout] needs: pi
 
 work=bench/target/fanout
 rm -rf "$work" && mkdir -p "$work"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port) control=$(free_port)
+# server.py: moto in this process, plus a control port that checks central and counts the recorded
+# requests from moto's own objects (reading 100,000 records back over HTTP would take longer than the
+# push being measured).
+cat >"$work/server.py" <<'PY'
+import json, sys, collections, urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from moto.server import ThreadedMotoServer
+from moto.s3.models import s3_backends
+port, control = int(sys.argv[1]), int(sys.argv[2])
+moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+moto.start()
+def check(bucket, expected):
+    ids, not_one, bad = collections.Counter(), 0, 0
+    store = s3_backends["123456789012"]["aws"].buckets[bucket]
+    for key in list(store.keys.keys()):
+        if "/_state/" in key:
+            continue
+        try:
+            record = json.loads(store.keys[key].value)
+        except ValueError:
+            bad += 1
+            continue
+        ids[record["id"]] += 1
+        not_one += record.get("_version") != 1
+    twice = sum(1 for c in ids.values() if c > 1)
+    return {"records": len(ids), "expected": expected, "duplicated_ids": twice, "version_not_1": not_one,
+            "unreadable": bad, "ok": len(ids) == expected and twice == 0 and not_one == 0 and bad == 0}
+def requests():
+    counts = collections.Counter()
+    try:
+        lines = open("moto_recording").read().splitlines()
+    except FileNotFoundError:
+        lines = []
+    for line in lines:
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        target = r["headers"].get("X-Amz-Target")
+        if target:
+            counts[target.replace("AmazonSQS.", "SQS ")] += 1
+        else:
+            path = urllib.parse.urlsplit(r["url"])
+            kind = "LIST" if r["method"] == "GET" and "/" not in path.path.strip("/") else r["method"]
+            counts["S3 " + kind] += 1
+    return dict(counts)
+class Control(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        q = dict(urllib.parse.parse_qsl(url.query))
+        body = check(q["bucket"], int(q["expected"])) if url.path == "/check" else requests()
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+ThreadingHTTPServer(("127.0.0.1", control), Control).serve_forever()
+PY
 # Run in the work folder: moto writes its request recording (moto_recording) to its working directory.
-(cd "$work" && exec python3 -m moto.server -H 127.0.0.1 -p "$port" >moto.log 2>&1) &
+(cd "$work" && exec python3 server.py "$port" "$control" >moto.log 2>&1) &
 moto=$!
 trap 'kill $moto 2>/dev/null || true' EXIT
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ENDPOINT_URL_S3="http://127.0.0.1:$port" \
   AWS_ENDPOINT_URL_SQS="http://127.0.0.1:$port"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/moto-api/" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/moto-api/" >/dev/null && break; sleep 0.2; done
 
-# helper.py: fixtures and checks through boto3 against moto.
+# helper.py: fixtures and queue checks through boto3 against moto.
 cat >"$work/helper.py" <<'PY'
 import json, sys, boto3
 s3, sqs = boto3.client("s3"), boto3.client("sqs")
@@ -52,6 +112,10 @@ cmd = sys.argv[1]
 def finding(account, i):
     return json.dumps({"id": f"{account}-finding-{i}", "finding_type": "misconfiguration", "severity": "high",
                        "status": "open", "title": f"Public bucket {i}", "last_seen": "2026-11-20T10:00:00Z"})
+def waiting(url):
+    a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
+                                                               "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    return int(a["ApproximateNumberOfMessages"]) + int(a["ApproximateNumberOfMessagesNotVisible"])
 if cmd == "spoke":                       # spoke BUCKET SOURCES FINDINGS SOURCES_FILE
     bucket, n, m, out = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     s3.create_bucket(Bucket=bucket)
@@ -63,44 +127,44 @@ if cmd == "spoke":                       # spoke BUCKET SOURCES FINDINGS SOURCES
             f.write(json.dumps({"location": f"s3://{bucket}/acct-{s}", "account": account, "provider": "aws"}) + "\n")
 elif cmd == "bucket":                    # bucket NAME
     s3.create_bucket(Bucket=sys.argv[2])
-elif cmd == "queue":                     # queue NAME -> url
-    print(sqs.create_queue(QueueName=sys.argv[2])["QueueUrl"])
-elif cmd == "check":                     # check BUCKET EXPECTED_RECORDS QUEUE_URL
-    bucket, expected, queue = sys.argv[2], int(sys.argv[3]), sys.argv[4]
-    ids, not_one = {}, 0
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for o in page.get("Contents", []):
-            if "/_state/" in o["Key"]:
-                continue
-            r = json.loads(s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read())
-            ids[r["id"]] = ids.get(r["id"], 0) + 1
-            not_one += r["_version"] != 1
-    a = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages",
-                                                                 "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-    left = int(a["ApproximateNumberOfMessages"]) + int(a["ApproximateNumberOfMessagesNotVisible"])
-    twice = sum(1 for c in ids.values() if c > 1)
-    ok = len(ids) == expected and twice == 0 and not_one == 0 and left == 0
-    print(f"records {len(ids)}/{expected}, duplicated ids {twice}, _version != 1: {not_one}, "
-          f"messages left {left}: {'OK' if ok else 'FAILED'}")
-    sys.exit(0 if ok else 1)
+elif cmd == "queue":                     # queue NAME -> url; its dead-letter queue NAME-dlq after 5 receives
+    dlq = sqs.create_queue(QueueName=sys.argv[2] + "-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    print(sqs.create_queue(QueueName=sys.argv[2], Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "5"})})["QueueUrl"])
+elif cmd == "left":                      # left QUEUE_URL -> "messages left N, dead letters M"
+    url = sys.argv[2]
+    print(f"queue {waiting(url)}, DLQ {waiting(url + '-dlq')}")
 PY
 helper() { python3 "$work/helper.py" "$@"; }
 recorder() { curl -sf -X POST "http://127.0.0.1:$port/moto-api/recorder/$1" >/dev/null; }
-requests() { curl -sf "http://127.0.0.1:$port/moto-api/recorder/download-recording" | grep -c . || true; }
+# requests by kind, e.g. "S3 PUT 10100, S3 GET 200, SQS ReceiveMessage 120, ..."
+requests() { curl -sf "http://127.0.0.1:$control/requests" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(v for k,v in d.items() if k.startswith("S3")), "|", ", ".join(f"{k} {v}" for k,v in sorted(d.items(), key=lambda x: -x[1])))'; }
+# every record of the bucket exactly once with _version 1, and the queue and its DLQ empty
+check() {
+  local r left
+  r=$(curl -sf "http://127.0.0.1:$control/check?bucket=$1&expected=$2")
+  left=$(helper left "$3")
+  python3 -c "import json,sys; r=json.loads(sys.argv[1]); left=sys.argv[2]; empty=left=='queue 0, DLQ 0'
+print(f\"records {r['records']}/{r['expected']}, duplicated {r['duplicated_ids']}, _version != 1: {r['version_not_1']}, {left}: \" + ('OK' if r['ok'] and empty else 'FAILED'))" "$r" "$left"
+}
 ms() { date +%s%3N; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "[fanout] writing $sources sources x $findings findings" >&2
 helper spoke bench-spoke "$sources" "$findings" "$work/sources.jsonl"
 cli() { java -XX:+UseSerialGC -jar "$jar" "$@"; }
 
-echo "fan-out: $sources sources x $findings findings through SQS on moto (load $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-8s %10s %14s %12s %10s  %s\n' workers seconds records/s requests continued check
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, command: bench/fanout.sh --sources $sources --findings $findings --workers \"$workers\" --big $big --budget $budget"
+echo "fan-out: $sources sources x $findings findings through SQS on moto"
+printf '%-8s %9s %10s %12s %10s %-16s  %s\n' workers seconds records/s S3-requests continued load-before check
 for n in $workers; do
   central="bench-central-$n"
   helper bucket "$central"
   queue=$(helper queue "bench-work-$n")
   cli enqueue --sources "$work/sources.jsonl" --queue "$queue" >"$work/enqueue-$n.json"
   recorder reset-recording; recorder start-recording
+  before=$(load)
   start=$(ms)
   pids=()
   for w in $(seq "$n"); do
@@ -113,26 +177,34 @@ for n in $workers; do
   seconds=$(python3 -c "print(round(($(ms) - $start) / 1000 - 5, 1))")
   recorder stop-recording
   reqs=$(requests)
+  echo "$n workers: ${reqs#*| }" >>"$work/requests.txt"
   continued=$(cat "$work"/worker-"$n"-*.json | python3 -c 'import json,sys; print(sum(json.loads(l)["continuations_sent"] for l in sys.stdin if l.strip()))')
-  check=$(helper check "$central" $(( sources * findings )) "$queue" || true)
-  printf '%-8s %10s %14s %12s %10s  %s\n' "$n" "$seconds" \
-    "$(python3 -c "print(round($sources * $findings / $seconds))")" "$reqs" "$continued" "$check"
+  printf '%-8s %9s %10s %12s %10s %-16s  %s\n' "$n" "$seconds" \
+    "$(python3 -c "print(round($sources * $findings / $seconds))")" "${reqs%% |*}" "$continued" "$before" \
+    "$(check "$central" $(( sources * findings )) "$queue")"
 done
+echo "requests by kind:"; cat "$work/requests.txt"
 
 echo
 echo "resumable push: one snapshot of $big findings, --time-budget $budget against unbounded"
 helper spoke bench-big 1 "$big" "$work/big.jsonl"
-printf '%-12s %12s %10s  %s\n' budget invocations seconds check
+printf '%-12s %12s %9s %12s %-16s  %s\n' budget invocations seconds S3-requests load-before check
 for b in "$budget" none; do
   central="bench-big-central-$b"
   helper bucket "$central"
   queue=$(helper queue "bench-big-$b")
   cli enqueue --sources "$work/big.jsonl" --queue "$queue" >/dev/null
   extra=(); [[ $b != none ]] && extra=(--time-budget "$b")
+  recorder reset-recording; recorder start-recording
+  before=$(load)
   start=$(ms)
   cli worker --queue "$queue" --central "s3://$central" --exit-when-idle 5s "${extra[@]}" >"$work/big-$b.json" 2>"$work/big-$b.log"
   seconds=$(python3 -c "print(round(($(ms) - $start) / 1000 - 5, 1))")
+  recorder stop-recording
+  reqs=$(requests)
+  echo "budget $b: ${reqs#*| }" >>"$work/requests.txt"
   invocations=$(python3 -c "import json; print(json.load(open('$work/big-$b.json'))['pushes'])")
-  check=$(helper check "$central" "$big" "$queue" || true)
-  printf '%-12s %12s %10s  %s\n' "$b" "$invocations" "$seconds" "$check"
+  printf '%-12s %12s %9s %12s %-16s  %s\n' "$b" "$invocations" "$seconds" "${reqs%% |*}" "$before" "$(check "$central" "$big" "$queue")"
 done
+echo "requests by kind:"; tail -2 "$work/requests.txt"
+echo "load at the end: $(load)"
