@@ -3,13 +3,15 @@
 #   bench/fanout.sh [--sources 1000] [--findings 100] [--workers "1 2 4 8"] [--big 100000] [--budget 5s]
 # 1. SOURCES sources of FINDINGS findings each, sent with `stance-sync enqueue` to an SQS queue on
 #    moto and drained into a fresh central by N `stance-sync worker` processes, for each N:
-#    wall time, records per second, moto requests (its request recorder), and the proof that no
-#    work was lost or duplicated (every record in central exactly once, every _version 1, the
-#    queue empty).
+#    wall time, records per second, S3 requests by kind (counted inside moto), and the proof
+#    that no work was lost or duplicated (every record in central exactly once, every _version 1,
+#    the queue and its dead-letter queue empty; central is read inside moto's own process, because
+#    reading it back over HTTP would take longer than the push).
 # 2. One snapshot of BIG findings pushed by one worker with --time-budget BUDGET against one
 #    unbounded push: invocations (continuations + 1), total time of each, every _version 1.
 # Needs: JDK 17+, python3 with moto[server] and boto3, core/target/stance-sync.jar (built if missing).
-# The machine should be otherwise idle: the figures are wall-clock.
+# The machine should be otherwise idle: the figures are wall-clock. Each row prints the load
+# average before it; a worker's 5 s idle wait before it exits is subtracted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,17 +38,33 @@ work=bench/target/fanout
 rm -rf "$work" && mkdir -p "$work"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port) control=$(free_port)
-# server.py: moto in this process, plus a control port that checks central and counts the recorded
-# requests from moto's own objects (reading 100,000 records back over HTTP would take longer than the
-# push being measured).
+# server.py: moto, counting the requests it serves, plus a control port that starts and stops the
+# count and checks central from moto's own objects (reading 100,000 records back over HTTP would
+# take longer than the push being measured).
 cat >"$work/server.py" <<'PY'
-import json, sys, collections, urllib.parse
+import json, sys, collections, threading, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.s3.models import s3_backends
 port, control = int(sys.argv[1]), int(sys.argv[2])
-moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-moto.start()
+counts, lock, counting = collections.Counter(), threading.Lock(), [False]
+moto_app = DomainDispatcherApplication(create_backend_app)
+def counted(environ, start_response):
+    # Counts every request moto serves while counting is on, by service and operation.
+    if counting[0]:
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            kind = target.replace("AmazonSQS.", "SQS ")
+        else:
+            method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "").strip("/")
+            listing = method == "GET" and "/" not in path and "list-type" in environ.get("QUERY_STRING", "")
+            kind = "S3 " + ("LIST" if listing else method)
+        with lock:
+            counts[kind] += 1
+    return moto_app(environ, start_response)
+server = make_server("127.0.0.1", port, counted, threaded=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
 def check(bucket, expected):
     ids, not_one, bad = collections.Counter(), 0, 0
     store = s3_backends["123456789012"]["aws"].buckets[bucket]
@@ -63,31 +81,25 @@ def check(bucket, expected):
     twice = sum(1 for c in ids.values() if c > 1)
     return {"records": len(ids), "expected": expected, "duplicated_ids": twice, "version_not_1": not_one,
             "unreadable": bad, "ok": len(ids) == expected and twice == 0 and not_one == 0 and bad == 0}
-def requests():
-    counts = collections.Counter()
-    try:
-        lines = open("moto_recording").read().splitlines()
-    except FileNotFoundError:
-        lines = []
-    for line in lines:
-        if not line.strip():
-            continue
-        r = json.loads(line)
-        target = r["headers"].get("X-Amz-Target")
-        if target:
-            counts[target.replace("AmazonSQS.", "SQS ")] += 1
-        else:
-            path = urllib.parse.urlsplit(r["url"])
-            kind = "LIST" if r["method"] == "GET" and "/" not in path.path.strip("/") else r["method"]
-            counts["S3 " + kind] += 1
-    return dict(counts)
 class Control(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(url.query))
-        body = check(q["bucket"], int(q["expected"])) if url.path == "/check" else requests()
+        if url.path == "/check":
+            body = check(q["bucket"], int(q["expected"]))
+        elif url.path == "/start":
+            with lock:
+                counts.clear()
+            counting[0] = True
+            body = {}
+        elif url.path == "/stop":
+            counting[0] = False
+            body = {}
+        else:
+            with lock:
+                body = dict(counts)
         data = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
@@ -95,7 +107,6 @@ class Control(BaseHTTPRequestHandler):
         self.wfile.write(data)
 ThreadingHTTPServer(("127.0.0.1", control), Control).serve_forever()
 PY
-# Run in the work folder: moto writes its request recording (moto_recording) to its working directory.
 (cd "$work" && exec python3 server.py "$port" "$control" >moto.log 2>&1) &
 moto=$!
 trap 'kill $moto 2>/dev/null || true' EXIT
@@ -137,7 +148,7 @@ elif cmd == "left":                      # left QUEUE_URL -> "messages left N, d
     print(f"queue {waiting(url)}, DLQ {waiting(url + '-dlq')}")
 PY
 helper() { python3 "$work/helper.py" "$@"; }
-recorder() { curl -sf -X POST "http://127.0.0.1:$port/moto-api/recorder/$1" >/dev/null; }
+counting() { curl -sf "http://127.0.0.1:$control/$1" >/dev/null; }
 # requests by kind, e.g. "S3 PUT 10100, S3 GET 200, SQS ReceiveMessage 120, ..."
 requests() { curl -sf "http://127.0.0.1:$control/requests" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(v for k,v in d.items() if k.startswith("S3")), "|", ", ".join(f"{k} {v}" for k,v in sorted(d.items(), key=lambda x: -x[1])))'; }
 # every record of the bucket exactly once with _version 1, and the queue and its DLQ empty
@@ -163,7 +174,7 @@ for n in $workers; do
   helper bucket "$central"
   queue=$(helper queue "bench-work-$n")
   cli enqueue --sources "$work/sources.jsonl" --queue "$queue" >"$work/enqueue-$n.json"
-  recorder reset-recording; recorder start-recording
+  counting start
   before=$(load)
   start=$(ms)
   pids=()
@@ -175,7 +186,7 @@ for n in $workers; do
   for p in "${pids[@]}"; do wait "$p"; done
   # The workers wait 5 s for an empty queue before they exit: not part of the work.
   seconds=$(python3 -c "print(round(($(ms) - $start) / 1000 - 5, 1))")
-  recorder stop-recording
+  counting stop
   reqs=$(requests)
   echo "$n workers: ${reqs#*| }" >>"$work/requests.txt"
   continued=$(cat "$work"/worker-"$n"-*.json | python3 -c 'import json,sys; print(sum(json.loads(l)["continuations_sent"] for l in sys.stdin if l.strip()))')
@@ -195,12 +206,12 @@ for b in "$budget" none; do
   queue=$(helper queue "bench-big-$b")
   cli enqueue --sources "$work/big.jsonl" --queue "$queue" >/dev/null
   extra=(); [[ $b != none ]] && extra=(--time-budget "$b")
-  recorder reset-recording; recorder start-recording
+  counting start
   before=$(load)
   start=$(ms)
   cli worker --queue "$queue" --central "s3://$central" --exit-when-idle 5s "${extra[@]}" >"$work/big-$b.json" 2>"$work/big-$b.log"
   seconds=$(python3 -c "print(round(($(ms) - $start) / 1000 - 5, 1))")
-  recorder stop-recording
+  counting stop
   reqs=$(requests)
   echo "budget $b: ${reqs#*| }" >>"$work/requests.txt"
   invocations=$(python3 -c "import json; print(json.load(open('$work/big-$b.json'))['pushes'])")
