@@ -121,7 +121,13 @@ public final class ResumablePush {
                         double left = (deadline - nanoTime.getAsLong()) / 1e9;
                         long batchesThatFit = (long) (left / (secondsPerLine * config.batchSize()) * 0.8);
                         if (batchesThatFit < 1) {
-                            stopped = true;
+                            // The file may be done already: then the push is complete, and no
+                            // continuation has to start only to find that out.
+                            if (chunks.atEnd()) {
+                                at = new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true);
+                            } else {
+                                stopped = true;
+                            }
                             break;
                         }
                         lines = Math.min(batchesThatFit, MAX_BATCHES_PER_RUN) * (long) config.batchSize();

@@ -82,6 +82,14 @@ final class ScanChunks implements Closeable {
         return count == 0 ? null : new Chunk(first, line, offset, out.toByteArray());
     }
 
+    /** Whether no line is left (reads ahead one line, which the next chunk then starts with). */
+    boolean atEnd() throws IOException {
+        if (pending == null) {
+            pending = readLine();
+        }
+        return pending == null;
+    }
+
     private Line readLine() throws IOException {
         if (eof) {
             return null;

@@ -92,6 +92,28 @@ class ResumablePushTest {
     }
 
     @Test
+    void aPushWhoseLastBatchUsesUpTheBudgetFinishesWithoutAnEmptyContinuation() {
+        // Exactly two batches; each batch of 100 writes takes 100 simulated ms, so after the
+        // second one the 250 ms budget has no room for a third, but there is none to push.
+        writeScan(findings(200, "Public bucket"));
+
+        List<ResumablePush.Outcome> outcomes = new ArrayList<>();
+        ResumablePush.Outcome outcome;
+        do {
+            outcome = invoke(Duration.ofMillis(250));
+            outcomes.add(outcome);
+        } while (outcome.needsContinuation() && outcomes.size() < 10);
+
+        assertTrue(outcome.finished());
+        assertTrue(outcomes.stream().allMatch(o -> o.result().recordsSynced() > 0),
+                "every invocation pushes records; none is an empty continuation: " + outcomes.stream()
+                        .map(o -> o.result().recordsSynced()).toList());
+        assertEquals(1, outcomes.size(), "one invocation pushes both batches and completes");
+        assertEquals(200, versions().size());
+        assertTrue(centralRecords.listRecords("aggregated/_state/" + ACCOUNT + "/resume/").isEmpty());
+    }
+
+    @Test
     void aStoppedPushKeepsItsCheckpointAtABatchBoundaryUnderTheAccountsState() {
         writeScan(findings(1_000, "Public bucket"));
 
