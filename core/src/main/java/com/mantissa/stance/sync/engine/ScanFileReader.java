@@ -254,13 +254,19 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     /** The line's characters, from index 0 of the buffer's array up to its limit. */
     private CharBuffer decode(byte[] bytes, int len) throws CharacterCodingException {
         char[] chars = new char[len];
+        int bits = 0;
+        for (int i = 0; i < len; i++) {
+            bits |= bytes[i];
+        }
+        if (bits >= 0) {
+            // ASCII: a Latin-1 string's copy and its widening into chars are both vectorised.
+            new String(bytes, 0, len, StandardCharsets.ISO_8859_1).getChars(0, len, chars, 0);
+            return CharBuffer.wrap(chars);
+        }
         int i = 0;
-        while (i < len && bytes[i] >= 0) {
+        while (bytes[i] >= 0) {
             chars[i] = (char) bytes[i];
             i++;
-        }
-        if (i == len) {
-            return CharBuffer.wrap(chars);
         }
         if (utf8 == null) {
             // Made on the first non-ASCII line only: most lines are ASCII, and a line parsed on

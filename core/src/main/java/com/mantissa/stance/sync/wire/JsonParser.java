@@ -132,7 +132,8 @@ public final class JsonParser {
     private Map<String, Object> readObject(int depth) {
         checkDepth(depth);
         pos++;
-        Map<String, Object> map = new LinkedHashMap<>();
+        // A top-level object is a record of some 20 keys: sized to take them without a rehash.
+        Map<String, Object> map = new LinkedHashMap<>(depth == 1 ? 32 : 16);
         skipWhitespace();
         if (pos < end && text[pos] == '}') {
             pos++;
