@@ -1,5 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * A 128-bit hash (MurmurHash3 x64/128, seeded by the record kind) of the raw bytes of a scan
  * line. Equal hashes stand for byte-identical lines, which normalise to the same model content,
@@ -71,10 +75,11 @@ record LineHash(long hi, long lo) {
         return h1 == 0 && h2 == 0 ? new LineHash(1, 0) : new LineHash(h1, h2);
     }
 
+    /** Little-endian 8-byte reads as one load each: hashing is most of what the reader thread does. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static long le64(byte[] b, int o) {
-        return (b[o] & 0xffL) | (b[o + 1] & 0xffL) << 8 | (b[o + 2] & 0xffL) << 16 | (b[o + 3] & 0xffL) << 24
-                | (b[o + 4] & 0xffL) << 32 | (b[o + 5] & 0xffL) << 40 | (b[o + 6] & 0xffL) << 48
-                | (b[o + 7] & 0xffL) << 56;
+        return (long) LONGS.get(b, o);
     }
 
     private static long fmix(long k) {

@@ -24,10 +24,12 @@ import java.util.function.Function;
  */
 final class OrderedBatchRunner implements AutoCloseable {
     private final ExecutorService pool;
+    private final int threads;
     private final AtomicReference<SyncAbortedException> aborted = new AtomicReference<>();
 
     OrderedBatchRunner(int threads) {
         this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        this.threads = threads;
     }
 
     /**
@@ -37,51 +39,64 @@ final class OrderedBatchRunner implements AutoCloseable {
      * @throws SyncAbortedException when any item's work threw it
      */
     <T, R> List<R> map(List<T> items, Function<T, R> work, BiFunction<T, Throwable, R> onFailure) {
-        List<R> results = new ArrayList<>(items.size());
-        if (items.isEmpty()) {
+        int n = items.size();
+        List<R> results = new ArrayList<>(n);
+        if (n == 0) {
             return results;
         }
-        List<Callable<R>> tasks = new ArrayList<>(items.size());
-        for (T item : items) {
+        // At most one task per thread, each taking the next item until none is left: a free
+        // thread still starts the next item at once (as a task per item would), without a
+        // future and two queue operations per item.
+        Object[] done = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(threads, n);
+        List<Callable<Void>> tasks = new ArrayList<>(workers);
+        for (int w = 0; w < workers; w++) {
             tasks.add(() -> {
-                SyncAbortedException stop = aborted.get();
-                if (stop != null) {
-                    throw stop;
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    if (aborted.get() != null) {
+                        return null;
+                    }
+                    try {
+                        done[i] = work.apply(items.get(i));
+                    } catch (SyncAbortedException e) {
+                        aborted.compareAndSet(null, e);
+                        return null;
+                    } catch (Throwable e) {
+                        failures[i] = e;
+                    }
                 }
-                try {
-                    return work.apply(item);
-                } catch (SyncAbortedException e) {
-                    aborted.compareAndSet(null, e);
-                    throw e;
-                }
+                return null;
             });
         }
-        List<Future<R>> futures;
         try {
-            futures = pool.invokeAll(tasks);
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
         } catch (InterruptedException e) {
+            // Interrupted while waiting (invokeAll then cancels what still runs): no result stands.
             Thread.currentThread().interrupt();
-            for (T item : items) {
-                results.add(onFailure.apply(item, e));
-            }
-            return results;
-        }
-        for (int i = 0; i < futures.size(); i++) {
-            try {
-                results.add(futures.get(i).get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                results.add(onFailure.apply(items.get(i), e));
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SyncAbortedException) {
-                    continue;
-                }
-                results.add(onFailure.apply(items.get(i), e.getCause()));
-            }
+            return allFailed(items, onFailure, e);
+        } catch (ExecutionException e) {
+            return allFailed(items, onFailure, e.getCause());
         }
         SyncAbortedException stop = aborted.get();
         if (stop != null) {
             throw stop;
+        }
+        for (int i = 0; i < n; i++) {
+            @SuppressWarnings("unchecked")
+            R result = failures[i] != null ? onFailure.apply(items.get(i), failures[i]) : (R) done[i];
+            results.add(result);
+        }
+        return results;
+    }
+
+    private static <T, R> List<R> allFailed(List<T> items, BiFunction<T, Throwable, R> onFailure, Throwable e) {
+        List<R> results = new ArrayList<>(items.size());
+        for (T item : items) {
+            results.add(onFailure.apply(item, e));
         }
         return results;
     }

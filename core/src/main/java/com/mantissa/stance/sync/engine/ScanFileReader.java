@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -35,12 +37,13 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     private final String displayName;
     private final InputStream in;
     private final int maxLineBytes;
-    private final byte[] buf = new byte[CHUNK];
+    /** Read-ahead; made when a file is opened, not for a line parsed on its own ({@link #parse}). */
+    private byte[] buf;
     private int bufPos;
     private int bufLen;
     private boolean eof;
     private int lineNumber;
-    private byte[] line = new byte[1024];
+    private byte[] line;
     /** Set for a {@code .json} file: one array of records (or one object), streamed by element. */
     private ScanDocumentReader document;
     private ScanLine next;
@@ -68,6 +71,8 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
     }
 
     private void start() {
+        buf = new byte[CHUNK];
+        line = new byte[1024];
         fill();
         // A UTF-8 byte order mark is not part of the data (Python would need utf-8-sig).
         if (bufLen - bufPos >= 3 && (buf[0] & 0xff) == 0xef && (buf[1] & 0xff) == 0xbb && (buf[2] & 0xff) == 0xbf) {
@@ -149,7 +154,7 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
 
     /** The record of the line in {@link #line}; null for a blank line. */
     private ScanLine lineAt(int lineNumber, int len) {
-        String text;
+        CharBuffer text;
         try {
             text = decode(line, len);
         } catch (CharacterCodingException e) {
@@ -159,7 +164,7 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
             return null;
         }
         try {
-            return asRecord(lineNumber, JsonParser.parse(text));
+            return asRecord(lineNumber, JsonParser.parse(text.array(), text.limit()));
         } catch (JsonSyntaxException e) {
             return error(lineNumber, e.getMessage());
         }
@@ -246,16 +251,22 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
         }
     }
 
-    private String decode(byte[] bytes, int len) throws CharacterCodingException {
-        boolean ascii = true;
+    /** The line's characters, from index 0 of the buffer's array up to its limit. */
+    private CharBuffer decode(byte[] bytes, int len) throws CharacterCodingException {
+        char[] chars = new char[len];
+        int bits = 0;
         for (int i = 0; i < len; i++) {
-            if (bytes[i] < 0) {
-                ascii = false;
-                break;
-            }
+            bits |= bytes[i];
         }
-        if (ascii) {
-            return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        if (bits >= 0) {
+            // ASCII: a Latin-1 string's copy and its widening into chars are both vectorised.
+            new String(bytes, 0, len, StandardCharsets.ISO_8859_1).getChars(0, len, chars, 0);
+            return CharBuffer.wrap(chars);
+        }
+        int i = 0;
+        while (bytes[i] >= 0) {
+            chars[i] = (char) bytes[i];
+            i++;
         }
         if (utf8 == null) {
             // Made on the first non-ASCII line only: most lines are ASCII, and a line parsed on
@@ -263,12 +274,24 @@ public final class ScanFileReader implements Iterator<ScanLine>, Closeable {
             utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT);
         }
-        return utf8.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
+        // The rest, after the ASCII prefix; UTF-8 never takes more UTF-16 units than bytes.
+        CharBuffer out = CharBuffer.wrap(chars);
+        out.position(i);
+        CoderResult result = utf8.reset().decode(ByteBuffer.wrap(bytes, i, len - i), out, true);
+        if (!result.isUnderflow()) {
+            result.throwException();
+        }
+        result = utf8.flush(out);
+        if (!result.isUnderflow()) {
+            result.throwException();
+        }
+        return out.flip();
     }
 
-    private static boolean isBlank(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+    private static boolean isBlank(CharBuffer s) {
+        char[] chars = s.array();
+        for (int i = 0; i < s.limit(); i++) {
+            char c = chars[i];
             if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
                 return false;
             }

@@ -34,7 +34,7 @@ public final class Finding {
      */
     public static Finding fromMap(Map<String, Object> raw) {
         String id = RecordFields.requireId(raw, "finding");
-        Map<String, Object> f = new LinkedHashMap<>();
+        Map<String, Object> f = new LinkedHashMap<>(32); // its 20 keys without a rehash
         f.put("id", id);
         f.put("asset_id", RecordFields.getOrDefault(raw, "asset_id", ""));
         f.put("finding_type", RecordFields.enumValue(raw, "finding_type", "misconfiguration", false, FINDING_TYPES));

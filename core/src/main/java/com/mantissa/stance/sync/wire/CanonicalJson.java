@@ -3,11 +3,9 @@ package com.mantissa.stance.sync.wire;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,7 +15,7 @@ import java.util.Map;
  * DEL), integers of any size, floats as Python's {@code repr}.
  */
 public final class CanonicalJson {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Python sorts str keys by code point; {@link String#compareTo} compares UTF-16 units and
@@ -29,28 +27,10 @@ public final class CanonicalJson {
     }
 
     public static String write(Object value) {
-        StringBuilder sb = builder();
-        append(sb, value, 0, true);
-        return sb.toString();
+        CanonicalBuffer out = CanonicalBuffer.get();
+        append(out, value, 0, true);
+        return out.string();
     }
-
-    /**
-     * Each thread's buffer, emptied: records are ~1.5 KB, and a new builder per record grew and
-     * copied its array several times (the profile's largest single cost of a push).
-     */
-    private static StringBuilder builder() {
-        StringBuilder sb = BUFFER.get();
-        if (sb.capacity() > MAX_KEPT_CHARS) {
-            sb = new StringBuilder(4096);
-            BUFFER.set(sb);
-        }
-        sb.setLength(0);
-        return sb;
-    }
-
-    /** A buffer grown beyond this (a huge record) is not kept for the thread's next record. */
-    private static final int MAX_KEPT_CHARS = 1 << 20;
-    private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(4096));
 
     /**
      * Python's plain {@code json.dumps(value)}: like {@link #write} but keys in the maps' own
@@ -58,14 +38,16 @@ public final class CanonicalJson {
      * CLI prints so that {@code SyncResult} keys follow the original's {@code to_dict}.
      */
     public static String writeUnsorted(Object value) {
-        StringBuilder sb = new StringBuilder(256);
-        append(sb, value, 0, false);
-        return sb.toString();
+        CanonicalBuffer out = CanonicalBuffer.get();
+        append(out, value, 0, false);
+        return out.string();
     }
 
     /** UTF-8 bytes of {@link #write}; the text is pure ASCII. */
     public static byte[] bytes(Object value) {
-        return write(value).getBytes(StandardCharsets.US_ASCII);
+        CanonicalBuffer out = CanonicalBuffer.get();
+        append(out, value, 0, true);
+        return Arrays.copyOf(out.bytes, out.size);
     }
 
     static int compareCodePoints(String a, String b) {
@@ -90,95 +72,121 @@ public final class CanonicalJson {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private static void append(StringBuilder sb, Object value, int depth, boolean sortKeys) {
+    private static void append(CanonicalBuffer out, Object value, int depth, boolean sortKeys) {
         if (depth > JsonParser.MAX_DEPTH) {
             throw new IllegalArgumentException("value nested deeper than " + JsonParser.MAX_DEPTH + " levels");
         }
         if (value == null) {
-            sb.append("null");
+            out.ascii("null");
         } else if (value instanceof String) {
-            appendString(sb, (String) value);
+            appendString(out, (String) value);
         } else if (value instanceof Boolean) {
-            sb.append(((Boolean) value) ? "true" : "false");
+            out.ascii(((Boolean) value) ? "true" : "false");
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short
                 || value instanceof Byte || value instanceof BigInteger) {
-            sb.append(value.toString());
+            out.ascii(value.toString());
         } else if (value instanceof Double || value instanceof Float) {
-            sb.append(PythonFloat.repr(((Number) value).doubleValue()));
+            out.ascii(PythonFloat.repr(((Number) value).doubleValue()));
         } else if (value instanceof BigDecimal) {
-            sb.append(PythonFloat.repr(((BigDecimal) value).doubleValue()));
+            out.ascii(PythonFloat.repr(((BigDecimal) value).doubleValue()));
         } else if (value instanceof Map) {
-            appendMap(sb, (Map<?, ?>) value, depth, sortKeys);
+            appendMap(out, (Map<?, ?>) value, depth, sortKeys);
         } else if (value instanceof Collection) {
-            appendList(sb, (Collection<?>) value, depth, sortKeys);
+            appendList(out, (Collection<?>) value, depth, sortKeys);
         } else if (value instanceof Object[]) {
-            appendList(sb, Arrays.asList((Object[]) value), depth, sortKeys);
+            appendList(out, Arrays.asList((Object[]) value), depth, sortKeys);
         } else {
             throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
         }
     }
 
-    private static void appendMap(StringBuilder sb, Map<?, ?> map, int depth, boolean sortKeys) {
-        List<String> keys = new ArrayList<>(map.size());
-        for (Object k : map.keySet()) {
-            if (!(k instanceof String)) {
-                throw new IllegalArgumentException("JSON object key is not a string: " + k);
+    private static void appendMap(CanonicalBuffer out, Map<?, ?> map, int depth, boolean sortKeys) {
+        int n = map.size();
+        String[] keys = new String[n];
+        Object[] values = new Object[n];
+        int i = 0;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String k)) {
+                throw new IllegalArgumentException("JSON object key is not a string: " + e.getKey());
             }
-            keys.add((String) k);
+            keys[i] = k;
+            values[i] = e.getValue();
+            i++;
         }
-        if (sortKeys) {
-            keys.sort(CODE_POINT_ORDER);
-        }
-        sb.append('{');
-        boolean first = true;
-        for (String k : keys) {
-            if (!first) {
-                sb.append(", ");
+        int[] order = sortKeys ? out.keyOrder(keys) : null;
+        out.put('{');
+        for (int j = 0; j < n; j++) {
+            int at = order == null ? j : order[j];
+            if (j > 0) {
+                out.put(',');
+                out.put(' ');
             }
-            first = false;
-            appendString(sb, k);
-            sb.append(": ");
-            append(sb, map.get(k), depth + 1, sortKeys);
+            appendString(out, keys[at]);
+            out.put(':');
+            out.put(' ');
+            append(out, values[at], depth + 1, sortKeys);
         }
-        sb.append('}');
+        out.put('}');
     }
 
-    private static void appendList(StringBuilder sb, Collection<?> list, int depth, boolean sortKeys) {
-        sb.append('[');
+    private static void appendList(CanonicalBuffer out, Collection<?> list, int depth, boolean sortKeys) {
+        out.put('[');
         boolean first = true;
         for (Object v : list) {
             if (!first) {
-                sb.append(", ");
+                out.put(',');
+                out.put(' ');
             }
             first = false;
-            append(sb, v, depth + 1, sortKeys);
+            append(out, v, depth + 1, sortKeys);
         }
-        sb.append(']');
+        out.put(']');
     }
 
-    static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+    static void appendString(CanonicalBuffer out, String s) {
+        int len = s.length();
+        char[] chars = out.chars(len);
+        s.getChars(0, len, chars, 0);
+        out.reserve(len + 2);
+        byte[] b = out.bytes;
+        int n = out.size;
+        b[n++] = '"';
+        for (int i = 0; i < len; i++) {
+            char c = chars[i];
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                sb.append(c);
+                b[n++] = (byte) c;
                 continue;
             }
+            // An escape takes up to 6 bytes where 1 was reserved.
+            out.size = n;
+            out.reserve(6 + (len - i) + 1);
+            b = out.bytes;
             switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
+                case '"': n = put2(b, n, '"'); break;
+                case '\\': n = put2(b, n, '\\'); break;
+                case '\n': n = put2(b, n, 'n'); break;
+                case '\r': n = put2(b, n, 'r'); break;
+                case '\t': n = put2(b, n, 't'); break;
+                case '\b': n = put2(b, n, 'b'); break;
+                case '\f': n = put2(b, n, 'f'); break;
                 default:
                     // Java strings are UTF-16 already, so a character above U+FFFF comes out as
                     // its surrogate pair, as Python's ensure_ascii prints it.
-                    sb.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
-                            .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+                    b[n++] = '\\';
+                    b[n++] = 'u';
+                    b[n++] = HEX[(c >> 12) & 0xf];
+                    b[n++] = HEX[(c >> 8) & 0xf];
+                    b[n++] = HEX[(c >> 4) & 0xf];
+                    b[n++] = HEX[c & 0xf];
             }
         }
-        sb.append('"');
+        b[n++] = '"';
+        out.size = n;
+    }
+
+    private static int put2(byte[] b, int n, char escaped) {
+        b[n] = '\\';
+        b[n + 1] = (byte) escaped;
+        return n + 2;
     }
 }

@@ -37,8 +37,25 @@ public final class Checksums {
     }
 
     private static byte[] digest(String algorithm, byte[] bytes) {
+        MessageDigest digest = switch (algorithm) {
+            case "SHA-256" -> SHA_256.get();
+            case "MD5" -> MD5.get();
+            default -> newDigest(algorithm);
+        };
+        // digest() leaves it reset for the thread's next use.
+        return digest.digest(bytes);
+    }
+
+    /**
+     * One digest per thread and algorithm: every record takes a SHA-256 and an MD5, and looking
+     * an algorithm up through the security providers cost more than hashing a short path.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> newDigest("SHA-256"));
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> newDigest("MD5"));
+
+    private static MessageDigest newDigest(String algorithm) {
         try {
-            return MessageDigest.getInstance(algorithm).digest(bytes);
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             // Every Java platform must provide MD5 and SHA-256.
             throw new IllegalStateException(algorithm + " unavailable", e);

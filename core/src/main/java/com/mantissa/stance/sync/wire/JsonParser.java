@@ -24,22 +24,37 @@ public final class JsonParser {
     /** Python 3.11 refuses to convert integer literals longer than this (sys.int_info). */
     static final int MAX_INT_DIGITS = 4300;
 
-    private final String text;
+    /**
+     * The text, read from an array rather than through {@link String#charAt}: a scan line is
+     * parsed character by character, and every {@code charAt} checks its bounds and the string's
+     * coder again.
+     */
+    private final char[] text;
+    private final int end;
     private int pos;
 
-    private JsonParser(String text) {
+    private JsonParser(char[] text, int length) {
         this.text = text;
+        this.end = length;
     }
 
     public static Object parse(String text) {
         if (text == null) {
             throw new JsonSyntaxException("no input", 1);
         }
-        JsonParser p = new JsonParser(text);
+        return parse(text.toCharArray(), text.length());
+    }
+
+    /** Parses {@code text[0, length)}; columns in errors count from its first character. */
+    public static Object parse(char[] text, int length) {
+        if (length < 0 || length > text.length) {
+            throw new IllegalArgumentException("length " + length + " outside the text");
+        }
+        JsonParser p = new JsonParser(text, length);
         p.skipWhitespace();
         Object value = p.readValue(0);
         p.skipWhitespace();
-        if (p.pos < text.length()) {
+        if (p.pos < length) {
             throw p.error("extra data after the value");
         }
         return value;
@@ -60,8 +75,8 @@ public final class JsonParser {
     }
 
     private void skipWhitespace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
+        while (pos < end) {
+            char c = text[pos];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                 pos++;
             } else {
@@ -71,10 +86,10 @@ public final class JsonParser {
     }
 
     private Object readValue(int depth) {
-        if (pos >= text.length()) {
+        if (pos >= end) {
             throw error("expected a value");
         }
-        char c = text.charAt(pos);
+        char c = text[pos];
         switch (c) {
             case '{':
                 return readObject(depth + 1);
@@ -93,7 +108,7 @@ public final class JsonParser {
             case 'I':
                 return literal("Infinity", Double.POSITIVE_INFINITY);
             case '-':
-                if (text.startsWith("-Infinity", pos)) {
+                if (startsWith("-Infinity", pos)) {
                     pos += 9;
                     return Double.NEGATIVE_INFINITY;
                 }
@@ -107,7 +122,7 @@ public final class JsonParser {
     }
 
     private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
+        if (!startsWith(word, pos)) {
             throw error("expected a value");
         }
         pos += word.length();
@@ -117,29 +132,30 @@ public final class JsonParser {
     private Map<String, Object> readObject(int depth) {
         checkDepth(depth);
         pos++;
-        Map<String, Object> map = new LinkedHashMap<>();
+        // A top-level object is a record of some 20 keys: sized to take them without a rehash.
+        Map<String, Object> map = new LinkedHashMap<>(depth == 1 ? 32 : 16);
         skipWhitespace();
-        if (pos < text.length() && text.charAt(pos) == '}') {
+        if (pos < end && text[pos] == '}') {
             pos++;
             return map;
         }
         while (true) {
-            if (pos >= text.length() || text.charAt(pos) != '"') {
+            if (pos >= end || text[pos] != '"') {
                 throw error("expected a property name in double quotes");
             }
             String key = readString();
             skipWhitespace();
-            if (pos >= text.length() || text.charAt(pos) != ':') {
+            if (pos >= end || text[pos] != ':') {
                 throw error("expected ':'");
             }
             pos++;
             skipWhitespace();
             map.put(key, readValue(depth));
             skipWhitespace();
-            if (pos >= text.length()) {
+            if (pos >= end) {
                 throw error("expected ',' or '}'");
             }
-            char c = text.charAt(pos);
+            char c = text[pos];
             if (c == '}') {
                 pos++;
                 return map;
@@ -157,17 +173,17 @@ public final class JsonParser {
         pos++;
         List<Object> list = new ArrayList<>();
         skipWhitespace();
-        if (pos < text.length() && text.charAt(pos) == ']') {
+        if (pos < end && text[pos] == ']') {
             pos++;
             return list;
         }
         while (true) {
             list.add(readValue(depth));
             skipWhitespace();
-            if (pos >= text.length()) {
+            if (pos >= end) {
                 throw error("expected ',' or ']'");
             }
-            char c = text.charAt(pos);
+            char c = text[pos];
             if (c == ']') {
                 pos++;
                 return list;
@@ -189,10 +205,10 @@ public final class JsonParser {
     private String readString() {
         int start = ++pos;
         // Fast path: no escapes.
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
+        while (pos < end) {
+            char c = text[pos];
             if (c == '"') {
-                return text.substring(start, pos++);
+                return new String(text, start, pos++ - start);
             }
             if (c == '\\') {
                 break;
@@ -203,13 +219,13 @@ public final class JsonParser {
             pos++;
         }
         StringBuilder sb = new StringBuilder(pos - start + 16);
-        sb.append(text, start, pos);
+        sb.append(text, start, pos - start);
         while (true) {
-            if (pos >= text.length()) {
+            if (pos >= end) {
                 pos = start - 1;
                 throw error("unterminated string");
             }
-            char c = text.charAt(pos);
+            char c = text[pos];
             if (c == '"') {
                 pos++;
                 return sb.toString();
@@ -222,11 +238,11 @@ public final class JsonParser {
                 pos++;
                 continue;
             }
-            if (pos + 1 >= text.length()) {
+            if (pos + 1 >= end) {
                 pos = start - 1;
                 throw error("unterminated string");
             }
-            char e = text.charAt(pos + 1);
+            char e = text[pos + 1];
             switch (e) {
                 case '"': sb.append('"'); break;
                 case '\\': sb.append('\\'); break;
@@ -241,7 +257,7 @@ public final class JsonParser {
                     pos += 6;
                     // Python joins an escaped high surrogate with an escaped low one that follows
                     // directly; any other surrogate stays a lone code unit.
-                    if (Character.isHighSurrogate(unit) && text.startsWith("\\u", pos)) {
+                    if (Character.isHighSurrogate(unit) && startsWith("\\u", pos)) {
                         char low = hex4(pos + 2);
                         if (Character.isLowSurrogate(low)) {
                             sb.append(unit).append(low);
@@ -261,14 +277,14 @@ public final class JsonParser {
     }
 
     private char hex4(int at) {
-        if (at + 4 > text.length()) {
+        if (at + 4 > end) {
             pos = at;
             throw error("invalid \\uXXXX escape");
         }
         int v = 0;
         for (int i = at; i < at + 4; i++) {
-            int d = Character.digit(text.charAt(i), 16);
-            if (d < 0 || text.charAt(i) > 'f') {
+            int d = Character.digit(text[i], 16);
+            if (d < 0 || text[i] > 'f') {
                 pos = at;
                 throw error("invalid \\uXXXX escape");
             }
@@ -279,50 +295,55 @@ public final class JsonParser {
 
     private Object readNumber() {
         int start = pos;
-        if (text.charAt(pos) == '-') {
+        if (text[pos] == '-') {
             pos++;
         }
-        if (pos >= text.length() || !isDigit(text.charAt(pos))) {
+        if (pos >= end || !isDigit(text[pos])) {
             pos = start;
             throw error("expected a value");
         }
-        if (text.charAt(pos) == '0') {
+        if (text[pos] == '0') {
             pos++;
         } else {
-            while (pos < text.length() && isDigit(text.charAt(pos))) {
+            while (pos < end && isDigit(text[pos])) {
                 pos++;
             }
         }
         boolean isFloat = false;
         // Like Python's number regex, a '.' or 'e' not followed by digits ends the number
         // there, and the leftover character then fails as extra data.
-        if (pos + 1 < text.length() && text.charAt(pos) == '.' && isDigit(text.charAt(pos + 1))) {
+        if (pos + 1 < end && text[pos] == '.' && isDigit(text[pos + 1])) {
             isFloat = true;
             pos += 2;
-            while (pos < text.length() && isDigit(text.charAt(pos))) {
+            while (pos < end && isDigit(text[pos])) {
                 pos++;
             }
         }
-        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+        if (pos < end && (text[pos] == 'e' || text[pos] == 'E')) {
             int e = pos + 1;
-            if (e < text.length() && (text.charAt(e) == '+' || text.charAt(e) == '-')) {
+            if (e < end && (text[e] == '+' || text[e] == '-')) {
                 e++;
             }
-            if (e < text.length() && isDigit(text.charAt(e))) {
+            if (e < end && isDigit(text[e])) {
                 isFloat = true;
                 pos = e;
-                while (pos < text.length() && isDigit(text.charAt(pos))) {
+                while (pos < end && isDigit(text[pos])) {
                     pos++;
                 }
             }
         }
-        String number = text.substring(start, pos);
+        boolean negative = text[start] == '-';
+        int digits = pos - start - (negative ? 1 : 0);
+        if (!isFloat && digits <= 18) {
+            long value = 0;
+            for (int i = negative ? start + 1 : start; i < pos; i++) {
+                value = value * 10 + (text[i] - '0');
+            }
+            return negative ? -value : value;
+        }
+        String number = new String(text, start, pos - start);
         if (isFloat) {
             return Double.parseDouble(number);
-        }
-        int digits = number.length() - (number.charAt(0) == '-' ? 1 : 0);
-        if (digits <= 18) {
-            return Long.parseLong(number);
         }
         if (digits > MAX_INT_DIGITS) {
             pos = start;
@@ -330,6 +351,18 @@ public final class JsonParser {
         }
         BigInteger big = new BigInteger(number);
         return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    }
+
+    private boolean startsWith(String word, int at) {
+        if (at + word.length() > end) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (text[at + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDigit(char c) {

@@ -48,13 +48,30 @@ public final class MemoryStore implements StorageAdapter {
     public String writeRecord(String path, byte[] content, WriteCondition condition) {
         requests.incrementAndGet();
         // Shaped like an S3 etag (quoted, 32 hex digits), so an index holds tokens of real size.
-        String token = String.format("\"%032x\"", versions.incrementAndGet());
+        String token = etag(versions.incrementAndGet());
         byte[] kept = keepContent || path.contains("/_state/") ? content.clone() : null;
         objects.compute(path, (key, current) -> {
             condition.check(current == null ? null : current.token(), path + " in " + location());
             return new Entry(kept, content.length, token);
         });
         return token;
+    }
+
+    /**
+     * {@code String.format("\"%032x\"", version)}, without the formatter: the engine-alone
+     * benchmark measures the engine through this store, and formatting took a tenth of its CPU.
+     */
+    static String etag(long version) {
+        char[] token = new char[34];
+        java.util.Arrays.fill(token, '0');
+        token[0] = '"';
+        token[33] = '"';
+        long v = version;
+        for (int i = 32; v != 0; i--) {
+            token[i] = Character.forDigit((int) (v & 0xf), 16);
+            v >>>= 4;
+        }
+        return new String(token);
     }
 
     @Override

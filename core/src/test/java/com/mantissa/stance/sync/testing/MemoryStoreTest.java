@@ -36,4 +36,11 @@ class MemoryStoreTest {
         assertEquals(List.of("aggregated/_state/index.json"), List.copyOf(store.contents().keySet()));
         assertEquals(5, store.requests(), "two writes, two metadata calls, one read");
     }
+
+    @Test
+    void versionTokensAreShapedLikeAnS3Etag() {
+        for (long version : new long[] {1, 15, 16, 255, 4096, 123456789L, Long.MAX_VALUE, -1}) {
+            assertEquals(String.format("\"%032x\"", version), MemoryStore.etag(version));
+        }
+    }
 }
