@@ -28,13 +28,12 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
     }
 
     /**
-     * The status after a push of {@code census}, and of the resolve pass when one ran (else
-     * null). Counts of a kind the push had no file of (an event-driven push of one file) are
-     * kept from {@code previous} (null when none).
+     * The status after a push that counted {@code census}, and of the resolve pass when one ran
+     * (else null). Counts of a kind the push had no file of (an event-driven push of one file),
+     * or could not read whole, are kept from {@code previous} (null when none).
      */
-    public static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
-                                          SnapshotCensus census, ResolveMissingResult resolve,
-                                          AccountStatus previous) {
+    static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
+                                   SnapshotCounts census, ResolveMissingResult resolve, AccountStatus previous) {
         long findings = census.findings();
         long open = census.open();
         long resolved = census.resolved();
