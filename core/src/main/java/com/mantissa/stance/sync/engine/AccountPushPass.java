@@ -100,13 +100,12 @@ public final class AccountPushPass {
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
-        if (keepState && RecordPaths.isSafeAccount(account)) {
+        // Only the kinds this push read whole are recorded; another kind's counts stay as its
+        // last push stored them, in an object of their own, so nothing needs reading first.
+        if (keepState && RecordPaths.isSafeAccount(account) && !counted.kinds().isEmpty()) {
             try {
-                // Only a kind this push did not read whole needs the previous status: its counts are kept.
-                AccountStatus previous = counted.kinds().size() == RecordKind.values().length ? null
-                        : AccountStatus.loadQuietly(central, config.centralPrefix(), account);
-                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, counted, result, previous)
-                        .store(central, config.centralPrefix());
+                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, counted, result)
+                        .store(central, config.centralPrefix(), counted.kinds());
             } catch (TransientStorageException | InvalidKeyException e) {
                 // The status is a summary for `status`; failing to record it loses no record.
                 warnings.add(StoreFailures.redact("status of account '" + account + "' not recorded: "
