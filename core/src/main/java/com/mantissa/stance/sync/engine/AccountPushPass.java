@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * What a push of one account's snapshot does around the record push itself: before it, the
  * resolve-missing plan (which may refuse the whole push, writing nothing) over a
  * {@link SnapshotCensus} of the snapshot; after it, the resolve pass and the account's
- * {@code _state/{account}/status.json}, whose counts the push itself took as it went
+ * status object ({@link AccountStatus}), whose counts the push itself took as it went
  * ({@link SnapshotCounts}): without resolve-missing the snapshot is read only once, by the push.
  */
 public final class AccountPushPass {

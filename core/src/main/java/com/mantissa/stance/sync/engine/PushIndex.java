@@ -25,7 +25,9 @@ import java.util.Arrays;
  *
  * <p>An entry may also carry the hash of the raw scan line that central's content came from
  * ({@link LineHash}): a re-push of a byte-identical line is then recognised from its bytes
- * alone, without parsing or canonicalising it. Entries are found by that hash through a second
+ * alone, without parsing or canonicalising it; the entry also keeps how that line counts in the
+ * account's status ({@link CountedAs}, in the token reference's top byte), so such a line still
+ * counts. Entries are found by that hash through a second
  * open-addressing table of slot numbers, verified against the entry, so a stale slot is a miss.
  * Stored as {@link PushIndexFormat} describes.
  */
