@@ -11,22 +11,26 @@ import java.util.TreeSet;
 
 /**
  * The per-account passes a push of scan files runs around its records ({@link AccountPushPass}):
- * collected as {@link CrossCloudSync#addScanFiles} is called, prepared before the push (an
- * account whose resolve plan is refused is left out of the push entirely, so nothing of it is
- * written) and finished after it (resolve, then the account's status).
+ * collected as {@link CrossCloudSync#addScanFiles} is called, prepared before the push (with
+ * resolve-missing the snapshot is read once beforehand, and an account whose resolve plan is
+ * refused is left out of the push entirely, so nothing of it is written) and finished after it
+ * (resolve, then the account's status from what the push counted of the account's sources).
  */
 final class AccountPasses {
     private record Account(String account, String provider) {
     }
 
-    private record Scan(StorageAdapter store, List<ScanLocator.ScanFile> files) {
+    private record Scan(StorageAdapter store, List<ScanLocator.ScanFile> files, List<RecordSource> sources) {
     }
 
     private final Map<Account, List<Scan>> scans = new LinkedHashMap<>();
     private final List<ResolveMissingResult> lastResolves = new ArrayList<>();
 
-    void add(StorageAdapter store, List<ScanLocator.ScanFile> files, String account, String provider) {
-        scans.computeIfAbsent(new Account(account, provider), k -> new ArrayList<>()).add(new Scan(store, files));
+    /** {@code sources}: what the push reads of {@code files}. */
+    void add(StorageAdapter store, List<ScanLocator.ScanFile> files, List<RecordSource> sources, String account,
+             String provider) {
+        scans.computeIfAbsent(new Account(account, provider), k -> new ArrayList<>())
+                .add(new Scan(store, files, List.copyOf(sources)));
     }
 
     void clear() {
@@ -42,6 +46,7 @@ final class AccountPasses {
     /** The passes of one sync, prepared: which accounts are refused, and what to run afterwards. */
     final class Prepared {
         private final Map<Account, AccountPushPass> passes = new LinkedHashMap<>();
+        private final Map<Account, List<RecordSource>> sources = new LinkedHashMap<>();
         private final Set<String> refusedAccounts = new TreeSet<>();
         private final List<String> refusals = new ArrayList<>();
         private final SyncOptions options;
@@ -61,14 +66,22 @@ final class AccountPasses {
             return out;
         }
 
-        /** Resolves and records status after the push; adds refusals and resolve errors to the result. */
-        SyncResult finish(SyncResult pushed) {
+        /**
+         * Resolves and records status after the push, with what {@code push} counted of each
+         * account's sources; adds refusals and resolve errors to the result.
+         */
+        SyncResult finish(SyncResult pushed, PushOperation push) {
             lastResolves.clear();
             List<String> errors = new ArrayList<>(pushed.errors());
             errors.addAll(refusals);
             long synced = pushed.recordsSynced();
-            for (AccountPushPass pass : passes.values()) {
-                AccountPushPass.Finished finished = pass.finish(pushed, options.dryRun(), options.useIndex());
+            for (Map.Entry<Account, AccountPushPass> entry : passes.entrySet()) {
+                SnapshotCounts counted = new SnapshotCounts();
+                for (RecordSource source : sources.get(entry.getKey())) {
+                    counted.add(push.counts(source));
+                }
+                AccountPushPass.Finished finished = entry.getValue().finish(pushed, counted, options.dryRun(),
+                        options.useIndex());
                 if (finished.resolve() != null) {
                     lastResolves.add(finished.resolve());
                     errors.addAll(finished.resolve().errors());
@@ -83,16 +96,24 @@ final class AccountPasses {
         }
     }
 
-    /** Reads each account's snapshot once and plans its resolve pass; writes nothing. */
+    /**
+     * With {@code resolve}, reads each account's snapshot once (a {@link SnapshotCensus}) and plans
+     * its resolve pass; without, reads nothing. Writes nothing.
+     */
     Prepared prepare(StorageAdapter central, SyncOptions options, AccountPushPass.ResolveSettings resolve) {
         Prepared prepared = new Prepared(options);
         for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
             Account account = entry.getKey();
-            SnapshotCensus census = new SnapshotCensus(options.config().centralPrefix(), account.account());
+            SnapshotCensus census = resolve == null ? null
+                    : new SnapshotCensus(options.config().centralPrefix(), account.account());
             List<ScanLocator.ScanFile> files = new ArrayList<>();
+            List<RecordSource> sources = new ArrayList<>();
             for (Scan scan : entry.getValue()) {
-                census.read(scan.store(), scan.files(), options.config().includeAssets());
+                if (census != null) {
+                    census.read(scan.store(), scan.files(), options.config().includeAssets());
+                }
                 files.addAll(scan.files());
+                sources.addAll(scan.sources());
             }
             AccountPushPass pass = AccountPushPass.prepare(central, options.config(), account.account(),
                     account.provider(), census, AccountPushPass.snapshotOf(files), resolve, options.clock());
@@ -101,6 +122,7 @@ final class AccountPasses {
                 prepared.refusals.add("account '" + account.account() + "': " + pass.refusal().get());
             } else {
                 prepared.passes.put(account, pass);
+                prepared.sources.put(account, sources);
             }
         }
         return prepared;

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * What a push of one account's snapshot does around the record push itself: before it, the
- * resolve-missing plan (which may refuse the whole push, writing nothing); after it, the
- * resolve pass and the account's {@code _state/{account}/status.json}. One pass over the
- * snapshot's scan files ({@link SnapshotCensus}) serves both.
+ * resolve-missing plan (which may refuse the whole push, writing nothing) over a
+ * {@link SnapshotCensus} of the snapshot; after it, the resolve pass and the account's
+ * status object ({@link AccountStatus}), whose counts the push itself took as it went
+ * ({@link SnapshotCounts}): without resolve-missing the snapshot is read only once, by the push.
  */
 public final class AccountPushPass {
     private static final Pattern SNAPSHOT = Pattern.compile("(?:^|.*/)(?:findings|assets)/([^/]+)/[^/]+\\.jsonl");
@@ -36,21 +37,19 @@ public final class AccountPushPass {
     private final String account;
     private final String provider;
     private final String snapshot;
-    private final SnapshotCensus census;
     private final ResolveMissingOperation resolve;
     private final ResolveMissingOperation.Plan plan;
     private final ResolveSettings settings;
     private final Clock clock;
 
     private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
-                            String snapshot, SnapshotCensus census, ResolveMissingOperation resolve,
+                            String snapshot, ResolveMissingOperation resolve,
                             ResolveMissingOperation.Plan plan, ResolveSettings settings, Clock clock) {
         this.central = central;
         this.config = config;
         this.account = account;
         this.provider = provider;
         this.snapshot = snapshot;
-        this.census = census;
         this.resolve = resolve;
         this.plan = plan;
         this.settings = settings;
@@ -61,6 +60,7 @@ public final class AccountPushPass {
      * With {@code resolve}, plans the resolve pass over the snapshot read into {@code census}
      * (reads only).
      *
+     * @param census  the snapshot read beforehand; may be null without {@code resolve}
      * @param resolve null for a push without resolve-missing
      */
     public static AccountPushPass prepare(StorageAdapter central, SyncConfig config, String account, String provider,
@@ -68,12 +68,13 @@ public final class AccountPushPass {
                                           Clock clock) {
         Objects.requireNonNull(clock);
         if (resolve == null) {
-            return new AccountPushPass(central, config, account, provider, snapshot, census, null, null, null, clock);
+            return new AccountPushPass(central, config, account, provider, snapshot, null, null, null, clock);
         }
+        Objects.requireNonNull(census, "a resolve pass needs the snapshot's census");
         ResolveMissingOperation operation = new ResolveMissingOperation(central, config.centralPrefix(), account,
                 provider).maxShare(resolve.maxShare()).force(resolve.force())
                 .checksumVerify(config.checksumVerify()).concurrency(config.concurrency()).clock(clock);
-        return new AccountPushPass(central, config, account, provider, snapshot, census, operation,
+        return new AccountPushPass(central, config, account, provider, snapshot, operation,
                 operation.plan(census), resolve, clock);
     }
 
@@ -89,22 +90,22 @@ public final class AccountPushPass {
 
     /**
      * After the push: resolves what the snapshot no longer has and records the account's
-     * status. The push result gets the resolve pass's errors added. A dry run writes nothing;
-     * without {@code keepState} (a push told to keep no state in central, as the original) the
-     * status is not recorded either.
+     * status from {@code counted}, what the push counted of the snapshot. The push result gets
+     * the resolve pass's errors added. A dry run writes nothing; without {@code keepState} (a
+     * push told to keep no state in central, as the original) the status is not recorded either.
      */
-    public Finished finish(SyncResult pushed, boolean dryRun, boolean keepState) {
+    Finished finish(SyncResult pushed, SnapshotCounts counted, boolean dryRun, boolean keepState) {
         if (dryRun) {
             return new Finished(pushed, null);
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
-        if (keepState && RecordPaths.isSafeAccount(account)) {
+        // Only the kinds this push read whole are recorded; another kind's counts stay as its
+        // last push stored them, in an object of their own, so nothing needs reading first.
+        if (keepState && RecordPaths.isSafeAccount(account) && !counted.kinds().isEmpty()) {
             try {
-                AccountStatus previous = census.kinds().size() == RecordKind.values().length ? null
-                        : AccountStatus.loadQuietly(central, config.centralPrefix(), account);
-                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, census, result, previous)
-                        .store(central, config.centralPrefix());
+                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, counted, result)
+                        .store(central, config.centralPrefix(), counted.kinds());
             } catch (TransientStorageException | InvalidKeyException e) {
                 // The status is a summary for `status`; failing to record it loses no record.
                 warnings.add(StoreFailures.redact("status of account '" + account + "' not recorded: "

@@ -8,82 +8,107 @@ import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.wire.PythonTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What the last push of an account left in {@code _state/{account}/status.json}, so that a
- * status report costs one read per account instead of a read per record: the provider, when
- * and which snapshot was pushed, and the account's counts. The counts are the pushed
- * snapshot's; after a push with resolve-missing they also include the findings it resolved or
- * found resolved, which is then exactly the account's findings in central.
+ * What the last pushes of an account left under {@code _state/{account}/}, so that a status
+ * report costs a read or two per account instead of a read per record: the provider, when and
+ * which snapshot was pushed, and the account's counts. The counts are those the push took of the
+ * pushed snapshot; after a push with resolve-missing they also include the findings it resolved
+ * or found resolved, which is then exactly the account's findings in central.
+ *
+ * <p>A push writes one object, without reading any: {@code status.json} when it read both kinds
+ * of file whole, {@code status-findings.json} or {@code status-assets.json} when it read only
+ * one (an event-driven push of one file). Each kind's counts are those of the newest object that
+ * has them; provider, time and snapshot those of the newest object. So a push of one kind never
+ * has to read the other kind's counts to carry them over, and two pushes of different kinds of
+ * one account, running at once, cannot overwrite each other's counts.
  */
 public record AccountStatus(String account, String provider, Instant lastPush, String snapshot, long findings,
                             long open, long resolved, long assets) {
+    private static final Set<RecordKind> BOTH = EnumSet.allOf(RecordKind.class);
 
-    /** {@code {prefix}/_state/{account}/status.json}. */
+    /** {@code {prefix}/_state/{account}/status.json}: the status of a push of both kinds. */
     public static String key(String centralPrefix, String account) {
-        return PruneOperation.stateFolder(centralPrefix, account) + "status.json";
+        return key(centralPrefix, account, BOTH);
+    }
+
+    /** The object a push that read {@code kinds} whole writes. */
+    static String key(String centralPrefix, String account, Set<RecordKind> kinds) {
+        String folder = PruneOperation.stateFolder(centralPrefix, account);
+        if (kinds.containsAll(BOTH)) {
+            return folder + "status.json";
+        }
+        if (kinds.size() != 1) {
+            throw new IllegalArgumentException("a status holds the counts of at least one kind of record");
+        }
+        return folder + "status-" + kinds.iterator().next().folder() + ".json";
+    }
+
+    /** Every key a status of {@code account} may be stored under. */
+    static List<String> keys(String centralPrefix, String account) {
+        return List.of(key(centralPrefix, account), key(centralPrefix, account, EnumSet.of(RecordKind.FINDING)),
+                key(centralPrefix, account, EnumSet.of(RecordKind.ASSET)));
     }
 
     /**
-     * The status after a push of {@code census}, and of the resolve pass when one ran (else
-     * null). Counts of a kind the push had no file of (an event-driven push of one file) are
-     * kept from {@code previous} (null when none).
+     * The status after a push that counted {@code counted}, and of the resolve pass when one ran
+     * (else null). Only the counts of {@code counted.kinds()} mean anything: those are stored.
      */
-    public static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
-                                          SnapshotCensus census, ResolveMissingResult resolve,
-                                          AccountStatus previous) {
-        long findings = census.findings();
-        long open = census.open();
-        long resolved = census.resolved();
-        long assets = census.assets();
+    static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
+                                   SnapshotCounts counted, ResolveMissingResult resolve) {
+        long findings = counted.findings();
+        long resolved = counted.resolved();
         if (resolve != null && !resolve.refused()) {
             findings += resolve.resolved() + resolve.alreadyResolved();
             resolved += resolve.resolved() + resolve.alreadyResolved();
         }
-        if (previous != null && !census.kinds().contains(RecordKind.FINDING)) {
-            findings = previous.findings();
-            open = previous.open();
-            resolved = previous.resolved();
-        }
-        if (previous != null && !census.kinds().contains(RecordKind.ASSET)) {
-            assets = previous.assets();
-        }
-        return new AccountStatus(account, provider, at, snapshot, findings, open, resolved, assets);
+        return new AccountStatus(account, provider, at, snapshot, findings, counted.open(), resolved,
+                counted.assets());
     }
 
-    /** The stored status, or null when there is none or it cannot be read (it is then rewritten whole). */
-    static AccountStatus loadQuietly(StorageAdapter central, String centralPrefix, String account) {
-        try {
-            return load(central, centralPrefix, account).orElse(null);
-        } catch (RuntimeException e) {
-            if (e instanceof SyncAbortedException || e instanceof PermanentStorageException) {
-                throw e;
-            }
-            return null;
-        }
-    }
-
+    /** The status with every count, as {@code status --json} reports it. */
     public Map<String, Object> toMap() {
+        return toMap(BOTH);
+    }
+
+    private Map<String, Object> toMap(Set<RecordKind> kinds) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("account", account);
         map.put("provider", provider);
         map.put("last_push", lastPush == null ? null : PythonTimestamps.isoformatNaiveUtc(lastPush) + "+00:00");
         map.put("snapshot", snapshot);
-        map.put("findings", findings);
-        map.put("open", open);
-        map.put("resolved", resolved);
-        map.put("assets", assets);
+        if (kinds.contains(RecordKind.FINDING)) {
+            map.put("findings", findings);
+            map.put("open", open);
+            map.put("resolved", resolved);
+        }
+        if (kinds.contains(RecordKind.ASSET)) {
+            map.put("assets", assets);
+        }
         return map;
     }
 
-    /** Writes this status (unconditionally: the last push's word is the one that counts). */
+    /** Writes this status with every count ({@code status.json}). */
     public void store(StorageAdapter central, String centralPrefix) {
-        byte[] bytes = (CanonicalJson.writeUnsorted(toMap()) + "\n").getBytes(StandardCharsets.UTF_8);
+        store(central, centralPrefix, BOTH);
+    }
+
+    /**
+     * Writes this status with the counts of {@code kinds} only, to that set's object;
+     * unconditionally: the last push's word is the one that counts.
+     */
+    void store(StorageAdapter central, String centralPrefix, Set<RecordKind> kinds) {
+        String key = key(centralPrefix, account, kinds);
+        byte[] bytes = (CanonicalJson.writeUnsorted(toMap(kinds)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Retry.defaults().call(() -> central.writeRecord(key(centralPrefix, account), bytes));
+            Retry.defaults().call(() -> central.writeRecord(key, bytes));
         } catch (PermanentStorageException e) {
             throw new SyncAbortedException("writing the status of account '" + account + "' to "
                     + central.location() + " failed: " + e.getMessage(), e);
@@ -91,27 +116,62 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
     }
 
     /**
-     * The stored status of {@code account}; empty when none was written yet.
+     * The stored status of {@code account}; empty when none was written yet. Reads all three
+     * objects; {@link #load(StorageAdapter, String, String, Collection)} reads only those a
+     * listing found.
      *
-     * @throws IllegalArgumentException when the stored object is not a status
+     * @throws IllegalArgumentException when a stored object is not a status
      */
     public static Optional<AccountStatus> load(StorageAdapter central, String centralPrefix, String account) {
-        String key = key(centralPrefix, account);
-        Optional<StoredObject> object = Retry.defaults().call(() -> central.readRecord(key));
-        if (object.isEmpty()) {
+        return load(central, centralPrefix, account, keys(centralPrefix, account));
+    }
+
+    /** The status of {@code account} from the objects at {@code present} (a subset of {@link #keys}). */
+    static Optional<AccountStatus> load(StorageAdapter central, String centralPrefix, String account,
+                                        Collection<String> present) {
+        Map<String, Object> newest = null;
+        Map<String, Object> findings = null;
+        Map<String, Object> assets = null;
+        for (String key : keys(centralPrefix, account)) {
+            if (!present.contains(key)) {
+                continue;
+            }
+            Optional<StoredObject> object = Retry.defaults().call(() -> central.readRecord(key));
+            if (object.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> map = JsonParser.parseObject(new String(object.get().content(), StandardCharsets.UTF_8));
+            map.put("last_push", lastPush(key, map));
+            newest = newer(newest, map);
+            findings = map.containsKey("findings") ? newer(findings, map) : findings;
+            assets = map.containsKey("assets") ? newer(assets, map) : assets;
+        }
+        if (newest == null) {
             return Optional.empty();
         }
-        Map<String, Object> map = JsonParser.parseObject(new String(object.get().content(), StandardCharsets.UTF_8));
-        Instant lastPush = map.get("last_push") instanceof String s
+        return Optional.of(new AccountStatus(account, newest.get("provider") instanceof String p ? p : null,
+                (Instant) newest.get("last_push"), newest.get("snapshot") instanceof String s ? s : null,
+                count(findings, "findings"), count(findings, "open"), count(findings, "resolved"),
+                count(assets, "assets")));
+    }
+
+    private static Instant lastPush(String key, Map<String, Object> map) {
+        return map.get("last_push") instanceof String s
                 ? PythonTimestamps.toInstant(s).orElseThrow(() -> new IllegalArgumentException(
                         key + ": last_push '" + s + "' is not a timestamp"))
                 : null;
-        return Optional.of(new AccountStatus(account, map.get("provider") instanceof String p ? p : null, lastPush,
-                map.get("snapshot") instanceof String snap ? snap : null, count(map, "findings"), count(map, "open"),
-                count(map, "resolved"), count(map, "assets")));
+    }
+
+    /** The later of two statuses by last push (one without a time is the older); {@code b} on a tie. */
+    private static Map<String, Object> newer(Map<String, Object> a, Map<String, Object> b) {
+        if (a == null || a.get("last_push") == null) {
+            return b;
+        }
+        Instant bAt = (Instant) b.get("last_push");
+        return bAt != null && !bAt.isBefore((Instant) a.get("last_push")) ? b : a;
     }
 
     private static long count(Map<String, Object> map, String name) {
-        return map.get(name) instanceof Number n ? n.longValue() : 0;
+        return map != null && map.get(name) instanceof Number n ? n.longValue() : 0;
     }
 }

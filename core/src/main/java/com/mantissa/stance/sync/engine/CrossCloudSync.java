@@ -195,20 +195,32 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
+        addScanSource(kind, displayName, input, accountId, provider);
+    }
+
+    /** The source added, or null for an asset file when assets are not included. */
+    private RecordSource addScanSource(RecordKind kind, String displayName, ScanInput input, String accountId,
+                                       String provider) {
         if (kind == RecordKind.ASSET && !options.config().includeAssets()) {
-            return;
+            return null;
         }
-        pending.add(RecordSource.ofScanFile(kind, displayName, input, accountId, provider));
+        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider);
+        pending.add(source);
+        return source;
     }
 
     /** Scan files found by {@link ScanLocator} in {@code store}, streamed from it during the sync. */
     public synchronized void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
                                           String provider) {
-        accountPasses.add(store, files, accountId, provider);
+        List<RecordSource> sources = new ArrayList<>(files.size());
         for (ScanLocator.ScanFile file : files) {
-            addScanFile(file.kind(), file.displayName(), () -> retry.call(() -> store.openStream(file.key())), accountId,
-                    provider);
+            RecordSource source = addScanSource(file.kind(), file.displayName(),
+                    () -> retry.call(() -> store.openStream(file.key())), accountId, provider);
+            if (source != null) {
+                sources.add(source);
+            }
         }
+        accountPasses.add(store, files, sources, accountId, provider);
     }
 
     /** Opens a scan file's bytes; called once per sync. */
@@ -235,9 +247,11 @@ public final class CrossCloudSync {
         SyncDirection direction = run.config().syncDirection();
         List<SyncOperation> operations = new ArrayList<>(2);
         AccountPasses.Prepared passes = null;
+        PushOperation push = null;
         if (direction != SyncDirection.PULL) {
             passes = accountPasses.prepare(central, run, resolveMissing);
-            operations.add(new PushOperation(passes.pushable(pending)));
+            push = new PushOperation(passes.pushable(pending));
+            operations.add(push);
         }
         if (direction != SyncDirection.PUSH) {
             operations.add(new PullOperation());
@@ -248,7 +262,7 @@ public final class CrossCloudSync {
                 operation.run(session);
             }
             SyncResult result = session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
-            return passes == null ? result : passes.finish(result);
+            return passes == null ? result : passes.finish(result, push);
         }
     }
 

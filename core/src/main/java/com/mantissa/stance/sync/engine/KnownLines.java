@@ -7,7 +7,9 @@ import java.util.Arrays;
  * Recognises, from its bytes alone, a scan line whose record central already holds as the
  * push index says: the index entry carries the hash of the very line its content came from, is
  * trusted, and is younger than the index's maximum age. Such a line is skipped without being
- * parsed or canonicalised (the most expensive work of an unchanged re-push). Used only where
+ * parsed or canonicalised (the most expensive work of an unchanged re-push); it counts in the
+ * account's status as the entry remembers that line counting ({@link CountedAs}), and an entry
+ * that does not know (an index stored before lines were counted) is a miss. Used only where
  * the canonical path would skip the same record without a request: LATEST_WINS or
  * CENTRAL_WINS, with the index, not a dry run, without state tracking. Any difference in the
  * bytes is a miss and takes the canonical path.
@@ -34,16 +36,17 @@ final class KnownLines implements ScanFileReader.LineFilter {
     @Override
     public boolean known(byte[] line, int length) {
         LineHash hash = LineHash.of(kind, line, length);
-        PushIndex.Key key = index.keyOfFreshRaw(hash, PushIndex.micros(clock.instant()), maxAgeMicros);
+        PushIndex.Known known = index.knownLine(hash, PushIndex.micros(clock.instant()), maxAgeMicros);
         boolean object = false;
         for (int i = 0; i < length && !object; i++) {
             object = line[i] == '{';
         }
-        if (key == null && !object) {
-            last = new RecordSource.Line(hash, null, null);
+        if (known == null && !object) {
+            last = new RecordSource.Line(hash, null, null, null);
             return false;
         }
-        last = new RecordSource.Line(hash, key, Arrays.copyOf(line, length));
+        last = known == null ? new RecordSource.Line(hash, null, Arrays.copyOf(line, length), null)
+                : new RecordSource.Line(hash, known.key(), Arrays.copyOf(line, length), known.counted());
         return true;
     }
 

@@ -4,23 +4,26 @@ import com.mantissa.stance.sync.model.SyncRecord;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** What happened to one record, and what the push index should learn from it. */
+/**
+ * What happened to one record, what the push index should learn from it, and how its line
+ * counts in the account's status (null until the push classified it).
+ */
 record Outcome(Outcome.Status status, boolean conflictResolved, String error, boolean retryable, SyncRecord state,
-               Outcome.IndexUpdate indexUpdate) {
+               Outcome.IndexUpdate indexUpdate, CountedAs counted) {
     enum Status { SYNCED, SKIPPED, ERROR }
 
     private static final Logger LOG = Logger.getLogger(Outcome.class.getName());
 
     static Outcome synced(boolean conflictResolved, SyncRecord state) {
-        return new Outcome(Status.SYNCED, conflictResolved, null, false, state, null);
+        return new Outcome(Status.SYNCED, conflictResolved, null, false, state, null, null);
     }
 
     static Outcome skipped(SyncRecord state) {
-        return new Outcome(Status.SKIPPED, false, null, false, state, null);
+        return new Outcome(Status.SKIPPED, false, null, false, state, null, null);
     }
 
     static Outcome error(String message, boolean retryable) {
-        return new Outcome(Status.ERROR, false, message, retryable, null, null);
+        return new Outcome(Status.ERROR, false, message, retryable, null, null, null);
     }
 
     /**
@@ -38,7 +41,13 @@ record Outcome(Outcome.Status status, boolean conflictResolved, String error, bo
         if (key == null || !index.enabled()) {
             return this;
         }
-        return new Outcome(status, conflictResolved, error, retryable, state, new IndexUpdate(index, key, entry));
+        return new Outcome(status, conflictResolved, error, retryable, state, new IndexUpdate(index, key, entry),
+                counted);
+    }
+
+    /** This outcome, of a line that counts in its account's status as {@code how}. */
+    Outcome counted(CountedAs how) {
+        return new Outcome(status, conflictResolved, error, retryable, state, indexUpdate, how);
     }
 
     /** Applied by the coordinating thread between batches, so the index needs no locking. */

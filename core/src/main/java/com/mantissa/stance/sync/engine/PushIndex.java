@@ -25,7 +25,9 @@ import java.util.Arrays;
  *
  * <p>An entry may also carry the hash of the raw scan line that central's content came from
  * ({@link LineHash}): a re-push of a byte-identical line is then recognised from its bytes
- * alone, without parsing or canonicalising it. Entries are found by that hash through a second
+ * alone, without parsing or canonicalising it; the entry also keeps how that line counts in the
+ * account's status ({@link CountedAs}, in the token reference's top byte), so such a line still
+ * counts. Entries are found by that hash through a second
  * open-addressing table of slot numbers, verified against the entry, so a stale slot is a miss.
  * Stored as {@link PushIndexFormat} describes.
  */
@@ -43,7 +45,7 @@ final class PushIndex {
             throw new IllegalStateException("SHA-256 is required of every JRE", e);
         }
     });
-    /** longs per slot: key(2) checksum(4) version time checkedAt raw(2) tokenRef. */
+    /** longs per slot: key(2) checksum(4) version time checkedAt raw(2) tokenRef (with the raw line's count). */
     private static final int STRIDE = 12;
     private static final int KEY = 0;
     private static final int SUM = 2;
@@ -63,8 +65,8 @@ final class PushIndex {
     private int[] byRaw;
     private int rawCount;
     private int size;
-    private byte[] tokens = new byte[1024];
-    private int tokensUsed;
+    /** Version tokens, by reference from each slot, with how the entry's raw line counts. */
+    private final TokenPool tokens = new TokenPool();
 
     PushIndex(String accountId) {
         this(accountId, 16);
@@ -107,19 +109,24 @@ final class PushIndex {
      * @param checkedAt when central last confirmed this entry, epoch microseconds, or
      *                  {@link #NO_TIME} when never
      */
-    record Entry(long[] checksum, long version, long time, String token, long checkedAt, long rawHi, long rawLo) {
+    record Entry(long[] checksum, long version, long time, String token, long checkedAt, long rawHi, long rawLo,
+                 CountedAs counted) {
         /** An entry never confirmed against central (as the first stored format holds them). */
         Entry(long[] checksum, long version, long time, String token) {
             this(checksum, version, time, token, NO_TIME);
         }
 
         Entry(long[] checksum, long version, long time, String token, long checkedAt) {
-            this(checksum, version, time, token, checkedAt, 0, 0); // without a raw line hash
+            this(checksum, version, time, token, checkedAt, 0, 0, CountedAs.UNKNOWN); // without a raw line hash
         }
 
-        /** This entry, remembering that central's content came from the line hashed {@code raw}. */
-        Entry withRaw(LineHash raw) {
-            return raw == null ? this : new Entry(checksum, version, time, token, checkedAt, raw.hi(), raw.lo());
+        /**
+         * This entry, remembering that central's content came from the line hashed {@code raw},
+         * which counts in the account's status as {@code counted}.
+         */
+        Entry withRaw(LineHash raw, CountedAs counted) {
+            return raw == null ? this
+                    : new Entry(checksum, version, time, token, checkedAt, raw.hi(), raw.lo(), counted);
         }
 
         boolean hasRaw(LineHash raw) {
@@ -173,30 +180,35 @@ final class PushIndex {
         if (slot < 0) {
             return null;
         }
-        int base = slot * STRIDE;
-        long[] sum = Arrays.copyOfRange(slots, base + SUM, base + SUM + 4);
         return entryAt(slot);
     }
 
     private Entry entryAt(int slot) {
         int base = slot * STRIDE;
         long[] sum = Arrays.copyOfRange(slots, base + SUM, base + SUM + 4);
-        return new Entry(sum, slots[base + VERSION], slots[base + TIME], token(slots[base + TOKEN]),
-                slots[base + CHECKED], slots[base + RAW], slots[base + RAW + 1]);
+        long token = slots[base + TOKEN];
+        return new Entry(sum, slots[base + VERSION], slots[base + TIME], tokens.get(token), slots[base + CHECKED],
+                slots[base + RAW], slots[base + RAW + 1], TokenPool.counted(token));
+    }
+
+    /** A line known from its bytes: the key of its record, and how the line counts. */
+    record Known(Key key, CountedAs counted) {
     }
 
     /**
-     * The key of the entry whose content came from a line with this raw hash, if that entry is
-     * trusted and was confirmed less than {@code maxAgeMicros} before {@code nowMicros}; else null.
+     * The entry whose content came from a line with this raw hash, if that entry is trusted, was
+     * confirmed less than {@code maxAgeMicros} before {@code nowMicros} and knows how the line
+     * counts; else null (the line is then parsed, never guessed).
      */
-    Key keyOfFreshRaw(LineHash raw, long nowMicros, long maxAgeMicros) {
+    Known knownLine(LineHash raw, long nowMicros, long maxAgeMicros) {
         int mask = byRaw.length - 1;
         for (int i = (int) (raw.hi() ^ (raw.lo() >>> 17)) & mask; byRaw[i] != 0; i = (i + 1) & mask) {
             int slot = byRaw[i] - 1;
             if (slots[slot * STRIDE + RAW] == raw.hi() && slots[slot * STRIDE + RAW + 1] == raw.lo()) {
                 Entry entry = entryAt(slot);
-                return entry.trusted() && entry.fresh(nowMicros, maxAgeMicros)
-                        ? new Key(slots[slot * STRIDE + KEY], slots[slot * STRIDE + KEY + 1]) : null;
+                return entry.trusted() && entry.fresh(nowMicros, maxAgeMicros) && entry.counted() != CountedAs.UNKNOWN
+                        ? new Known(new Key(slots[slot * STRIDE + KEY], slots[slot * STRIDE + KEY + 1]), entry.counted())
+                        : null;
             }
         }
         return null;
@@ -257,7 +269,7 @@ final class PushIndex {
         slots[base + CHECKED] = entry.checkedAt();
         slots[base + RAW] = entry.rawHi();
         slots[base + RAW + 1] = entry.rawLo();
-        slots[base + TOKEN] = storeToken(entry.token());
+        slots[base + TOKEN] = tokens.store(entry.token(), entry.counted());
         fresh[slot] = true;
         indexRaw(slot);
     }
@@ -368,32 +380,5 @@ final class PushIndex {
             }
         }
         rebuildRaw();
-    }
-
-    /** Appends the token to the pool; a replaced token's bytes stay behind until the next load. */
-    private long storeToken(String token) {
-        byte[] b = token.getBytes(StandardCharsets.UTF_8);
-        if (b.length > 0xffff) {
-            throw new IllegalArgumentException("version token longer than 65535 bytes");
-        }
-        if (tokensUsed + b.length > tokens.length) {
-            tokens = Arrays.copyOf(tokens, Math.max(tokens.length * 2, tokensUsed + b.length));
-        }
-        System.arraycopy(b, 0, tokens, tokensUsed, b.length);
-        long ref = ((long) tokensUsed << 16) | b.length;
-        tokensUsed += b.length;
-        return ref;
-    }
-
-    private String token(long ref) {
-        return new String(tokens, tokenOffset(ref), tokenLength(ref), StandardCharsets.UTF_8);
-    }
-
-    private static int tokenOffset(long ref) {
-        return (int) (ref >>> 16);
-    }
-
-    private static int tokenLength(long ref) {
-        return (int) (ref & 0xffff);
     }
 }

@@ -9,16 +9,21 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX003}; account id
+ * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX004}; account id
  * (u16 length + UTF-8); entry count (i32); entries of key (16 bytes), checksum (32), version
  * (i64), time (i64, epoch microseconds or {@link PushIndex#NO_TIME}), checked-at (i64, epoch
- * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), token
- * (u16 length + UTF-8); CRC32 of everything before it (i64). The earlier formats still read:
- * {@code STIDX002} without the raw line hash, {@code STIDX001} also without checked-at
- * (entries as never checked). Anything else, including a different account, reads as corrupt.
+ * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), how that
+ * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), token (u16
+ * length + UTF-8); CRC32 of everything before it (i64). The earlier formats still read, their
+ * lines' counts unknown (such a line is parsed once, and its entry then learns it):
+ * {@code STIDX003} without the count, {@code STIDX002} also without the raw line hash,
+ * {@code STIDX001} also without checked-at (entries as never checked). Anything else, including
+ * a different account, reads as corrupt.
  */
 final class PushIndexFormat {
-    private static final byte[] MAGIC = "STIDX003".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "STIDX004".getBytes(StandardCharsets.US_ASCII);
+    /** The third format: entries without how their raw line counts. */
+    private static final byte[] MAGIC_V3 = "STIDX003".getBytes(StandardCharsets.US_ASCII);
     /** The second format: entries without the raw line hash. */
     private static final byte[] MAGIC_V2 = "STIDX002".getBytes(StandardCharsets.US_ASCII);
     /** The first format: entries without their checked-at time either. */
@@ -35,7 +40,7 @@ final class PushIndexFormat {
         int[] count = {0};
         index.forEach((key, entry) -> {
             count[0]++;
-            length[0] += 16 + 32 + 8 + 8 + 8 + 16 + 2 + entry.token().getBytes(StandardCharsets.UTF_8).length;
+            length[0] += 16 + 32 + 8 + 8 + 8 + 16 + 1 + 2 + entry.token().getBytes(StandardCharsets.UTF_8).length;
         });
         if (length[0] > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("index too large to store: " + length[0] + " bytes");
@@ -48,6 +53,7 @@ final class PushIndexFormat {
                 out.putLong(part);
             }
             out.putLong(e.version()).putLong(e.time()).putLong(e.checkedAt()).putLong(e.rawHi()).putLong(e.rawLo());
+            out.put((byte) e.counted().code());
             byte[] token = e.token().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) token.length).put(token);
         });
@@ -64,7 +70,8 @@ final class PushIndexFormat {
             in.get(magic);
             boolean v1 = Arrays.equals(magic, MAGIC_V1);
             boolean v2 = Arrays.equals(magic, MAGIC_V2);
-            if (!v1 && !v2 && !Arrays.equals(magic, MAGIC)) {
+            boolean v3 = Arrays.equals(magic, MAGIC_V3);
+            if (!v1 && !v2 && !v3 && !Arrays.equals(magic, MAGIC)) {
                 throw new CorruptIndexException("not a push index (bad magic)");
             }
             if (bytes.length < MAGIC.length + 8) {
@@ -93,10 +100,11 @@ final class PushIndexFormat {
                 long checkedAt = v1 ? PushIndex.NO_TIME : in.getLong();
                 long rawHi = v1 || v2 ? 0 : in.getLong();
                 long rawLo = v1 || v2 ? 0 : in.getLong();
+                CountedAs counted = v1 || v2 || v3 ? CountedAs.UNKNOWN : CountedAs.ofCode(Byte.toUnsignedInt(in.get()));
                 byte[] token = new byte[Short.toUnsignedInt(in.getShort())];
                 in.get(token);
                 index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt,
-                        rawHi, rawLo));
+                        rawHi, rawLo, counted));
             }
             index.markLoaded();
             if (in.remaining() != 8) {

@@ -13,15 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.function.Supplier;
 
 /**
  * PUSH: streams every source batch by batch ({@code batch_size} records in memory at a time),
  * pushes each batch's records in parallel through {@link RecordPush}, and keeps one
  * {@link AccountIndex} per account, loaded before its first record and stored after the last.
+ * Counts each source's lines for its account's status as it goes ({@link SnapshotCounts}), so
+ * that no one has to read the scan again to learn them.
  */
 final class PushOperation implements SyncOperation {
     private final List<RecordSource> sources;
+    private final Map<RecordSource, SnapshotCounts> counts = new IdentityHashMap<>();
 
     PushOperation(List<RecordSource> sources) {
         this.sources = List.copyOf(sources);
@@ -33,21 +37,26 @@ final class PushOperation implements SyncOperation {
         RecordPush pusher = new RecordPush(session);
         int batchSize = session.config().batchSize();
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();
+        counts.clear();
         for (RecordSource source : sources) {
             AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
+            SnapshotCounts counted = new SnapshotCounts();
+            counts.put(source, counted);
+            counted.reading(source.kind());
             try (RecordSource.Items items = source.open(knownLines(session, index, source.kind(), pusher))) {
                 List<RecordSource.Item> batch = new ArrayList<>(Math.min(batchSize, 4096));
                 while (items.hasNext()) {
                     batch.add(items.next());
                     if (batch.size() >= batchSize) {
-                        runBatch(session, pusher, source, index, batch);
+                        runBatch(session, pusher, source, index, batch, counted);
                         batch.clear();
                     }
                 }
-                runBatch(session, pusher, source, index, batch);
+                runBatch(session, pusher, source, index, batch, counted);
             } catch (PermanentStorageException e) {
                 throw StoreFailures.abort("source", source.name(), e);
             } catch (IOException | UncheckedIOException | StorageException e) {
+                counted.unreadable(source.kind());
                 session.tally().add(Outcome.error(source.name() + ": cannot read: " + Outcome.message(e),
                         e instanceof TransientStorageException));
             }
@@ -56,6 +65,11 @@ final class PushOperation implements SyncOperation {
         for (AccountIndex index : indexes.values()) {
             indexStore.store(index);
         }
+    }
+
+    /** What the last run counted of {@code source}; empty counts for a source it did not push. */
+    SnapshotCounts counts(RecordSource source) {
+        return counts.getOrDefault(source, new SnapshotCounts());
     }
 
     /**
@@ -79,7 +93,7 @@ final class PushOperation implements SyncOperation {
      * one in-order processing gives, at any concurrency.
      */
     private static void runBatch(SyncSession session, RecordPush pusher, RecordSource source, AccountIndex index,
-                                 List<RecordSource.Item> batch) {
+                                 List<RecordSource.Item> batch, SnapshotCounts counted) {
         Outcome[] inOrder = new Outcome[batch.size()];
         parseInParallel(session, source, batch);
         parseKnownLinesSharingAPath(session, source, batch);
@@ -87,7 +101,7 @@ final class PushOperation implements SyncOperation {
         for (int i = 0; i < batch.size(); i++) {
             if (batch.get(i).known()) {
                 // Central holds exactly this line's record, as the index vouches: no request.
-                inOrder[i] = Outcome.skipped(null);
+                inOrder[i] = Outcome.skipped(null).counted(batch.get(i).line().counted());
                 continue;
             }
             groups.computeIfAbsent(sameRecordKey(batch.get(i), i), k -> new ArrayList<>(1)).add(i);
@@ -111,7 +125,11 @@ final class PushOperation implements SyncOperation {
                 inOrder[group.get(j)] = outcomes.get(j);
             }
         }
-        for (Outcome outcome : inOrder) {
+        for (int i = 0; i < inOrder.length; i++) {
+            Outcome outcome = inOrder[i];
+            // A record whose work failed unexpectedly is still counted as its line says.
+            counted.add(outcome.counted() != null ? outcome.counted() : CountedAs.of(source.kind(),
+                    batch.get(i).raw(), session.config().centralPrefix(), source.accountId()));
             session.record(outcome);
         }
         session.reportProgress();

@@ -70,7 +70,7 @@ final class RecordPush {
 
     Outcome push(RecordSource source, AccountIndex index, RecordSource.Item item, Memory memory) {
         if (item.error() != null) {
-            return Outcome.error(item.error(), false);
+            return Outcome.error(item.error(), false).counted(CountedAs.NOTHING);
         }
         RecordKind kind = source.kind();
         Map<String, Object> model;
@@ -81,25 +81,29 @@ final class RecordPush {
             id = (String) model.get("id");
             path = kind.path(session.config().centralPrefix(), source.accountId(), id);
         } catch (InvalidRecordException | WireFormatException e) {
-            return Outcome.error(item.origin() + ": " + e.getMessage(), false);
+            // Not pushed, yet counted as the snapshot holds it, exactly as a census of the scan counts it.
+            return Outcome.error(item.origin() + ": " + e.getMessage(), false)
+                    .counted(CountedAs.of(kind, item.raw(), session.config().centralPrefix(), source.accountId()));
         }
+        CountedAs counted = CountedAs.ofRecord(kind, item.raw());
         Content local = Content.of(model);
         Instant now = session.options().clock().instant();
         Target t = new Target(source, index, index.enabled() ? PushIndex.key(path) : null, local, id, path, now,
                 PythonTimestamps.isoformatNaiveUtc(now), item.origin() + ": " + kind.type() + " '" + id + "'",
-                item.line() == null ? null : item.line().hash());
+                item.line() == null ? null : item.line().hash(), counted);
         if (t.key != null) {
             Outcome known = pushFromIndex(t, memory);
             if (known != null) {
-                return known;
+                return known.counted(counted);
             }
         }
-        return readResolveWrite(t);
+        return readResolveWrite(t).counted(counted);
     }
 
     /** One record on its way to central, with everything its outcome needs. */
     private record Target(RecordSource source, AccountIndex index, PushIndex.Key key, Content local, String id,
-                          String path, Instant now, String syncedAt, String what, LineHash line) {
+                          String path, Instant now, String syncedAt, String what, LineHash line,
+                          CountedAs counted) {
         SyncRecord state(String checksum, long version) {
             return new SyncRecord(id, source.kind().type(), source.accountId(), source.provider(), now, checksum,
                     version);
@@ -115,7 +119,7 @@ final class RecordPush {
             PushIndex.Entry entry = new PushIndex.Entry(PushIndex.checksum(checksum), version, time,
                     token == null ? "" : token, PushIndex.micros(now));
             // Central now holds this very line's content: its bytes alone can recognise it next time.
-            return checksum.equals(local.checksum()) ? entry.withRaw(line) : entry;
+            return checksum.equals(local.checksum()) ? entry.withRaw(line, counted) : entry;
         }
     }
 
@@ -221,8 +225,9 @@ final class RecordPush {
                 if (unchanged) {
                     Outcome skipped = Outcome.skipped(t.state(checksum, known.version()));
                     // Same content in other bytes (or first seen since): remember these bytes.
-                    return t.line == null || known.hasRaw(t.line) ? skipped
-                            : skipped.indexing(index, t.key, known.withRaw(t.line));
+                    // So does an entry that does not know how its line counts yet (an older index).
+                    return t.line == null || known.hasRaw(t.line) && known.counted() == t.counted ? skipped
+                            : skipped.indexing(index, t.key, known.withRaw(t.line, t.counted));
                 }
                 if (strategy == ConflictResolution.CENTRAL_WINS
                         || !ConflictResolver.localIsNewer(t.model(), t.syncedAt, timeOnly(known.time()))) {

@@ -48,9 +48,10 @@ final class RecordSource {
 
     /**
      * A scan line as {@link KnownLines} saw it: its hash, and for a line the index knows, the
-     * key of its record and its bytes (parsed only if another record of the batch has that key).
+     * key of its record, how it counts in the account's status and its bytes (parsed only if
+     * another record of the batch has that key).
      */
-    record Line(LineHash hash, PushIndex.Key known, byte[] bytes) {
+    record Line(LineHash hash, PushIndex.Key known, byte[] bytes, CountedAs counted) {
     }
 
     /** A closable iterator over a source's items. */
@@ -120,7 +121,7 @@ final class RecordSource {
                         return new Item(origin, null, null, seen);
                     }
                     return new Item(origin, line.object(), line.error(),
-                            seen == null ? null : new Line(seen.hash(), null, null));
+                            seen == null ? null : new Line(seen.hash(), null, null, null));
                 }
 
                 @Override
@@ -144,7 +145,7 @@ final class RecordSource {
     Item parsed(Item item) {
         int n = Integer.parseInt(item.origin().substring(item.origin().lastIndexOf(' ') + 1));
         ScanLine line = ScanFileReader.parse(name, n, item.line().bytes());
-        return new Item(item.origin(), line.object(), line.error(), new Line(item.line().hash(), null, null));
+        return new Item(item.origin(), line.object(), line.error(), new Line(item.line().hash(), null, null, null));
     }
 
     RecordKind kind() {

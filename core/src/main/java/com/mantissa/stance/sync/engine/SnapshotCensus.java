@@ -10,33 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What one account's snapshot holds, read in one streaming pass over its scan files: the
- * central paths of its records (as 64-bit hashes, 8 bytes a record, sorted for lookup) and
- * its counts by status. It is what "the snapshot is the account's complete state" means to
- * the resolve pass, and what an account's status reports after a push.
+ * What one account's snapshot holds, read in one streaming pass over its scan files before a
+ * push that resolves what the snapshot lacks: the central paths of its records (as 64-bit
+ * hashes, 8 bytes a record, sorted for lookup) and its {@link SnapshotCounts}. It is what "the
+ * snapshot is the account's complete state" means to the resolve pass, which must know every id
+ * before anything is written. A push without that pass needs no census: it counts as it goes.
  *
- * <p>A line that is not a valid record is neither counted nor treated as present; its id, when
- * it has one, still counts as present, so a record the push could not write is never
- * resolved because of that.
+ * <p>A line that is not JSON is neither counted nor treated as present. A line with an id
+ * central could hold counts as present even when it is no valid record otherwise, so a record
+ * the push could not write is never resolved because of that.
  */
 public final class SnapshotCensus {
     private final String centralPrefix;
     private final String account;
-    private final Set<RecordKind> kinds = EnumSet.noneOf(RecordKind.class);
+    private final SnapshotCounts counts = new SnapshotCounts();
     private long[] hashes = new long[1024];
     private int size;
     private boolean sorted = true;
-    private long findings;
-    private long open;
-    private long resolved;
-    private long assets;
 
     public SnapshotCensus(String centralPrefix, String account) {
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
@@ -44,17 +39,13 @@ public final class SnapshotCensus {
         this.account = account;
     }
 
-    private final Set<RecordKind> incomplete = EnumSet.noneOf(RecordKind.class);
-
     /** Reads scan files of the snapshot; assets only when {@code includeAssets}. */
     public void read(StorageAdapter store, List<ScanLocator.ScanFile> files, boolean includeAssets) {
         for (ScanLocator.ScanFile file : files) {
             if (file.kind() == RecordKind.ASSET && !includeAssets) {
                 continue;
             }
-            if (!incomplete.contains(file.kind())) {
-                kinds.add(file.kind());
-            }
+            counts.reading(file.kind());
             try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
                 while (reader.hasNext()) {
                     ScanLine line = reader.next();
@@ -65,23 +56,23 @@ public final class SnapshotCensus {
             } catch (IOException | UncheckedIOException | StorageException unreadable) {
                 // The push reports the file itself. Without all of it the snapshot is not the
                 // account's complete state of this kind, so no resolve pass may rely on it.
-                kinds.remove(file.kind());
-                incomplete.add(file.kind());
+                counts.unreadable(file.kind());
             }
         }
     }
 
     /**
-     * The kinds of record the snapshot had a file of: it is the complete state only of those.
-     * An event-driven push of {@code findings.jsonl} says nothing about the account's assets.
+     * The kinds of record the snapshot had a file of and read whole: it is the complete state
+     * only of those. An event-driven push of {@code findings.jsonl} says nothing about the
+     * account's assets.
      */
     public Set<RecordKind> kinds() {
-        return kinds.isEmpty() ? EnumSet.noneOf(RecordKind.class) : EnumSet.copyOf(kinds);
+        return counts.kinds();
     }
 
-    /** Adds one raw scan record. */
+    /** Adds one raw scan record; counted as {@link CountedAs#of} says. */
     public void add(RecordKind kind, Map<String, Object> raw) {
-        kinds.add(kind);
+        counts.reading(kind);
         if (!(raw.get("id") instanceof String id)) {
             return;
         }
@@ -92,22 +83,12 @@ public final class SnapshotCensus {
             // Reported by the push itself, once, as that record's error.
             return;
         }
+        counts.add(CountedAs.ofRecord(kind, raw));
         if (size == hashes.length) {
             hashes = Arrays.copyOf(hashes, size * 2);
         }
         hashes[size++] = hash(path);
         sorted = false;
-        if (kind == RecordKind.ASSET) {
-            assets++;
-            return;
-        }
-        findings++;
-        String status = raw.get("status") instanceof String s ? s.toLowerCase(Locale.ROOT) : "open";
-        if (status.equals("open")) {
-            open++;
-        } else if (status.equals("resolved")) {
-            resolved++;
-        }
     }
 
     /** Whether the snapshot holds the record at this central key. */
@@ -119,20 +100,25 @@ public final class SnapshotCensus {
         return Arrays.binarySearch(hashes, 0, size, hash(centralKey)) >= 0;
     }
 
+    /** The snapshot's counts. */
+    SnapshotCounts counts() {
+        return counts;
+    }
+
     public long findings() {
-        return findings;
+        return counts.findings();
     }
 
     public long open() {
-        return open;
+        return counts.open();
     }
 
     public long resolved() {
-        return resolved;
+        return counts.resolved();
     }
 
     public long assets() {
-        return assets;
+        return counts.assets();
     }
 
     private static long hash(String path) {

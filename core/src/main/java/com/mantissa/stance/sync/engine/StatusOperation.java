@@ -8,18 +8,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Which accounts report and which went quiet: one row per account that has a
- * {@code _state/{account}/} folder, from its {@code status.json} and the age of its push
- * index. Costs one listing of {@code _state/} (a few keys per account) and two requests per
- * account, never a request per record.
+ * {@code _state/{account}/} folder, from its status objects ({@link AccountStatus}) and the age
+ * of its push index. Costs one listing of {@code _state/} (a few keys per account), a read of
+ * each status object the listing found (one when the account's pushes read whole snapshots,
+ * two when they push one file at a time) and the index's metadata; never a request per record.
  */
 public final class StatusOperation {
     private final StorageAdapter central;
@@ -60,25 +63,25 @@ public final class StatusOperation {
     public List<Row> run() {
         String base = (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/";
         List<String> keys = call(() -> central.listRecords(base));
-        TreeSet<String> accounts = new TreeSet<>();
+        TreeMap<String, Set<String>> accounts = new TreeMap<>();
         for (String key : keys) {
             int slash = key.indexOf('/', base.length());
             if (slash > base.length()) {
-                accounts.add(key.substring(base.length(), slash));
+                accounts.computeIfAbsent(key.substring(base.length(), slash), a -> new HashSet<>()).add(key);
             }
         }
         Instant now = clock.instant();
         List<Row> rows = new ArrayList<>();
-        for (String account : accounts) {
-            rows.add(row(account, now));
+        for (Map.Entry<String, Set<String>> account : accounts.entrySet()) {
+            rows.add(row(account.getKey(), account.getValue(), now));
         }
         return rows;
     }
 
-    private Row row(String account, Instant now) {
+    private Row row(String account, Set<String> present, Instant now) {
         Optional<AccountStatus> status;
         try {
-            status = call(() -> AccountStatus.load(central, centralPrefix, account));
+            status = call(() -> AccountStatus.load(central, centralPrefix, account, present));
         } catch (StorageException | IllegalArgumentException e) {
             return new Row(account, null, null, true, "status of account '" + account + "' unreadable: "
                     + e.getMessage());

@@ -40,6 +40,34 @@ class PushIndexTest {
     }
 
     @Test
+    void howEachRawLineCountsSurvivesAStoreLoadRoundTripAndIsFoundWithItsLine() {
+        PushIndex index = new PushIndex("123456789012");
+        long now = PushIndex.micros(Instant.parse("2026-11-30T10:00:00Z"));
+        CountedAs[] classes = CountedAs.values();
+        for (int i = 0; i < 600; i++) {
+            LineHash raw = LineHash.of(RecordKind.FINDING, ("line " + i).getBytes(), ("line " + i).length());
+            index.put(PushIndex.key("p" + i), new PushIndex.Entry(PushIndex.checksum(SUM_A), 1, 0,
+                    "\"etag-" + i + "\"", now).withRaw(raw, classes[i % classes.length]));
+        }
+
+        PushIndex loaded = PushIndex.parse(index.serialize(), "123456789012");
+
+        for (int i = 0; i < 600; i++) {
+            LineHash raw = LineHash.of(RecordKind.FINDING, ("line " + i).getBytes(), ("line " + i).length());
+            CountedAs counted = classes[i % classes.length];
+            PushIndex.Entry e = loaded.get(PushIndex.key("p" + i));
+            assertEquals(counted, e.counted());
+            assertEquals("\"etag-" + i + "\"", e.token(), "the count shares the token's reference");
+            PushIndex.Known known = loaded.knownLine(raw, now + 1, 60_000_000L);
+            if (counted == CountedAs.UNKNOWN) {
+                assertNull(known, "a line whose count is unknown must be parsed");
+            } else {
+                assertEquals(new PushIndex.Known(PushIndex.key("p" + i), counted), known);
+            }
+        }
+    }
+
+    @Test
     void damagedOrForeignIndexIsRejectedAsCorrupt() {
         PushIndex index = new PushIndex("111111111111");
         index.put(PushIndex.key("p"), entry(SUM_A, 1, "t"));
