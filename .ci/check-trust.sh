@@ -56,6 +56,25 @@ count_records() { # central kind -> number of stored .json records
   if [ -d "$d" ]; then find "$d" -name '*.json' -type f | wc -l; else echo 0; fi
 }
 
+# Seeds central with the newer records in $4, then pushes $5: the same ids with invalid values.
+# That push must fail, the python check on stdin (given the --json result and the invalid values)
+# must pass, and central must still hold every newer record of kind $2, ids $3-0, $3-1, ...
+push_invalid_over_newer() { # name kind id-prefix newer-source older-source pass-message
+  local name=$1 kind=$2 prefix=$3 newer=$4 older=$5 message=$6 ok=1 i f
+  # The CLI runs with no stdin: this function's stdin is the python check.
+  run "$S/${name}1" push --source "$newer" --central "$S/central" --provider aws --account 222222222222 --json </dev/null
+  [ "$RC" -eq 0 ] || fail "seeding newer $kind: exit $RC $(cat "$S/${name}1.err")"
+  run "$S/${name}2" push --source "$older" --central "$S/central" --provider aws --account 222222222222 --json </dev/null
+  [ "$RC" -ne 0 ] || { fail "push of invalid datetimes exited 0"; ok=0; }
+  py "$S/${name}2.out" "${BAD[@]}" || ok=0
+  for i in "${!BAD[@]}"; do
+    f=$(stored "$S/central" "$kind" 222222222222 "$prefix-$i")
+    if [ -z "$f" ]; then fail "$prefix-$i missing from central"; ok=0; continue; fi
+    grep -q '"last_seen": "2025-06-01T00:00:00+00:00"' "$f" || { fail "$prefix-$i replaced: $(cat "$f")"; ok=0; }
+  done
+  if [ $ok -eq 1 ]; then pass "$message"; else FAILED=$((FAILED + 1)); fi
+}
+
 # ---------------------------------------------------------------------------------------------
 SCENARIO="1 large file, small heap"
 S="$WORK/s1"; mkdir -p "$S"
@@ -99,12 +118,8 @@ done
 for i in "${!BAD[@]}"; do
   finding "dt-$i" "2024-01-01T00:00:00+00:00" "X" | sed "s/\"first_seen\": \"X\"/\"first_seen\": ${BAD[$i]}/" >>"$S/old/findings.jsonl"
 done
-run "$S/p1" push --source "$S/new/findings.jsonl" --central "$S/central" --provider aws --account 222222222222 --json
-[ "$RC" -eq 0 ] || fail "seeding newer records: exit $RC $(cat "$S/p1.err")"
-run "$S/p2" push --source "$S/old/findings.jsonl" --central "$S/central" --provider aws --account 222222222222 --json
-ok=1
-[ "$RC" -ne 0 ] || { fail "push of invalid datetimes exited 0"; ok=0; }
-py "$S/p2.out" "${BAD[@]}" <<'EOF' || ok=0
+push_invalid_over_newer p findings dt "$S/new/findings.jsonl" "$S/old/findings.jsonl" \
+  "${#BAD[@]} values x 2 fields rejected with file, line, field, value; central kept newer records" <<'EOF'
 import json, sys
 res = json.loads(open(sys.argv[1], encoding="utf-8").read())
 bad = sys.argv[2:]
@@ -125,13 +140,6 @@ if problems:
     print("  errors were: " + json.dumps(errors)[:3000], file=sys.stderr)
     sys.exit(1)
 EOF
-for i in "${!BAD[@]}"; do
-  f=$(stored "$S/central" findings 222222222222 "dt-$i")
-  if [ -z "$f" ]; then fail "dt-$i missing from central"; ok=0; continue; fi
-  grep -q '"last_seen": "2025-06-01T00:00:00+00:00"' "$f" || { fail "dt-$i replaced: $(cat "$f")"; ok=0; }
-done
-[ $ok -eq 1 ] && pass "${#BAD[@]} values x 2 fields rejected with file, line, field, value; central kept newer records"
-[ $ok -eq 1 ] || FAILED=$((FAILED + 1))
 
 SCENARIO="2 invalid datetimes of assets"
 # Both datetime fields of an asset; the newer asset is in central first.
@@ -145,14 +153,11 @@ for i in "${!BAD[@]}"; do
 done
 for i in "${!BAD[@]}"; do asset "as-$i" '"2024-01-01T00:00:00+00:00"' "${BAD[$i]}" >>"$S/aold/assets.jsonl"; done
 for i in "${!BAD[@]}"; do asset "as-$i" "${BAD[$i]}" '"2024-01-01T00:00:00+00:00"' >>"$S/aold/assets.jsonl"; done
-run "$S/a1" push --source "$S/anew" --central "$S/central" --provider aws --account 222222222222 --json
-[ "$RC" -eq 0 ] || fail "seeding newer assets: exit $RC $(cat "$S/a1.err")"
-run "$S/a2" push --source "$S/aold" --central "$S/central" --provider aws --account 222222222222 --json
-ok=1
-py "$S/a2.out" "${#BAD[@]}" <<'PYEOF' || ok=0
+push_invalid_over_newer a assets as "$S/anew" "$S/aold" \
+  "created_at and last_seen of assets rejected per record; central kept newer assets" <<'EOF'
 import json, sys
 res = json.loads(open(sys.argv[1], encoding="utf-8").read())
-n = int(sys.argv[2])
+n = len(sys.argv[2:])
 errors = [str(e) for e in res.get("errors", [])]
 problems = []
 if res.get("records_synced", 0) != 0:
@@ -166,14 +171,7 @@ if problems:
     print("check-trust: FAIL [2 invalid datetimes of assets] " + "; ".join(problems), file=sys.stderr)
     print("  errors were: " + json.dumps(errors)[:3000], file=sys.stderr)
     sys.exit(1)
-PYEOF
-for i in "${!BAD[@]}"; do
-  f=$(stored "$S/central" assets 222222222222 "as-$i")
-  if [ -z "$f" ]; then fail "as-$i missing from central"; ok=0; continue; fi
-  grep -q '"last_seen": "2025-06-01T00:00:00+00:00"' "$f" || { fail "as-$i replaced: $(cat "$f")"; ok=0; }
-done
-[ $ok -eq 1 ] && pass "created_at and last_seen of assets rejected per record; central kept newer assets"
-[ $ok -eq 1 ] || FAILED=$((FAILED + 1))
+EOF
 
 SCENARIO="2 datetimes CPython 3.11 accepts"
 GOOD=('2026-01-01' '20260101T000000Z' '2026-01-01 00:00' '2026-01-01T00:00:00+05' '2026-01-01T00:00:00,5Z'

@@ -3,6 +3,8 @@ package com.mantissa.stance.sync.storage;
 import com.google.cloud.BaseServiceException;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
@@ -10,6 +12,12 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Key limit: 1,024 UTF-8 bytes; a longer key is an {@link InvalidKeyException} (that
  * record's problem), raised before any request.
  */
-public final class GCSStorageAdapter implements StorageAdapter {
+public final class GCSStorageAdapter implements StorageAdapter, StreamingUpload {
 
     /** The variable the other Google clients read to reach a GCS emulator. */
     public static final String EMULATOR_HOST_VARIABLE = "STORAGE_EMULATOR_HOST";
@@ -41,6 +49,15 @@ public final class GCSStorageAdapter implements StorageAdapter {
     // A read re-fetches when the object changes between its metadata and its bytes; a store that
     // changes the same object this often is better reported as busy than read forever.
     private static final int MAX_READ_ATTEMPTS = 5;
+
+    /**
+     * The part of a file a resumable upload holds in memory and sends per request (GCS wants a
+     * multiple of 256 KiB): what an export of any size costs the heap for its upload.
+     */
+    static final int UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
+    /** The read stream's buffer: what it asks the client's channel for at a time. */
+    static final int READ_CHUNK_BYTES = 2 * 1024 * 1024;
 
     // One client per endpoint and process, made on first use: creating one loads credentials and
     // an HTTP transport, which dominates a function's cold start, and a client is thread-safe.
@@ -141,6 +158,65 @@ public final class GCSStorageAdapter implements StorageAdapter {
         Blob blob = call("write", path, () -> client().create(info, content, options));
         bucketSeen = true;
         return Long.toString(blob.getGeneration());
+    }
+
+    /**
+     * A resumable upload through the client's {@code WriteChannel}, {@link #UPLOAD_CHUNK_BYTES}
+     * per request, so the file is never held whole. Unconditional, as {@link StreamingUpload}
+     * promises. The channel does not hand back the object it wrote (the client keeps that
+     * behind a package-private type), so the version token is read with one metadata call
+     * right after.
+     */
+    @Override
+    public String uploadFile(String path, Path file) {
+        BlobInfo info = BlobInfo.newBuilder(bucket, path).build();
+        Blob blob = call("write", path, () -> {
+            Storage storage = client();
+            try (FileChannel in = FileChannel.open(file)) {
+                try (WriteChannel writer = storage.writer(info)) {
+                    writer.setChunkSize(UPLOAD_CHUNK_BYTES);
+                    ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+                    while (in.read(buffer) >= 0 || buffer.position() > 0) {
+                        buffer.flip();
+                        writer.write(buffer);
+                        buffer.compact();
+                    }
+                }
+            } catch (IOException e) {
+                if (e.getCause() instanceof RuntimeException fromStore) {
+                    throw fromStore; // the client's StorageException, wrapped by the channel
+                }
+                throw new PermanentStorageException("cannot upload " + file + " to gs://" + bucket + "/" + path
+                        + ": " + e, e);
+            }
+            return storage.get(BlobId.of(bucket, path));
+        });
+        bucketSeen = true;
+        if (blob == null) {
+            throw new TransientStorageException("gs://" + bucket + "/" + path + " was gone right after its upload", null);
+        }
+        return Long.toString(blob.getGeneration());
+    }
+
+    /**
+     * Streams the object with the client's {@code ReadChannel}, {@link #READ_CHUNK_BYTES} at a
+     * time, pinned to the generation the metadata call found: scan files can exceed the heap,
+     * and a stream must not continue into another write's bytes.
+     */
+    @Override
+    public InputStream openStream(String path) {
+        Storage storage = client();
+        return call("open", path, () -> {
+            Blob blob = storage.get(BlobId.of(bucket, path));
+            if (blob == null) {
+                requireBucket(storage);
+                throw new NotFoundException(location() + "/" + path + " does not exist", null);
+            }
+            bucketSeen = true;
+            ReadChannel reader = storage.reader(BlobId.of(bucket, path, blob.getGeneration()));
+            reader.setChunkSize(READ_CHUNK_BYTES);
+            return Channels.newInputStream(reader);
+        });
     }
 
     private long parseGeneration(String token) {

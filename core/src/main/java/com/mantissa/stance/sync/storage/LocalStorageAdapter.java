@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.storage;
 
+import com.mantissa.stance.sync.wire.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -356,17 +357,6 @@ public final class LocalStorageAdapter implements StorageAdapter {
     }
 
     private static String printable(String key) {
-        if (key == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder();
-        key.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\u%04x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
-        return sb.toString();
+        return key == null ? "null" : Printable.of(key);
     }
 }

@@ -3,24 +3,19 @@ package com.mantissa.stance.sync.reliability;
 import com.mantissa.stance.sync.storage.AzureBlobStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.testing.AzuriteServer;
-import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.FaultInjectingProxy;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The central-store fault scenarios against Azurite: the connection string's
  * {@code BlobEndpoint} names the proxy, exactly as it would name Azure.
  */
-@ExtendWith(Emulators.class)
 class AzureCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
 
-    private static AzuriteServer azurite;
+    private final AzuriteServer azurite;
 
-    @BeforeAll
-    static void start(AzuriteServer server) {
-        azurite = server;
+    AzureCentralStoreFaultsTest(AzuriteServer azurite) {
+        this.azurite = azurite;
     }
 
     @Override
@@ -47,15 +42,5 @@ class AzureCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
     @Override
     protected String provider() {
         return "azure";
-    }
-
-    @Override
-    protected int[] transientScanSize() {
-        return new int[] {400, 100};
-    }
-
-    @Override
-    protected int[] dyingScanSize() {
-        return new int[] {3_000, 500};
     }
 }

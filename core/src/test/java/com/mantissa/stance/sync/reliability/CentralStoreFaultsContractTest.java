@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import com.mantissa.stance.sync.testing.Emulators;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,8 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
  * lags, where every record must still land exactly once; and a store that dies mid-push,
  * where the run must end with one error per record not synced and a re-run must converge.
  * The CLI reaches the proxy through the SDK's standard endpoint setting, as it would the cloud.
+ *
+ * <p>Every cloud pushes the same scans: a subclass only says how to reach its emulator, which
+ * {@link Emulators} hands to its constructor (one server per JVM, shared by every class).
+ * The sizes are as small as keeps each scenario what it is: the transient scan still draws
+ * every fault of the rotation more than a dozen times; the dying scan still has the store die
+ * with 16 writes in flight and thousands of records left, far more than the engine's circuit
+ * breaker needs to open, and a re-run that writes most of the scan.
  */
+@ExtendWith(Emulators.class)
 public abstract class CentralStoreFaultsContractTest {
+
+    /** Findings and assets of the transient-fault scan. */
+    private static final int TRANSIENT_FINDINGS = 400;
+    private static final int TRANSIENT_ASSETS = 100;
+    /** Findings of the dying-store scan, and the upload after which the store dies. */
+    private static final int DYING_FINDINGS = 3_000;
+    private static final int DYING_KILL_AFTER_WRITES = 500;
 
     @TempDir
     Path dir;
@@ -44,20 +61,14 @@ public abstract class CentralStoreFaultsContractTest {
     /** The {@code --provider} of the scan. */
     protected abstract String provider();
 
-    /** Findings and assets of the transient-fault scan. */
-    protected abstract int[] transientScanSize();
-
-    /** Findings of the dying-store scan, and the upload after which the store dies. */
-    protected abstract int[] dyingScanSize();
-
     private String cloud() {
         return getClass().getSimpleName().replace("CentralStoreFaultsTest", "");
     }
 
     @Test
     void everyRecordSyncsThroughThrottlingResetsAndLatencyAndEveryFaultIsRetried() {
-        int findings = transientScanSize()[0];
-        int assets = transientScanSize()[1];
+        int findings = TRANSIENT_FINDINGS;
+        int assets = TRANSIENT_ASSETS;
         String account = "111122223333";
         String central = createCentral("central-faults");
         Path scan = ScanData.write(dir.resolve("scan"), findings, assets);
@@ -97,8 +108,8 @@ public abstract class CentralStoreFaultsContractTest {
 
     @Test
     void pushEndsWithErrorsAndExitOneWhenTheStoreDiesAndAReRunConverges() {
-        int findings = dyingScanSize()[0];
-        int killAfterWrites = dyingScanSize()[1];
+        int findings = DYING_FINDINGS;
+        int killAfterWrites = DYING_KILL_AFTER_WRITES;
         String account = "210987654321";
         String central = createCentral("central-dies");
         Path scan = ScanData.write(dir.resolve("scan"), findings, 0);

@@ -2,25 +2,20 @@ package com.mantissa.stance.sync.reliability;
 
 import com.mantissa.stance.sync.storage.GCSStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.FaultInjectingProxy;
 import com.mantissa.stance.sync.testing.GcsServer;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The central-store fault scenarios against the GCS JSON API fake, reached through
  * {@code STORAGE_EMULATOR_HOST}, which names the proxy.
  */
-@ExtendWith(Emulators.class)
 class GCSCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
 
-    private static GcsServer gcs;
+    private final GcsServer gcs;
 
-    @BeforeAll
-    static void start(GcsServer server) {
-        gcs = server;
+    GCSCentralStoreFaultsTest(GcsServer gcs) {
+        this.gcs = gcs;
     }
 
     @Override
@@ -47,15 +42,5 @@ class GCSCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
     @Override
     protected String provider() {
         return "gcp";
-    }
-
-    @Override
-    protected int[] transientScanSize() {
-        return new int[] {400, 100};
-    }
-
-    @Override
-    protected int[] dyingScanSize() {
-        return new int[] {3_000, 500};
     }
 }

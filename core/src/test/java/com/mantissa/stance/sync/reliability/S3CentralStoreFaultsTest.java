@@ -2,23 +2,18 @@ package com.mantissa.stance.sync.reliability;
 
 import com.mantissa.stance.sync.storage.S3StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.FaultInjectingProxy;
 import com.mantissa.stance.sync.testing.MotoServer;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The central-store fault scenarios against moto, reached through {@code AWS_ENDPOINT_URL_S3}. */
-@ExtendWith(Emulators.class)
 class S3CentralStoreFaultsTest extends CentralStoreFaultsContractTest {
 
-    private static MotoServer moto;
+    private final MotoServer moto;
 
-    @BeforeAll
-    static void start(MotoServer server) {
-        moto = server;
+    S3CentralStoreFaultsTest(MotoServer moto) {
+        this.moto = moto;
     }
 
     @Override
@@ -47,15 +42,5 @@ class S3CentralStoreFaultsTest extends CentralStoreFaultsContractTest {
     @Override
     protected String provider() {
         return "aws";
-    }
-
-    @Override
-    protected int[] transientScanSize() {
-        return new int[] {1000, 200};
-    }
-
-    @Override
-    protected int[] dyingScanSize() {
-        return new int[] {10_000, 1_000};
     }
 }

@@ -87,6 +87,17 @@ class LocalStorageAdapterTest {
     }
 
     @Test
+    void anUnsafeKeyIsNamedWithItsControlCharactersEscaped() {
+        LocalStorageAdapter store = new LocalStorageAdapter(dir.resolve("central"));
+
+        InvalidKeyException e = assertThrows(InvalidKeyException.class,
+                () -> store.writeRecord("bell\u0007next\u0085line.json", new byte[] {'{', '}'}));
+
+        // C0 and C1 control characters alike, as every other message escapes untrusted text.
+        assertTrue(e.getMessage().contains("'bell\\u0007next\\u0085line.json'"), e.getMessage());
+    }
+
+    @Test
     void aCentralThatIsARegularFileIsAStoreLevelFailureNamingIt() throws IOException {
         Path file = Files.writeString(dir.resolve("central.txt"), "not a folder");
         LocalStorageAdapter store = new LocalStorageAdapter(file);

@@ -45,15 +45,19 @@ import java.util.zip.GZIPInputStream;
  * every write; list in UTF-8 byte order by {@code prefix}, at most 1000 items a page, with an
  * opaque {@code pageToken}; 404s that say whether the bucket or the object is missing;
  * {@code crc32c} validation of uploads (400 on mismatch); gzip-encoded request bodies;
- * multipart and media uploads; bucket insert (409 if it exists).
+ * multipart, media and resumable uploads (a session URI from {@code uploadType=resumable},
+ * chunks with {@code Content-Range}, 308 with the {@code Range} received, the precondition
+ * checked when the session starts and again, atomically, when it completes); single
+ * {@code Range: bytes=a-b} or {@code bytes=a-} on media downloads (206); bucket insert (409 if
+ * it exists).
  *
  * <p>Not covered; a request that needs one of these gets 400 or 501 rather than a silent
- * success, except where noted: resumable uploads; preconditions other than
+ * success, except where noted: preconditions other than
  * {@code ifGenerationMatch}; {@code delimiter}, {@code versions}, offsets and
  * {@code matchGlob} in listings; compose, copy, rewrite, patch; ACLs and IAM; batch requests;
  * customer-supplied encryption keys. Silently different from GCS: authentication (any token
- * or none is accepted), {@code fields} (full resources are always returned), {@code Range}
- * headers (ignored: the whole object is returned), object metadata other than content type,
+ * or none is accepted), {@code fields} (full resources are always returned), other forms of
+ * {@code Range} (ignored: the whole object is returned), object metadata other than content type,
  * object size limits, and throttling (no 429/503 unless injected with
  * {@link #failNextRequests}).
  */
@@ -62,10 +66,30 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
     private static final int MAX_PAGE = 1000;
     private static final Set<String> IGNORED_QUERY = Set.of(
             "alt", "uploadType", "name", "prefix", "pageToken", "maxResults", "fields", "projection",
-            "prettyPrint", "userProject", "generation", "ifGenerationMatch", "project");
+            "prettyPrint", "userProject", "generation", "ifGenerationMatch", "project", "upload_id");
 
     private record StoredBlob(byte[] data, long generation, Instant updated, String contentType) {
     }
+
+    /** A resumable upload under way: where it goes, its precondition, and the bytes received so far. */
+    private static final class UploadSession {
+        final String bucket;
+        final String name;
+        final JsonObject metadata;
+        final Long generationMatch;
+        final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+
+        UploadSession(String bucket, String name, JsonObject metadata, Long generationMatch) {
+            this.bucket = bucket;
+            this.name = name;
+            this.metadata = metadata;
+            this.generationMatch = generationMatch;
+        }
+    }
+
+    private final Map<String, UploadSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger nextSession = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong largestUploadRequest = new java.util.concurrent.atomic.AtomicLong();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -138,6 +162,14 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The largest request body of any upload so far, in bytes: with resumable uploads, at most
+     * the client's chunk size, however large the object.
+     */
+    public long largestUploadRequest() {
+        return largestUploadRequest.get();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -184,7 +216,16 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
         // /upload/storage/v1/b/{bucket}/o
         if (method.equals("POST") && segments.size() == 6 && segments.get(0).equals("upload")
                 && segments.get(1).equals("storage") && segments.get(3).equals("b") && segments.get(5).equals("o")) {
-            upload(ex, segments.get(4), query);
+            if ("resumable".equals(query.get("uploadType"))) {
+                startResumable(ex, segments.get(4), query);
+            } else {
+                upload(ex, segments.get(4), query);
+            }
+            return;
+        }
+        if (method.equals("PUT") && segments.size() == 6 && segments.get(0).equals("upload")
+                && query.containsKey("upload_id")) {
+            continueResumable(ex, query.get("upload_id"));
             return;
         }
         int base = !segments.isEmpty() && segments.get(0).equals("download") ? 1 : 0;
@@ -227,6 +268,7 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
     private void upload(HttpExchange ex, String bucket, Map<String, String> query) throws IOException {
         String uploadType = query.getOrDefault("uploadType", "media");
         byte[] body = readBody(ex);
+        largestUploadRequest.accumulateAndGet(body.length, Math::max);
         String name = query.get("name");
         JsonObject metadata = new JsonObject();
         byte[] data;
@@ -248,6 +290,12 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
         if (name == null || name.isEmpty()) {
             throw new BadRequest(400, "required", "Required: object name");
         }
+        sendJson(ex, 200, resource(bucket, name, store(bucket, name, metadata, data,
+                longParam(query, "ifGenerationMatch"))));
+    }
+
+    /** Writes an uploaded object, the precondition checked in the same atomic step. */
+    private StoredBlob store(String bucket, String name, JsonObject metadata, byte[] data, Long generationMatch) {
         if (metadata.has("crc32c")) {
             String expected = metadata.get("crc32c").getAsString();
             String actual = crc32c(data);
@@ -256,22 +304,97 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
             }
         }
         String contentType = metadata.has("contentType") ? metadata.get("contentType").getAsString() : "application/octet-stream";
-        Long generationMatch = longParam(query, "ifGenerationMatch");
-        StoredBlob stored;
         synchronized (this) {
             NavigableMap<String, StoredBlob> objects = bucketOrThrow(bucket);
-            StoredBlob current = objects.get(name);
-            if (generationMatch != null) {
-                long currentGeneration = current == null ? 0 : current.generation();
-                if (currentGeneration != generationMatch) {
-                    throw preconditionFailed();
-                }
-            }
+            requireGeneration(objects.get(name), generationMatch);
             lastGeneration = Math.max(lastGeneration + 1, Instant.now().toEpochMilli() * 1000);
-            stored = new StoredBlob(data.clone(), lastGeneration, Instant.now(), contentType);
+            StoredBlob stored = new StoredBlob(data.clone(), lastGeneration, Instant.now(), contentType);
             objects.put(name, stored);
+            return stored;
         }
-        sendJson(ex, 200, resource(bucket, name, stored));
+    }
+
+    private static void requireGeneration(StoredBlob current, Long generationMatch) {
+        if (generationMatch != null && (current == null ? 0 : current.generation()) != generationMatch) {
+            throw preconditionFailed();
+        }
+    }
+
+    /**
+     * {@code POST ...?uploadType=resumable}: the object's metadata in the body; answers an empty
+     * 200 whose {@code Location} is the session URI, on the host the client asked (so a proxy in
+     * between stays in between). A precondition that already fails is answered 412 here, and
+     * checked again when the upload completes.
+     */
+    private void startResumable(HttpExchange ex, String bucket, Map<String, String> query) throws IOException {
+        byte[] body = readBody(ex);
+        JsonObject metadata = body.length == 0 ? new JsonObject()
+                : JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+        String name = metadata.has("name") ? metadata.get("name").getAsString() : query.get("name");
+        if (name == null || name.isEmpty()) {
+            throw new BadRequest(400, "required", "Required: object name");
+        }
+        Long generationMatch = longParam(query, "ifGenerationMatch");
+        synchronized (this) {
+            requireGeneration(bucketOrThrow(bucket).get(name), generationMatch);
+        }
+        String id = "session-" + nextSession.incrementAndGet();
+        sessions.put(id, new UploadSession(bucket, name, metadata, generationMatch));
+        String host = ex.getRequestHeaders().getFirst("Host");
+        ex.getResponseHeaders().add("Location", "http://" + (host == null ? endpoint().substring(7) : host)
+                + "/upload/storage/v1/b/" + bucket + "/o?uploadType=resumable&upload_id=" + id);
+        send(ex, 200, null);
+    }
+
+    /**
+     * {@code PUT} on a session URI with {@code Content-Range: bytes a-b/*} (a chunk; answered 308
+     * with the {@code Range} received so far), {@code bytes a-b/total} (the last chunk; answered
+     * 200 with the object) or {@code bytes *}{@code /total} / {@code bytes *}{@code /*} (no
+     * data: completes, or asks how far the upload got). A chunk that starts before the received
+     * end (a retry) has its overlap dropped; one that starts past it is refused.
+     */
+    private void continueResumable(HttpExchange ex, String id) throws IOException {
+        UploadSession session = sessions.get(id);
+        byte[] body = readBody(ex);
+        largestUploadRequest.accumulateAndGet(body.length, Math::max);
+        if (session == null) {
+            throw new BadRequest(404, "notFound", "No such upload session: " + id);
+        }
+        String range = ex.getRequestHeaders().getFirst("Content-Range");
+        java.util.regex.Matcher m = range == null ? null
+                : java.util.regex.Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)").matcher(range.trim());
+        if (m == null || !m.matches()) {
+            throw new BadRequest(400, "invalid", "resumable upload PUT needs Content-Range, got " + range);
+        }
+        long total = m.group(4).equals("*") ? -1 : Long.parseLong(m.group(4));
+        synchronized (session) {
+            long have = session.received.size();
+            if (m.group(2) != null) {
+                long first = Long.parseLong(m.group(2));
+                long last = Long.parseLong(m.group(3));
+                if (last - first + 1 != body.length || first > have) {
+                    throw new BadRequest(400, "invalid", "chunk " + range + " of " + body.length + " bytes does not follow the "
+                            + have + " bytes received");
+                }
+                int skip = (int) (have - first);
+                session.received.write(body, Math.min(skip, body.length), Math.max(0, body.length - skip));
+                have = session.received.size();
+            }
+            if (total < 0 || have < total) {
+                if (have > 0) {
+                    ex.getResponseHeaders().add("Range", "bytes=0-" + (have - 1));
+                }
+                send(ex, 308, null);
+                return;
+            }
+            if (have != total) {
+                throw new BadRequest(400, "invalid", "upload declared " + total + " bytes, received " + have);
+            }
+            StoredBlob stored = store(session.bucket, session.name, session.metadata, session.received.toByteArray(),
+                    session.generationMatch);
+            sessions.remove(id);
+            sendJson(ex, 200, resource(session.bucket, session.name, stored));
+        }
     }
 
     private void getObject(HttpExchange ex, String bucket, String name, Map<String, String> query) throws IOException {
@@ -302,7 +425,21 @@ public final class FakeGcsJsonApiServer implements AutoCloseable {
             ex.getResponseHeaders().add("x-goog-hash", "crc32c=" + crc32c(stored.data()));
             ex.getResponseHeaders().add("x-goog-hash", "md5=" + md5(stored.data()));
             ex.getResponseHeaders().add("ETag", etag(stored));
-            send(ex, 200, stored.data());
+            String range = ex.getRequestHeaders().getFirst("Range");
+            java.util.regex.Matcher r = range == null ? null
+                    : java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(range.trim());
+            if (r == null || !r.matches()) {
+                send(ex, 200, stored.data());
+                return;
+            }
+            int length = stored.data().length;
+            long from = Long.parseLong(r.group(1));
+            long to = r.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(r.group(2)), length - 1);
+            if (from >= length) {
+                throw new BadRequest(416, "requestedRangeNotSatisfiable", "The requested range cannot be satisfied.");
+            }
+            ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + length);
+            send(ex, 206, java.util.Arrays.copyOfRange(stored.data(), (int) from, (int) to + 1));
         } else {
             sendJson(ex, 200, resource(bucket, name, stored));
         }
