@@ -296,7 +296,7 @@ public final class GCSStorageAdapter implements StorageAdapter {
             return new TransientStorageException(reason + " (connection failed or timed out)", e);
         }
         if (StorageErrors.isTransientStatus(code)) {
-            return new TransientStorageException(reason, e);
+            return new TransientStorageException(reason, e, StorageErrors.isThrottlingStatus(code));
         }
         return new PermanentStorageException(reason, e);
     }
