@@ -21,13 +21,24 @@ import java.util.function.Function;
  * do not start, and the exception reaches the caller once the running ones have returned.
  * Any other exception is a bug, not bad input, and becomes the caller's "unexpected" result
  * for that item. One runner serves one sync; closing it stops its threads.
+ *
+ * <p>The pool has {@link ConcurrencyLimit#max()} threads; with an adaptive limit, each item
+ * waits for a slot under the limit's current value before it runs, so the limit decides how
+ * many items are under way at once. Items never run batches of their own, so a slot is never
+ * held while waiting for another.
  */
 final class OrderedBatchRunner implements AutoCloseable {
     private final ExecutorService pool;
     private final AtomicReference<SyncAbortedException> aborted = new AtomicReference<>();
+    private final ConcurrencyLimit limit;
 
-    OrderedBatchRunner(int threads) {
-        this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
+    OrderedBatchRunner(ConcurrencyLimit limit) {
+        this.limit = limit;
+        this.pool = Executors.newFixedThreadPool(limit.max(), daemonThreads());
+    }
+
+    ConcurrencyLimit limit() {
+        return limit;
     }
 
     /**
@@ -48,11 +59,19 @@ final class OrderedBatchRunner implements AutoCloseable {
                 if (stop != null) {
                     throw stop;
                 }
+                boolean gated = limit.isAdaptive();
+                if (gated) {
+                    limit.acquire();
+                }
                 try {
                     return work.apply(item);
                 } catch (SyncAbortedException e) {
                     aborted.compareAndSet(null, e);
                     throw e;
+                } finally {
+                    if (gated) {
+                        limit.release();
+                    }
                 }
             });
         }
