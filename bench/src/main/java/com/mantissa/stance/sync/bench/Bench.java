@@ -94,6 +94,7 @@ public final class Bench {
                 case "rawput" -> rawPut(Path.of(args[2]), args[3], Integer.parseInt(args[4]), out);
                 case "memory" -> memory(Path.of(args[2]), args[3], out);
                 case "big" -> big(Path.of(args[2]), args[3], out);
+                case "delayed" -> delayed(Path.of(args[2]), args[3], Long.parseLong(args[4]), out);
                 case "generate-big" -> out.put("records",
                         Long.toString(DataSet.writeBigFindings(Path.of(args[2]), Long.parseLong(args[3]) << 20)));
                 default -> throw new IllegalArgumentException("unknown phase " + name);
@@ -148,6 +149,21 @@ public final class Bench {
             long t0 = System.nanoTime();
             SyncResult r = sync.sync();
             report(r, (System.nanoTime() - t0) / 1e9, CountingInterceptor.requests(), out);
+            out.put("cpuSeconds", String.format(Locale.ROOT, "%.3f", (processCpuNanos() - cpu0) / 1e9));
+            out.put("concurrency", sync.concurrency().replace(' ', '_'));
+        }
+
+        /** A first push into an in-memory store that answers every call {@code delayMs} later. */
+        static void delayed(Path scanDir, String concurrency, long delayMs, Map<String, String> out)
+                throws IOException {
+            MemoryStore store = new MemoryStore(true);
+            CrossCloudSync sync = new CrossCloudSync(config(concurrency), new DelayedStore(store, delayMs))
+                    .trackState(false);
+            addScan(sync, scanDir);
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            SyncResult r = sync.sync();
+            report(r, (System.nanoTime() - t0) / 1e9, store.requests(), out);
             out.put("cpuSeconds", String.format(Locale.ROOT, "%.3f", (processCpuNanos() - cpu0) / 1e9));
             out.put("concurrency", sync.concurrency().replace(' ', '_'));
         }
@@ -381,8 +397,17 @@ public final class Bench {
         private void latency(Path scan) throws Exception {
             Map<String, Map<String, String>> results = LatencyRows.run(endpoint, latencyMs, scan,
                     name -> createBuckets(name), (proxy, args) -> phaseAt(SMALL_HEAP, proxy, args));
+            latencyRows(results, "first push, S3 on moto + " + latencyMs + " ms/request");
+            Map<String, Map<String, String>> delayed = new LinkedHashMap<>();
+            for (String setting : LatencyRows.SETTINGS) {
+                delayed.put(setting, phase(SMALL_HEAP, "delayed", scan.toString(), setting, "" + latencyMs));
+            }
+            latencyRows(delayed, "first push, in-memory store + " + latencyMs + " ms/call");
+        }
+
+        private void latencyRows(Map<String, Map<String, String>> results, String what) {
             List<String> names = new ArrayList<>();
-            notes.addAll(LatencyRows.describe(results, latencyMs, names));
+            notes.addAll(LatencyRows.describe(results, what, names));
             int i = 0;
             for (Map<String, String> r : results.values()) {
                 long records = Long.parseLong(r.get("synced")) + Long.parseLong(r.get("skipped"));

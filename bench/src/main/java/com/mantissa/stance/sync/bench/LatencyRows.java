@@ -47,16 +47,15 @@ final class LatencyRows {
     }
 
     /** The rows' names and a note comparing the adaptive row with the best fixed one. */
-    static List<String> describe(Map<String, Map<String, String>> rows, long latencyMs, List<String> names) {
+    static List<String> describe(Map<String, Map<String, String>> rows, String what, List<String> names) {
         List<String> notes = new ArrayList<>();
         double best = 0;
         String bestSetting = "";
         for (Map.Entry<String, Map<String, String>> e : rows.entrySet()) {
             String setting = e.getKey();
             names.add(setting.equals("adaptive")
-                    ? String.format(Locale.ROOT, "first push, %d ms/request, adaptive (default; %s)", latencyMs,
-                            e.getValue().getOrDefault("concurrency", "?").replace('_', ' '))
-                    : String.format(Locale.ROOT, "first push, %d ms/request, concurrency %s", latencyMs, setting));
+                    ? what + ", " + e.getValue().getOrDefault("concurrency", "?").replace('_', ' ') + " (default)"
+                    : what + ", concurrency " + setting);
             double rate = rate(e.getValue());
             if (!setting.equals("adaptive") && rate > best) {
                 best = rate;
@@ -65,8 +64,8 @@ final class LatencyRows {
         }
         Map<String, String> adaptive = rows.get("adaptive");
         if (adaptive != null && best > 0) {
-            notes.add(String.format(Locale.ROOT, "%d ms/request: adaptive %.0f records/s = %.0f %% of the best fixed "
-                    + "setting (concurrency %s, %.0f records/s; target >= 90 %%)", latencyMs, rate(adaptive),
+            notes.add(String.format(Locale.ROOT, "%s: adaptive %.0f records/s = %.0f %% of the best fixed "
+                    + "setting (concurrency %s, %.0f records/s; target >= 90 %%)", what, rate(adaptive),
                     100 * rate(adaptive) / best, bestSetting, best));
         }
         return notes;
