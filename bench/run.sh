@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's benchmark, one command from the repository root:
 #   bench/run.sh [--skip-big] [--skip-cold] [--skip-handler] [--sweep] [--big-mb N]
+#                [--latency-rows | --latency-only] [--latency-ms N]
 # Builds the CLI jar and the benchmark module (skipping tests) when they are missing or older
 # than the sources (the Maven build compiles the benchmark but never runs it), starts moto on a
 # free port and prints one table; then (unless --skip-handler) times cold invocations of the

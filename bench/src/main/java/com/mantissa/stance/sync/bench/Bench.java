@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * own peak RSS; the cold invocation runs the CLI jar exactly as a user would.
  *
  * <p>Usage: {@code Bench [--work DIR] [--core-jar JAR] [--big-mb N] [--skip-big] [--skip-cold]
- * [--sweep] [--handler-jar JAR --handler-class CLASS]}; see {@code bench/run.sh}.
+ * [--sweep] [--latency-rows | --latency-only] [--latency-ms N] [--handler-jar JAR --handler-class CLASS]};
+ * see {@code bench/run.sh}. A concurrency argument of a phase is a number (fixed) or
+ * {@code adaptive} (the default).
  */
 public final class Bench {
     static final int FINDINGS = 10_000;
@@ -88,10 +90,11 @@ public final class Bench {
             String name = args[1];
             Map<String, String> out = new LinkedHashMap<>();
             switch (name) {
-                case "push" -> push(args[2], Path.of(args[3]), Integer.parseInt(args[4]), Boolean.parseBoolean(args[5]), out);
+                case "push" -> push(args[2], Path.of(args[3]), args[4], Boolean.parseBoolean(args[5]), out);
                 case "rawput" -> rawPut(Path.of(args[2]), args[3], Integer.parseInt(args[4]), out);
-                case "memory" -> memory(Path.of(args[2]), Integer.parseInt(args[3]), out);
-                case "big" -> big(Path.of(args[2]), Integer.parseInt(args[3]), out);
+                case "memory" -> memory(Path.of(args[2]), args[3], out);
+                case "big" -> big(Path.of(args[2]), args[3], out);
+                case "delayed" -> delayed(Path.of(args[2]), args[3], Long.parseLong(args[4]), out);
                 case "generate-big" -> out.put("records",
                         Long.toString(DataSet.writeBigFindings(Path.of(args[2]), Long.parseLong(args[3]) << 20)));
                 default -> throw new IllegalArgumentException("unknown phase " + name);
@@ -102,8 +105,10 @@ public final class Bench {
             System.out.println(sb);
         }
 
-        static SyncConfig config(int concurrency) {
-            return SyncConfig.builder("bench").concurrency(concurrency).build();
+        /** @param concurrency a fixed number, or {@code adaptive}: the default */
+        static SyncConfig config(String concurrency) {
+            SyncConfig.Builder b = SyncConfig.builder("bench");
+            return concurrency.equals("adaptive") ? b.build() : b.concurrency(Integer.parseInt(concurrency)).build();
         }
 
         static void addScan(CrossCloudSync sync, Path scanDir) throws IOException {
@@ -132,7 +137,7 @@ public final class Bench {
             }
         }
 
-        static void push(String bucket, Path scanDir, int concurrency, boolean noIndex, Map<String, String> out)
+        static void push(String bucket, Path scanDir, String concurrency, boolean noIndex, Map<String, String> out)
                 throws IOException {
             StorageAdapter central = new S3StorageAdapter(bucket);
             central.getMetadata("warm-up/the-shared-client"); // client start-up is the cold run's business
@@ -145,13 +150,29 @@ public final class Bench {
             SyncResult r = sync.sync();
             report(r, (System.nanoTime() - t0) / 1e9, CountingInterceptor.requests(), out);
             out.put("cpuSeconds", String.format(Locale.ROOT, "%.3f", (processCpuNanos() - cpu0) / 1e9));
+            out.put("concurrency", sync.concurrency().replace(' ', '_'));
+        }
+
+        /** A first push into an in-memory store that answers every call {@code delayMs} later. */
+        static void delayed(Path scanDir, String concurrency, long delayMs, Map<String, String> out)
+                throws IOException {
+            MemoryStore store = new MemoryStore(true);
+            CrossCloudSync sync = new CrossCloudSync(config(concurrency), new DelayedStore(store, delayMs))
+                    .trackState(false);
+            addScan(sync, scanDir);
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            SyncResult r = sync.sync();
+            report(r, (System.nanoTime() - t0) / 1e9, store.requests(), out);
+            out.put("cpuSeconds", String.format(Locale.ROOT, "%.3f", (processCpuNanos() - cpu0) / 1e9));
+            out.put("concurrency", sync.concurrency().replace(' ', '_'));
         }
 
         /** Unconditional PUTs of exactly the objects a first push writes, made by the engine in memory first. */
         static void rawPut(Path scanDir, String bucket, int concurrency, Map<String, String> out)
                 throws Exception {
             MemoryStore source = new MemoryStore(true);
-            CrossCloudSync engine = new CrossCloudSync(config(concurrency), source).trackState(false).useIndex(false);
+            CrossCloudSync engine = new CrossCloudSync(config("" + concurrency), source).trackState(false).useIndex(false);
             addScan(engine, scanDir);
             engine.sync();
             List<String> keys = new ArrayList<>(source.listRecords("aggregated/findings/"));
@@ -191,7 +212,7 @@ public final class Bench {
         }
 
         /** Best of several pushes into a fresh in-memory store, after warm-up ones. */
-        static void memory(Path scanDir, int concurrency, Map<String, String> out) throws IOException {
+        static void memory(Path scanDir, String concurrency, Map<String, String> out) throws IOException {
             double best = Double.MAX_VALUE;
             SyncResult bestResult = null;
             long bestRequests = 0;
@@ -227,7 +248,7 @@ public final class Bench {
             out.put("rePushRequests", Long.toString(rePushRequests));
         }
 
-        static void big(Path file, int concurrency, Map<String, String> out) {
+        static void big(Path file, String concurrency, Map<String, String> out) {
             MemoryStore store = new MemoryStore(false);
             CrossCloudSync sync = new CrossCloudSync(config(concurrency), store).trackState(false);
             sync.addScanFile(RecordKind.FINDING, file.getFileName().toString(), () -> Files.newInputStream(file),
@@ -255,6 +276,9 @@ public final class Bench {
         private final boolean sweep;
         private final long bigMb;
         private final String handlerCommand;
+        private final boolean latencyRows;
+        private final boolean latencyOnly;
+        private final long latencyMs;
         private final List<String[]> rows = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private Process moto;
@@ -276,6 +300,9 @@ public final class Bench {
             sweep = opts.containsKey("sweep");
             bigMb = Long.parseLong(opts.getOrDefault("big-mb", "1024"));
             handlerCommand = opts.get("handler-command");
+            latencyOnly = opts.containsKey("latency-only");
+            latencyRows = latencyOnly || opts.containsKey("latency-rows");
+            latencyMs = Long.parseLong(opts.getOrDefault("latency-ms", "25"));
         }
 
         void run() throws Exception {
@@ -292,11 +319,17 @@ public final class Bench {
                     findingBytes / FINDINGS));
             startMoto();
             try {
-                int c = SyncConfig.DEFAULT_CONCURRENCY;
+                if (latencyOnly) {
+                    latency(v1);
+                    return;
+                }
+                // The push rows run the default, adaptive concurrency; the raw loop a fixed 16.
+                String c = "adaptive";
+                int raw16 = SyncConfig.DEFAULT_CONCURRENCY;
                 createBuckets("central", "raw", "raw2", "cold", "noindex");
                 int records = FINDINGS + ASSETS;
                 int changed = records / 10;
-                Map<String, String> raw = phase(SMALL_HEAP, "rawput", v1.toString(), "raw", "" + c);
+                Map<String, String> raw = phase(SMALL_HEAP, "rawput", v1.toString(), "raw", "" + raw16);
                 Map<String, String> first = phase(SMALL_HEAP, "push", "central", v1.toString(), "" + c, "false");
                 row("(a) first push, empty central", first, records, records);
                 row("(b) unchanged re-push", phase(SMALL_HEAP, "push", "central", v1.toString(), "" + c, "false"),
@@ -305,7 +338,7 @@ public final class Bench {
                 row("(c) 10 % changed re-push", phase(SMALL_HEAP, "push", "central", v2.toString(), "" + c, "false"),
                         records, changed);
                 row("raw PUT loop, same objects (run before (a))", raw, records, records);
-                row("raw PUT loop again (after (c))", phase(SMALL_HEAP, "rawput", v1.toString(), "raw2", "" + c), records,
+                row("raw PUT loop again (after (c))", phase(SMALL_HEAP, "rawput", v1.toString(), "raw2", "" + raw16), records,
                         records);
                 notes.add(String.format(Locale.ROOT, "(a) reached %.0f %% of the first raw PUT loop's rate;"
                         + " CPU per request: push %.2f ms, raw PUT %.2f ms",
@@ -317,7 +350,7 @@ public final class Bench {
                 row("unchanged re-push, --no-index", phase(SMALL_HEAP, "push", "noindex", v1.toString(), "" + c, "true"),
                         records, records);
                 if (sweep) {
-                    for (int n : new int[] {4, 8, 32}) {
+                    for (int n : new int[] {4, 8, 16, 32}) {
                         createBuckets("sweep" + n);
                         row("(a) first push, concurrency " + n,
                                 phase(SMALL_HEAP, "push", "sweep" + n, v1.toString(), "" + n, "false"), records, records);
@@ -348,13 +381,38 @@ public final class Bench {
                     notes.add("the 1 GB run's store is in memory and keeps no record content (moto would need"
                             + " ~1 h for 708k PUTs on this machine); it measures the engine's memory bound");
                 }
+                if (latencyRows) {
+                    latency(v1);
+                }
                 if (!skipCold) {
                     cold(cold);
                 }
             } finally {
                 stopMoto();
+                print();
             }
-            print();
+        }
+
+        /** The latency-bound rows: see {@link LatencyRows}. */
+        private void latency(Path scan) throws Exception {
+            Map<String, Map<String, String>> results = LatencyRows.run(endpoint, latencyMs, scan,
+                    name -> createBuckets(name), (proxy, args) -> phaseAt(SMALL_HEAP, proxy, args));
+            latencyRows(results, "first push, S3 on moto + " + latencyMs + " ms/request");
+            Map<String, Map<String, String>> delayed = new LinkedHashMap<>();
+            for (String setting : LatencyRows.SETTINGS) {
+                delayed.put(setting, phase(SMALL_HEAP, "delayed", scan.toString(), setting, "" + latencyMs));
+            }
+            latencyRows(delayed, "first push, in-memory store + " + latencyMs + " ms/call");
+        }
+
+        private void latencyRows(Map<String, Map<String, String>> results, String what) {
+            List<String> names = new ArrayList<>();
+            notes.addAll(LatencyRows.describe(results, what, names));
+            int i = 0;
+            for (Map<String, String> r : results.values()) {
+                long records = Long.parseLong(r.get("synced")) + Long.parseLong(r.get("skipped"));
+                row(names.get(i++), r, records, records);
+            }
         }
 
         /**
@@ -504,10 +562,15 @@ public final class Bench {
         }
 
         private Map<String, String> phase(List<String> jvmFlags, String... args) throws Exception {
+            return phaseAt(jvmFlags, endpoint, args);
+        }
+
+        /** One phase in a child JVM whose S3 endpoint is {@code s3Endpoint} (moto, or a proxy in front of it). */
+        private Map<String, String> phaseAt(List<String> jvmFlags, String s3Endpoint, String... args) throws Exception {
             List<String> cmd = new ArrayList<>();
             cmd.add(javaBinary());
             cmd.addAll(jvmFlags);
-            cmd.addAll(awsProperties(endpoint));
+            cmd.addAll(awsProperties(s3Endpoint));
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Bench.class.getName());
@@ -569,9 +632,10 @@ public final class Bench {
             }
             sb.append('\n');
             sb.append("S3 runs: fresh JVM each, -Xmx256m; in-memory engine: -Xmx1g, best of the last 6 of 12 pushes (JIT warm); 1 GB run: -Xmx512m\n");
-            sb.append(String.format(Locale.ROOT, "machine: %d cores, %s, Java %s; moto %s; concurrency %d, batch %d%n",
-                    Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("java.version"),
-                    motoVersion(), SyncConfig.DEFAULT_CONCURRENCY, SyncConfig.DEFAULT_BATCH_SIZE));
+            sb.append(String.format(Locale.ROOT, "machine: %d cores, %s, Java %s; moto %s; concurrency adaptive "
+                    + "(raw PUT loop %d), batch %d%n", Runtime.getRuntime().availableProcessors(), loadAverage(),
+                    System.getProperty("java.version"), motoVersion(), SyncConfig.DEFAULT_CONCURRENCY,
+                    SyncConfig.DEFAULT_BATCH_SIZE));
             for (String n : notes) {
                 sb.append("note: ").append(n).append('\n');
             }

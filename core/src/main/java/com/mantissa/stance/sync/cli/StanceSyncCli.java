@@ -3,7 +3,6 @@ package com.mantissa.stance.sync.cli;
 import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Provider;
-import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
@@ -138,9 +137,10 @@ public final class StanceSyncCli implements Runnable {
                 description = "Records per batch; bounds memory (default: ${DEFAULT-VALUE}).")
         int batchSize;
 
-        @Option(names = "--concurrency", paramLabel = "N", defaultValue = "" + SyncConfig.DEFAULT_CONCURRENCY,
-                description = "Parallel store requests (default: ${DEFAULT-VALUE}).")
-        int concurrency;
+        @Option(names = "--concurrency", paramLabel = "N",
+                description = "A fixed number of parallel store requests (default: adaptive: more while the "
+                        + "store answers as fast, fewer when it slows down or throttles).")
+        Integer concurrency;
 
         @Option(names = "--no-checksum", description = "Neither write nor verify _checksum.")
         boolean noChecksum;

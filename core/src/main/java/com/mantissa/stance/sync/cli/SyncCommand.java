@@ -112,7 +112,7 @@ abstract class SyncCommand implements Callable<Integer> {
         if (common.batchSize < 1) {
             throw usage("--batch-size must be >= 1, got " + common.batchSize);
         }
-        if (common.concurrency < 1) {
+        if (common.concurrency != null && common.concurrency < 1) {
             throw usage("--concurrency must be >= 1, got " + common.concurrency);
         }
         String prefix = common.prefix != null ? common.prefix : central.prefixOr(SyncConfig.DEFAULT_PREFIX);
@@ -121,8 +121,10 @@ abstract class SyncCommand implements Callable<Integer> {
                 .syncDirection(direction())
                 .includeAssets(!common.noAssets)
                 .batchSize(common.batchSize)
-                .concurrency(common.concurrency)
                 .checksumVerify(!common.noChecksum);
+        if (common.concurrency != null) {
+            builder.concurrency(common.concurrency);
+        }
         if (push != null) {
             builder.conflictResolution(push.conflict);
             try {

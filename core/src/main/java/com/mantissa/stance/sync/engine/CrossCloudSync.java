@@ -54,6 +54,7 @@ public final class CrossCloudSync {
     private SyncOptions options;
     private Duration deadline;
     private SyncProgress progress = SyncProgress.NONE;
+    private ConcurrencyLimit lastLimit;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -256,7 +257,10 @@ public final class CrossCloudSync {
         if (direction != SyncDirection.PUSH) {
             operations.add(new PullOperation());
         }
-        try (OrderedBatchRunner runner = new OrderedBatchRunner(run.config().concurrency())) {
+        ConcurrencyLimit limit = run.config().adaptiveConcurrency() ? ConcurrencyLimit.adaptive()
+                : ConcurrencyLimit.fixed(run.config().concurrency());
+        lastLimit = limit;
+        try (OrderedBatchRunner runner = new OrderedBatchRunner(limit)) {
             SyncSession session = new SyncSession(run, central, pullTarget, retry, runner, syncState, this, progress);
             for (SyncOperation operation : operations) {
                 operation.run(session);
@@ -273,6 +277,14 @@ public final class CrossCloudSync {
      */
     public long retries() {
         return retry.retries();
+    }
+
+    /**
+     * The parallelism of the last {@link #sync()}: its fixed value, or how an adaptive limit
+     * ended ("adaptive, now 40 (highest 64, 3 throttled)"); null before the first sync.
+     */
+    public synchronized String concurrency() {
+        return lastLimit == null ? null : lastLimit.toString();
     }
 
     /**

@@ -21,15 +21,26 @@ import java.util.function.Function;
  * do not start, and the exception reaches the caller once the running ones have returned.
  * Any other exception is a bug, not bad input, and becomes the caller's "unexpected" result
  * for that item. One runner serves one sync; closing it stops its threads.
+ *
+ * <p>The pool has {@link ConcurrencyLimit#max()} threads; with an adaptive limit, each item
+ * waits for a slot under the limit's current value before it runs, so the limit decides how
+ * many items are under way at once. Items never run batches of their own, so a slot is never
+ * held while waiting for another.
  */
 final class OrderedBatchRunner implements AutoCloseable {
     private final ExecutorService pool;
     private final int threads;
     private final AtomicReference<SyncAbortedException> aborted = new AtomicReference<>();
+    private final ConcurrencyLimit limit;
 
-    OrderedBatchRunner(int threads) {
+    OrderedBatchRunner(ConcurrencyLimit limit) {
+        this.limit = limit;
+        this.threads = limit.max();
         this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
-        this.threads = threads;
+    }
+
+    ConcurrencyLimit limit() {
+        return limit;
     }
 
     /**
@@ -58,6 +69,10 @@ final class OrderedBatchRunner implements AutoCloseable {
                     if (aborted.get() != null) {
                         return null;
                     }
+                    boolean gated = limit.isAdaptive();
+                    if (gated) {
+                        limit.acquire();
+                    }
                     try {
                         done[i] = work.apply(items.get(i));
                     } catch (SyncAbortedException e) {
@@ -65,6 +80,10 @@ final class OrderedBatchRunner implements AutoCloseable {
                         return null;
                     } catch (Throwable e) {
                         failures[i] = e;
+                    } finally {
+                        if (gated) {
+                            limit.release();
+                        }
                     }
                 }
                 return null;

@@ -36,9 +36,18 @@ final class Retry {
      * throttling about as likely to succeed as the stacked 3 × 3 did.
      */
     static final int DEFAULT_ATTEMPTS = 6;
+    /**
+     * Attempts per call while the store answers "slow down" (429, 503 SlowDown, ServerBusy): a
+     * throttled request is the store pacing the client, not failing, so it is retried longer
+     * (backoff capped at {@link #MAX_BACKOFF_DOUBLINGS} doublings: ~6.4 s) rather than reported,
+     * while the adaptive {@link ConcurrencyLimit} sends fewer at once.
+     */
+    static final int DEFAULT_THROTTLED_ATTEMPTS = 10;
+    static final int MAX_BACKOFF_DOUBLINGS = 6;
     static final long DEFAULT_BASE_DELAY_MILLIS = 100;
 
     private final int attempts;
+    private final int throttledAttempts;
     private final long baseDelayMillis;
     private final LongSupplier nanoTime;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -55,16 +64,23 @@ final class Retry {
     }
 
     Retry(int attempts, long baseDelayMillis, LongSupplier nanoTime) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+        this(attempts, attempts, baseDelayMillis, nanoTime);
+    }
+
+    /** @param throttledAttempts attempts per call once the store throttled it (at least {@code attempts}) */
+    Retry(int attempts, int throttledAttempts, long baseDelayMillis, LongSupplier nanoTime) {
+        if (attempts < 1 || throttledAttempts < attempts) {
+            throw new IllegalArgumentException("need 1 <= attempts <= throttled attempts, got " + attempts + ", "
+                    + throttledAttempts);
         }
         this.attempts = attempts;
+        this.throttledAttempts = throttledAttempts;
         this.baseDelayMillis = baseDelayMillis;
         this.nanoTime = nanoTime;
     }
 
     static Retry defaults() {
-        return new Retry(DEFAULT_ATTEMPTS, DEFAULT_BASE_DELAY_MILLIS);
+        return new Retry(DEFAULT_ATTEMPTS, DEFAULT_THROTTLED_ATTEMPTS, DEFAULT_BASE_DELAY_MILLIS, System::nanoTime);
     }
 
     /**
@@ -106,14 +122,15 @@ final class Retry {
                 consecutiveFailures.set(0);
                 return result;
             } catch (TransientStorageException e) {
-                if (attempt >= allowed) {
+                if (attempt >= (e.throttled() && allowed == attempts ? throttledAttempts : allowed)) {
                     lastFailure = e.getMessage();
                     if (consecutiveFailures.incrementAndGet() == OPEN_AFTER) {
                         nextProbe.set(nanoTime.getAsLong() + PROBE_INTERVAL_NANOS);
                     }
                     throw e;
                 }
-                long pause = ThreadLocalRandom.current().nextLong(baseDelayMillis << (attempt - 1)) + 1;
+                long ceiling = baseDelayMillis << Math.min(attempt - 1, MAX_BACKOFF_DOUBLINGS);
+                long pause = ThreadLocalRandom.current().nextLong(ceiling) + 1;
                 if (hasDeadline && nanoTime.getAsLong() + pause * 1_000_000L - deadlineNanos > 0) {
                     requireTimeLeft(Integer.MAX_VALUE, e); // backing off would end past the deadline
                 }

@@ -82,7 +82,7 @@ final class SyncSession {
      */
     <T> T call(StorageAdapter store, Supplier<T> call) {
         try {
-            return retry.call(call);
+            return retry.call(runner.limit().measured(call));
         } catch (PermanentStorageException e) {
             throw StoreFailures.abort(store == central ? "central" : store == pullTarget ? "pull target" : "store",
                     store.location(), e);
@@ -95,7 +95,7 @@ final class SyncSession {
      * caller to report. If the store is unusable as a whole, the records' own calls stop the sync.
      */
     <T> T callForCache(Supplier<T> call) {
-        return retry.call(call);
+        return retry.call(runner.limit().measured(call));
     }
 
     /** @return the new version token; null in a dry run, which writes nothing */

@@ -9,7 +9,11 @@ import java.util.Objects;
 public final class SyncConfig {
     public static final String DEFAULT_PREFIX = "aggregated";
     public static final int DEFAULT_BATCH_SIZE = 1000;
-    /** Parallel store calls per batch: I/O bound, and a 1–2 vCPU Lambda has sockets to spare. */
+    /**
+     * Parallel store calls where no fixed concurrency is set and nothing adapts it (exports,
+     * prunes, the reads that resolve missing records), and where an adaptive push starts:
+     * I/O bound, and a 1–2 vCPU Lambda has sockets to spare.
+     */
     public static final int DEFAULT_CONCURRENCY = 16;
 
     private final String centralBucket;
@@ -20,6 +24,7 @@ public final class SyncConfig {
     private final int batchSize;
     private final boolean checksumVerify;
     private final int concurrency;
+    private final boolean adaptiveConcurrency;
 
     private SyncConfig(Builder b) {
         if (b.centralBucket == null || b.centralBucket.isBlank()) {
@@ -42,6 +47,7 @@ public final class SyncConfig {
         this.batchSize = b.batchSize;
         this.checksumVerify = b.checksumVerify;
         this.concurrency = b.concurrency;
+        this.adaptiveConcurrency = b.adaptiveConcurrency;
     }
 
     private static String normalisePrefix(String prefix) {
@@ -70,7 +76,7 @@ public final class SyncConfig {
     public Builder toBuilder() {
         return new Builder(centralBucket).centralPrefix(centralPrefix).syncDirection(syncDirection)
                 .conflictResolution(conflictResolution).includeAssets(includeAssets).batchSize(batchSize)
-                .checksumVerify(checksumVerify).concurrency(concurrency);
+                .checksumVerify(checksumVerify).concurrency(concurrency).adaptiveConcurrency(adaptiveConcurrency);
     }
 
     public String centralBucket() {
@@ -102,8 +108,18 @@ public final class SyncConfig {
         return checksumVerify;
     }
 
+    /** The fixed number of parallel store calls; {@link #DEFAULT_CONCURRENCY} when it adapts. */
     public int concurrency() {
         return concurrency;
+    }
+
+    /**
+     * Whether a sync adapts its parallelism to the store (the default): more records at once
+     * while the store answers as fast, fewer when it slows down or throttles. Setting a
+     * {@linkplain Builder#concurrency(int) fixed concurrency} turns it off.
+     */
+    public boolean adaptiveConcurrency() {
+        return adaptiveConcurrency;
     }
 
     @Override
@@ -111,7 +127,8 @@ public final class SyncConfig {
         return "SyncConfig{central_bucket=" + centralBucket + ", central_prefix=" + centralPrefix
                 + ", sync_direction=" + syncDirection.value() + ", conflict_resolution=" + conflictResolution.value()
                 + ", include_assets=" + includeAssets + ", batch_size=" + batchSize
-                + ", checksum_verify=" + checksumVerify + ", concurrency=" + concurrency + "}";
+                + ", checksum_verify=" + checksumVerify + ", concurrency="
+                + (adaptiveConcurrency ? "adaptive" : Integer.toString(concurrency)) + "}";
     }
 
     public static final class Builder {
@@ -123,6 +140,7 @@ public final class SyncConfig {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private boolean checksumVerify = true;
         private int concurrency = DEFAULT_CONCURRENCY;
+        private boolean adaptiveConcurrency = true;
 
         private Builder(String centralBucket) {
             this.centralBucket = centralBucket;
@@ -158,8 +176,16 @@ public final class SyncConfig {
             return this;
         }
 
+        /** A fixed number of parallel store calls; turns adaptive concurrency off. */
         public Builder concurrency(int v) {
             this.concurrency = v;
+            this.adaptiveConcurrency = false;
+            return this;
+        }
+
+        /** Adapt the parallelism to the store (the default); {@code false} keeps {@link #concurrency(int)}. */
+        public Builder adaptiveConcurrency(boolean v) {
+            this.adaptiveConcurrency = v;
             return this;
         }
 

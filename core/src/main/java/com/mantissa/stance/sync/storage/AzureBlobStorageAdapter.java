@@ -282,12 +282,14 @@ public final class AzureBlobStorageAdapter implements StorageAdapter, StreamingU
             }
             if (StorageErrors.isTransientStatus(status) || BlobErrorCode.SERVER_BUSY.equals(code)
                     || BlobErrorCode.OPERATION_TIMED_OUT.equals(code) || BlobErrorCode.INTERNAL_ERROR.equals(code)) {
-                return new TransientStorageException(detail, e);
+                return new TransientStorageException(detail, e,
+                        StorageErrors.isThrottlingStatus(status) || BlobErrorCode.SERVER_BUSY.equals(code));
             }
             return new PermanentStorageException(detail, e);
         }
         if (e instanceof HttpResponseException h && h.getResponse() != null && StorageErrors.isTransientStatus(h.getResponse().getStatusCode())) {
-            return new TransientStorageException(what + ": HTTP " + h.getResponse().getStatusCode(), e);
+            int status = h.getResponse().getStatusCode();
+            return new TransientStorageException(what + ": HTTP " + status, e, StorageErrors.isThrottlingStatus(status));
         }
         if (StorageErrors.isIoFailure(e)) {
             return new TransientStorageException(what + ": " + e.getClass().getSimpleName() + " (connection failed or timed out)", e);

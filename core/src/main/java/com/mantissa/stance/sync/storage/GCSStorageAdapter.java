@@ -372,7 +372,7 @@ public final class GCSStorageAdapter implements StorageAdapter, StreamingUpload 
             return new TransientStorageException(reason + " (connection failed or timed out)", e);
         }
         if (StorageErrors.isTransientStatus(code)) {
-            return new TransientStorageException(reason, e);
+            return new TransientStorageException(reason, e, StorageErrors.isThrottlingStatus(code));
         }
         return new PermanentStorageException(reason, e);
     }

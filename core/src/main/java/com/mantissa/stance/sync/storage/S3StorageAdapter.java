@@ -273,7 +273,8 @@ public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
             }
             if (StorageErrors.isTransientStatus(status) || "SlowDown".equals(code) || "RequestTimeout".equals(code)
                     || "InternalError".equals(code) || "OperationAborted".equals(code)) {
-                return new TransientStorageException(detail, e);
+                return new TransientStorageException(detail, e,
+                        StorageErrors.isThrottlingStatus(status) || "SlowDown".equals(code));
             }
             return new PermanentStorageException(detail, e);
         }

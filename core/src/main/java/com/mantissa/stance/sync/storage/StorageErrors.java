@@ -48,6 +48,14 @@ final class StorageErrors {
         return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
     }
 
+    /**
+     * The store's "slow down": 429 on every cloud, and 503, which S3 (SlowDown), GCS and Azure
+     * (ServerBusy) answer when the request rate is over what the bucket or account takes.
+     */
+    static boolean isThrottlingStatus(int status) {
+        return status == 429 || status == 503;
+    }
+
     /** A failure with no HTTP answer behind it: refused, reset or timed-out connections. */
     static boolean isIoFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -26,6 +26,24 @@ class StanceSyncCliOptionsTest {
         assertTrue(text.contains("--index-max-age=DURATION"), help.out());
         assertTrue(text.contains("(default: 24h)"), help.out());
         assertTrue(text.contains("--deadline=DURATION"), help.out());
+        assertTrue(text.contains("--concurrency=N A fixed number of parallel store requests (default: adaptive"),
+                text);
+    }
+
+    @Test
+    void aFixedConcurrencyMustBePositiveAndOneIsEnough() {
+        Path scan = VisibleVectors.copyScanTo(dir.resolve("scan"));
+
+        CliRunner.Result zero = CliRunner.run("push", "--source", scan.toString(), "--central",
+                dir.resolve("central").toString(), "--account", "1", "--provider", "aws", "--concurrency", "0");
+        CliRunner.Result one = CliRunner.run("push", "--source", scan.toString(), "--central",
+                dir.resolve("central").toString(), "--account", "1", "--provider", "aws", "--concurrency", "1",
+                "--json");
+
+        assertEquals(2, zero.exitCode(), zero.err());
+        assertTrue(zero.err().contains("--concurrency must be >= 1, got 0"), zero.err());
+        assertEquals(0, one.exitCode(), one.err());
+        assertEquals(52L, one.json().get("records_synced"));
     }
 
     @Test

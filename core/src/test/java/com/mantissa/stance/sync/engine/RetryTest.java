@@ -107,6 +107,30 @@ class RetryTest {
     }
 
     @Test
+    void aThrottledCallIsRetriedLongerThanAFailingOne() {
+        Retry defaults = new Retry(Retry.DEFAULT_ATTEMPTS, Retry.DEFAULT_THROTTLED_ATTEMPTS, 1, now::get);
+        AtomicInteger n = new AtomicInteger();
+        String result = defaults.call(() -> {
+            if (n.incrementAndGet() < 9) {
+                throw new TransientStorageException("503 SlowDown", null, true);
+            }
+            return "ok";
+        });
+        assertEquals("ok", result, "eight throttled answers in a row, then the store took it");
+        assertEquals(9, n.get());
+
+        Supplier<String> throttling = () -> {
+            calls.incrementAndGet();
+            throw new TransientStorageException("429", null, true);
+        };
+        assertThrows(TransientStorageException.class, () -> defaults.call(throttling));
+        assertEquals(10, calls.get(), "a store that never stops throttling is given up on after 10 attempts");
+        calls.set(0);
+        assertThrows(TransientStorageException.class, () -> defaults.call(down));
+        assertEquals(6, calls.get(), "a failure that is not throttling keeps the 6 attempts");
+    }
+
+    @Test
     void withoutADeadlineTheDefaultsMakeSixAttempts() {
         Retry defaults = new Retry(Retry.DEFAULT_ATTEMPTS, 1, now::get);
         assertThrows(TransientStorageException.class, () -> defaults.call(down));

@@ -26,6 +26,7 @@ class FunctionSettingsTest {
         assertTrue(c.includeAssets());
         assertEquals(1000, c.batchSize());
         assertTrue(c.checksumVerify());
+        assertTrue(c.adaptiveConcurrency(), "no STANCE_CONCURRENCY: the parallelism adapts to the store");
         assertTrue(s.accountId().isEmpty());
         assertTrue(s.sources().isEmpty());
         assertTrue(s.pullTarget().isEmpty());
@@ -40,6 +41,7 @@ class FunctionSettingsTest {
         env.put("STANCE_SYNC_DIRECTION", "bidirectional");
         env.put("STANCE_INCLUDE_ASSETS", "false");
         env.put("STANCE_BATCH_SIZE", "250");
+        env.put("STANCE_CONCURRENCY", "4");
         env.put("STANCE_CHECKSUM_VERIFY", "0");
         env.put("STANCE_ACCOUNT_ID", "123456789012");
         env.put("STANCE_SOURCES", "s3://spoke-a/stance|111111111111|aws, gs://spoke-b/stance|my-project\n"
@@ -53,6 +55,8 @@ class FunctionSettingsTest {
         assertEquals(SyncDirection.BIDIRECTIONAL, s.config().syncDirection());
         assertFalse(s.config().includeAssets());
         assertEquals(250, s.config().batchSize());
+        assertEquals(4, s.config().concurrency());
+        assertFalse(s.config().adaptiveConcurrency(), "STANCE_CONCURRENCY fixes the parallelism");
         assertFalse(s.config().checksumVerify());
         assertEquals("123456789012", s.accountId().orElseThrow());
         assertEquals(3, s.sources().size());

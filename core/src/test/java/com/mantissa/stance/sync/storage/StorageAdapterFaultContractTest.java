@@ -100,6 +100,23 @@ public abstract class StorageAdapterFaultContractTest {
     }
 
     @Test
+    void throttlingAndTooManyRequestsAreToldApartFromServerErrors() {
+        int[] statuses = {503, 429, 500};
+        boolean[] throttled = {true, true, false};
+        for (int i = 0; i < statuses.length; i++) {
+            answer(server, statuses[i], transientCodes().get(i));
+            TransientStorageException e = assertThrows(TransientStorageException.class, () -> store.readRecord(KEY));
+            assertEquals(throttled[i], e.throttled(), statuses[i] + " " + transientCodes().get(i) + ": " + e.getMessage());
+            TransientStorageException w = assertThrows(TransientStorageException.class,
+                    () -> store.writeRecord(KEY, new byte[] {'{', '}'}, WriteCondition.IF_ABSENT));
+            assertEquals(throttled[i], w.throttled(), "write, " + statuses[i] + ": " + w.getMessage());
+        }
+        server.dropConnections();
+        assertFalse(assertThrows(TransientStorageException.class, () -> store.readRecord(KEY)).throttled(),
+                "a dropped connection is a failure, not the store asking to slow down");
+    }
+
+    @Test
     void aDroppedConnectionIsTransient() {
         server.dropConnections();
         assertEveryCallThrows(store, TransientStorageException.class);

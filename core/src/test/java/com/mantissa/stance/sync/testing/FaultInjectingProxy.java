@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * added latency. The plan is a function of the request's sequence number, so a run injects
  * the same number of faults of each kind every time.
  *
+ * <p>{@link #withLatency} adds the same delay to every request, as a store far away would:
+ * real S3, GCS and Azure answer in 10–50 ms where an emulator on loopback answers in a few,
+ * so a benchmark behind it measures what parallelism buys against a real store's round trip.
+ *
  * <p>{@link #kill()} makes the store die from the client's point of view: every open
  * connection is reset and new ones are refused, while the emulator behind keeps its data, so
  * a test can {@link #restart()} and check that a re-run converges.
@@ -91,6 +95,7 @@ public final class FaultInjectingProxy implements Closeable {
     private volatile ServerSocket server;
     private volatile boolean dead;
     private volatile long killAfterWrites = Long.MAX_VALUE;
+    private volatile long latencyNanos;
 
     private FaultInjectingProxy(URI upstream, Plan plan) {
         this.upstreamHost = upstream.getHost();
@@ -142,6 +147,19 @@ public final class FaultInjectingProxy implements Closeable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Every request from now on is answered {@code perRequest} later than it would be: the
+     * proxy waits that long after reading it, then forwards it (or answers its fault). Requests
+     * wait in parallel, each on its own connection's thread. {@link Duration#ZERO} removes it.
+     */
+    public FaultInjectingProxy withLatency(Duration perRequest) {
+        if (perRequest.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + perRequest);
+        }
+        this.latencyNanos = perRequest.toNanos();
+        return this;
     }
 
     /** Dies (see {@link #kill()}) right after the {@code n}-th successful upload has been answered. */
@@ -280,6 +298,10 @@ public final class FaultInjectingProxy implements Closeable {
                     request.readBody(in);
                 }
                 long number = requests.incrementAndGet();
+                long latency = latencyNanos;
+                if (latency > 0) {
+                    sleep(Duration.ofNanos(latency));
+                }
                 Fault fault = dead ? Fault.RESET_BEFORE_FORWARD : plan.faultFor(number, request.method, request.target);
                 if (!handle(number, request, fault, client, out)) {
                     return;
@@ -408,7 +430,7 @@ public final class FaultInjectingProxy implements Closeable {
 
     private static void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,217 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * How many records a sync works on at once: a fixed number, or, by default, a limit that
+ * adapts to the store the way TCP's congestion control (and the AWS SDK's adaptive retry mode)
+ * does. The store's answer time is what a sync waits for: at 25 ms a request, 4 records at once
+ * push at most 160 a second and 64 at most 2,560, while a store that is already busy only
+ * answers each request later when it is sent more.
+ *
+ * <p>The adaptive limit learns from every store attempt the engine makes (see
+ * {@link #measured}). Samples are gathered in windows of {@code limit} attempts, about one round
+ * trip of the whole limit, and each window's mean answer time is compared with the fastest
+ * window seen, the store's answer time when nothing queues:
+ * <ul>
+ *   <li><b>latency holds</b> (mean within {@link #GROW_BELOW} × the fastest) and the limit was in
+ *       use: the limit grows, doubling until the first sign of congestion ("slow start"), then
+ *       by one per window;</li>
+ *   <li><b>latency rose</b> (over {@link #SHRINK_ABOVE} × the fastest: requests queue in the store
+ *       or the client): the limit shrinks by a tenth;</li>
+ *   <li><b>throttled</b> (the store answered 429, 503 SlowDown or ServerBusy): the limit halves at
+ *       once, at most once per window, since the requests already sent were sent at the old
+ *       rate. The throttled request itself is retried by {@link Retry} like any transient
+ *       failure.</li>
+ * </ul>
+ * The limit stays within [{@code min}, {@code max}]; a store still slow at {@code min} has become
+ * slower for good, and its answer time then is taken as the new fastest. Decisions depend only on the samples, never
+ * on a clock, so a test can drive the limit with explicit answer times.
+ *
+ * <p>{@link #acquire()} and {@link #release()} are the gate the batch runner puts around each
+ * record: at most {@link #limit()} records are under way at once, on a pool of {@link #max()}
+ * threads.
+ */
+final class ConcurrencyLimit {
+    /** Where an adaptive limit starts: the former fixed default, measured well on every store. */
+    static final int INITIAL = 16;
+    static final int MIN = 2;
+    /** The most records at once: the S3 client's connection cache holds 64. */
+    static final int MAX = 64;
+    /** A window whose mean answer time is within this factor of the fastest lets the limit grow. */
+    static final double GROW_BELOW = 1.5;
+    /** A window whose mean answer time is over this factor of the fastest makes the limit shrink. */
+    static final double SHRINK_ABOVE = 2.0;
+    static final double SHRINK_FACTOR = 0.9;
+    static final double THROTTLE_FACTOR = 0.5;
+
+    private final boolean adaptive;
+    private final int min;
+    private final int max;
+    private final LongSupplier nanoTime;
+    private double limit;
+    private boolean slowStart = true;
+    private int inFlight;
+    private int peakInFlight;
+    private long windowSamples;
+    private long windowNanos;
+    private long fastestWindowNanos = Long.MAX_VALUE;
+    private long completions;
+    private long noThrottleCutBefore;
+    private long throttles;
+    private int highest;
+
+    private ConcurrencyLimit(boolean adaptive, int initial, int min, int max, LongSupplier nanoTime) {
+        if (min < 1 || max < min || initial < min || initial > max) {
+            throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
+        }
+        this.adaptive = adaptive;
+        this.min = min;
+        this.max = max;
+        this.limit = initial;
+        this.highest = initial;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Exactly {@code n} records at once, whatever the store answers. */
+    static ConcurrencyLimit fixed(int n) {
+        return new ConcurrencyLimit(false, n, n, n, System::nanoTime);
+    }
+
+    /** The default: starts at {@link #INITIAL}, adapts within [{@link #MIN}, {@link #MAX}]. */
+    static ConcurrencyLimit adaptive() {
+        return adaptive(INITIAL, MIN, MAX, System::nanoTime);
+    }
+
+    /** @param nanoTime times each attempt in {@link #measured}; tests feed samples directly instead */
+    static ConcurrencyLimit adaptive(int initial, int min, int max, LongSupplier nanoTime) {
+        return new ConcurrencyLimit(true, initial, min, max, nanoTime);
+    }
+
+    boolean isAdaptive() {
+        return adaptive;
+    }
+
+    /** The records allowed under way at once now. */
+    synchronized int limit() {
+        return (int) limit;
+    }
+
+    /** The largest the limit has been. */
+    synchronized int highest() {
+        return highest;
+    }
+
+    /** Throttled answers seen (each one is retried, not reported). */
+    synchronized long throttles() {
+        return throttles;
+    }
+
+    /** The most the limit can reach: the size of the thread pool that serves it. */
+    int max() {
+        return max;
+    }
+
+    /** Waits until fewer than {@link #limit()} records are under way, then counts one more. */
+    synchronized void acquire() throws InterruptedException {
+        while (inFlight >= (int) limit) {
+            wait();
+        }
+        inFlight++;
+        peakInFlight = Math.max(peakInFlight, inFlight);
+    }
+
+    /** One record is done. */
+    synchronized void release() {
+        inFlight--;
+        notifyAll();
+    }
+
+    /**
+     * One store attempt, timed: its answer time is a sample, a throttled answer a throttle.
+     * Wraps what {@link Retry} repeats, so every attempt counts once.
+     */
+    <T> Supplier<T> measured(Supplier<T> attempt) {
+        if (!adaptive) {
+            return attempt;
+        }
+        return () -> {
+            long start = nanoTime.getAsLong();
+            T result;
+            try {
+                result = attempt.get();
+            } catch (TransientStorageException e) {
+                if (e.throttled()) {
+                    onThrottle();
+                }
+                throw e;
+            }
+            onSample(nanoTime.getAsLong() - start);
+            return result;
+        };
+    }
+
+    /** A store attempt that succeeded after {@code nanos}. */
+    synchronized void onSample(long nanos) {
+        if (!adaptive) {
+            return;
+        }
+        completions++;
+        windowNanos += Math.max(1, nanos);
+        windowSamples++;
+        if (windowSamples < (long) limit) {
+            return;
+        }
+        long mean = windowNanos / windowSamples;
+        boolean inUse = peakInFlight >= (int) limit;
+        fastestWindowNanos = Math.min(fastestWindowNanos, mean);
+        double ratio = mean / (double) fastestWindowNanos;
+        if (ratio > SHRINK_ABOVE && (int) limit == min) {
+            // Slow even with the fewest records under way: the store itself became slower (or
+            // the machine busier), so this is its answer time now, and the limit may grow again.
+            fastestWindowNanos = mean;
+        } else if (ratio > SHRINK_ABOVE) {
+            slowStart = false;
+            setLimit(limit * SHRINK_FACTOR);
+        } else if (ratio <= GROW_BELOW && inUse) {
+            setLimit(slowStart ? limit * 2 : limit + 1);
+        } else if (ratio > GROW_BELOW) {
+            slowStart = false;
+        }
+        windowSamples = 0;
+        windowNanos = 0;
+        peakInFlight = inFlight;
+    }
+
+    /** The store refused an attempt because too many were sent. */
+    synchronized void onThrottle() {
+        if (!adaptive) {
+            return;
+        }
+        throttles++;
+        completions++;
+        slowStart = false;
+        if (completions < noThrottleCutBefore) {
+            return; // sent before the last cut: the store is answering the old rate
+        }
+        setLimit(limit * THROTTLE_FACTOR);
+        noThrottleCutBefore = completions + (long) limit;
+        windowSamples = 0;
+        windowNanos = 0;
+        peakInFlight = inFlight;
+    }
+
+    private void setLimit(double value) {
+        limit = Math.max(min, Math.min(max, value));
+        highest = Math.max(highest, (int) limit);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return adaptive ? "adaptive, now " + (int) limit + " (highest " + highest + ", " + throttles + " throttled)"
+                : Integer.toString((int) limit);
+    }
+}

@@ -1,0 +1,197 @@
+package com.mantissa.stance.sync.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adaptive limit, driven by explicit answer times (no wall clock): it grows while the
+ * answer time holds, shrinks when it rises, halves on throttling, and stays within its bounds.
+ */
+class ConcurrencyLimitTest {
+    private static final long MS = 1_000_000L;
+
+    private final AtomicLong clock = new AtomicLong();
+    private int held;
+
+    private ConcurrencyLimit limit(int initial, int min, int max) {
+        return ConcurrencyLimit.adaptive(initial, min, max, clock::get);
+    }
+
+    /** Puts the whole limit to use, then answers one window of attempts in {@code millis} each. */
+    private void window(ConcurrencyLimit limit, long millis) throws InterruptedException {
+        while (held < limit.limit()) {
+            limit.acquire();
+            held++;
+        }
+        int n = limit.limit();
+        for (int i = 0; i < n; i++) {
+            limit.onSample(millis * MS);
+        }
+    }
+
+    @Test
+    void doublesWhileTheAnswerTimeHoldsThenGrowsByOneAfterTheFirstSignOfCongestion() throws Exception {
+        ConcurrencyLimit limit = limit(4, 2, 64);
+
+        window(limit, 25);
+        assertEquals(8, limit.limit(), "slow start doubles");
+        window(limit, 26);
+        assertEquals(16, limit.limit());
+        window(limit, 45); // 1.8 x the fastest: no growth, slow start over
+        assertEquals(16, limit.limit());
+        window(limit, 30);
+        assertEquals(17, limit.limit(), "after slow start: one more per good window");
+        window(limit, 25);
+        assertEquals(18, limit.limit());
+    }
+
+    @Test
+    void shrinksByATenthWhenTheAnswerTimeMoreThanDoubles() throws Exception {
+        ConcurrencyLimit limit = limit(20, 2, 64);
+        window(limit, 25);
+        assertEquals(40, limit.limit());
+
+        window(limit, 60);
+
+        assertEquals(36, limit.limit());
+        window(limit, 60);
+        assertEquals(32, limit.limit());
+    }
+
+    @Test
+    void doesNotGrowWhileTheLimitIsNotInUse() throws Exception {
+        ConcurrencyLimit limit = limit(8, 2, 64);
+        limit.acquire(); // one record under way out of 8
+
+        for (int i = 0; i < 8 * 5; i++) {
+            limit.onSample(25 * MS);
+        }
+
+        assertEquals(8, limit.limit(), "fast answers with the limit unused say nothing about more");
+    }
+
+    @Test
+    void halvesOnThrottlingOncePerWindow() throws Exception {
+        ConcurrencyLimit limit = limit(32, 2, 64);
+        window(limit, 25);
+        assertEquals(64, limit.limit());
+
+        limit.onThrottle();
+        assertEquals(32, limit.limit(), "halved at once");
+        limit.onThrottle();
+        limit.onThrottle();
+        assertEquals(32, limit.limit(), "throttles of requests sent at the old rate do not cut again");
+
+        for (int i = 0; i < 32; i++) {
+            limit.onSample(25 * MS);
+        }
+        limit.onThrottle();
+        assertEquals(16, limit.limit(), "a throttle a window after the cut cuts again");
+        assertEquals(4, limit.throttles());
+        assertEquals(64, limit.highest());
+    }
+
+    @Test
+    void staysWithinItsBounds() throws Exception {
+        ConcurrencyLimit limit = limit(8, 3, 40);
+        for (int i = 0; i < 20; i++) {
+            window(limit, 25);
+        }
+        assertEquals(40, limit.limit(), "never above max");
+
+        for (int i = 0; i < 200; i++) {
+            limit.onThrottle();
+        }
+        assertEquals(3, limit.limit(), "never below min");
+        assertThrows(IllegalArgumentException.class, () -> limit(1, 2, 64));
+        assertThrows(IllegalArgumentException.class, () -> limit(8, 0, 64));
+        assertThrows(IllegalArgumentException.class, () -> limit(8, 2, 4));
+    }
+
+    @Test
+    void aStoreStillSlowAtTheMinimumIsTakenAtItsNewSpeedAndTheLimitGrowsAgain() throws Exception {
+        ConcurrencyLimit limit = limit(2, 2, 64);
+        window(limit, 10);
+        assertEquals(4, limit.limit());
+        limit.onThrottle();
+        assertEquals(2, limit.limit());
+
+        window(limit, 50); // five times the fastest, at the minimum: the store is slower now
+        assertEquals(2, limit.limit());
+        window(limit, 50);
+
+        assertEquals(3, limit.limit(), "50 ms is the new fastest, so it holds and the limit grows");
+    }
+
+    @Test
+    void aFixedLimitIgnoresEverySignal() throws Exception {
+        ConcurrencyLimit fixed = ConcurrencyLimit.fixed(4);
+        for (int i = 0; i < 100; i++) {
+            fixed.onSample(25 * MS);
+            fixed.onThrottle();
+        }
+        assertEquals(4, fixed.limit());
+        assertEquals(4, fixed.max());
+        assertFalse(fixed.isAdaptive());
+        Supplier<String> call = () -> "x";
+        assertSame(call, fixed.measured(call), "a fixed limit measures nothing");
+    }
+
+    @Test
+    void measuredAttemptsAreSamplesAndThrottledOnesAreThrottles() throws Exception {
+        ConcurrencyLimit limit = limit(2, 2, 64);
+        limit.acquire();
+        limit.acquire();
+        Supplier<String> answersIn25Ms = limit.measured(() -> {
+            clock.addAndGet(25 * MS);
+            return "ok";
+        });
+        assertEquals("ok", answersIn25Ms.get());
+        assertEquals("ok", answersIn25Ms.get());
+        assertEquals(4, limit.limit(), "two timed attempts made a good window");
+
+        TransientStorageException slowDown = new TransientStorageException("503 SlowDown", null, true);
+        TransientStorageException serverError = new TransientStorageException("500", null, false);
+        assertSame(slowDown, assertThrows(TransientStorageException.class,
+                () -> limit.measured(() -> { throw slowDown; }).get()), "rethrown for Retry to repeat");
+        assertEquals(1, limit.throttles());
+        assertEquals(2, limit.limit());
+        assertThrows(TransientStorageException.class, () -> limit.measured(() -> { throw serverError; }).get());
+        assertEquals(1, limit.throttles(), "a server error is a failure, not a throttle");
+    }
+
+    @Test
+    void acquireWaitsForARecordToFinishOnceTheLimitIsReached() throws Exception {
+        ConcurrencyLimit limit = ConcurrencyLimit.fixed(2);
+        limit.acquire();
+        limit.acquire();
+        Thread third = new Thread(() -> {
+            try {
+                limit.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        third.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (third.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(Thread.State.WAITING, third.getState(), "a third record waits at a limit of 2");
+
+        limit.release();
+        third.join(10_000);
+
+        assertFalse(third.isAlive(), "a released slot lets it start");
+        assertTrue(limit.toString().equals("2"));
+    }
+}
