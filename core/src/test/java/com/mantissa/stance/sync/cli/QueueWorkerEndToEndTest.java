@@ -32,6 +32,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -179,7 +180,7 @@ class QueueWorkerEndToEndTest {
         String arn = sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         s3.putBucketNotificationConfiguration(b -> b.bucket(spoke).notificationConfiguration(n -> n
-                .queueConfigurations(q -> q.queueArn(arn).events(Event.S3_OBJECT_CREATED))));
+                .queueConfigurations(QueueConfiguration.builder().queueArn(arn).events(Event.S3_OBJECT_CREATED).build())));
         putScan(spoke, "stance/findings/2026-11-30 10h/findings.jsonl", "222233334444", 120);
         s3.putObject(b -> b.bucket(spoke).key("stance/README.txt"), RequestBody.fromString("not a scan"));
 
