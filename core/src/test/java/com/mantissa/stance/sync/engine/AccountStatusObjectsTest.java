@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.CountingStore;
-import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,12 +100,11 @@ class AccountStatusObjectsTest {
     }
 
     /** Holds back writes of status objects until {@link #land()}. */
-    static final class LateStatusWrites implements StorageAdapter {
-        private final MemoryStore store;
+    static final class LateStatusWrites extends ForwardingStore {
         private final List<Runnable> held = new ArrayList<>();
 
         LateStatusWrites(MemoryStore store) {
-            this.store = store;
+            super(store);
         }
 
         void land() {
@@ -118,35 +115,10 @@ class AccountStatusObjectsTest {
         @Override
         public String writeRecord(String path, byte[] content, WriteCondition condition) {
             if (path.contains("/status")) {
-                held.add(() -> store.writeRecord(path, content, condition));
+                held.add(() -> delegate.writeRecord(path, content, condition));
                 return "held";
             }
-            return store.writeRecord(path, content, condition);
-        }
-
-        @Override
-        public Optional<StoredObject> readRecord(String path) {
-            return store.readRecord(path);
-        }
-
-        @Override
-        public List<String> listRecords(String prefix) {
-            return store.listRecords(prefix);
-        }
-
-        @Override
-        public void deleteRecord(String path) {
-            store.deleteRecord(path);
-        }
-
-        @Override
-        public Optional<ObjectMetadata> getMetadata(String path) {
-            return store.getMetadata(path);
-        }
-
-        @Override
-        public String location() {
-            return store.location();
+            return delegate.writeRecord(path, content, condition);
         }
     }
 

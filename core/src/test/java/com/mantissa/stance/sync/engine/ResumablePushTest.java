@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import com.mantissa.stance.sync.wire.JsonParser;
 import java.nio.charset.StandardCharsets;
@@ -195,12 +196,11 @@ class ResumablePushTest {
     }
 
     /** Central, where every write takes a simulated millisecond. */
-    private static final class SlowStore implements StorageAdapter {
-        private final MemoryStore delegate;
+    private static final class SlowStore extends ForwardingStore {
         private final AtomicLong clock;
 
         SlowStore(MemoryStore delegate, AtomicLong clock) {
-            this.delegate = delegate;
+            super(delegate);
             this.clock = clock;
         }
 
@@ -208,26 +208,6 @@ class ResumablePushTest {
         public String writeRecord(String path, byte[] content, WriteCondition condition) {
             clock.addAndGet(1_000_000);
             return delegate.writeRecord(path, content, condition);
-        }
-
-        @Override
-        public java.util.Optional<com.mantissa.stance.sync.storage.StoredObject> readRecord(String path) {
-            return delegate.readRecord(path);
-        }
-
-        @Override
-        public List<String> listRecords(String prefix) {
-            return delegate.listRecords(prefix);
-        }
-
-        @Override
-        public void deleteRecord(String path) {
-            delegate.deleteRecord(path);
-        }
-
-        @Override
-        public java.util.Optional<com.mantissa.stance.sync.storage.ObjectMetadata> getMetadata(String path) {
-            return delegate.getMetadata(path);
         }
 
         @Override

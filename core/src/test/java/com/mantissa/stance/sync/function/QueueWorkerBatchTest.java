@@ -3,11 +3,10 @@ package com.mantissa.stance.sync.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
-import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.PrintWriter;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -83,12 +81,11 @@ class QueueWorkerBatchTest {
     }
 
     /** Notes every write to a real (in-memory) store. */
-    private static final class WriteLog implements StorageAdapter {
-        private final StorageAdapter delegate;
+    private static final class WriteLog extends ForwardingStore {
         final List<String> writes = new ArrayList<>();
 
         WriteLog(StorageAdapter delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         long writesUnder(String prefix) {
@@ -99,26 +96,6 @@ class QueueWorkerBatchTest {
         public String writeRecord(String path, byte[] content, WriteCondition condition) {
             writes.add(path);
             return delegate.writeRecord(path, content, condition);
-        }
-
-        @Override
-        public Optional<StoredObject> readRecord(String path) {
-            return delegate.readRecord(path);
-        }
-
-        @Override
-        public List<String> listRecords(String prefix) {
-            return delegate.listRecords(prefix);
-        }
-
-        @Override
-        public void deleteRecord(String path) {
-            delegate.deleteRecord(path);
-        }
-
-        @Override
-        public Optional<ObjectMetadata> getMetadata(String path) {
-            return delegate.getMetadata(path);
         }
 
         @Override
