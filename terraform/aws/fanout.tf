@@ -141,47 +141,12 @@ resource "aws_sqs_queue_policy" "work" {
 # ------------------------------------------------------------------ worker function
 data "aws_iam_policy_document" "worker" {
   count                   = var.fan_out ? 1 : 0
-  source_policy_documents = [data.aws_iam_policy_document.common.json]
+  source_policy_documents = [data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json]
 
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.worker[0].arn}:*"]
-  }
-
-  # A worker pushes the records of whichever source account its message names.
-  statement {
-    sid       = "ReadWriteCentralPrefix"
-    actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${local.central_bucket_arn}/${var.central_prefix}/*"]
-  }
-
-  # The resolve pass removes assets that a snapshot no longer has.
-  dynamic "statement" {
-    for_each = var.resolve_missing ? [1] : []
-    content {
-      sid       = "RemoveGoneAssets"
-      actions   = ["s3:DeleteObject"]
-      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.extra_source_object_arns) > 0 ? [1] : []
-    content {
-      sid       = "ReadExtraSources"
-      actions   = ["s3:GetObject"]
-      resources = var.extra_source_object_arns
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(local.extra_source_bucket_arns) > 0 ? [1] : []
-    content {
-      sid       = "ListExtraSources"
-      actions   = ["s3:ListBucket"]
-      resources = local.extra_source_bucket_arns
-    }
   }
 
   statement {

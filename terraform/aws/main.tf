@@ -434,22 +434,17 @@ data "aws_iam_policy_document" "object_created" {
   }
 }
 
-data "aws_iam_policy_document" "schedule" {
-  source_policy_documents = [data.aws_iam_policy_document.common.json]
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
-  }
-
-  # The hub's catch-up writes records of every configured spoke account.
+# What every function that pushes any configured account may do: the catch-up schedule and the
+# fan-out worker share it.
+data "aws_iam_policy_document" "push_any_account" {
+  # A push writes records of whichever spoke account it is given.
   statement {
     sid       = "ReadWriteCentralPrefix"
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${local.central_bucket_arn}/${var.central_prefix}/*"]
   }
 
+  # The resolve pass removes assets that a snapshot no longer has.
   dynamic "statement" {
     for_each = var.resolve_missing ? [1] : []
     content {
@@ -476,6 +471,16 @@ data "aws_iam_policy_document" "schedule" {
       actions   = ["s3:ListBucket"]
       resources = local.extra_source_bucket_arns
     }
+  }
+}
+
+data "aws_iam_policy_document" "schedule" {
+  source_policy_documents = [data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json]
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
   }
 
   dynamic "statement" {
