@@ -72,7 +72,8 @@ public final class ResumablePush {
         long started = nanoTime.getAsLong();
         long deadline = budget == null ? Long.MAX_VALUE : started + budget.toNanos();
         String key = PushCheckpoint.key(config.centralPrefix(), account, source);
-        PushCheckpoint previous = load(key, source);
+        boolean[] stored = {false};
+        PushCheckpoint previous = load(key, source, stored);
         PushCheckpoint.Counts counts = previous == null ? PushCheckpoint.Counts.ZERO : previous.counts();
         int invocations = previous == null ? 1 : previous.invocations() + 1;
         List<PushCheckpoint.FileProgress> progress = new ArrayList<>();
@@ -80,7 +81,7 @@ public final class ResumablePush {
         double secondsPerLine = -1;
         boolean stopped = false;
         for (ScanLocator.ScanFile file : files) {
-            String version = version(store, file.key());
+            String version = version(store, file);
             PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(file.key());
             if (before != null && !before.version().equals(version)) {
                 LOG.info(() -> file.key() + " changed since the checkpoint: pushing it from the start");
@@ -105,7 +106,7 @@ public final class ResumablePush {
                     total = total.plus(r, SyncDirection.PUSH);
                     if (r.retryableErrors() > 0) {
                         progress.add(at);
-                        return finish(key, source, progress, counts, invocations, total, false);
+                        return finish(key, source, progress, counts, invocations, total, false, stored[0]);
                     }
                     counts = counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
                     progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true));
@@ -142,7 +143,7 @@ public final class ResumablePush {
                     total = total.plus(r, SyncDirection.PUSH);
                     if (r.retryableErrors() > 0) {
                         progress.add(at);
-                        return finish(key, source, progress, counts, invocations, total, false);
+                        return finish(key, source, progress, counts, invocations, total, false, stored[0]);
                     }
                     counts = counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
                     at = new PushCheckpoint.FileProgress(file.key(), version, chunk.lastLine(), chunk.endOffset(), false);
@@ -151,16 +152,17 @@ public final class ResumablePush {
                     List<PushCheckpoint.FileProgress> sofar = new ArrayList<>(progress);
                     sofar.add(at);
                     save(key, new PushCheckpoint(source, sofar, counts, invocations));
+                    stored[0] = true;
                 }
             } catch (IOException | UncheckedIOException e) {
                 progress.add(at);
                 total = total.plus(new SyncResult(0, 0, 0, List.of(file.displayName() + ": cannot read: " + e.getMessage()),
                         0, SyncDirection.PUSH, 1), SyncDirection.PUSH);
-                return finish(key, source, progress, counts, invocations, total, false);
+                return finish(key, source, progress, counts, invocations, total, false, stored[0]);
             }
             progress.add(at);
         }
-        return finish(key, source, progress, counts, invocations, total, !stopped);
+        return finish(key, source, progress, counts, invocations, total, !stopped, stored[0]);
     }
 
     private SyncResult push(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String account, String provider) {
@@ -171,21 +173,25 @@ public final class ResumablePush {
 
     private Outcome finish(String key, String source, List<PushCheckpoint.FileProgress> progress,
                            PushCheckpoint.Counts counts, int invocations,
-                           SyncResult result, boolean finished) {
+                           SyncResult result, boolean finished, boolean checkpointStored) {
         PushCheckpoint checkpoint = new PushCheckpoint(source, progress, counts, invocations);
         if (finished) {
-            central.deleteRecord(key);
+            if (checkpointStored) {
+                central.deleteRecord(key);
+            }
         } else {
             save(key, checkpoint);
         }
         return new Outcome(result, finished, checkpoint);
     }
 
-    private PushCheckpoint load(String key, String source) {
+    /** The checkpoint of {@code source}, or null; {@code exists[0]} tells whether any object is at the key. */
+    private PushCheckpoint load(String key, String source, boolean[] exists) {
         Optional<StoredObject> stored = central.readRecord(key);
         if (stored.isEmpty()) {
             return null;
         }
+        exists[0] = true;
         try {
             PushCheckpoint checkpoint = PushCheckpoint.parse(stored.get().content());
             return checkpoint.source().equals(source) ? checkpoint : null;
@@ -200,10 +206,13 @@ public final class ResumablePush {
         central.writeRecord(key, checkpoint.toBytes());
     }
 
-    /** The version token of a scan file: its etag, and on GCS its generation. */
-    static String version(StorageAdapter store, String key) {
-        ObjectMetadata meta = store.getMetadata(key).orElseThrow(() -> new NotFoundException(
-                store.location() + "/" + key + " does not exist", null));
+    /**
+     * The version token of a scan file: its etag, and on GCS its generation; from the metadata
+     * the locator read when it has them.
+     */
+    static String version(StorageAdapter store, ScanLocator.ScanFile file) {
+        ObjectMetadata meta = file.metadata() != null ? file.metadata() : store.getMetadata(file.key())
+                .orElseThrow(() -> new NotFoundException(store.location() + "/" + file.key() + " does not exist", null));
         return (meta.etag() == null ? "" : meta.etag()) + (meta.generation() == null ? "" : "#" + meta.generation());
     }
 }

@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.wire.JsonParser;
+import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,15 @@ public final class ScanLocator {
     private ScanLocator() {
     }
 
-    /** One scan file: its kind, its key in the store and the name errors should cite. */
-    public record ScanFile(RecordKind kind, String key, String displayName) {
+    /**
+     * One scan file: its kind, its key in the store, the name errors should cite, and its
+     * metadata when the locator already asked the store for it (null otherwise), so that a push
+     * needing the file's version token does not ask again.
+     */
+    public record ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata) {
+        public ScanFile(RecordKind kind, String key, String displayName) {
+            this(kind, key, displayName, null);
+        }
     }
 
     /**
@@ -76,11 +84,12 @@ public final class ScanLocator {
         String base = prefix == null ? "" : prefix;
         String lowerBase = base.toLowerCase(Locale.ROOT);
         if (lowerBase.endsWith(".jsonl") || lowerBase.endsWith(".json")) {
-            if (retry.call(() -> store.getMetadata(base)).isEmpty()) {
+            Optional<ObjectMetadata> meta = retry.call(() -> store.getMetadata(base));
+            if (meta.isEmpty()) {
                 throw new IllegalArgumentException("no scan file at " + describe(store, base));
             }
             String name = base.substring(base.lastIndexOf('/') + 1);
-            return List.of(new ScanFile(singleFileKind(name, kind), base, name));
+            return List.of(new ScanFile(singleFileKind(name, kind), base, name, meta.get()));
         }
         List<RecordKind> kinds = kind == null ? List.of(RecordKind.values()) : List.of(kind);
         String dir = base.isEmpty() ? "" : base + "/";
@@ -90,9 +99,7 @@ public final class ScanLocator {
             List<ScanFile> files = new ArrayList<>();
             for (RecordKind k : kinds) {
                 String rel = k.folder() + "/" + snapshot + "/" + k.folder() + ".jsonl";
-                if (retry.call(() -> store.getMetadata(dir + rel)).isPresent()) {
-                    files.add(new ScanFile(k, dir + rel, rel));
-                }
+                retry.call(() -> store.getMetadata(dir + rel)).ifPresent(meta -> files.add(new ScanFile(k, dir + rel, rel, meta)));
             }
             if (files.isEmpty()) {
                 throw new IllegalArgumentException("latest snapshot '" + snapshot + "' in " + describe(store, dir)
@@ -103,9 +110,7 @@ public final class ScanLocator {
         List<ScanFile> files = new ArrayList<>();
         for (RecordKind k : kinds) {
             String rel = k.folder() + ".jsonl";
-            if (retry.call(() -> store.getMetadata(dir + rel)).isPresent()) {
-                files.add(new ScanFile(k, dir + rel, rel));
-            }
+            retry.call(() -> store.getMetadata(dir + rel)).ifPresent(meta -> files.add(new ScanFile(k, dir + rel, rel, meta)));
         }
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no scan found at " + describe(store, base) + ": expected "

@@ -54,8 +54,12 @@ class ResumablePushTest {
     }
 
     private ResumablePush.Outcome invoke(Duration budget) {
-        List<ScanLocator.ScanFile> files = ScanLocator.locate(spoke, FILE);
-        return new ResumablePush(config, central).nanoTime(clock::get).run(spoke, files, SOURCE, ACCOUNT, "aws", budget);
+        return invoke(spoke, budget);
+    }
+
+    private ResumablePush.Outcome invoke(StorageAdapter from, Duration budget) {
+        List<ScanLocator.ScanFile> files = ScanLocator.locate(from, FILE);
+        return new ResumablePush(config, central).nanoTime(clock::get).run(from, files, SOURCE, ACCOUNT, "aws", budget);
     }
 
     private Map<String, Long> versions() {
@@ -195,9 +199,45 @@ class ResumablePushTest {
         assertEquals(1, outcome.checkpoint().invocations());
     }
 
+    @Test
+    void aBudgetedPushAsksTheSpokeForTheScansVersionOnceAndDeletesOnlyTheCheckpointItSaved() {
+        writeScan(findings(300, "Public bucket"));
+        AtomicLong metadataReads = new AtomicLong();
+        StorageAdapter countedSpoke = new ForwardingStore(spoke) {
+            @Override
+            public java.util.Optional<com.mantissa.stance.sync.storage.ObjectMetadata> getMetadata(String path) {
+                metadataReads.incrementAndGet();
+                return delegate.getMetadata(path);
+            }
+        };
+        long centralRequestsBefore = centralRecords.requests();
+
+        ResumablePush.Outcome outcome = invoke(countedSpoke, Duration.ofHours(1));
+
+        assertTrue(outcome.finished());
+        assertEquals(300, outcome.result().recordsSynced());
+        assertEquals(1, metadataReads.get(), "HEAD requests of the scan file on the spoke");
+        assertEquals(1, ((SlowStore) central).deletes.get(), "checkpoint deletes: none existed, but one was saved");
+        // 300 creates, the index read and write, the status write, the checkpoint read, the saved
+        // checkpoints of the batches, and the delete of the saved checkpoint.
+        assertTrue(centralRecords.requests() - centralRequestsBefore <= 300 + 4 + 3 + 1,
+                "central requests: " + (centralRecords.requests() - centralRequestsBefore));
+    }
+
+    @Test
+    void anUnboundedPushThatFinishesInOneInvocationDeletesNoCheckpoint() {
+        writeScan(findings(300, "Public bucket"));
+
+        ResumablePush.Outcome outcome = invoke(null);
+
+        assertTrue(outcome.finished());
+        assertEquals(0, ((SlowStore) central).deletes.get(), "checkpoint deletes when none was ever stored");
+    }
+
     /** Central, where every write takes a simulated millisecond. */
     private static final class SlowStore extends ForwardingStore {
         private final AtomicLong clock;
+        final AtomicLong deletes = new AtomicLong();
 
         SlowStore(MemoryStore delegate, AtomicLong clock) {
             super(delegate);
@@ -208,6 +248,12 @@ class ResumablePushTest {
         public String writeRecord(String path, byte[] content, WriteCondition condition) {
             clock.addAndGet(1_000_000);
             return delegate.writeRecord(path, content, condition);
+        }
+
+        @Override
+        public void deleteRecord(String path) {
+            deletes.incrementAndGet();
+            delegate.deleteRecord(path);
         }
 
         @Override
