@@ -56,7 +56,7 @@ final class PushIndex {
     private static final int TOKEN = 11;
 
     private final String accountId;
-    private long[] slots;
+    private SlotPages slots;
     /** Occupied marker per slot: key (0, 0) is a legal hash, so emptiness is kept apart. */
     private boolean[] used;
     /** Set for slots written since the index was loaded or created: what this sync learnt. */
@@ -66,19 +66,25 @@ final class PushIndex {
     private int rawCount;
     private int size;
     /** Version tokens, by reference from each slot, with how the entry's raw line counts. */
-    private final TokenPool tokens = new TokenPool();
+    private final TokenPool tokens;
 
     PushIndex(String accountId) {
-        this(accountId, 16);
+        this(accountId, 16, 1024);
     }
 
     PushIndex(String accountId, int expected) {
+        this(accountId, expected, 1024);
+    }
+
+    /** @param tokenBytes the UTF-8 length of all entries' version tokens together, when known */
+    PushIndex(String accountId, int expected, int tokenBytes) {
         this.accountId = accountId;
+        this.tokens = new TokenPool(tokenBytes);
         int capacity = 16;
         while (capacity * 3L < expected * 4L) {
             capacity *= 2;
         }
-        this.slots = new long[capacity * STRIDE];
+        this.slots = new SlotPages(capacity, STRIDE);
         this.used = new boolean[capacity];
         this.fresh = new boolean[capacity];
         this.byRaw = new int[capacity];
@@ -184,11 +190,11 @@ final class PushIndex {
     }
 
     private Entry entryAt(int slot) {
-        int base = slot * STRIDE;
-        long[] sum = Arrays.copyOfRange(slots, base + SUM, base + SUM + 4);
-        long token = slots[base + TOKEN];
-        return new Entry(sum, slots[base + VERSION], slots[base + TIME], tokens.get(token), slots[base + CHECKED],
-                slots[base + RAW], slots[base + RAW + 1], TokenPool.counted(token));
+        long[] sum = new long[4];
+        slots.read(slot, SUM, sum, 4);
+        long token = slots.get(slot, TOKEN);
+        return new Entry(sum, slots.get(slot, VERSION), slots.get(slot, TIME), tokens.get(token),
+                slots.get(slot, CHECKED), slots.get(slot, RAW), slots.get(slot, RAW + 1), TokenPool.counted(token));
     }
 
     /** A line known from its bytes: the key of its record, and how the line counts. */
@@ -204,10 +210,16 @@ final class PushIndex {
         int mask = byRaw.length - 1;
         for (int i = (int) (raw.hi() ^ (raw.lo() >>> 17)) & mask; byRaw[i] != 0; i = (i + 1) & mask) {
             int slot = byRaw[i] - 1;
-            if (slots[slot * STRIDE + RAW] == raw.hi() && slots[slot * STRIDE + RAW + 1] == raw.lo()) {
-                Entry entry = entryAt(slot);
-                return entry.trusted() && entry.fresh(nowMicros, maxAgeMicros) && entry.counted() != CountedAs.UNKNOWN
-                        ? new Known(new Key(slots[slot * STRIDE + KEY], slots[slot * STRIDE + KEY + 1]), entry.counted())
+            if (slots.get(slot, RAW) == raw.hi() && slots.get(slot, RAW + 1) == raw.lo()) {
+                // Read from the slot, not through an Entry: an unchanged re-push asks this once per
+                // line, and an Entry copies the checksum and decodes the token.
+                long token = slots.get(slot, TOKEN);
+                long checkedAt = slots.get(slot, CHECKED);
+                CountedAs counted = TokenPool.counted(token);
+                boolean trusted = slots.get(slot, VERSION) > 0 && TokenPool.nonEmpty(token);
+                boolean fresh = checkedAt != NO_TIME && maxAgeMicros > 0 && nowMicros - checkedAt < maxAgeMicros;
+                return trusted && fresh && counted != CountedAs.UNKNOWN
+                        ? new Known(new Key(slots.get(slot, KEY), slots.get(slot, KEY + 1)), counted)
                         : null;
             }
         }
@@ -215,9 +227,8 @@ final class PushIndex {
     }
 
     private void indexRaw(int slot) {
-        int base = slot * STRIDE;
-        long hi = slots[base + RAW];
-        long lo = slots[base + RAW + 1];
+        long hi = slots.get(slot, RAW);
+        long lo = slots.get(slot, RAW + 1);
         if (hi == 0 && lo == 0) {
             return;
         }
@@ -227,8 +238,8 @@ final class PushIndex {
         int mask = byRaw.length - 1;
         int i = (int) (hi ^ (lo >>> 17)) & mask;
         while (byRaw[i] != 0) {
-            int other = (byRaw[i] - 1) * STRIDE;
-            if (slots[other + RAW] == hi && slots[other + RAW + 1] == lo) {
+            int other = byRaw[i] - 1;
+            if (slots.get(other, RAW) == hi && slots.get(other, RAW + 1) == lo) {
                 byRaw[i] = slot + 1;
                 return;
             }
@@ -260,16 +271,15 @@ final class PushIndex {
             used[slot] = true;
             size++;
         }
-        int base = slot * STRIDE;
-        slots[base + KEY] = key.hi();
-        slots[base + KEY + 1] = key.lo();
-        System.arraycopy(entry.checksum(), 0, slots, base + SUM, 4);
-        slots[base + VERSION] = entry.version();
-        slots[base + TIME] = entry.time();
-        slots[base + CHECKED] = entry.checkedAt();
-        slots[base + RAW] = entry.rawHi();
-        slots[base + RAW + 1] = entry.rawLo();
-        slots[base + TOKEN] = tokens.store(entry.token(), entry.counted());
+        slots.set(slot, KEY, key.hi());
+        slots.set(slot, KEY + 1, key.lo());
+        slots.write(slot, SUM, entry.checksum(), 4);
+        slots.set(slot, VERSION, entry.version());
+        slots.set(slot, TIME, entry.time());
+        slots.set(slot, CHECKED, entry.checkedAt());
+        slots.set(slot, RAW, entry.rawHi());
+        slots.set(slot, RAW + 1, entry.rawLo());
+        slots.set(slot, TOKEN, tokens.store(entry.token(), entry.counted()));
         fresh[slot] = true;
         indexRaw(slot);
     }
@@ -284,7 +294,7 @@ final class PushIndex {
     void distrust(Key key) {
         int slot = find(key);
         if (slot >= 0) {
-            slots[slot * STRIDE + VERSION] = 0;
+            slots.set(slot, VERSION, 0);
             fresh[slot] = true;
         }
     }
@@ -299,8 +309,7 @@ final class PushIndex {
             if (!other.used[slot]) {
                 continue;
             }
-            int base = slot * STRIDE;
-            Key key = new Key(other.slots[base + KEY], other.slots[base + KEY + 1]);
+            Key key = new Key(other.slots.get(slot, KEY), other.slots.get(slot, KEY + 1));
             Entry theirs = other.get(key);
             Entry mine = get(key);
             if (mine == null || theirs.version() > mine.version()
@@ -328,7 +337,7 @@ final class PushIndex {
     void forEach(java.util.function.BiConsumer<Key, Entry> action) {
         for (int slot = 0; slot < used.length; slot++) {
             if (used[slot]) {
-                action.accept(new Key(slots[slot * STRIDE + KEY], slots[slot * STRIDE + KEY + 1]), entryAt(slot));
+                action.accept(new Key(slots.get(slot, KEY), slots.get(slot, KEY + 1)), entryAt(slot));
             }
         }
     }
@@ -341,8 +350,7 @@ final class PushIndex {
     private int find(Key key) {
         int mask = used.length - 1;
         for (int slot = (int) mix(key) & mask; used[slot]; slot = (slot + 1) & mask) {
-            int base = slot * STRIDE;
-            if (slots[base + KEY] == key.hi() && slots[base + KEY + 1] == key.lo()) {
+            if (slots.get(slot, KEY) == key.hi() && slots.get(slot, KEY + 1) == key.lo()) {
                 return slot;
             }
         }
@@ -364,19 +372,18 @@ final class PushIndex {
     }
 
     private void grow() {
-        long[] oldSlots = slots;
+        SlotPages oldSlots = slots;
         boolean[] oldUsed = used;
         boolean[] oldFresh = fresh;
-        slots = new long[oldSlots.length * 2];
+        slots = new SlotPages(oldUsed.length * 2, STRIDE);
         used = new boolean[oldUsed.length * 2];
         fresh = new boolean[oldUsed.length * 2];
         for (int slot = 0; slot < oldUsed.length; slot++) {
             if (oldUsed[slot]) {
-                int base = slot * STRIDE;
-                int target = insertionSlot(new Key(oldSlots[base + KEY], oldSlots[base + KEY + 1]));
+                int target = insertionSlot(new Key(oldSlots.get(slot, KEY), oldSlots.get(slot, KEY + 1)));
                 used[target] = true;
                 fresh[target] = oldFresh[slot];
-                System.arraycopy(oldSlots, base, slots, target * STRIDE, STRIDE);
+                slots.copySlot(oldSlots, slot, target);
             }
         }
         rebuildRaw();

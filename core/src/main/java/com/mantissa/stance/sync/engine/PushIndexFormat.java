@@ -63,6 +63,21 @@ final class PushIndexFormat {
         return out.array();
     }
 
+    /** Bytes of one stored entry besides its token's UTF-8. */
+    private static int entryBytesWithoutToken(boolean v1, boolean v2, boolean v3) {
+        int bytes = 16 + 32 + 8 + 8 + 2;
+        if (!v1) {
+            bytes += 8; // checked-at
+        }
+        if (!v1 && !v2) {
+            bytes += 16; // raw line hash
+        }
+        if (!v1 && !v2 && !v3) {
+            bytes += 1; // how the line counts
+        }
+        return bytes;
+    }
+
     static PushIndex read(byte[] bytes, String accountId) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -91,7 +106,12 @@ final class PushIndexFormat {
             if (count < 0 || count > PushIndex.MAX_ENTRIES) {
                 throw new CorruptIndexException("implausible entry count " + count);
             }
-            PushIndex index = new PushIndex(accountId, count);
+            // The tokens' total is what the fixed-size parts of the entries leave of the bytes.
+            long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3);
+            if (tokenBytes < 0) {
+                throw new CorruptIndexException("truncated");
+            }
+            PushIndex index = new PushIndex(accountId, count, (int) Math.min(tokenBytes, Integer.MAX_VALUE - 16));
             for (int i = 0; i < count; i++) {
                 Key key = new Key(in.getLong(), in.getLong());
                 long[] sum = {in.getLong(), in.getLong(), in.getLong(), in.getLong()};

@@ -12,8 +12,21 @@ import java.util.Arrays;
 final class TokenPool {
     private static final long MAX_OFFSET = (1L << 40) - 1;
 
-    private byte[] bytes = new byte[1024];
+    private byte[] bytes;
     private long used;
+
+    TokenPool() {
+        this(1024);
+    }
+
+    /**
+     * @param capacity bytes expected: an index read from its stored form knows its tokens' total,
+     *                 and a pool sized once needs no doubling copy (a 700,000-entry index's tokens
+     *                 are about 25 MB, and growing to them would briefly hold 75 MB)
+     */
+    TokenPool(int capacity) {
+        this.bytes = new byte[Math.max(16, capacity)];
+    }
 
     /** Appends the token; its reference, carrying {@code counted}. */
     long store(String token, CountedAs counted) {
@@ -36,6 +49,11 @@ final class TokenPool {
     /** The token a reference names. */
     String get(long ref) {
         return new String(bytes, (int) ((ref >>> 16) & MAX_OFFSET), (int) (ref & 0xffff), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the reference names a token of at least one byte. */
+    static boolean nonEmpty(long ref) {
+        return (ref & 0xffff) != 0;
     }
 
     /** How the entry's raw line counts, as the reference carries it. */

@@ -31,6 +31,12 @@ class PushIndexTest {
         PushIndex loaded = PushIndex.parse(index.serialize(), "123456789012");
 
         assertEquals(5000, loaded.size());
+        // 5,000 entries span several pages of slots and several doublings: every one must come back.
+        for (int i = 0; i < 5000; i++) {
+            PushIndex.Entry each = loaded.get(PushIndex.key("aggregated/findings/x/123456789012/f-" + i + ".json"));
+            assertEquals(i + 1, each.version());
+            assertEquals("\"etag-" + i + "\"", each.token());
+        }
         PushIndex.Entry e = loaded.get(PushIndex.key("aggregated/findings/x/123456789012/f-4999.json"));
         assertEquals(5000, e.version());
         assertEquals("\"etag-4999\"", e.token());
