@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.queue;
 
+import com.mantissa.stance.sync.storage.LazyTrustManager;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -64,7 +66,8 @@ public final class SqsWorkQueue implements WorkQueue {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
                         // Above the longest long poll (20 s).
-                        .socketTimeout(Duration.ofSeconds(30)))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .tlsTrustManagersProvider(() -> new TrustManager[] {new LazyTrustManager()}))
                 .build();
     }
 

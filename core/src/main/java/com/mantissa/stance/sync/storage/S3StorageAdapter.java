@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -130,13 +131,15 @@ public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
      *
      * <p>The JDK's HttpURLConnection client: no extra jars and no native code, so it has the
      * shortest cold start of a function; each record is one small request, where Apache's or
-     * CRT's extra throughput features do not pay for their start-up.
+     * CRT's extra throughput features do not pay for their start-up. Its trust store loads at the
+     * first TLS handshake ({@link LazyTrustManager}), not when the client is built.
      */
     public static S3ClientBuilder configure(S3ClientBuilder builder, StorageTimeouts timeouts) {
         return builder
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(timeouts.connect())
-                        .socketTimeout(timeouts.attempt()))
+                        .socketTimeout(timeouts.attempt())
+                        .tlsTrustManagersProvider(() -> new TrustManager[] {new LazyTrustManager()}))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(timeouts.attempt())
                         .apiCallTimeout(timeouts.attempt()));
