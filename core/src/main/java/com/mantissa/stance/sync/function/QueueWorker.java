@@ -41,6 +41,10 @@ import java.util.Set;
 public final class QueueWorker {
     /** The time one push may take in a function invocation, e.g. 5m; default: what the invocation has left. */
     public static final String TIME_BUDGET = "STANCE_TIME_BUDGET";
+    /** What a push without a budget is assumed to take at most: Lambda's longest invocation. */
+    static final Duration UNBOUNDED_PUSH = Duration.ofMinutes(15);
+    /** Time left for acknowledging a message after its push. */
+    static final Duration EXTENSION_MARGIN = Duration.ofSeconds(10);
 
     /**
      * How the worker runs; {@code timeBudget} null means each push may take as long as it needs;
@@ -49,7 +53,7 @@ public final class QueueWorker {
     public record Options(Duration timeBudget, Duration exitWhenIdle, Duration visibility, int batch) {
         public Options {
             if (visibility == null) {
-                Duration work = timeBudget == null ? Duration.ofMinutes(15) : timeBudget;
+                Duration work = timeBudget == null ? UNBOUNDED_PUSH : timeBudget;
                 visibility = work.multipliedBy(2).plusSeconds(30);
             }
             if (batch < 1 || batch > 10) {
@@ -59,6 +63,11 @@ public final class QueueWorker {
 
         public Options(Duration timeBudget, Duration exitWhenIdle, Duration visibility) {
             this(timeBudget, exitWhenIdle, visibility, 10);
+        }
+
+        /** The longest one source push is expected to take: the budget, or a function's longest run. */
+        Duration work() {
+            return timeBudget == null ? UNBOUNDED_PUSH : timeBudget;
         }
     }
 
@@ -155,6 +164,7 @@ public final class QueueWorker {
                 break;
             }
             List<QueueMessage> batch;
+            long receivedAt = System.nanoTime();
             try {
                 batch = queue.receive(options.batch(), options.visibility(), Duration.ofNanos(waitNanos));
             } catch (QueueException e) {
@@ -166,7 +176,7 @@ public final class QueueWorker {
                 continue;
             }
             if (!batch.isEmpty()) {
-                handle(batch);
+                handle(batch, receivedAt);
                 idleSince = System.nanoTime();
             }
         }
@@ -179,7 +189,7 @@ public final class QueueWorker {
         return new Summary(messages, pushes, continuations, ignored, failed, redeliveries, total);
     }
 
-    private void handle(List<QueueMessage> batch) {
+    private void handle(List<QueueMessage> batch, long receivedAt) {
         Map<String, QueueMessage> taken = new LinkedHashMap<>();
         Map<String, String> bodies = new LinkedHashMap<>();
         for (QueueMessage message : batch) {
@@ -187,8 +197,18 @@ public final class QueueWorker {
             bodies.put(message.id(), message.body());
         }
         // A source push may use the whole budget; the messages of the batch still waiting keep
-        // out of other workers' sight meanwhile, so that no source is pushed twice at once.
-        Set<String> redeliver = process(bodies, options.timeBudget(), () -> taken.replaceAll((id, message) -> extend(message)));
+        // out of other workers' sight meanwhile, so that no source is pushed twice at once. They
+        // are extended only when the next push might outlast their visibility: most pushes take
+        // far less than the budget, and extending ten messages before each push cost up to ten
+        // requests per source.
+        long[] hiddenUntil = {receivedAt + options.visibility().toNanos()};
+        Set<String> redeliver = process(bodies, options.timeBudget(), () -> {
+            long now = System.nanoTime();
+            if (needsExtension(now, hiddenUntil[0], options.work())) {
+                taken.replaceAll((id, message) -> extend(message));
+                hiddenUntil[0] = now + options.visibility().toNanos();
+            }
+        });
         for (QueueMessage message : taken.values()) {
             if (redeliver.contains(message.id())) {
                 redeliveries++;
@@ -196,6 +216,15 @@ public final class QueueWorker {
                 queue.ack(message);
             }
         }
+    }
+
+    /**
+     * Whether messages hidden until {@code hiddenUntil} (nanoTime) must be extended before a push
+     * that may take up to {@code work}: when the push, plus a margin for the acknowledgement,
+     * could end after they become visible again.
+     */
+    static boolean needsExtension(long now, long hiddenUntil, Duration work) {
+        return now + work.toNanos() + EXTENSION_MARGIN.toNanos() >= hiddenUntil;
     }
 
     private QueueMessage extend(QueueMessage message) {

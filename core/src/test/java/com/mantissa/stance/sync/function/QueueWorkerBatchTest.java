@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -64,6 +65,22 @@ class QueueWorkerBatchTest {
         assertEquals(Duration.ofSeconds(3), QueueWorker.budget(Map.of("STANCE_TIME_BUDGET", "3s"), Duration.ofMinutes(15)));
         assertEquals(Duration.ofSeconds(870), QueueWorker.budget(Map.of(), Duration.ofMinutes(15)), "at most 30 s margin");
         assertEquals(Duration.ofSeconds(30), QueueWorker.budget(Map.of(), Duration.ofSeconds(40)), "a quarter when short");
+    }
+
+    @Test
+    void messagesWaitingInABatchAreExtendedOnlyWhenTheNextPushCouldOutlastTheirVisibility() {
+        QueueWorker.Options options = new QueueWorker.Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null);
+        long received = 0;
+        long hiddenUntil = received + options.visibility().toNanos();
+        assertEquals(Duration.ofSeconds(40), options.visibility(), "twice the budget and 30 s");
+
+        assertFalse(QueueWorker.needsExtension(received, hiddenUntil, options.work()), "right after the receive");
+        assertFalse(QueueWorker.needsExtension(Duration.ofSeconds(24).toNanos(), hiddenUntil, options.work()),
+                "a 5 s push and a 10 s margin still end 1 s before the messages show again");
+        assertTrue(QueueWorker.needsExtension(Duration.ofSeconds(25).toNanos(), hiddenUntil, options.work()),
+                "a 5 s push could end as they show again");
+        assertTrue(QueueWorker.needsExtension(Duration.ofSeconds(60).toNanos(), hiddenUntil, options.work()),
+                "already visible");
     }
 
     private static String s3Event(String... keys) {
