@@ -49,6 +49,33 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.s3.models import s3_backends
 port, control = int(sys.argv[1]), int(sys.argv[2])
 counts, lock, counting = collections.Counter(), threading.Lock(), [False]
+# moto 5.2.1's SQS queue is not safe under concurrent requests: two ReceiveMessage calls can hand
+# out the same message (the visibility check and the marking are not atomic), and two
+# DeleteMessage calls each rebuild the queue's message list from the same snapshot, so one delete
+# is lost and its message stays counted although its worker acknowledged it (seen with 8 workers:
+# 1,001 deliveries of 1,000 messages, all acknowledged, 2 still counted). SQS itself does neither,
+# so the queue's state changes run one at a time here; a long poll waits outside the lock.
+import time
+from moto.sqs import models as sqs_models
+sqs_lock = threading.RLock()
+def serialised(method):
+    def call(*args, **kwargs):
+        with sqs_lock:
+            return method(*args, **kwargs)
+    return call
+for name in ("delete_message", "change_message_visibility", "send_message", "send_message_batch", "delete_message_batch"):
+    if hasattr(sqs_models.SQSBackend, name):
+        setattr(sqs_models.SQSBackend, name, serialised(getattr(sqs_models.SQSBackend, name)))
+original_receive = sqs_models.SQSBackend.receive_message
+def receive_message(self, queue_name, count, wait_seconds_timeout, visibility_timeout, message_attribute_names=None):
+    end = time.time() + (wait_seconds_timeout or 0)
+    while True:
+        with sqs_lock:
+            result = original_receive(self, queue_name, count, 0, visibility_timeout, message_attribute_names)
+        if result or time.time() >= end:
+            return result
+        time.sleep(0.05)
+sqs_models.SQSBackend.receive_message = receive_message
 moto_app = DomainDispatcherApplication(create_backend_app)
 def counted(environ, start_response):
     # Counts every request moto serves while counting is on, by service and operation.
