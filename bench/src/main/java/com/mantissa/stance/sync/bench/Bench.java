@@ -363,7 +363,7 @@ public final class Bench {
                 notes.add("in-memory unchanged re-push: " + rate(records, Double.parseDouble(mem.get("rePushSeconds")))
                         + " records/s, " + mem.get("rePushRequests") + " requests");
                 // The same at a fixed 16, round 1's setting: on a store that answers in microseconds
-                // the adaptive limit keeps growing (latency holds) and its threads compete for the cores.
+                // the adaptive limit stops growing at what the cores can serve, so the two should match.
                 Map<String, String> mem16 = phase(List.of("-Xmx1g"), "memory", v1.toString(), "16");
                 row("engine alone, in-memory store, concurrency 16", mem16, records, records);
                 if (!skipBig) {

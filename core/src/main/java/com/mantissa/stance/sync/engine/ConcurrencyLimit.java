@@ -25,6 +25,13 @@ import java.util.function.Supplier;
  *       once, at most once per window, since the requests already sent were sent at the old
  *       rate. The throttled request itself is retried by {@link Retry} like any transient
  *       failure.</li>
+ *   <li><b>the cores are the bottleneck</b>: growth stops at what the machine's cores can keep
+ *       busy. A record that spends a share {@code s} of the time it holds a slot waiting for the
+ *       store keeps a core busy for the rest, so {@code cores / (1 - s)} records at once use every
+ *       core, and more only queue for them. On a store that answers in microseconds (a local
+ *       folder) {@code s} is near 0 and the limit stays where it is instead of climbing to
+ *       {@code max} threads that compete for two cores; at 25 ms a request {@code s} is near 1 and
+ *       this bound is far above {@code max}.</li>
  * </ul>
  * The limit stays within [{@code min}, {@code max}]; a store still slow at {@code min} has become
  * slower for good, and its answer time then is taken as the new fastest. Decisions depend only on the samples, never
@@ -46,10 +53,16 @@ final class ConcurrencyLimit {
     static final double SHRINK_ABOVE = 2.0;
     static final double SHRINK_FACTOR = 0.9;
     static final double THROTTLE_FACTOR = 0.5;
+    /**
+     * Records per core beyond the cores' bound: a record also waits on what the store's answer
+     * time does not show (the collector, page faults, the index's lock).
+     */
+    static final double CORE_HEADROOM = 2.0;
 
     private final boolean adaptive;
     private final int min;
     private final int max;
+    private final int cores;
     private final LongSupplier nanoTime;
     private double limit;
     private boolean slowStart = true;
@@ -57,19 +70,22 @@ final class ConcurrencyLimit {
     private int peakInFlight;
     private long windowSamples;
     private long windowNanos;
+    /** Time records held a slot, ended in this window: acquire to release. */
+    private long windowHoldNanos;
     private long fastestWindowNanos = Long.MAX_VALUE;
     private long completions;
     private long noThrottleCutBefore;
     private long throttles;
     private int highest;
 
-    private ConcurrencyLimit(boolean adaptive, int initial, int min, int max, LongSupplier nanoTime) {
+    private ConcurrencyLimit(boolean adaptive, int initial, int min, int max, int cores, LongSupplier nanoTime) {
         if (min < 1 || max < min || initial < min || initial > max) {
             throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
         }
         this.adaptive = adaptive;
         this.min = min;
         this.max = max;
+        this.cores = cores;
         this.limit = initial;
         this.highest = initial;
         this.nanoTime = nanoTime;
@@ -77,17 +93,24 @@ final class ConcurrencyLimit {
 
     /** Exactly {@code n} records at once, whatever the store answers. */
     static ConcurrencyLimit fixed(int n) {
-        return new ConcurrencyLimit(false, n, n, n, System::nanoTime);
+        return new ConcurrencyLimit(false, n, n, n, 1, System::nanoTime);
     }
 
-    /** The default: starts at {@link #INITIAL}, adapts within [{@link #MIN}, {@link #MAX}]. */
+    /**
+     * The default: starts at {@link #INITIAL}, adapts within [{@link #MIN}, {@link #MAX}] and
+     * the cores this JVM may use.
+     */
     static ConcurrencyLimit adaptive() {
-        return adaptive(INITIAL, MIN, MAX, System::nanoTime);
+        return adaptive(INITIAL, MIN, MAX, Runtime.getRuntime().availableProcessors(), System::nanoTime);
     }
 
-    /** @param nanoTime times each attempt in {@link #measured}; tests feed samples directly instead */
-    static ConcurrencyLimit adaptive(int initial, int min, int max, LongSupplier nanoTime) {
-        return new ConcurrencyLimit(true, initial, min, max, nanoTime);
+    /**
+     * @param cores    the cores the records' own work shares
+     * @param nanoTime times each attempt in {@link #measured} and each slot's hold; tests feed
+     *                 samples directly or drive this clock instead
+     */
+    static ConcurrencyLimit adaptive(int initial, int min, int max, int cores, LongSupplier nanoTime) {
+        return new ConcurrencyLimit(true, initial, min, max, cores, nanoTime);
     }
 
     boolean isAdaptive() {
@@ -114,19 +137,27 @@ final class ConcurrencyLimit {
         return max;
     }
 
-    /** Waits until fewer than {@link #limit()} records are under way, then counts one more. */
-    synchronized void acquire() throws InterruptedException {
+    /**
+     * Waits until fewer than {@link #limit()} records are under way, then counts one more.
+     *
+     * @return when the slot was taken, for {@link #release(long)}
+     */
+    synchronized long acquire() throws InterruptedException {
         while (inFlight >= (int) limit) {
             wait();
         }
         inFlight++;
         peakInFlight = Math.max(peakInFlight, inFlight);
+        return adaptive ? nanoTime.getAsLong() : 0;
     }
 
-    /** One record is done. */
-    synchronized void release() {
+    /** One record is done; {@code acquiredAt} is what its {@link #acquire()} returned. */
+    synchronized void release(long acquiredAt) {
         inFlight--;
-        notifyAll();
+        if (adaptive) {
+            windowHoldNanos += Math.max(0, nanoTime.getAsLong() - acquiredAt);
+        }
+        notify(); // one slot is free: one waiting record can take it
     }
 
     /**
@@ -176,13 +207,28 @@ final class ConcurrencyLimit {
             slowStart = false;
             setLimit(limit * SHRINK_FACTOR);
         } else if (ratio <= GROW_BELOW && inUse) {
-            setLimit(slowStart ? limit * 2 : limit + 1);
+            double grown = slowStart ? limit * 2 : limit + 1;
+            setLimit(Math.max(limit, Math.min(grown, coresBound())));
         } else if (ratio > GROW_BELOW) {
             slowStart = false;
         }
         windowSamples = 0;
         windowNanos = 0;
+        windowHoldNanos = 0;
         peakInFlight = inFlight;
+    }
+
+    /**
+     * The most records at once that the cores can serve, from this window's share of slot time
+     * spent waiting for the store; unbounded when no slot was released in the window (nothing
+     * to judge by) or when records did nothing but wait.
+     */
+    private double coresBound() {
+        if (windowHoldNanos <= windowNanos) {
+            return Double.MAX_VALUE;
+        }
+        double storeShare = windowNanos / (double) windowHoldNanos;
+        return CORE_HEADROOM * cores / (1 - storeShare);
     }
 
     /** The store refused an attempt because too many were sent. */
@@ -200,6 +246,7 @@ final class ConcurrencyLimit {
         noThrottleCutBefore = completions + (long) limit;
         windowSamples = 0;
         windowNanos = 0;
+        windowHoldNanos = 0;
         peakInFlight = inFlight;
     }
 

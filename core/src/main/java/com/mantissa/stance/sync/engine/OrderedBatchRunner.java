@@ -70,9 +70,7 @@ final class OrderedBatchRunner implements AutoCloseable {
                         return null;
                     }
                     boolean gated = limit.isAdaptive();
-                    if (gated) {
-                        limit.acquire();
-                    }
+                    long acquiredAt = gated ? limit.acquire() : 0;
                     try {
                         done[i] = work.apply(items.get(i));
                     } catch (SyncAbortedException e) {
@@ -82,7 +80,7 @@ final class OrderedBatchRunner implements AutoCloseable {
                         failures[i] = e;
                     } finally {
                         if (gated) {
-                            limit.release();
+                            limit.release(acquiredAt);
                         }
                     }
                 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The adaptive limit, driven by explicit answer times (no wall clock): it grows while the
- * answer time holds, shrinks when it rises, halves on throttling, and stays within its bounds.
+ * answer time holds, up to what the cores can serve, shrinks when it rises, halves on
+ * throttling, and stays within its bounds.
  */
 class ConcurrencyLimitTest {
     private static final long MS = 1_000_000L;
@@ -23,7 +24,37 @@ class ConcurrencyLimitTest {
     private int held;
 
     private ConcurrencyLimit limit(int initial, int min, int max) {
-        return ConcurrencyLimit.adaptive(initial, min, max, clock::get);
+        return ConcurrencyLimit.adaptive(initial, min, max, CORES, clock::get);
+    }
+
+    private static final int CORES = 2;
+
+    /**
+     * Puts the whole limit to use with records that each hold their slot {@code holdMillis},
+     * releases them, takes the slots again and answers one window of attempts in
+     * {@code answerMillis} each.
+     */
+    private void windowOfHeldSlots(ConcurrencyLimit limit, long holdMillis, long answerMillis)
+            throws InterruptedException {
+        int n = limit.limit();
+        long[] acquiredAt = new long[n];
+        for (int i = 0; i < n; i++) {
+            acquiredAt[i] = limit.acquire();
+        }
+        clock.addAndGet(holdMillis * MS);
+        for (int i = 0; i < n; i++) {
+            limit.release(acquiredAt[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            limit.acquire();
+        }
+        for (int i = 0; i < n; i++) {
+            limit.onSample(answerMillis * MS);
+        }
+        clock.addAndGet(holdMillis * MS);
+        for (int i = 0; i < n; i++) {
+            limit.release(clock.get());
+        }
     }
 
     /** Puts the whole limit to use, then answers one window of attempts in {@code millis} each. */
@@ -52,6 +83,42 @@ class ConcurrencyLimitTest {
         assertEquals(17, limit.limit(), "after slow start: one more per good window");
         window(limit, 25);
         assertEquals(18, limit.limit());
+    }
+
+    @Test
+    void recordsThatMostlyWaitForTheStoreLetTheLimitGrowAsBefore() throws Exception {
+        ConcurrencyLimit limit = limit(4, 2, 64);
+
+        windowOfHeldSlots(limit, 26, 25); // 25 of every 26 ms waiting: the cores could serve 104
+
+        assertEquals(8, limit.limit());
+        windowOfHeldSlots(limit, 26, 25);
+        assertEquals(16, limit.limit());
+    }
+
+    @Test
+    void recordsThatMostlyUseTheCoresStopTheLimitAtWhatTheCoresCanServe() throws Exception {
+        ConcurrencyLimit limit = limit(3, 2, 64);
+
+        // 3 of every 40 ms waiting for a store that answers in 3 ms, however many are under way:
+        // the cores serve 2 x 2 / (1 - 3/40) = 4.3 records at once.
+        windowOfHeldSlots(limit, 40, 3);
+        assertEquals(4, limit.limit(), "doubling would reach 6; the cores' bound stops it at 4");
+        for (int i = 0; i < 5; i++) {
+            windowOfHeldSlots(limit, 40, 3);
+        }
+        assertEquals(4, limit.limit(), "no growth past the cores' bound");
+    }
+
+    @Test
+    void aLimitAlreadyAboveWhatTheCoresCanServeIsNotCutForIt() throws Exception {
+        ConcurrencyLimit limit = limit(16, 2, 64);
+
+        for (int i = 0; i < 5; i++) {
+            windowOfHeldSlots(limit, 40, 1);
+        }
+
+        assertEquals(16, limit.limit(), "the bound stops growth; only a slower store or throttling cuts");
     }
 
     @Test
@@ -188,7 +255,7 @@ class ConcurrencyLimitTest {
         }
         assertEquals(Thread.State.WAITING, third.getState(), "a third record waits at a limit of 2");
 
-        limit.release();
+        limit.release(0);
         third.join(10_000);
 
         assertFalse(third.isAlive(), "a released slot lets it start");
