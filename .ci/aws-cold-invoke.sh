@@ -10,6 +10,9 @@
 # (off by default: wall time on a shared machine says more about the neighbours). RUNTIME=ric
 # runs each invocation under AWS's runtime interface client (.ci/aws-runtime-invoke.py) instead.
 # TOOL_OPTIONS replaces the template's JAVA_TOOL_OPTIONS (e.g. TOOL_OPTIONS= for the JVM's defaults).
+# Each run also prints how long constructing the handler and the invocation itself took;
+# AWS_LAMBDA_INITIALIZATION_TYPE=snap-start builds the S3 client in the constructor, as a
+# SnapStart snapshot is taken (the invocation is then what a restored snapshot still runs).
 #   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package -DskipTests)
 set -euo pipefail
 
@@ -172,7 +175,7 @@ for r in $(seq 0 $((runs - 1))); do
     java -cp "$cp" com.mantissa.stance.sync.aws.ColdInvoke "$work/event.json" >"$work/out-$r" 2>&1 \
     || { cat "$work/out-$r" >&2; fail "run $r failed"; }
   synced_all "$work/out-$r" || { cat "$work/out-$r" >&2; fail "run $r did not sync 100 records"; }
-  echo "aws-cold-invoke: run $r: $(cat "$work/time-$r") (load average $(cut -d" " -f1 /proc/loadavg))"
+  echo "aws-cold-invoke: run $r: $(cat "$work/time-$r") (load average $(cut -d" " -f1 /proc/loadavg));$(grep -o ' handler constructed in .*' "$work/out-$r" || true)"
   # KEEP_OUT=/path keeps each run's output (the invocation log line) for inspection.
   if [[ -n "${MAX_WALL:-}" ]] && awk -v w="$(cut -d' ' -f1 "$work/time-$r")" -v m="$MAX_WALL" 'BEGIN { exit !(w > m) }'; then
     fail "run $r took longer than MAX_WALL=$MAX_WALL s"

@@ -22,7 +22,7 @@ public final class EventBridgeHandler implements RequestHandler<ScheduledEvent, 
     }
 
     public EventBridgeHandler(Map<String, String> env) {
-        this.function = SyncFunction.fromEnvironment(env);
+        this.function = LambdaSupport.function(env);
     }
 
     @Override

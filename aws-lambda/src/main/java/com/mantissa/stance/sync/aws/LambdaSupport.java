@@ -3,11 +3,34 @@ package com.mantissa.stance.sync.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.SyncFunction;
+import com.mantissa.stance.sync.model.Provider;
+import java.util.Map;
+import java.util.Set;
 
 /** What every handler of this module does around the core: name the account, write the log lines. */
 final class LambdaSupport {
 
+    /** The values of AWS_LAMBDA_INITIALIZATION_TYPE whose initialisation no caller waits for. */
+    private static final Set<String> INITIALISED_AHEAD = Set.of("snap-start", "provisioned-concurrency");
+
     private LambdaSupport() {
+    }
+
+    /**
+     * The function the STANCE_* variables configure. Where the environment is initialised ahead of
+     * any invocation (a SnapStart snapshot, provisioned concurrency), its S3 client (spoke objects
+     * are in S3) and central's are built here, so the initialised state holds them; on demand they
+     * are built on first use (building them on a second thread while the runtime decodes the
+     * event measured no faster: the JIT compiler already keeps the other core busy).
+     */
+    static SyncFunction function(Map<String, String> env) {
+        SyncFunction function = SyncFunction.fromEnvironment(env);
+        String initialisation = env.get("AWS_LAMBDA_INITIALIZATION_TYPE");
+        if (initialisation != null && INITIALISED_AHEAD.contains(initialisation)) {
+            function.prepareStores(Provider.AWS);
+        }
+        return function;
     }
 
     /**

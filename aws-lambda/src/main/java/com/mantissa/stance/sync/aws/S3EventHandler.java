@@ -23,7 +23,7 @@ public final class S3EventHandler implements RequestHandler<S3Event, Void> {
     }
 
     public S3EventHandler(Map<String, String> env) {
-        this.function = SyncFunction.fromEnvironment(env);
+        this.function = LambdaSupport.function(env);
     }
 
     @Override

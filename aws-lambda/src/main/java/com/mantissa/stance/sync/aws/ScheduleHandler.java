@@ -28,7 +28,7 @@ public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Voi
 
     public ScheduleHandler(Map<String, String> env) {
         this.env = Map.copyOf(env);
-        this.function = SyncFunction.fromEnvironment(env);
+        this.function = LambdaSupport.function(env);
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class SqsHandler implements RequestHandler<SQSEvent, SQSBatchRespon
 
     public SqsHandler(Map<String, String> env) {
         this.env = Map.copyOf(env);
-        this.function = SyncFunction.fromEnvironment(env);
+        this.function = LambdaSupport.function(env);
     }
 
     @Override

@@ -77,6 +77,26 @@ class AwsS3EventHandlerTest {
         assertEquals("s3 ObjectRemoved:Delete", logged.get(1).get("trigger"));
     }
 
+    /** SnapStart and provisioned concurrency build the S3 client in the constructor; the push is the same. */
+    @Test
+    void anEnvironmentInitialisedAheadOfItsInvocationsPushesTheSame() {
+        AwsFixtures.putVisibleScan(moto, "stance", "snap:1");
+        for (String initialisation : List.of("snap-start", "provisioned-concurrency")) {
+            String central = AwsFixtures.newS3Central(moto, "central-s3-" + initialisation);
+            TestContext context = new TestContext(AwsFixtures.ACCOUNT);
+
+            new S3EventHandler(Map.of("STANCE_CENTRAL_URI", central, "AWS_LAMBDA_INITIALIZATION_TYPE", initialisation))
+                    .handleRequest(EventLoader.loadS3Event("events/s3-put-encoded-keys.json"), context);
+
+            assertEquals("succeeded", context.invocations().get(0).get("outcome"), context.lines().toString());
+            VisibleVectors.assertCentralMatches(AwsFixtures.store(central));
+        }
+        TestContext misconfigured = new TestContext(AwsFixtures.ACCOUNT);
+        new S3EventHandler(Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"))
+                .handleRequest(EventLoader.loadS3Event("events/s3-put-encoded-keys.json"), misconfigured);
+        assertTrue(misconfigured.lines().get(0).message().contains("STANCE_CENTRAL_URI"), misconfigured.lines().toString());
+    }
+
     /** Misconfiguration is permanent: each invocation logs one line naming the variable and is not retried. */
     @Test
     void aMissingCentralVariableIsOneErrorLinePerInvocation() {

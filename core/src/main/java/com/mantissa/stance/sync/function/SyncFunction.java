@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
 import com.mantissa.stance.sync.engine.SyncAbortedException;
+import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
@@ -63,6 +64,23 @@ public final class SyncFunction {
         } catch (IllegalArgumentException e) {
             return new SyncFunction(null, "configuration: " + e.getMessage(), location -> {
                 throw new IllegalStateException("not configured");
+            });
+        }
+    }
+
+    /**
+     * Creates now the SDK clients of the stores this function will open: central's and that of
+     * the object store of {@code spokes}' cloud (S3 for AWS). A platform's handler calls this where its
+     * initialisation is done ahead of any invocation (a snapshot of the initialised handler then
+     * holds the clients); an error is left for the first call that needs the client to report.
+     */
+    public void prepareStores(Provider spokes) {
+        if (settings != null) {
+            Stores.prepare(settings.central().scheme());
+            Stores.prepare(switch (spokes) {
+                case AWS -> StorageLocation.Scheme.S3;
+                case GCP -> StorageLocation.Scheme.GCS;
+                case AZURE -> StorageLocation.Scheme.AZURE;
             });
         }
     }

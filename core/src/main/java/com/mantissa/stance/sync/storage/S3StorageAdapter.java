@@ -21,6 +21,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -64,9 +65,28 @@ public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
     }
 
     private S3Client client() {
-        if (explicitClient != null) {
-            return explicitClient;
+        return explicitClient != null ? explicitClient : defaultClient();
+    }
+
+    /**
+     * Builds the process-wide default client now unless it is built: a function whose
+     * initialisation no caller waits for (a snapshot, provisioned concurrency) builds it there.
+     * A build that fails leaves nothing behind; the first call builds again and reports the
+     * error as its own storage error, as it does without this.
+     */
+    static void prepareDefaultClient() {
+        try {
+            defaultClient();
+            // The request models a push sends initialise their fields (about 100 classes each)
+            // on first use; building one of each sends nothing.
+            PutObjectRequest.builder().bucket("prepare").key("prepare").ifNoneMatch("*").build();
+            GetObjectRequest.builder().bucket("prepare").key("prepare").build();
+        } catch (RuntimeException leftForTheFirstCall) {
+            // See above: the first call that needs the client reports why it cannot be built.
         }
+    }
+
+    private static S3Client defaultClient() {
         S3Client c = shared;
         if (c == null) {
             synchronized (S3StorageAdapter.class) {

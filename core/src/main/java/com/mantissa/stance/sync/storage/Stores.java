@@ -40,6 +40,20 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
+     * Creates the process-wide SDK client of {@code scheme}'s stores now, where the adapter
+     * shares one (S3) and this build carries its SDK; does nothing otherwise. An error is left
+     * for the first call that needs the client to report.
+     */
+    public static void prepare(StorageLocation.Scheme scheme) {
+        if (scheme == StorageLocation.Scheme.S3 && firstMissing(S3_SDK) == null) {
+            S3StorageAdapter.prepareDefaultClient();
+        }
+    }
+
+    private static final List<String> S3_SDK = List.of("software.amazon.awssdk.services.s3.S3Client",
+            "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
+
+    /**
      * Fails when the SDK that the adapter of {@code location}'s scheme is built on is not on the
      * class path.
      *
@@ -48,8 +62,7 @@ public final class Stores implements AutoCloseable {
     public static void requireSdk(StorageLocation location) {
         String missing = switch (location.scheme()) {
             case FILE -> null;
-            case S3 -> firstMissing(List.of("software.amazon.awssdk.services.s3.S3Client",
-                    "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient"));
+            case S3 -> firstMissing(S3_SDK);
             case GCS -> firstMissing(List.of("com.google.cloud.storage.StorageOptions"));
             case AZURE -> firstMissing(List.of("com.azure.storage.blob.BlobServiceClientBuilder",
                     "com.azure.identity.DefaultAzureCredentialBuilder",
