@@ -295,22 +295,10 @@ final class Orchestrator {
     }
 
     private double coldRun(List<String> flags, List<String> cli, String prefix) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
-        cmd.addAll(flags);
-        cmd.addAll(cli);
-        cmd.add("cold-" + prefix);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        awsEnvironment(pb);
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        double wall = (System.nanoTime() - t0) / 1e9;
-        if (code != 0 || !output.contains(COLD_FINDINGS + " synced")) {
-            throw new IllegalStateException("cold run failed (" + code + "): " + output);
-        }
-        return wall;
+        List<String> args = new ArrayList<>(flags);
+        args.addAll(cli);
+        args.add("cold-" + prefix);
+        return cliWall(args, COLD_FINDINGS + " synced");
     }
 
     private void awsEnvironment(ProcessBuilder pb) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /** The measurements, each in its own JVM; prints one {@code RESULT k=v ...} line. */
@@ -89,12 +90,7 @@ final class Phase {
         CrossCloudSync sync = new CrossCloudSync(config(concurrency), central).trackState(false)
                 .useIndex(!noIndex);
         addScan(sync, scanDir);
-        long cpu0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        SyncResult r = sync.sync();
-        report(r, (System.nanoTime() - t0) / 1e9, CountingInterceptor.requests(), out);
-        out.put("cpuSeconds", String.format(Locale.ROOT, "%.3f", (processCpuNanos() - cpu0) / 1e9));
-        out.put("concurrency", sync.concurrency().replace(' ', '_'));
+        timedSync(sync, CountingInterceptor::requests, out);
     }
 
     /** A first push into an in-memory store that answers every call {@code delayMs} later. */
@@ -104,10 +100,15 @@ final class Phase {
         CrossCloudSync sync = new CrossCloudSync(config(concurrency), new DelayedStore(store, delayMs))
                 .trackState(false);
         addScan(sync, scanDir);
+        timedSync(sync, store::requests, out);
+    }
+
+    /** Runs the sync once and reports its time, the requests {@code requests} then counts and its CPU. */
+    private static void timedSync(CrossCloudSync sync, LongSupplier requests, Map<String, String> out) {
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         SyncResult r = sync.sync();
-        report(r, (System.nanoTime() - t0) / 1e9, store.requests(), out);
+        report(r, (System.nanoTime() - t0) / 1e9, requests.getAsLong(), out);
         out.put("cpuSeconds", String.format(Locale.ROOT, "%.3f", (processCpuNanos() - cpu0) / 1e9));
         out.put("concurrency", sync.concurrency().replace(' ', '_'));
     }

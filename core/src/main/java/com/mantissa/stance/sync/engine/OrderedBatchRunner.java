@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -22,9 +23,9 @@ import java.util.function.Function;
  * Any other exception is a bug, not bad input, and becomes the caller's "unexpected" result
  * for that item. One runner serves one sync; closing it stops its threads.
  *
- * <p>The pool has {@link ConcurrencyLimit#max()} threads; with an adaptive limit, each item
- * waits for a slot under the limit's current value before it runs, so the limit decides how
- * many items are under way at once. Items never run batches of their own, so a slot is never
+ * <p>The pool has {@link ConcurrencyLimit#max()} threads; with an adaptive limit, worker
+ * {@code w} takes its next item only while {@code w} is under the limit's current value, so the
+ * limit decides how many items are under way at once. Items never run batches of their own, so a slot is never
  * held while waiting for another.
  */
 final class OrderedBatchRunner implements AutoCloseable {
@@ -64,27 +65,34 @@ final class OrderedBatchRunner implements AutoCloseable {
         int workers = Math.min(threads, n);
         List<Callable<Void>> tasks = new ArrayList<>(workers);
         for (int w = 0; w < workers; w++) {
+            int worker = w;
             tasks.add(() -> {
-                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    if (aborted.get() != null) {
+                boolean gated = limit.isAdaptive();
+                BooleanSupplier workLeft = () -> next.get() < n && aborted.get() == null;
+                while (true) {
+                    if (gated && !limit.admit(worker, workLeft)) {
                         return null;
                     }
-                    boolean gated = limit.isAdaptive();
-                    long acquiredAt = gated ? limit.acquire() : 0;
+                    int i = next.getAndIncrement();
+                    if (i >= n || aborted.get() != null) {
+                        if (gated) {
+                            limit.wakeWaiting(); // the workers the limit leaves out have nothing left either
+                        }
+                        return null;
+                    }
+                    long startedAt = gated ? limit.start() : 0;
                     try {
                         done[i] = work.apply(items.get(i));
                     } catch (SyncAbortedException e) {
                         aborted.compareAndSet(null, e);
-                        return null;
                     } catch (Throwable e) {
                         failures[i] = e;
                     } finally {
                         if (gated) {
-                            limit.release(acquiredAt);
+                            limit.release(startedAt);
                         }
                     }
                 }
-                return null;
             });
         }
         try {

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.storage.TransientStorageException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,12 @@ class ConcurrencyLimitTest {
 
     private static final int CORES = 2;
 
+    /** Worker {@code worker} takes a record, as the batch runner does: admitted, then started. */
+    private static long take(ConcurrencyLimit limit, int worker) throws InterruptedException {
+        assertTrue(limit.admit(worker, () -> true));
+        return limit.start();
+    }
+
     /**
      * Puts the whole limit to use with records that each hold their slot {@code holdMillis},
      * releases them, takes the slots again and answers one window of attempts in
@@ -39,14 +47,14 @@ class ConcurrencyLimitTest {
         int n = limit.limit();
         long[] acquiredAt = new long[n];
         for (int i = 0; i < n; i++) {
-            acquiredAt[i] = limit.acquire();
+            acquiredAt[i] = take(limit, i);
         }
         clock.addAndGet(holdMillis * MS);
         for (int i = 0; i < n; i++) {
             limit.release(acquiredAt[i]);
         }
         for (int i = 0; i < n; i++) {
-            limit.acquire();
+            take(limit, i);
         }
         for (int i = 0; i < n; i++) {
             limit.onSample(answerMillis * MS);
@@ -60,7 +68,7 @@ class ConcurrencyLimitTest {
     /** Puts the whole limit to use, then answers one window of attempts in {@code millis} each. */
     private void window(ConcurrencyLimit limit, long millis) throws InterruptedException {
         while (held < limit.limit()) {
-            limit.acquire();
+            take(limit, held); // worker number `held` takes a record
             held++;
         }
         int n = limit.limit();
@@ -137,7 +145,7 @@ class ConcurrencyLimitTest {
     @Test
     void doesNotGrowWhileTheLimitIsNotInUse() throws Exception {
         ConcurrencyLimit limit = limit(8, 2, 64);
-        limit.acquire(); // one record under way out of 8
+        take(limit, 0); // one record under way out of 8
 
         for (int i = 0; i < 8 * 5; i++) {
             limit.onSample(25 * MS);
@@ -216,8 +224,8 @@ class ConcurrencyLimitTest {
     @Test
     void measuredAttemptsAreSamplesAndThrottledOnesAreThrottles() throws Exception {
         ConcurrencyLimit limit = limit(2, 2, 64);
-        limit.acquire();
-        limit.acquire();
+        take(limit, 0);
+        take(limit, 1);
         Supplier<String> answersIn25Ms = limit.measured(() -> {
             clock.addAndGet(25 * MS);
             return "ok";
@@ -237,13 +245,13 @@ class ConcurrencyLimitTest {
     }
 
     @Test
-    void acquireWaitsForARecordToFinishOnceTheLimitIsReached() throws Exception {
-        ConcurrencyLimit limit = ConcurrencyLimit.fixed(2);
-        limit.acquire();
-        limit.acquire();
+    void aWorkerBeyondTheLimitWaitsUntilTheLimitGrowsToTakeItIn() throws Exception {
+        ConcurrencyLimit limit = limit(2, 2, 64);
+        take(limit, 0);
+        take(limit, 1);
         Thread third = new Thread(() -> {
             try {
-                limit.acquire();
+                take(limit, 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -253,12 +261,49 @@ class ConcurrencyLimitTest {
         while (third.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertEquals(Thread.State.WAITING, third.getState(), "a third record waits at a limit of 2");
+        assertEquals(Thread.State.WAITING, third.getState(), "worker 2 waits at a limit of 2");
 
         limit.release(0);
+        third.join(200);
+        assertTrue(third.isAlive(), "a record's end does not let a worker beyond the limit in");
+
+        limit.onSample(25 * MS);
+        limit.onSample(25 * MS); // a good window with the limit in use: it doubles to 4
         third.join(10_000);
 
-        assertFalse(third.isAlive(), "a released slot lets it start");
-        assertTrue(limit.toString().equals("2"));
+        assertFalse(third.isAlive(), "the grown limit takes worker 2 in");
+        assertEquals(4, limit.limit());
+    }
+
+    @Test
+    void aWorkerBeyondTheLimitLeavesWhenTheWorkRunsOut() throws Exception {
+        ConcurrencyLimit limit = limit(2, 2, 64);
+        AtomicBoolean workLeft = new AtomicBoolean(true);
+        AtomicReference<Boolean> admitted = new AtomicReference<>();
+        Thread third = new Thread(() -> {
+            try {
+                admitted.set(limit.admit(2, workLeft::get));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        third.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (third.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(Thread.State.WAITING, third.getState());
+
+        workLeft.set(false);
+        limit.wakeWaiting();
+        third.join(10_000);
+
+        assertFalse(third.isAlive(), "woken with nothing left, it leaves instead of waiting for the limit");
+        assertEquals(Boolean.FALSE, admitted.get());
+    }
+
+    @Test
+    void aFixedLimitNamesItsSize() {
+        assertEquals("2", ConcurrencyLimit.fixed(2).toString());
     }
 }
