@@ -246,10 +246,7 @@ final class ConcurrencyLimit {
         } else if (ratio > GROW_BELOW) {
             slowStart = false;
         }
-        windowSamples = 0;
-        windowNanos = 0;
-        windowHoldNanos.set(0);
-        peakInFlight.set(inFlight.get());
+        startWindow();
     }
 
     /**
@@ -279,6 +276,11 @@ final class ConcurrencyLimit {
         }
         setLimit(limit * THROTTLE_FACTOR);
         noThrottleCutBefore = completions + (long) limit;
+        startWindow();
+    }
+
+    /** Samples, slot time and the peak under way count from now on. */
+    private void startWindow() {
         windowSamples = 0;
         windowNanos = 0;
         windowHoldNanos.set(0);

@@ -16,6 +16,7 @@ import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.storage.TransientStorageException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,12 +77,12 @@ public final class SyncFunction {
      */
     public void prepareStores(Provider spokes) {
         if (settings != null) {
-            Stores.prepare(settings.central().scheme());
-            Stores.prepare(switch (spokes) {
+            // One set: where central is in the spokes' cloud (the common case) it is prepared once.
+            EnumSet.of(settings.central().scheme(), switch (spokes) {
                 case AWS -> StorageLocation.Scheme.S3;
                 case GCP -> StorageLocation.Scheme.GCS;
                 case AZURE -> StorageLocation.Scheme.AZURE;
-            });
+            }).forEach(Stores::prepare);
         }
     }
 

@@ -37,6 +37,28 @@ class ConcurrencyLimitTest {
         return limit.start();
     }
 
+    /** What a worker thread does; it may be interrupted while it waits. */
+    private interface WorkerStep {
+        void run() throws InterruptedException;
+    }
+
+    /** Starts {@code step} on a thread of its own and returns it once it waits (or after 10 s). */
+    private static Thread startedAndWaiting(WorkerStep step) {
+        Thread thread = new Thread(() -> {
+            try {
+                step.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        thread.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return thread;
+    }
+
     /**
      * Puts the whole limit to use with records that each hold their slot {@code holdMillis},
      * releases them, takes the slots again and answers one window of attempts in
@@ -249,18 +271,7 @@ class ConcurrencyLimitTest {
         ConcurrencyLimit limit = limit(2, 2, 64);
         take(limit, 0);
         take(limit, 1);
-        Thread third = new Thread(() -> {
-            try {
-                take(limit, 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        third.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (third.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Thread third = startedAndWaiting(() -> take(limit, 2));
         assertEquals(Thread.State.WAITING, third.getState(), "worker 2 waits at a limit of 2");
 
         limit.release(0);
@@ -280,18 +291,7 @@ class ConcurrencyLimitTest {
         ConcurrencyLimit limit = limit(2, 2, 64);
         AtomicBoolean workLeft = new AtomicBoolean(true);
         AtomicReference<Boolean> admitted = new AtomicReference<>();
-        Thread third = new Thread(() -> {
-            try {
-                admitted.set(limit.admit(2, workLeft::get));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        third.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (third.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Thread third = startedAndWaiting(() -> admitted.set(limit.admit(2, workLeft::get)));
         assertEquals(Thread.State.WAITING, third.getState());
 
         workLeft.set(false);
