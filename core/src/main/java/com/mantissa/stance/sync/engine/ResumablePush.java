@@ -3,9 +3,11 @@ package com.mantissa.stance.sync.engine;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
-import com.mantissa.stance.sync.storage.ObjectMetadata;
-import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.NotFoundException;
+import com.mantissa.stance.sync.storage.ObjectMetadata;
+import com.mantissa.stance.sync.storage.RequestCounts;
+import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,11 +41,12 @@ public final class ResumablePush {
     static final int MAX_BATCHES_PER_RUN = 16;
 
     private final SyncConfig config;
-    private final StorageAdapter central;
+    /** Central, counting every request of a run, its checkpoints' included. */
+    private final CountingStore central;
     private LongSupplier nanoTime = System::nanoTime;
 
-    /** What one invocation did. */
-    public record Outcome(SyncResult result, boolean finished, PushCheckpoint checkpoint) {
+    /** What one invocation did, and the central requests it made, by kind. */
+    public record Outcome(SyncResult result, boolean finished, PushCheckpoint checkpoint, RequestCounts requests) {
         /** The push stopped for the budget and a continuation should follow. */
         public boolean needsContinuation() {
             return !finished && result.retryableErrors() == 0;
@@ -52,7 +55,7 @@ public final class ResumablePush {
 
     public ResumablePush(SyncConfig config, StorageAdapter central) {
         this.config = config.toBuilder().syncDirection(SyncDirection.PUSH).build();
-        this.central = Objects.requireNonNull(central, "central");
+        this.central = new CountingStore(Objects.requireNonNull(central, "central"));
     }
 
     /** For tests: the clock the budget is measured with. */
@@ -70,6 +73,7 @@ public final class ResumablePush {
     public Outcome run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account,
                        String provider, Duration budget) {
         long started = nanoTime.getAsLong();
+        RequestCounts requestsBefore = central.counts();
         long deadline = budget == null ? Long.MAX_VALUE : started + budget.toNanos();
         String key = PushCheckpoint.key(config.centralPrefix(), account, source);
         boolean[] stored = {false};
@@ -106,7 +110,8 @@ public final class ResumablePush {
                     total = total.plus(r, SyncDirection.PUSH);
                     if (r.retryableErrors() > 0) {
                         progress.add(at);
-                        return finish(key, source, progress, counts, invocations, total, false, stored[0]);
+                        return finish(key, source, progress, counts, invocations, total, false,
+                                stored[0], requestsBefore);
                     }
                     counts = counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
                     progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true));
@@ -143,7 +148,8 @@ public final class ResumablePush {
                     total = total.plus(r, SyncDirection.PUSH);
                     if (r.retryableErrors() > 0) {
                         progress.add(at);
-                        return finish(key, source, progress, counts, invocations, total, false, stored[0]);
+                        return finish(key, source, progress, counts, invocations, total, false,
+                                stored[0], requestsBefore);
                     }
                     counts = counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
                     at = new PushCheckpoint.FileProgress(file.key(), version, chunk.lastLine(), chunk.endOffset(), false);
@@ -158,11 +164,13 @@ public final class ResumablePush {
                 progress.add(at);
                 total = total.plus(new SyncResult(0, 0, 0, List.of(file.displayName() + ": cannot read: " + e.getMessage()),
                         0, SyncDirection.PUSH, 1), SyncDirection.PUSH);
-                return finish(key, source, progress, counts, invocations, total, false, stored[0]);
+                return finish(key, source, progress, counts, invocations, total, false,
+                        stored[0], requestsBefore);
             }
             progress.add(at);
         }
-        return finish(key, source, progress, counts, invocations, total, !stopped, stored[0]);
+        return finish(key, source, progress, counts, invocations, total, !stopped,
+                stored[0], requestsBefore);
     }
 
     private SyncResult push(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String account, String provider) {
@@ -173,7 +181,8 @@ public final class ResumablePush {
 
     private Outcome finish(String key, String source, List<PushCheckpoint.FileProgress> progress,
                            PushCheckpoint.Counts counts, int invocations,
-                           SyncResult result, boolean finished, boolean checkpointStored) {
+                           SyncResult result, boolean finished, boolean checkpointStored,
+                           RequestCounts requestsBefore) {
         PushCheckpoint checkpoint = new PushCheckpoint(source, progress, counts, invocations);
         if (finished) {
             if (checkpointStored) {
@@ -182,7 +191,7 @@ public final class ResumablePush {
         } else {
             save(key, checkpoint);
         }
-        return new Outcome(result, finished, checkpoint);
+        return new Outcome(result, finished, checkpoint, central.counts().minus(requestsBefore));
     }
 
     /** The checkpoint of {@code source}, or null; {@code exists[0]} tells whether any object is at the key. */

@@ -9,6 +9,7 @@ import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -71,9 +72,9 @@ public final class QueueWorker {
         }
     }
 
-    /** Totals of one run. */
+    /** Totals of one run; {@code requests} are central's, by kind: what the run cost. */
     public record Summary(long messages, long pushes, long continuations, long ignored, long failed,
-                          long redeliveries, SyncResult result) {
+                          long redeliveries, SyncResult result, RequestCounts requests) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("messages", messages);
@@ -83,6 +84,7 @@ public final class QueueWorker {
             m.put("failed", failed);
             m.put("left_for_redelivery", redeliveries);
             m.put("result", result.toMap());
+            m.put("requests", requests.toMap());
             return m;
         }
     }
@@ -100,6 +102,7 @@ public final class QueueWorker {
     private long failed;
     private long redeliveries;
     private SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
+    private RequestCounts requests = RequestCounts.NONE;
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
         this(settings, new SyncFunction(settings), queue, options, log);
@@ -186,7 +189,7 @@ public final class QueueWorker {
 
     /** The totals so far. */
     public Summary summary() {
-        return new Summary(messages, pushes, continuations, ignored, failed, redeliveries, total);
+        return new Summary(messages, pushes, continuations, ignored, failed, redeliveries, total, requests);
     }
 
     private void handle(List<QueueMessage> batch, long receivedAt) {
@@ -292,6 +295,7 @@ public final class QueueWorker {
                     case FAILED -> failed += entry.redeliver() ? 0 : 1;
                     case SUCCEEDED -> { }
                 }
+                requests = requests.plus(entry.requests());
                 if (entry.account() != null) {
                     pushes++;
                     total = total.plus(entry.result(), SyncDirection.PUSH);
@@ -315,20 +319,21 @@ public final class QueueWorker {
                             budget);
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
+            requests = requests.plus(outcome.requests());
             if (outcome.needsContinuation()) {
                 queue.send(WorkMessages.source(source, continuation + 1));
                 continuations++;
-                logLine("INFO", where + ": time budget used up; continuation " + (continuation + 1) + " sent", outcome.result());
+                logLine("INFO", where + ": time budget used up; continuation " + (continuation + 1) + " sent", outcome);
                 return true;
             }
             if (outcome.result().retryableErrors() > 0) {
-                logLine("ERROR", where + ": transient failures; left for redelivery", outcome.result());
+                logLine("ERROR", where + ": transient failures; left for redelivery", outcome);
                 return false;
             }
             if (!outcome.result().success()) {
                 failed++;
             }
-            logLine(outcome.result().success() ? "INFO" : "ERROR", where + ": pushed", outcome.result());
+            logLine(outcome.result().success() ? "INFO" : "ERROR", where + ": pushed", outcome);
             return true;
         } catch (TransientStorageException e) {
             logLine("ERROR", where + ": " + e.getMessage() + "; left for redelivery", null);
@@ -340,12 +345,13 @@ public final class QueueWorker {
         }
     }
 
-    private void logLine(String severity, String message, SyncResult result) {
+    private void logLine(String severity, String message, ResumablePush.Outcome push) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("severity", severity);
         line.put("message", "stance-sync worker: " + message);
-        if (result != null) {
-            line.put("result", result.toMap());
+        if (push != null) {
+            line.put("result", push.result().toMap());
+            line.put("requests", push.requests().toMap());
         }
         log.println(CanonicalJson.writeUnsorted(line));
         log.flush();

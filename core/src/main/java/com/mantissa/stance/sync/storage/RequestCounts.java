@@ -25,6 +25,13 @@ public record RequestCounts(long reads, long conditionalWrites, long uncondition
                 metadata + o.metadata);
     }
 
+    /** The requests made since {@code earlier}, a reading of the same counter. */
+    public RequestCounts minus(RequestCounts earlier) {
+        return new RequestCounts(reads - earlier.reads, conditionalWrites - earlier.conditionalWrites,
+                unconditionalWrites - earlier.unconditionalWrites, lists - earlier.lists, deletes - earlier.deletes,
+                metadata - earlier.metadata);
+    }
+
     /** For a summary line: {@code 12002 requests: 1 read, 12001 conditional writes, ...}. */
     @Override
     public String toString() {
