@@ -63,10 +63,10 @@ final class ExportCommand extends CentralCommand {
         for (String error : result.errors()) {
             err().println("error: " + error);
         }
-        err().printf(Locale.ROOT, "export: snapshot %s, %d findings, %d assets, %s, %d removed, %d errors in %.2fs%n",
+        err().printf(Locale.ROOT, "export: snapshot %s, %d findings, %d assets, %s, %d removed, %d errors in %.2fs; %s%n",
                 result.snapshotId(), result.findings(), result.assets(),
                 result.written() ? "written" : "unchanged (nothing written)", result.removedSnapshots().size(),
-                result.errors().size(), result.durationSeconds());
+                result.errors().size(), result.durationSeconds(), result.requests());
         err().flush();
         if (!json) {
             out().println(result.success() ? "OK" : "FAILED");

@@ -49,12 +49,12 @@ final class PruneCommand extends CentralCommand {
         for (String error : result.errors()) {
             err().println("error: " + error);
         }
-        err().printf(Locale.ROOT, "prune%s: account %s: %d findings, %d assets, %d state objects %s%s in %.2fs%n",
+        err().printf(Locale.ROOT, "prune%s: account %s: %d findings, %d assets, %d state objects %s%s in %.2fs; %s%n",
                 dryRun ? " (dry run)" : "", account, result.findings(), result.assets(), result.stateObjects(),
                 dryRun ? "would be removed" : "removed",
                 result.otherProviderRecords() > 0 ? "; " + result.otherProviderRecords()
                         + " records of other providers kept, and with them _state/" + account + "/" : "",
-                result.durationSeconds());
+                result.durationSeconds(), result.requests());
         err().flush();
         if (!json) {
             out().println(result.success() ? "OK" : "FAILED");

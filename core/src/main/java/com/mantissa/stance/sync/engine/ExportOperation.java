@@ -1,7 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StoredObject;
@@ -53,9 +55,9 @@ public final class ExportOperation {
     static final DateTimeFormatter SNAPSHOT_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     static final int MAX_LISTED_ERRORS = 10_000;
 
-    private final StorageAdapter central;
+    private final CountingStore central;
     private final String centralPrefix;
-    private final StorageAdapter target;
+    private final CountingStore target;
     private final String targetBase;
     private final Retry retry = Retry.defaults();
     private String snapshotId;
@@ -67,9 +69,9 @@ public final class ExportOperation {
     private Clock clock = Clock.systemUTC();
 
     public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
-        this.central = Objects.requireNonNull(central, "central");
+        this.central = new CountingStore(Objects.requireNonNull(central, "central"));
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
-        this.target = Objects.requireNonNull(target, "target");
+        this.target = new CountingStore(Objects.requireNonNull(target, "target"));
         this.targetBase = targetPrefix == null || targetPrefix.isEmpty() ? "" : targetPrefix + "/";
     }
 
@@ -133,6 +135,7 @@ public final class ExportOperation {
 
     public ExportResult run() {
         long started = System.nanoTime();
+        RequestCounts requestsBefore = requests();
         Instant now = clock.instant();
         List<String> errors = new ArrayList<>();
         Map<RecordKind, Path> files = new EnumMap<>(RecordKind.class);
@@ -160,7 +163,8 @@ public final class ExportOperation {
             if (!entries.isEmpty() && contentDigest.equals(state.get(ExportManifest.DIGEST))
                     && Objects.equals(entries.get(0).get("id"), state.get("snapshot"))) {
                 return new ExportResult(String.valueOf(entries.get(0).get("id")), counts.get(RecordKind.FINDING),
-                        counts.get(RecordKind.ASSET), false, List.of(), errors, seconds(started));
+                        counts.get(RecordKind.ASSET), false, List.of(), errors, seconds(started),
+                        requests().minus(requestsBefore));
             }
             String id = chooseId(now, entries);
             for (RecordKind kind : RecordKind.values()) {
@@ -186,7 +190,7 @@ public final class ExportOperation {
                 deleteSnapshot(old);
             }
             return new ExportResult(id, counts.get(RecordKind.FINDING), counts.get(RecordKind.ASSET), true, dropped,
-                    errors, seconds(started));
+                    errors, seconds(started), requests().minus(requestsBefore));
         } catch (IOException e) {
             throw new UncheckedIOException("export: cannot use a temporary file: " + e.getMessage(), e);
         } finally {
@@ -269,6 +273,11 @@ public final class ExportOperation {
             }
         }
         return new Line(rewrite ? CanonicalJson.bytes(record) : bytes, null);
+    }
+
+    /** Requests made so far of central and the target together. */
+    private RequestCounts requests() {
+        return central.counts().plus(target.counts());
     }
 
     private String chooseId(Instant now, List<Map<String, Object>> entries) {

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.storage.RequestCounts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,10 +8,12 @@ import java.util.Map;
 /**
  * What an export did: the snapshot it wrote (or found unchanged), how many verified findings
  * and assets it holds, the snapshots it dropped past {@code --keep}, and one error per record
- * it refused to export (a checksum mismatch, an unreadable object).
+ * it refused to export (a checksum mismatch, an unreadable object), and the requests it made
+ * of central and the target, by kind.
  */
 public record ExportResult(String snapshotId, long findings, long assets, boolean written,
-                           List<String> removedSnapshots, List<String> errors, double durationSeconds) {
+                           List<String> removedSnapshots, List<String> errors, double durationSeconds,
+                           RequestCounts requests) {
 
     public ExportResult {
         removedSnapshots = List.copyOf(removedSnapshots);
@@ -32,6 +35,7 @@ public record ExportResult(String snapshotId, long findings, long assets, boolea
         map.put("removed_snapshots", removedSnapshots);
         map.put("errors", errors);
         map.put("duration_seconds", Math.round(durationSeconds * 1000) / 1000.0);
+        map.put("requests", requests.toMap());
         return map;
     }
 }

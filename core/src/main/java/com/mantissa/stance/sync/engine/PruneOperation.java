@@ -1,6 +1,8 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StoredObject;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * no record of another provider is left under that account id.
  */
 public final class PruneOperation {
-    private final StorageAdapter central;
+    private final CountingStore central;
     private final String centralPrefix;
     private final String account;
     private final String provider;
@@ -33,7 +35,7 @@ public final class PruneOperation {
     private int concurrency = 16;
 
     public PruneOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
-        this.central = Objects.requireNonNull(central, "central");
+        this.central = new CountingStore(Objects.requireNonNull(central, "central"));
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         RecordPaths.validateAccount(account);
         this.account = account;
@@ -64,6 +66,7 @@ public final class PruneOperation {
 
     public PruneResult run() {
         long started = System.nanoTime();
+        RequestCounts requestsBefore = central.counts();
         List<String> errors = new ArrayList<>();
         Map<RecordKind, long[]> removed = new EnumMap<>(RecordKind.class);
         long[] other = {0};
@@ -105,7 +108,8 @@ public final class PruneOperation {
             }
         }
         return new PruneResult(account, provider, removed.get(RecordKind.FINDING)[0], removed.get(RecordKind.ASSET)[0],
-                stateObjects, other[0], dryRun, errors, (System.nanoTime() - started) / 1e9);
+                stateObjects, other[0], dryRun, errors, (System.nanoTime() - started) / 1e9,
+                central.counts().minus(requestsBefore));
     }
 
     private Step prune(String key) {

@@ -1,12 +1,14 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.storage.RequestCounts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What a prune removed (or, in a dry run, would remove) of one account. */
+/** What a prune removed (or, in a dry run, would remove) of one account, and the requests it made, by kind. */
 public record PruneResult(String account, String provider, long findings, long assets, long stateObjects,
-                          long otherProviderRecords, boolean dryRun, List<String> errors, double durationSeconds) {
+                          long otherProviderRecords, boolean dryRun, List<String> errors, double durationSeconds,
+                          RequestCounts requests) {
 
     public PruneResult {
         errors = List.copyOf(errors);
@@ -28,6 +30,7 @@ public record PruneResult(String account, String provider, long findings, long a
         map.put("other_provider_records_kept", otherProviderRecords);
         map.put("errors", errors);
         map.put("duration_seconds", Math.round(durationSeconds * 1000) / 1000.0);
+        map.put("requests", requests.toMap());
         return map;
     }
 }

@@ -5,6 +5,8 @@ import com.mantissa.stance.sync.engine.ExportResult;
 import com.mantissa.stance.sync.engine.StatusOperation;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.CountingStore;
+import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.time.Clock;
@@ -27,20 +29,25 @@ final class ScheduledLifecycle {
     }
 
     /**
-     * Runs the export and the stale check; returns the export's errors as a result to add to
-     * the schedule's (empty when there was nothing to report).
+     * What the lifecycle adds to the schedule's log line: the export's errors as a result (empty
+     * when there was nothing to report), and the requests the export and the stale check made.
      */
-    static SyncResult run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock) {
+    record Outcome(SyncResult result, RequestCounts requests) {
+    }
+
+    /** Runs the export and the stale check. */
+    static Outcome run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock) {
         return run(settings, stores, clock, line -> LOG.log(Level.WARNING, line));
     }
 
-    static SyncResult run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock,
-                          Consumer<String> warn) {
+    static Outcome run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock,
+                       Consumer<String> warn) {
         LifecycleSettings lifecycle = settings.lifecycle();
         StorageAdapter central = stores.apply(settings.central());
         String prefix = settings.config().centralPrefix();
         List<String> errors = new ArrayList<>();
         long exported = 0;
+        RequestCounts exportRequests = RequestCounts.NONE;
         if (lifecycle.exportTarget() != null) {
             StorageLocation target = lifecycle.exportTarget();
             String targetPrefix = target.scheme() == StorageLocation.Scheme.FILE ? "" : target.prefixOr("");
@@ -49,9 +56,12 @@ final class ScheduledLifecycle {
                     .checksumVerify(settings.config().checksumVerify())
                     .concurrency(settings.config().concurrency(), settings.config().batchSize()).clock(clock).run();
             errors.addAll(result.errors());
+            exportRequests = result.requests();
             exported = result.written() ? result.findings() + result.assets() : 0;
         }
-        for (StatusOperation.Row row : new StatusOperation(central, prefix, lifecycle.staleAfter()).clock(clock).run()) {
+        CountingStore statusCentral = new CountingStore(central);
+        for (StatusOperation.Row row : new StatusOperation(statusCentral, prefix, lifecycle.staleAfter()).clock(clock)
+                .run()) {
             if (row.stale()) {
                 warn.accept("stale account " + row.account()
                         + (row.status() == null ? " (no push recorded)"
@@ -59,6 +69,7 @@ final class ScheduledLifecycle {
                         + ", none within " + lifecycle.staleAfter());
             }
         }
-        return new SyncResult(exported, 0, 0, errors, 0, SyncDirection.PUSH);
+        return new Outcome(new SyncResult(exported, 0, 0, errors, 0, SyncDirection.PUSH),
+                exportRequests.plus(statusCentral.counts()));
     }
 }

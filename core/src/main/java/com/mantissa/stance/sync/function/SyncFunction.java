@@ -203,6 +203,7 @@ public final class SyncFunction {
     private LogEntry onSchedule(String trigger) {
         SyncResult total = empty(settings.config().syncDirection());
         List<CrossCloudSync> syncs = new ArrayList<>(2);
+        RequestCounts lifecycleRequests = RequestCounts.NONE;
         boolean didSomething = false;
         try {
             if (!settings.sources().isEmpty() && settings.config().syncDirection() != SyncDirection.PULL) {
@@ -234,15 +235,16 @@ public final class SyncFunction {
                     total.syncDirection()), requests(syncs));
         }
         if (settings.lifecycle().exportTarget() != null || didSomething) {
-            total = total.plus(ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC()),
-                    total.syncDirection());
+            ScheduledLifecycle.Outcome lifecycle = ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC());
+            total = total.plus(lifecycle.result(), total.syncDirection());
+            lifecycleRequests = lifecycle.requests();
             didSomething = true;
         }
         if (!didSomething) {
             return rejected(trigger, List.of(), "configuration: nothing to do: set " + FunctionSettings.SOURCES
                     + ", " + FunctionSettings.PULL_TARGET + " and/or " + LifecycleSettings.EXPORT_TARGET);
         }
-        return finished(trigger, List.of(), null, total, requests(syncs));
+        return finished(trigger, List.of(), null, total, requests(syncs).plus(lifecycleRequests));
     }
 
     private static RequestCounts requests(List<CrossCloudSync> syncs) {

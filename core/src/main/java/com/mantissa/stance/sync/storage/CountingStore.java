@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * each call, so a failed or retried attempt counts too. Thread-safe; adds one counter
  * increment per call.
  */
-public final class CountingStore implements StorageAdapter {
+public final class CountingStore implements StorageAdapter, StreamingUpload {
     private final StorageAdapter store;
     private final LongAdder reads = new LongAdder();
     private final LongAdder conditionalWrites = new LongAdder();
@@ -68,6 +68,16 @@ public final class CountingStore implements StorageAdapter {
     public Optional<ObjectMetadata> getMetadata(String path) {
         metadata.increment();
         return store.getMetadata(path);
+    }
+
+    /**
+     * The store's own streaming upload, counted as one unconditional write (a multipart upload
+     * is several requests on the wire; the engine cannot see them).
+     */
+    @Override
+    public String uploadFile(String key, java.nio.file.Path file) {
+        unconditionalWrites.increment();
+        return StreamingUpload.upload(store, key, file);
     }
 
     @Override

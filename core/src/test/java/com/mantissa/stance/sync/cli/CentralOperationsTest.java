@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.engine.AccountPushPass;
@@ -133,6 +134,38 @@ class CentralOperationsTest {
         String snapshot = (String) export.json().get("snapshot");
         String lines = Files.readString(dir.resolve("t/findings/" + snapshot + "/findings.jsonl"));
         assertFalse(lines.contains("\"severity\": \"low\""), lines);
+    }
+
+    @Test
+    void exportAndPruneShowTheRequestsTheyMadeByKind() throws Exception {
+        String central = dir.resolve("central").toString();
+        push(central, "111", "s", 4, 2);
+
+        CentralLifecycleTest.Run export = cli("export", "--central", central, "--target", dir.resolve("t").toString(),
+                "--json");
+
+        assertEquals(0, export.exitCode(), export.err());
+        Map<?, ?> exported = (Map<?, ?>) export.json().get("requests");
+        assertNotNull(exported, export.json().toString());
+        // Each of the 6 records is read once, and the target's manifest and export state once each.
+        assertEquals(8L, exported.get("reads"), exported.toString());
+        // findings.jsonl, assets.jsonl and the export state; the manifest is written if absent.
+        assertEquals(3L, exported.get("unconditional_writes"), exported.toString());
+        assertEquals(1L, exported.get("conditional_writes"), exported.toString());
+        // Central is listed in sixteen pages per kind.
+        assertEquals(32L, exported.get("lists"), exported.toString());
+        assertTrue(export.err().contains("; 44 requests: 8 reads, 1 conditional write, 3 unconditional writes, 32 lists, "
+                + "0 deletes, 0 metadata"), export.err());
+
+        CentralLifecycleTest.Run prune = cli("prune", "--central", central, "--account", "111", "--json");
+
+        assertEquals(0, prune.exitCode(), prune.err());
+        Map<?, ?> pruned = (Map<?, ?>) prune.json().get("requests");
+        assertNotNull(pruned, prune.json().toString());
+        long removed = (Long) prune.json().get("findings_removed") + (Long) prune.json().get("assets_removed")
+                + (Long) prune.json().get("state_objects_removed");
+        assertEquals(removed, pruned.get("deletes"), prune.json().toString());
+        assertTrue(prune.err().contains(" deletes, "), prune.err());
     }
 
     @Test
