@@ -15,7 +15,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * Progress of a long run on stderr. On a terminal: a progress bar (records done, of the total
  * when known, rate, ETA) once the run has taken {@link #TERMINAL_DELAY}, so quick runs print
  * nothing extra. Elsewhere (a log file, CI): one plain line every {@link #LINE_INTERVAL}, as a
- * bar's carriage returns would fill a log.
+ * bar's carriage returns would fill a log. A push streams its scan, so its record total is not
+ * known; the share of the scan's bytes read stands in for it (estimated total and ETA).
  */
 final class ProgressDisplay implements SyncProgress, AutoCloseable {
     static final Duration TERMINAL_DELAY = Duration.ofSeconds(2);
@@ -28,6 +29,8 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
     private final long intervalNanos;
     private final long started;
     private long lastLine;
+    /** The share of the scan files read, when their sizes are known; else -1. */
+    private double shareRead = -1;
     private ProgressBar bar;
 
     /**
@@ -50,6 +53,11 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
     }
 
     @Override
+    public void bytesRead(long read, long size) {
+        shareRead = size > 0 ? Math.min(1.0, (double) read / size) : -1;
+    }
+
+    @Override
     public void recordsDone(long done, long total) {
         long now = nanoTime.getAsLong();
         if (terminal) {
@@ -63,28 +71,42 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
             }
             if (total >= 0) {
                 bar.maxHint(total);
+            } else if (shareRead > 0) {
+                bar.maxHint(estimate(done, shareRead));
             }
             bar.stepTo(done);
         } else if (now - lastLine >= intervalNanos) {
             lastLine = now;
-            err.println(line(task, done, total, now - started));
+            err.println(line(task, done, total, shareRead, now - started));
             err.flush();
         }
     }
 
-    /** {@code push: 24000 of 120000 records, 2400 records/s, ETA 40 s} (total and ETA when known). */
-    static String line(String task, long done, long total, long elapsedNanos) {
+    /**
+     * {@code push: 24000 of 120000 records, 2400 records/s, ETA 40 s} (total and ETA when known);
+     * without a total, {@code of about} the records the share of the scan read so far suggests,
+     * and the ETA that share gives.
+     */
+    static String line(String task, long done, long total, double shareRead, long elapsedNanos) {
         double seconds = elapsedNanos / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         StringBuilder s = new StringBuilder(task).append(": ").append(done);
         if (total >= 0) {
             s.append(" of ").append(total);
+        } else if (shareRead > 0) {
+            s.append(" of about ").append(estimate(done, shareRead));
         }
         s.append(" records, ").append(String.format(Locale.ROOT, "%.0f", rate)).append(" records/s");
         if (total >= done && rate > 0) {
             s.append(", ETA ").append(Math.round((total - done) / rate)).append(" s");
+        } else if (total < 0 && shareRead > 0 && done > 0) {
+            s.append(", ETA ").append(Math.round(seconds * (1 - shareRead) / shareRead)).append(" s");
         }
         return s.toString();
+    }
+
+    private static long estimate(long done, double shareRead) {
+        return Math.max(done, Math.round(done / shareRead));
     }
 
     @Override

@@ -196,16 +196,16 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
-        addScanSource(kind, displayName, input, accountId, provider);
+        addScanSource(kind, displayName, input, accountId, provider, -1);
     }
 
     /** The source added, or null for an asset file when assets are not included. */
     private RecordSource addScanSource(RecordKind kind, String displayName, ScanInput input, String accountId,
-                                       String provider) {
+                                       String provider, long size) {
         if (kind == RecordKind.ASSET && !options.config().includeAssets()) {
             return null;
         }
-        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider);
+        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider, size);
         pending.add(source);
         return source;
     }
@@ -216,7 +216,8 @@ public final class CrossCloudSync {
         List<RecordSource> sources = new ArrayList<>(files.size());
         for (ScanLocator.ScanFile file : files) {
             RecordSource source = addScanSource(file.kind(), file.displayName(),
-                    () -> retry.call(() -> store.openStream(file.key())), accountId, provider);
+                    () -> retry.call(() -> store.openStream(file.key())), accountId, provider,
+                    file.metadata() == null ? -1 : file.metadata().size());
             if (source != null) {
                 sources.add(source);
             }

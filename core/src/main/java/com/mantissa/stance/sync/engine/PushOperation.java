@@ -38,6 +38,8 @@ final class PushOperation implements SyncOperation {
         int batchSize = session.config().batchSize();
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();
         counts.clear();
+        long bytesToRead = bytesToRead();
+        long bytesBefore = 0;
         for (RecordSource source : sources) {
             AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
             SnapshotCounts counted = new SnapshotCounts();
@@ -48,10 +50,12 @@ final class PushOperation implements SyncOperation {
                 while (items.hasNext()) {
                     batch.add(items.next());
                     if (batch.size() >= batchSize) {
+                        session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                         runBatch(session, pusher, source, index, batch, counted);
                         batch.clear();
                     }
                 }
+                session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                 runBatch(session, pusher, source, index, batch, counted);
             } catch (PermanentStorageException e) {
                 throw StoreFailures.abort("source", source.name(), e);
@@ -60,11 +64,24 @@ final class PushOperation implements SyncOperation {
                 session.tally().add(Outcome.error(source.name() + ": cannot read: " + Outcome.message(e),
                         e instanceof TransientStorageException));
             }
+            bytesBefore += Math.max(0, source.size());
         }
         indexStore.reportReadWarnings();
         for (AccountIndex index : indexes.values()) {
             indexStore.store(index);
         }
+    }
+
+    /** The bytes of all sources when each is a scan file of known size, else -1. */
+    private long bytesToRead() {
+        long sum = 0;
+        for (RecordSource source : sources) {
+            if (source.size() < 0) {
+                return -1;
+            }
+            sum += source.size();
+        }
+        return sum;
     }
 
     /** What the last run counted of {@code source}; empty counts for a source it did not push. */

@@ -17,13 +17,16 @@ final class RecordSource {
     private final String accountId;
     private final String provider;
     private final Opener opener;
+    /** Bytes of a scan file, -1 when not known (or not a file). */
+    private final long size;
 
-    private RecordSource(RecordKind kind, String name, String accountId, String provider, Opener opener) {
+    private RecordSource(RecordKind kind, String name, String accountId, String provider, Opener opener, long size) {
         this.kind = kind;
         this.name = name;
         this.accountId = accountId;
         this.provider = provider;
         this.opener = opener;
+        this.size = size;
     }
 
     /**
@@ -56,6 +59,10 @@ final class RecordSource {
 
     /** A closable iterator over a source's items. */
     interface Items extends Iterator<Item>, Closeable {
+        /** Bytes of a scan file read so far (read ahead of the items returned by up to one buffer). */
+        default long bytesRead() {
+            return 0;
+        }
     }
 
     private interface Opener {
@@ -83,7 +90,7 @@ final class RecordSource {
             @Override
             public void close() {
             }
-        });
+        }, -1);
     }
 
     @SuppressWarnings("unchecked")
@@ -101,12 +108,19 @@ final class RecordSource {
                 + (record == null ? "null" : record.getClass().getSimpleName()));
     }
 
+    /** @param size the file's bytes, -1 when not known */
     static RecordSource ofScanFile(RecordKind kind, String displayName, CrossCloudSync.ScanInput input,
-                                   String accountId, String provider) {
+                                   String accountId, String provider, long size) {
         return new RecordSource(kind, displayName, accountId, provider, known -> {
-            ScanFileReader reader = ScanFileReader.open(displayName, input.open());
+            CountedInput counted = new CountedInput(input.open());
+            ScanFileReader reader = ScanFileReader.open(displayName, counted);
             reader.filter(known);
             return new Items() {
+                @Override
+                public long bytesRead() {
+                    return counted.count();
+                }
+
                 @Override
                 public boolean hasNext() {
                     return reader.hasNext();
@@ -129,7 +143,7 @@ final class RecordSource {
                     reader.close();
                 }
             };
-        });
+        }, size);
     }
 
     Items open() throws IOException {
@@ -150,6 +164,10 @@ final class RecordSource {
 
     RecordKind kind() {
         return kind;
+    }
+
+    long size() {
+        return size;
     }
 
     String name() {

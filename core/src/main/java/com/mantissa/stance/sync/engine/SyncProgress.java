@@ -15,4 +15,14 @@ public interface SyncProgress {
      * @param total records this sync expects, or -1 while that is unknown (a scan is streamed)
      */
     void recordsDone(long done, long total);
+
+    /**
+     * How much of its scan files a push has read, when their sizes are known: what an ETA can
+     * go by while the record total is not known. Called just before {@link #recordsDone}.
+     *
+     * @param read bytes of the files read so far
+     * @param size bytes of all the files this push reads
+     */
+    default void bytesRead(long read, long size) {
+    }
 }

@@ -26,6 +26,8 @@ final class SyncSession {
     private final SyncProgress progress;
     private long done;
     private long expected = -1;
+    private long bytesRead;
+    private long bytesToRead = -1;
 
     /**
      * @param syncState where tracked records go (guarded by {@code stateLock}); unused unless
@@ -111,8 +113,17 @@ final class SyncSession {
         expected = expected < 0 ? records : expected + records;
     }
 
+    /** An operation reading scan files of known size tells how far it has read, for progress. */
+    void inputRead(long read, long size) {
+        bytesRead = read;
+        bytesToRead = size;
+    }
+
     /** Tells the progress listener how far the sync has got; operations call it after each batch. */
     void reportProgress() {
+        if (bytesToRead > 0) {
+            progress.bytesRead(bytesRead, bytesToRead);
+        }
         progress.recordsDone(done, expected);
     }
 

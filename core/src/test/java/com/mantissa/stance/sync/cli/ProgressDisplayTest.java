@@ -40,6 +40,22 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void withoutARecordTotalTheShareOfTheScanReadGivesAnEstimateAndAnEta() {
+        AtomicLong now = new AtomicLong(1_000 * SECOND);
+        StringWriter err = new StringWriter();
+        ProgressDisplay display = new ProgressDisplay("push", new PrintWriter(err), false, now::get,
+                Duration.ofSeconds(10));
+
+        now.addAndGet(10 * SECOND);
+        display.bytesRead(2_500_000, 12_500_000); // a fifth of the scan in 10 s: 40 s to go
+        display.recordsDone(2_000, -1);
+        display.close();
+
+        assertEquals(List.of("push: 2000 of about 10000 records, 200 records/s, ETA 40 s"),
+                err.toString().lines().toList());
+    }
+
+    @Test
     void quietMeansNoDisplay() {
         assertNull(ProgressDisplay.of("push", new PrintWriter(new StringWriter()), true, true));
     }

@@ -102,7 +102,7 @@ class SnapshotCountsPushTest {
                 SyncOptions.DEFAULT_INDEX_MAX_AGE.toNanos() / 1000);
         int count = 0;
         RecordSource scan = RecordSource.ofScanFile(RecordKind.FINDING, "findings.jsonl",
-                () -> source.openStream(FINDINGS), ACCOUNT, "aws");
+                () -> source.openStream(FINDINGS), ACCOUNT, "aws", -1);
         try (RecordSource.Items items = scan.open(known)) {
             while (items.hasNext()) {
                 RecordSource.Item item = items.next();

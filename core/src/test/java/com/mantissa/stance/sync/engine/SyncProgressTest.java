@@ -1,10 +1,12 @@
 package com.mantissa.stance.sync.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.testing.MemoryStore;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,5 +31,37 @@ class SyncProgressTest {
         SyncConfig pull = push.toBuilder().syncDirection(SyncDirection.PULL).build();
         new CrossCloudSync(pull, central).progress((done, total) -> calls.add(done + "/" + total)).sync();
         assertEquals(List.of("1000/2500", "2000/2500", "2500/2500"), calls);
+    }
+
+    @Test
+    void aPushOfScanFilesOfKnownSizeTellsHowMuchOfThemItHasRead() {
+        MemoryStore spoke = new MemoryStore();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 2_500; i++) {
+            lines.append("{\"id\": \"f-").append(i).append("\", \"last_seen\": \"2026-11-24T06:00:00Z\"}\n");
+        }
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        spoke.writeRecord("scan/findings.jsonl", bytes);
+        List<String> calls = new ArrayList<>();
+        SyncConfig push = SyncConfig.builder("central").batchSize(1_000).concurrency(4).includeAssets(false).build();
+        CrossCloudSync sync = new CrossCloudSync(push, new MemoryStore()).progress(new SyncProgress() {
+            @Override
+            public void recordsDone(long done, long total) {
+                calls.add(done + "/" + total);
+            }
+
+            @Override
+            public void bytesRead(long read, long size) {
+                calls.add("bytes " + read + "/" + size);
+            }
+        });
+        sync.addScanFiles(spoke, ScanLocator.locate(spoke, "scan/findings.jsonl", null), "123456789012", "aws");
+        sync.sync();
+
+        assertEquals(6, calls.size(), calls.toString());
+        assertEquals(List.of("1000/-1", "2000/-1", "2500/-1"), List.of(calls.get(1), calls.get(3), calls.get(5)));
+        assertEquals("bytes " + bytes.length + "/" + bytes.length, calls.get(4), "the last batch read it all");
+        long firstRead = Long.parseLong(calls.get(0).substring(6, calls.get(0).indexOf('/')));
+        assertTrue(firstRead > 0 && firstRead < bytes.length, calls.get(0));
     }
 }
