@@ -8,6 +8,7 @@ import com.mantissa.stance.sync.storage.Stores;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code stance-sync export}: central as one Stance scan that Stance's readers and tables understand. */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -37,6 +38,12 @@ final class ExportCommand extends CentralCommand {
             description = "Parallel reads of central (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--quiet", description = "No progress and no summary line on stderr (errors are still printed).")
+    boolean quiet;
+
+    @ParentCommand
+    StanceSyncCli parent;
+
     @Override
     int run(Stores stores, StorageLocation centralLocation, String centralPrefix) {
         if (keep < 1) {
@@ -56,17 +63,27 @@ final class ExportCommand extends CentralCommand {
         } catch (IllegalArgumentException e) {
             throw usage("--snapshot: " + e.getMessage());
         }
-        ExportResult result = export.run();
+        ExportResult result;
+        try (ProgressDisplay progress = ProgressDisplay.of("export", err(), parent != null && parent.stderrTerminal,
+                quiet)) {
+            if (progress != null) {
+                export.progress(progress);
+            }
+            result = export.run();
+        }
         if (json) {
             printJson(result.toMap());
         }
         for (String error : result.errors()) {
             err().println("error: " + error);
         }
-        err().printf(Locale.ROOT, "export: snapshot %s, %d findings, %d assets, %s, %d removed, %d errors in %.2fs; %s%n",
-                result.snapshotId(), result.findings(), result.assets(),
-                result.written() ? "written" : "unchanged (nothing written)", result.removedSnapshots().size(),
-                result.errors().size(), result.durationSeconds(), result.requests());
+        if (!quiet) {
+            err().printf(Locale.ROOT,
+                    "export: snapshot %s, %d findings, %d assets, %s, %d removed, %d errors in %.2fs; %s%n",
+                    result.snapshotId(), result.findings(), result.assets(),
+                    result.written() ? "written" : "unchanged (nothing written)", result.removedSnapshots().size(),
+                    result.errors().size(), result.durationSeconds(), result.requests());
+        }
         err().flush();
         if (!json) {
             out().println(result.success() ? "OK" : "FAILED");

@@ -67,6 +67,9 @@ public final class ExportOperation {
     private int concurrency = 16;
     private int window = 1000;
     private Clock clock = Clock.systemUTC();
+    private SyncProgress progress = SyncProgress.NONE;
+    /** Records exported so far by this run, both kinds. */
+    private long exported;
 
     public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
@@ -115,6 +118,12 @@ public final class ExportOperation {
         return this;
     }
 
+    /** Told the records exported so far after every window of reads; the total is not known. */
+    public ExportOperation progress(SyncProgress progress) {
+        this.progress = Objects.requireNonNull(progress);
+        return this;
+    }
+
     /** The key of the target's manifest. */
     public String manifestKey() {
         return targetBase + "snapshots/manifest.json";
@@ -136,6 +145,7 @@ public final class ExportOperation {
     public ExportResult run() {
         long started = System.nanoTime();
         RequestCounts requestsBefore = requests();
+        exported = 0;
         Instant now = clock.instant();
         List<String> errors = new ArrayList<>();
         Map<RecordKind, Path> files = new EnumMap<>(RecordKind.class);
@@ -228,9 +238,15 @@ public final class ExportOperation {
                 digest.update(line.bytes());
                 digest.update((byte) '\n');
                 count[0]++;
+                if (++exported % window == 0) {
+                    progress.recordsDone(exported, -1);
+                }
             }));
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+        if (count[0] > 0 && exported % window != 0) {
+            progress.recordsDone(exported, -1);
         }
         return count[0];
     }

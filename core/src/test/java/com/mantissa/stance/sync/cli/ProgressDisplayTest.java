@@ -76,4 +76,21 @@ class ProgressDisplayTest {
         assertEquals(2L, run.json().get("records_synced"));
         assertTrue(run.out().strip().startsWith("{") && run.out().strip().endsWith("}"), run.out());
     }
+
+    @Test
+    void quietExportPrintsNothingOnStderr(@TempDir Path root) throws Exception {
+        Path scan = root.resolve("scan/findings/s1/findings.jsonl");
+        Files.createDirectories(scan.getParent());
+        Files.writeString(scan, "{\"id\": \"f-1\"}\n{\"id\": \"f-2\"}\n");
+        String central = root.resolve("central").toString();
+        assertEquals(0, CliRunner.run("push", "--central", central, "--source", scan.toString(), "--account",
+                "123456789012", "--provider", "aws", "--quiet").exitCode());
+
+        CliRunner.Result run = CliRunner.run("export", "--central", central, "--target",
+                root.resolve("export").toString(), "--quiet");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.err());
+        assertEquals("OK", run.out().strip());
+    }
 }

@@ -64,4 +64,28 @@ class SyncProgressTest {
         long firstRead = Long.parseLong(calls.get(0).substring(6, calls.get(0).indexOf('/')));
         assertTrue(firstRead > 0 && firstRead < bytes.length, calls.get(0));
     }
+
+    @Test
+    void anExportIsToldTheRecordsItHasExportedAsItGoes() {
+        MemoryStore central = new MemoryStore();
+        List<Map<String, Object>> findings = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            findings.add(Map.of("id", "f-" + i, "last_seen", "2026-11-24T06:00:00Z"));
+        }
+        SyncConfig push = SyncConfig.builder("central").includeAssets(false).build();
+        CrossCloudSync sync = new CrossCloudSync(push, central);
+        sync.addLocalFindings(findings, "123456789012", "aws");
+        sync.sync();
+        List<Long> done = new ArrayList<>();
+
+        ExportResult result = new ExportOperation(central, push.centralPrefix(), new MemoryStore(), "scan")
+                .concurrency(4, 1_000).progress((records, total) -> done.add(records)).run();
+
+        assertEquals(2_500, result.findings());
+        assertTrue(done.size() >= 2, done.toString());
+        for (int i = 1; i < done.size(); i++) {
+            assertTrue(done.get(i) > done.get(i - 1), done.toString());
+        }
+        assertEquals(2_500L, done.get(done.size() - 1), done.toString());
+    }
 }
