@@ -6,6 +6,7 @@ import com.mantissa.stance.sync.function.QueueWorker;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.wire.CanonicalJson;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -56,6 +58,13 @@ final class WorkerCommand implements Callable<Integer> {
                     + "account (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--quiet", description = "No progress and no line per source pushed on stderr (warnings and errors "
+            + "are still printed).")
+    boolean quiet;
+
+    @ParentCommand
+    StanceSyncCli parent;
+
     @Override
     public Integer call() {
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -71,9 +80,15 @@ final class WorkerCommand implements Callable<Integer> {
         if (budget == null && budgetText != null && !budgetText.isBlank()) {
             budget = Durations.parse(budgetText);
         }
-        try (WorkQueue queue = WorkQueues.open(queueUri)) {
-            QueueWorker.Summary summary = new QueueWorker(settings, queue,
-                    new QueueWorker.Options(budget, exitWhenIdle, visibility, batch), spec.commandLine().getErr()).run();
+        PrintWriter err = spec.commandLine().getErr();
+        try (WorkQueue queue = WorkQueues.open(queueUri);
+             ProgressDisplay progress = ProgressDisplay.of("worker", err, parent != null && parent.stderrTerminal, quiet)) {
+            QueueWorker worker = new QueueWorker(settings, queue,
+                    new QueueWorker.Options(budget, exitWhenIdle, visibility, batch), err).quiet(quiet);
+            if (progress != null) {
+                worker.progress(progress);
+            }
+            QueueWorker.Summary summary = worker.run();
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(summary.toMap()));
             spec.commandLine().getOut().flush();
         }

@@ -44,6 +44,7 @@ public final class ResumablePush {
     /** Central, counting every request of a run, its checkpoints' included. */
     private final CountingStore central;
     private LongSupplier nanoTime = System::nanoTime;
+    private SuccessiveProgress progress;
 
     /** What one invocation did, and the central requests it made, by kind. */
     public record Outcome(SyncResult result, boolean finished, PushCheckpoint checkpoint, RequestCounts requests) {
@@ -56,6 +57,12 @@ public final class ResumablePush {
     public ResumablePush(SyncConfig config, StorageAdapter central) {
         this.config = config.toBuilder().syncDirection(SyncDirection.PUSH).build();
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
+    }
+
+    /** Told the records pushed so far, counting on across the runs of the engine a push takes. */
+    public ResumablePush progress(SuccessiveProgress progress) {
+        this.progress = progress;
+        return this;
     }
 
     /** For tests: the clock the budget is measured with. */
@@ -175,6 +182,9 @@ public final class ResumablePush {
 
     private SyncResult push(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String account, String provider) {
         CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false);
+        if (progress != null) {
+            sync.progress(progress.next());
+        }
         sync.addScanFile(file.kind(), file.displayName(), input, account, provider);
         return sync.sync();
     }

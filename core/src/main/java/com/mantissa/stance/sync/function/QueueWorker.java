@@ -2,7 +2,9 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.ResumablePush;
 import com.mantissa.stance.sync.engine.ScanLocator;
+import com.mantissa.stance.sync.engine.SuccessiveProgress;
 import com.mantissa.stance.sync.engine.SyncAbortedException;
+import com.mantissa.stance.sync.engine.SyncProgress;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.queue.QueueException;
@@ -103,6 +105,8 @@ public final class QueueWorker {
     private long redeliveries;
     private SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
     private RequestCounts requests = RequestCounts.NONE;
+    private SuccessiveProgress progress;
+    private boolean quiet;
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
         this(settings, new SyncFunction(settings), queue, options, log);
@@ -114,6 +118,19 @@ public final class QueueWorker {
         this.queue = queue;
         this.options = options;
         this.log = log;
+    }
+
+    /** Shows the records pushed so far, counting on across every push of this worker. */
+    public QueueWorker progress(SyncProgress display) {
+        progress = new SuccessiveProgress(display);
+        function.progress(progress);
+        return this;
+    }
+
+    /** Logs only warnings and errors: no line for each source pushed or message ignored. */
+    public QueueWorker quiet(boolean quiet) {
+        this.quiet = quiet;
+        return this;
     }
 
     /**
@@ -286,8 +303,10 @@ public final class QueueWorker {
         if (!events.isEmpty()) {
             BatchOutcome outcome = function.handle(events);
             outcome.log((severity, line) -> {
-                log.println(line);
-                log.flush();
+                if (!quiet || severity == LogEntry.Severity.ERROR) {
+                    log.println(line);
+                    log.flush();
+                }
             });
             for (LogEntry entry : outcome.entries()) {
                 switch (entry.outcome()) {
@@ -315,7 +334,7 @@ public final class QueueWorker {
             StorageAdapter store = stores.open(source.location());
             List<ScanLocator.ScanFile> files = ScanLocator.locate(store, source.location().prefixOr(""));
             ResumablePush.Outcome outcome = new ResumablePush(settings.config(), stores.open(settings.central()))
-                    .run(store, files, source.location().toString(), source.accountId(), source.provider(),
+                    .progress(progress).run(store, files, source.location().toString(), source.accountId(), source.provider(),
                             budget);
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
@@ -346,6 +365,9 @@ public final class QueueWorker {
     }
 
     private void logLine(String severity, String message, ResumablePush.Outcome push) {
+        if (quiet && (severity.equals("INFO") || severity.equals("DEBUG"))) {
+            return;
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("severity", severity);
         line.put("message", "stance-sync worker: " + message);

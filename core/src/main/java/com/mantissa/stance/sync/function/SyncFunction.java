@@ -4,6 +4,7 @@ import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
+import com.mantissa.stance.sync.engine.SuccessiveProgress;
 import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.SyncConfig;
@@ -42,6 +43,7 @@ public final class SyncFunction {
     private final FunctionSettings settings;
     private final String configurationError;
     private final Function<StorageLocation, StorageAdapter> stores;
+    private volatile SuccessiveProgress progress;
 
     SyncFunction(FunctionSettings settings, String configurationError, Function<StorageLocation, StorageAdapter> stores) {
         this.settings = settings;
@@ -256,9 +258,15 @@ public final class SyncFunction {
     }
 
     private CrossCloudSync newSync(SyncDirection direction) {
-        return new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false)
+        CrossCloudSync sync = new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false)
                 .indexMaxAge(settings.indexMaxAge()).deadline(settings.deadline())
                 .resolveMissing(direction == SyncDirection.PUSH ? settings.lifecycle().resolve() : null);
+        return progress == null ? sync : sync.progress(progress.next());
+    }
+
+    /** Progress of the pushes this function runs, for a worker on a terminal; none by default. */
+    void progress(SuccessiveProgress progress) {
+        this.progress = progress;
     }
 
     private SyncConfig config(SyncDirection direction) {
