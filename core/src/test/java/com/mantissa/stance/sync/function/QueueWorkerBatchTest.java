@@ -13,11 +13,11 @@ import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** A batch of queue messages is decoded into the functions' events and pushed as they push theirs. */
@@ -97,9 +97,9 @@ class QueueWorkerBatchTest {
                 + "\"detail\": {\"bucket\": {\"name\": \"spoke\"}, \"object\": {\"key\": \"" + key + "\"}}}";
     }
 
-    /** Notes every write to a real (in-memory) store. */
+    /** Notes every write to a real (in-memory) store; the engine writes from several threads. */
     private static final class WriteLog extends ForwardingStore {
-        final List<String> writes = new ArrayList<>();
+        final List<String> writes = new CopyOnWriteArrayList<>();
 
         WriteLog(StorageAdapter delegate) {
             super(delegate);
