@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.engine.AccountStatus;
 import com.mantissa.stance.sync.engine.StatusOperation;
+import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import java.time.Duration;
@@ -32,7 +33,8 @@ final class StatusCommand extends CentralCommand {
     int run(Stores stores, StorageLocation centralLocation, String centralPrefix) {
         Duration stale = parseDuration(staleAfter);
         Instant now = Instant.now();
-        List<StatusOperation.Row> rows = new StatusOperation(stores.open(centralLocation), centralPrefix, stale).run();
+        CountingStore central = new CountingStore(stores.open(centralLocation));
+        List<StatusOperation.Row> rows = new StatusOperation(central, centralPrefix, stale).run();
         boolean anyStale = rows.stream().anyMatch(StatusOperation.Row::stale);
         if (json) {
             List<Map<String, Object>> accounts = new ArrayList<>();
@@ -60,8 +62,8 @@ final class StatusCommand extends CentralCommand {
                 err().println("warning: " + row.error());
             }
         }
-        err().printf(Locale.ROOT, "status: %d accounts, %d stale (no push within %s)%n", rows.size(),
-                rows.stream().filter(StatusOperation.Row::stale).count(), staleAfter);
+        err().printf(Locale.ROOT, "status: %d accounts, %d stale (no push within %s); %s%n", rows.size(),
+                rows.stream().filter(StatusOperation.Row::stale).count(), staleAfter, central.counts());
         err().flush();
         return anyStale ? 1 : 0;
     }

@@ -137,7 +137,7 @@ class CentralOperationsTest {
     }
 
     @Test
-    void exportAndPruneShowTheRequestsTheyMadeByKind() throws Exception {
+    void exportStatusAndPruneShowTheRequestsTheyMadeByKind() throws Exception {
         String central = dir.resolve("central").toString();
         push(central, "111", "s", 4, 2);
 
@@ -156,6 +156,12 @@ class CentralOperationsTest {
         assertEquals(32L, exported.get("lists"), exported.toString());
         assertTrue(export.err().contains("; 44 requests: 8 reads, 1 conditional write, 3 unconditional writes, 32 lists, "
                 + "0 deletes, 0 metadata"), export.err());
+
+        CentralLifecycleTest.Run status = cli("status", "--central", central);
+
+        assertEquals(0, status.exitCode(), status.err());
+        assertTrue(status.err().matches("(?s).*status: 1 accounts, 0 stale \\(no push within 48h\\); \\d+ requests: .*"),
+                status.err());
 
         CentralLifecycleTest.Run prune = cli("prune", "--central", central, "--account", "111", "--json");
 

@@ -16,10 +16,7 @@ class SyncProgressTest {
     @Test
     void toldTheRecordsDoneAfterEachBatchAndThePullTotal() {
         MemoryStore central = new MemoryStore();
-        List<Map<String, Object>> findings = new ArrayList<>();
-        for (int i = 0; i < 2_500; i++) {
-            findings.add(Map.of("id", "f-" + i, "last_seen", "2026-11-24T06:00:00Z"));
-        }
+        List<Map<String, Object>> findings = findings(2_500);
         List<String> calls = new ArrayList<>();
         SyncConfig push = SyncConfig.builder("central").batchSize(1_000).concurrency(4).includeAssets(false).build();
         CrossCloudSync sync = new CrossCloudSync(push, central).progress((done, total) -> calls.add(done + "/" + total));
@@ -68,10 +65,7 @@ class SyncProgressTest {
     @Test
     void anExportIsToldTheRecordsItHasExportedAsItGoes() {
         MemoryStore central = new MemoryStore();
-        List<Map<String, Object>> findings = new ArrayList<>();
-        for (int i = 0; i < 2_500; i++) {
-            findings.add(Map.of("id", "f-" + i, "last_seen", "2026-11-24T06:00:00Z"));
-        }
+        List<Map<String, Object>> findings = findings(2_500);
         SyncConfig push = SyncConfig.builder("central").includeAssets(false).build();
         CrossCloudSync sync = new CrossCloudSync(push, central);
         sync.addLocalFindings(findings, "123456789012", "aws");
@@ -87,5 +81,13 @@ class SyncProgressTest {
             assertTrue(done.get(i) > done.get(i - 1), done.toString());
         }
         assertEquals(2_500L, done.get(done.size() - 1), done.toString());
+    }
+
+    private static List<Map<String, Object>> findings(int n) {
+        List<Map<String, Object>> findings = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            findings.add(Map.of("id", "f-" + i, "last_seen", "2026-11-24T06:00:00Z"));
+        }
+        return findings;
     }
 }
