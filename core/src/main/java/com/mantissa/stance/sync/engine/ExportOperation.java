@@ -68,8 +68,6 @@ public final class ExportOperation {
     private int window = 1000;
     private Clock clock = Clock.systemUTC();
     private SyncProgress progress = SyncProgress.NONE;
-    /** Records exported so far by this run, both kinds. */
-    private long exported;
 
     public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
@@ -145,7 +143,6 @@ public final class ExportOperation {
     public ExportResult run() {
         long started = System.nanoTime();
         RequestCounts requestsBefore = requests();
-        exported = 0;
         Instant now = clock.instant();
         List<String> errors = new ArrayList<>();
         Map<RecordKind, Path> files = new EnumMap<>(RecordKind.class);
@@ -163,7 +160,8 @@ public final class ExportOperation {
                     digest.update((kind.folder() + "\n").getBytes(StandardCharsets.US_ASCII));
                     long count = 0;
                     if (kind == RecordKind.FINDING || includeAssets) {
-                        count = exportKind(kind, keys, reads, file, digest, errors);
+                        long before = counts.values().stream().mapToLong(Long::longValue).sum();
+                        count = exportKind(kind, keys, reads, file, digest, errors, before);
                     }
                     counts.put(kind, count);
                 }
@@ -214,8 +212,9 @@ public final class ExportOperation {
         }
     }
 
+    /** @param before records the kinds exported before this one held, for progress */
     private long exportKind(RecordKind kind, CentralKeys keys, OrderedReads reads, Path file, MessageDigest digest,
-                            List<String> errors) throws IOException {
+                            List<String> errors, long before) throws IOException {
         long[] count = {0};
         String folder = keys.folder(kind);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -237,16 +236,16 @@ public final class ExportOperation {
                 }
                 digest.update(line.bytes());
                 digest.update((byte) '\n');
-                count[0]++;
-                if (++exported % window == 0) {
+                long exported = before + ++count[0];
+                if (exported % window == 0) {
                     progress.recordsDone(exported, -1);
                 }
             }));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        if (count[0] > 0 && exported % window != 0) {
-            progress.recordsDone(exported, -1);
+        if (count[0] > 0 && (before + count[0]) % window != 0) {
+            progress.recordsDone(before + count[0], -1);
         }
         return count[0];
     }
