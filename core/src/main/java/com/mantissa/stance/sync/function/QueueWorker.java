@@ -303,7 +303,7 @@ public final class QueueWorker {
         if (!events.isEmpty()) {
             BatchOutcome outcome = function.handle(events);
             outcome.log((severity, line) -> {
-                if (!quiet || severity == LogEntry.Severity.ERROR) {
+                if (logs(severity.name())) {
                     log.println(line);
                     log.flush();
                 }
@@ -364,8 +364,13 @@ public final class QueueWorker {
         }
     }
 
+    /** Whether a line of this severity is written: a quiet worker keeps warnings and errors only. */
+    private boolean logs(String severity) {
+        return !quiet || !(severity.equals("INFO") || severity.equals("DEBUG"));
+    }
+
     private void logLine(String severity, String message, ResumablePush.Outcome push) {
-        if (quiet && (severity.equals("INFO") || severity.equals("DEBUG"))) {
+        if (!logs(severity)) {
             return;
         }
         Map<String, Object> line = new LinkedHashMap<>();
