@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +25,9 @@ public final class MemoryStore implements StorageAdapter {
     private record Entry(byte[] content, long size, String token) {
     }
 
-    private final ConcurrentSkipListMap<String, Entry> objects = new ConcurrentSkipListMap<>();
+    // Hashed, not sorted: a listing sorts what it finds. A sorted map compared each new key's long
+    // shared prefix a dozen times, a tenth of the engine-alone benchmark's CPU.
+    private final ConcurrentHashMap<String, Entry> objects = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final boolean keepContent;
@@ -90,7 +92,7 @@ public final class MemoryStore implements StorageAdapter {
     @Override
     public List<String> listRecords(String prefix) {
         requests.incrementAndGet();
-        return List.copyOf(objects.tailMap(prefix).keySet().stream().takeWhile(k -> k.startsWith(prefix)).toList());
+        return objects.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
     }
 
     @Override
