@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ScanFileReaderTest {
@@ -271,6 +272,37 @@ class ScanFileReaderTest {
         for (int i = 0; i < 5000; i++) {
             assertEquals("f" + i, lines.get(i).object().get("id"));
             assertEquals(i + 1, lines.get(i).lineNumber());
+        }
+    }
+
+    @Test
+    void aReplacementCharacterWrittenInTheLineIsTextNotAnError() throws IOException {
+        List<ScanLine> lines = readAll("findings.jsonl", "{\"id\": \"a\ufffdb\"}\n");
+        assertNull(lines.get(0).error());
+        assertEquals("a\ufffdb", lines.get(0).object().get("id"));
+    }
+
+    @Test
+    void theNewlineSearchFindsTheFirstNewlineAtEveryOffsetAndLength() {
+        Random random = new Random(7);
+        for (int round = 0; round < 2000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                // Bytes next to '\n' in value, and high bytes, where a carry could give a false match.
+                int pick = random.nextInt(8);
+                b[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? 0x0b : pick == 2 ? 0x09 : pick == 3 ? 0x8a
+                        : pick == 4 ? 0xff : 'a' + random.nextInt(26));
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length);
+            int to = from + random.nextInt(b.length - from + 1);
+            int expected = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, ScanFileReader.indexOfNewline(b, from, to), "round " + round);
         }
     }
 }
