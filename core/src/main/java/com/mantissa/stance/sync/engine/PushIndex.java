@@ -170,7 +170,7 @@ final class PushIndex {
         if (!(value instanceof String s) || s.isEmpty()) {
             return NO_TIME;
         }
-        return PythonTimestamps.toInstant(s).map(PushIndex::micros).orElse(NO_TIME);
+        return PythonTimestamps.epochMicros(s, NO_TIME);
     }
 
     static long micros(Instant i) {

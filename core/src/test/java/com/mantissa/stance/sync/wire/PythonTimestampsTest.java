@@ -96,4 +96,36 @@ class PythonTimestampsTest {
         assertEquals(9271, n);
         assertEquals(List.of(), mismatches.subList(0, Math.min(30, mismatches.size())));
     }
+
+    @Test
+    void epochMicrosAgreesWithTheInstantOnTimestampsOfTheWrittenFormAndNearMisses() {
+        java.util.Random random = new java.util.Random(11);
+        String[] offsets = {"", "+00:00", "-05:30", "+23:59", "+24:00", "-00:60", "+1a:00", "*01:00", "+01-00"};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            // Fields mostly in range, sometimes just outside it, sometimes not digits.
+            sb.append(field(random, 4, 0, 10_000)).append('-').append(field(random, 2, 0, 14)).append('-')
+                    .append(field(random, 2, 0, 32)).append(random.nextInt(20) == 0 ? ' ' : 'T')
+                    .append(field(random, 2, 0, 25)).append(':').append(field(random, 2, 0, 61)).append(':')
+                    .append(field(random, 2, 0, 61));
+            if (random.nextBoolean()) {
+                sb.append('.').append(field(random, 6, 0, 1_000_000));
+            }
+            sb.append(offsets[random.nextInt(offsets.length)]);
+            String s = sb.toString();
+            long expected = PythonTimestamps.toInstant(s)
+                    .map(t -> Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000))
+                    .orElse(-1L);
+            assertEquals(expected, PythonTimestamps.epochMicros(s, -1L), s);
+        }
+        assertEquals(-1L, PythonTimestamps.epochMicros(null, -1L));
+        assertEquals(-1L, PythonTimestamps.epochMicros("", -1L));
+    }
+
+    private static String field(java.util.Random random, int width, int min, int bound) {
+        if (random.nextInt(50) == 0) {
+            return "x".repeat(width);
+        }
+        return String.format(java.util.Locale.ROOT, "%0" + width + "d", min + random.nextInt(bound - min));
+    }
 }
