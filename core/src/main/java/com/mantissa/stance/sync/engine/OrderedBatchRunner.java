@@ -51,6 +51,21 @@ final class OrderedBatchRunner implements AutoCloseable {
      * @throws SyncAbortedException when any item's work threw it
      */
     <T, R> List<R> map(List<T> items, Function<T, R> work, BiFunction<T, Throwable, R> onFailure) {
+        return map(items, work, onFailure, threads, limit.isAdaptive());
+    }
+
+    /**
+     * As {@link #map}, for work that only computes (parsing): one worker per core, whatever the
+     * limit on requests, since more threads than cores only add switches between them.
+     */
+    <T, R> List<R> mapOnCores(List<T> items, Function<T, R> work, BiFunction<T, Throwable, R> onFailure) {
+        return map(items, work, onFailure, Math.min(threads, CORES), false);
+    }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private <T, R> List<R> map(List<T> items, Function<T, R> work, BiFunction<T, Throwable, R> onFailure,
+                               int maxWorkers, boolean gated) {
         int n = items.size();
         List<R> results = new ArrayList<>(n);
         if (n == 0) {
@@ -62,12 +77,11 @@ final class OrderedBatchRunner implements AutoCloseable {
         Object[] done = new Object[n];
         Throwable[] failures = new Throwable[n];
         AtomicInteger next = new AtomicInteger();
-        int workers = Math.min(threads, n);
+        int workers = Math.min(maxWorkers, n);
         List<Callable<Void>> tasks = new ArrayList<>(workers);
         for (int w = 0; w < workers; w++) {
             int worker = w;
             tasks.add(() -> {
-                boolean gated = limit.isAdaptive();
                 BooleanSupplier workLeft = () -> next.get() < n && aborted.get() == null;
                 while (true) {
                     if (gated && !limit.admit(worker, workLeft)) {

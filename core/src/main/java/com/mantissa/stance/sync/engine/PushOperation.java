@@ -163,7 +163,7 @@ final class PushOperation implements SyncOperation {
         if (unparsed.isEmpty()) {
             return;
         }
-        List<RecordSource.Item> parsed = session.runner().map(unparsed, i -> source.parsed(batch.get(i)),
+        List<RecordSource.Item> parsed = session.runner().mapOnCores(unparsed, i -> source.parsed(batch.get(i)),
                 (i, e) -> new RecordSource.Item(batch.get(i).origin(), null, failed(e).error()));
         for (int j = 0; j < unparsed.size(); j++) {
             batch.set(unparsed.get(j), parsed.get(j));
