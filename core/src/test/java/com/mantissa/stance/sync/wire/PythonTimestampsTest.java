@@ -98,9 +98,10 @@ class PythonTimestampsTest {
     }
 
     @Test
-    void epochMicrosAgreesWithTheInstantOnTimestampsOfTheWrittenFormAndNearMisses() {
+    void epochMicrosAndNormalizeAgreeWithTheGeneralParserOnCommonFormsAndNearMisses() {
         java.util.Random random = new java.util.Random(11);
-        String[] offsets = {"", "+00:00", "-05:30", "+23:59", "+24:00", "-00:60", "+1a:00", "*01:00", "+01-00"};
+        String[] offsets = {"", "+00:00", "-05:30", "+23:59", "+24:00", "-00:60", "+1a:00", "*01:00", "+01-00",
+            "Z", "-00:00", "z", "+05:30:15", "+0530"};
         for (int i = 0; i < 20_000; i++) {
             StringBuilder sb = new StringBuilder();
             // Fields mostly in range, sometimes just outside it, sometimes not digits.
@@ -108,8 +109,13 @@ class PythonTimestampsTest {
                     .append(field(random, 2, 0, 32)).append(random.nextInt(20) == 0 ? ' ' : 'T')
                     .append(field(random, 2, 0, 25)).append(':').append(field(random, 2, 0, 61)).append(':')
                     .append(field(random, 2, 0, 61));
-            if (random.nextBoolean()) {
-                sb.append('.').append(field(random, 6, 0, 1_000_000));
+            int fraction = random.nextInt(6);
+            if (fraction == 1) {
+                sb.append('.').append(random.nextBoolean() ? "000000" : field(random, 6, 0, 1_000_000));
+            } else if (fraction == 2) {
+                sb.append('.').append(field(random, 3, 0, 1000)); // other lengths take the general path
+            } else if (fraction == 3) {
+                sb.append('.').append(field(random, 7, 0, 10_000_000));
             }
             sb.append(offsets[random.nextInt(offsets.length)]);
             String s = sb.toString();
@@ -117,6 +123,12 @@ class PythonTimestampsTest {
                     .map(t -> Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000))
                     .orElse(-1L);
             assertEquals(expected, PythonTimestamps.epochMicros(s, -1L), s);
+            PythonTimestamps.Parsed general = PythonTimestamps.parse(s);
+            if (general == null) {
+                assertThrows(InvalidTimestampException.class, () -> PythonTimestamps.normalize(s), s);
+            } else {
+                assertEquals(general.isoformat(), PythonTimestamps.normalize(s), s);
+            }
         }
         assertEquals(-1L, PythonTimestamps.epochMicros(null, -1L));
         assertEquals(-1L, PythonTimestamps.epochMicros("", -1L));
