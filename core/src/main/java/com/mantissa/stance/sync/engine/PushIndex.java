@@ -174,7 +174,7 @@ final class PushIndex {
     }
 
     static long micros(Instant i) {
-        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+        return PythonTimestamps.epochMicros(i);
     }
 
     static Instant instant(long micros) {

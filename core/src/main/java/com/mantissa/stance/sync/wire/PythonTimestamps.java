@@ -128,10 +128,11 @@ public final class PythonTimestamps {
             return direct;
         }
         Optional<Instant> instant = toInstant(iso);
-        if (instant.isEmpty()) {
-            return unparsable;
-        }
-        Instant i = instant.get();
+        return instant.isEmpty() ? unparsable : epochMicros(instant.get());
+    }
+
+    /** The instant in epoch microseconds (truncated), as the push index keeps times. */
+    public static long epochMicros(Instant i) {
         return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
     }
 
