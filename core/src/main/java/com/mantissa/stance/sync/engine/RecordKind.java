@@ -29,7 +29,7 @@ public enum RecordKind {
 
     /** Validates and normalises a raw record into the model's keys (defaults applied). */
     Map<String, Object> normalise(Map<String, Object> raw) {
-        return this == FINDING ? Finding.fromMap(raw).toMap() : Asset.fromMap(raw).toMap();
+        return this == FINDING ? Finding.normalise(raw) : Asset.normalise(raw);
     }
 
     String path(String centralPrefix, String accountId, String id) {

@@ -25,6 +25,11 @@ public final class Asset {
      * stay null); network_exposure is free text, as in the original.
      */
     public static Asset fromMap(Map<String, Object> raw) {
+        return new Asset(Collections.unmodifiableMap(normalise(raw)));
+    }
+
+    /** {@code fromMap(raw).toMap()} without the copy: the fresh mutable map of all 11 keys in order. */
+    public static Map<String, Object> normalise(Map<String, Object> raw) {
         String id = RecordFields.requireId(raw, "asset");
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("id", id);
@@ -33,12 +38,12 @@ public final class Asset {
         f.put("region", RecordFields.getOrDefault(raw, "region", ""));
         f.put("resource_type", RecordFields.getOrDefault(raw, "resource_type", ""));
         f.put("name", RecordFields.getOrDefault(raw, "name", ""));
-        f.put("tags", RecordFields.getOrDefault(raw, "tags", RecordFields.emptyMap()));
+        f.put("tags", RecordFields.getOrEmptyMap(raw, "tags"));
         f.put("network_exposure", RecordFields.getOrDefault(raw, "network_exposure", "internal"));
         f.put("created_at", RecordFields.timestamp(raw, "created_at"));
         f.put("last_seen", RecordFields.timestamp(raw, "last_seen"));
-        f.put("raw_config", RecordFields.getOrDefault(raw, "raw_config", RecordFields.emptyMap()));
-        return new Asset(Collections.unmodifiableMap(f));
+        f.put("raw_config", RecordFields.getOrEmptyMap(raw, "raw_config"));
+        return f;
     }
 
     /** A fresh mutable map with all 11 keys in the original's order. */

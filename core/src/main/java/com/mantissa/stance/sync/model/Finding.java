@@ -33,6 +33,14 @@ public final class Finding {
      * {@code datetime.fromisoformat} refuses (null and "" stay null).
      */
     public static Finding fromMap(Map<String, Object> raw) {
+        return new Finding(Collections.unmodifiableMap(normalise(raw)));
+    }
+
+    /**
+     * {@code fromMap(raw).toMap()} without the copy: the fresh mutable map of all 20 keys in the
+     * original's order, for callers that need only the map (the push normalises every record).
+     */
+    public static Map<String, Object> normalise(Map<String, Object> raw) {
         String id = RecordFields.requireId(raw, "finding");
         Map<String, Object> f = new LinkedHashMap<>(32); // its 20 keys without a rehash
         f.put("id", id);
@@ -47,9 +55,9 @@ public final class Finding {
         for (String key : KEYS.subList(9, 18)) {
             f.put(key, raw.get(key));
         }
-        f.put("compliance_frameworks", RecordFields.getOrDefault(raw, "compliance_frameworks", RecordFields.emptyList()));
+        f.put("compliance_frameworks", RecordFields.getOrEmptyList(raw, "compliance_frameworks"));
         f.put("remediation_guidance", RecordFields.getOrDefault(raw, "remediation_guidance", ""));
-        return new Finding(Collections.unmodifiableMap(f));
+        return f;
     }
 
     /** A fresh mutable map with all 20 keys in the original's order. */

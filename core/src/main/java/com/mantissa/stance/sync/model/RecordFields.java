@@ -20,10 +20,10 @@ final class RecordFields {
         if (raw == null) {
             throw new InvalidRecordException(kind + " record is null");
         }
-        if (!raw.containsKey("id") || raw.get("id") == null) {
+        Object id = raw.get("id");
+        if (id == null) {
             throw new InvalidRecordException(kind + " has no id");
         }
-        Object id = raw.get("id");
         if (!(id instanceof String)) {
             throw new InvalidRecordException(kind + " id must be a string, got " + describe(id));
         }
@@ -38,16 +38,24 @@ final class RecordFields {
      * {@code null} or a value of another type passes through unchanged, as in the original.
      */
     static Object getOrDefault(Map<String, Object> raw, String key, Object dflt) {
-        return raw.containsKey(key) ? raw.get(key) : dflt;
+        // One lookup: Map.getOrDefault gives a key mapped to null its null, not the default.
+        return raw.getOrDefault(key, dflt);
     }
 
-    static Object emptyList() {
-        return new ArrayList<Object>();
+    /** {@code data.get(key, [])}, making the empty list only when the key is absent. */
+    static Object getOrEmptyList(Map<String, Object> raw, String key) {
+        Object v = raw.getOrDefault(key, ABSENT);
+        return v == ABSENT ? new ArrayList<Object>() : v;
     }
 
-    static Object emptyMap() {
-        return new LinkedHashMap<String, Object>();
+    /** {@code data.get(key, {})}, making the empty map only when the key is absent. */
+    static Object getOrEmptyMap(Map<String, Object> raw, String key) {
+        Object v = raw.getOrDefault(key, ABSENT);
+        return v == ABSENT ? new LinkedHashMap<String, Object>() : v;
     }
+
+    /** Stands for a missing key: a key mapped to null is present. */
+    private static final Object ABSENT = new Object();
 
     static String describe(Object value) {
         String json;

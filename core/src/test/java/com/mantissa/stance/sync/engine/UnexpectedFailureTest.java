@@ -23,7 +23,7 @@ class UnexpectedFailureTest {
     @TempDir
     Path root;
 
-    /** A record whose reading throws what a bug would throw. */
+    /** A record whose reading of its title, however it is read, throws what a bug would throw. */
     static Map<String, Object> buggy(String id, RuntimeException thrown) {
         return new LinkedHashMap<>(Map.of("id", id, "title", "t")) {
             @Override
@@ -32,6 +32,14 @@ class UnexpectedFailureTest {
                     throw thrown;
                 }
                 return super.get(key);
+            }
+
+            @Override
+            public Object getOrDefault(Object key, Object defaultValue) {
+                if ("title".equals(key)) {
+                    throw thrown;
+                }
+                return super.getOrDefault(key, defaultValue);
             }
         };
     }

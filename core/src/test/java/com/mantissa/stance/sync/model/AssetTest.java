@@ -43,6 +43,17 @@ class AssetTest {
     }
 
     @Test
+    void normaliseGivesWhatFromMapAndToMapGiveAndANullTagsOrConfigStaysNull() {
+        String raw = "{\"id\": \"a\", \"tags\": {\"env\": \"prod\"}, \"created_at\": \"2024-06-01\"}";
+        assertEquals(Asset.fromMap(JsonParser.parseObject(raw)).toMap(), Asset.normalise(JsonParser.parseObject(raw)));
+        Map<String, Object> nulls = Asset.normalise(JsonParser.parseObject("{\"id\": \"a\", \"tags\": null, "
+                + "\"raw_config\": null}"));
+        assertNull(nulls.get("tags"));
+        assertNull(nulls.get("raw_config"));
+        assertEquals(Asset.KEYS, new ArrayList<>(nulls.keySet()));
+    }
+
+    @Test
     void idIsRequired() {
         assertEquals("asset has no id", assertThrows(InvalidRecordException.class,
                 () -> Asset.fromMap(JsonParser.parseObject("{\"name\": \"n\"}"))).getMessage());

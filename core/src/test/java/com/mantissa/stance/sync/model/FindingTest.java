@@ -113,6 +113,30 @@ class FindingTest {
     }
 
     @Test
+    void normaliseGivesWhatFromMapAndToMapGiveAsAFreshMapEachTime() {
+        for (String raw : List.of("{\"id\": \"f\"}",
+                "{\"id\": \"f\", \"asset_id\": null, \"compliance_frameworks\": null, \"title\": null}",
+                "{\"title\": \"t\", \"id\": \"f\", \"severity\": \"HIGH\", \"last_seen\": \"2024-11-01T08:00:00Z\", "
+                        + "\"compliance_frameworks\": [\"SOC2\"], \"unknown\": 1}")) {
+            Map<String, Object> normalised = Finding.normalise(json(raw));
+            assertEquals(Finding.fromMap(json(raw)).toMap(), normalised, raw);
+            assertEquals(Finding.KEYS, new ArrayList<>(normalised.keySet()), raw);
+        }
+        // A key given as null stays null; only a missing key takes the default, a fresh one each time.
+        assertNull(Finding.normalise(json("{\"id\": \"f\", \"compliance_frameworks\": null}"))
+                .get("compliance_frameworks"));
+        Map<String, Object> first = Finding.normalise(json("{\"id\": \"f\"}"));
+        @SuppressWarnings("unchecked")
+        List<Object> frameworks = (List<Object>) first.get("compliance_frameworks");
+        frameworks.add("changed");
+        first.put("_checksum", "x");
+        Map<String, Object> second = Finding.normalise(json("{\"id\": \"f\"}"));
+        assertEquals(List.of(), second.get("compliance_frameworks"));
+        assertEquals(20, second.size());
+        assertThrows(InvalidRecordException.class, () -> Finding.normalise(json("{\"id\": null}")));
+    }
+
+    @Test
     void toMapIsAFreshMutableCopy() {
         Finding f = Finding.fromMap(json("{\"id\": \"f\"}"));
         Map<String, Object> m = f.toMap();
