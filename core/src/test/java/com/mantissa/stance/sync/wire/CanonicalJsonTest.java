@@ -61,6 +61,47 @@ class CanonicalJsonTest {
         assertEquals("\"\\ud83d\\udd25\"", CanonicalJson.write("\ud83d\udd25"));
     }
 
+    /** Python's ensure_ascii, one character at a time: the reference for the bulk-copying writer. */
+    private static String ensureAscii(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    @Test
+    void everyStringIsWrittenAsEnsureAsciiWritesItWhereverItsFirstEscapeFalls() {
+        // Characters whose low byte alone would pass for printable ASCII (U+0141 is 'A' + 0x100)
+        // must be escaped even where the text before them was copied in bulk.
+        char[] alphabet = {'a', 'Z', ' ', '~', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u0080', '\u00e9',
+            '\u00ff', '\u0100', '\u0141', '\u2028', '\ud83d', '\udd25', '\uffff'};
+        Random random = new Random(20261201);
+        for (int n = 0; n < 20_000; n++) {
+            int length = random.nextInt(40);
+            char[] text = new char[length];
+            for (int i = 0; i < length; i++) {
+                // Mostly plain text, so that the first escape falls anywhere, or nowhere.
+                text[i] = random.nextInt(8) == 0 ? alphabet[random.nextInt(alphabet.length)]
+                        : (char) (0x20 + random.nextInt(0x5f));
+            }
+            String s = new String(text);
+            assertEquals(ensureAscii(s), CanonicalJson.write(s), () -> "for " + Arrays.toString(s.toCharArray()));
+        }
+        String latin1 = "x".repeat(5000) + "\u00e9";
+        assertEquals(ensureAscii(latin1), CanonicalJson.write(latin1));
+        assertEquals("\"\\u0141\"", CanonicalJson.write("\u0141"));
+    }
+
     @Test
     void escapesDelAsPythonDoes() {
         // CPython's ensure_ascii escapes everything outside ' '..'~', DEL included.
