@@ -16,7 +16,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * when known, rate, ETA) once the run has taken {@link #TERMINAL_DELAY}, so quick runs print
  * nothing extra. Elsewhere (a log file, CI): one plain line every {@link #LINE_INTERVAL}, as a
  * bar's carriage returns would fill a log. A push streams its scan, so its record total is not
- * known; the share of the scan's bytes read stands in for it (estimated total and ETA).
+ * known; the share of the scan's bytes read stands in for it (estimated total and ETA). An export
+ * goes by the records the last export held.
  */
 final class ProgressDisplay implements SyncProgress, AutoCloseable {
     static final Duration TERMINAL_DELAY = Duration.ofSeconds(2);
@@ -31,6 +32,8 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
     private long lastLine;
     /** The share of the scan files read, when their sizes are known; else -1. */
     private double shareRead = -1;
+    /** The records the run is expected to handle about, when it has a guide; else -1. */
+    private long aboutTotal = -1;
     private ProgressBar bar;
 
     /**
@@ -58,8 +61,22 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
     }
 
     @Override
+    public void recordsExpectedAbout(long records) {
+        aboutTotal = records;
+    }
+
+    /** The share of the run done, as the scan read or the expected total suggests; -1 if neither is known. */
+    private double shareDone(long done) {
+        if (shareRead > 0 || aboutTotal <= 0) {
+            return shareRead;
+        }
+        return Math.min(1.0, (double) done / aboutTotal);
+    }
+
+    @Override
     public void recordsDone(long done, long total) {
         long now = nanoTime.getAsLong();
+        double share = shareDone(done);
         if (terminal) {
             if (bar == null) {
                 if (now - started < TERMINAL_DELAY.toNanos()) {
@@ -71,21 +88,21 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
             }
             if (total >= 0) {
                 bar.maxHint(total);
-            } else if (shareRead > 0) {
-                bar.maxHint(estimate(done, shareRead));
+            } else if (share > 0) {
+                bar.maxHint(estimate(done, share));
             }
             bar.stepTo(done);
         } else if (now - lastLine >= intervalNanos) {
             lastLine = now;
-            err.println(line(task, done, total, shareRead, now - started));
+            err.println(line(task, done, total, share, now - started));
             err.flush();
         }
     }
 
     /**
      * {@code push: 24000 of 120000 records, 2400 records/s, ETA 40 s} (total and ETA when known);
-     * without a total, {@code of about} the records the share of the scan read so far suggests,
-     * and the ETA that share gives.
+     * without a total, {@code of about} the records the share done so far suggests (of the scan
+     * read, or of the expected total), and the ETA that share gives.
      */
     static String line(String task, long done, long total, double shareRead, long elapsedNanos) {
         double seconds = elapsedNanos / 1e9;

@@ -67,6 +67,20 @@ final class ExportManifest {
         return entry;
     }
 
+    /**
+     * The records the newest snapshot of {@code entries} held (findings, and assets when
+     * {@code withAssets}), or -1 when it does not say.
+     */
+    static long lastRecords(List<Map<String, Object>> entries, boolean withAssets) {
+        if (entries.isEmpty() || !(entries.get(0).get("finding_count") instanceof Number findings)
+                || withAssets && !(entries.get(0).get("asset_count") instanceof Number)) {
+            return -1;
+        }
+        long assets = withAssets ? ((Number) entries.get(0).get("asset_count")).longValue() : 0;
+        long records = findings.longValue() + assets;
+        return records >= 0 ? records : -1;
+    }
+
     static List<String> ids(List<Map<String, Object>> entries) {
         List<String> ids = new ArrayList<>();
         for (Map<String, Object> entry : entries) {

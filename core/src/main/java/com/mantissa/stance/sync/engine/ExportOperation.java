@@ -151,6 +151,10 @@ public final class ExportOperation {
             Optional<StoredObject> manifestObject = call(() -> target.readRecord(manifestKey()), manifestKey());
             List<Map<String, Object>> entries = ExportManifest.entries(manifestObject, target.location() + "/"
                     + manifestKey());
+            long expected = ExportManifest.lastRecords(entries, includeAssets);
+            if (expected > 0) {
+                progress.recordsExpectedAbout(expected);
+            }
             MessageDigest digest = sha256();
             CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
             try (OrderedReads reads = new OrderedReads(concurrency, window)) {

@@ -25,4 +25,12 @@ public interface SyncProgress {
      */
     default void bytesRead(long read, long size) {
     }
+
+    /**
+     * A guide to the record total of a run that cannot know it in advance (an export: the
+     * records the last export held), for an estimated total and ETA. Called before the first
+     * {@link #recordsDone}, only when there is such a guide.
+     */
+    default void recordsExpectedAbout(long records) {
+    }
 }

@@ -56,6 +56,24 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void anExportGoesByTheRecordsTheLastExportHeldForAnEstimateAndAnEta() {
+        AtomicLong now = new AtomicLong(1_000 * SECOND);
+        StringWriter err = new StringWriter();
+        ProgressDisplay display = new ProgressDisplay("export", new PrintWriter(err), false, now::get,
+                Duration.ofSeconds(10));
+
+        display.recordsExpectedAbout(10_000);
+        now.addAndGet(10 * SECOND);
+        display.recordsDone(2_000, -1); // a fifth of what the last export held, in 10 s
+        now.addAndGet(50 * SECOND);
+        display.recordsDone(12_000, -1); // more than last time: the estimate follows the count
+        display.close();
+
+        assertEquals(List.of("export: 2000 of about 10000 records, 200 records/s, ETA 40 s",
+                "export: 12000 of about 12000 records, 200 records/s, ETA 0 s"), err.toString().lines().toList());
+    }
+
+    @Test
     void quietMeansNoDisplay() {
         assertNull(ProgressDisplay.of("push", new PrintWriter(new StringWriter()), true, true));
     }

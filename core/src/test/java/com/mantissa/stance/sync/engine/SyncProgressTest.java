@@ -83,6 +83,37 @@ class SyncProgressTest {
         assertEquals(2_500L, done.get(done.size() - 1), done.toString());
     }
 
+    @Test
+    void anExportIsToldAboutHowManyRecordsTheLastExportHeldForItsEstimate() {
+        MemoryStore central = new MemoryStore();
+        MemoryStore target = new MemoryStore();
+        SyncConfig push = SyncConfig.builder("central").includeAssets(false).build();
+        CrossCloudSync sync = new CrossCloudSync(push, central);
+        sync.addLocalFindings(findings(300), "123456789012", "aws");
+        sync.sync();
+        List<Long> expected = new ArrayList<>();
+        SyncProgress progress = new SyncProgress() {
+            @Override
+            public void recordsDone(long done, long total) {
+            }
+
+            @Override
+            public void recordsExpectedAbout(long records) {
+                expected.add(records);
+            }
+        };
+
+        new ExportOperation(central, push.centralPrefix(), target, "scan").progress(progress).run();
+        assertEquals(List.of(), expected, "a first export has nothing to go by");
+        sync.addLocalFindings(findings(400), "123456789012", "aws");
+        sync.sync();
+        ExportResult second = new ExportOperation(central, push.centralPrefix(), target, "scan").progress(progress)
+                .run();
+
+        assertEquals(400, second.findings());
+        assertEquals(List.of(300L), expected);
+    }
+
     private static List<Map<String, Object>> findings(int n) {
         List<Map<String, Object>> findings = new ArrayList<>();
         for (int i = 0; i < n; i++) {
