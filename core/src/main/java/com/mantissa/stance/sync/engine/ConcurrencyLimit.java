@@ -3,7 +3,6 @@ package com.mantissa.stance.sync.engine;
 import com.mantissa.stance.sync.storage.TransientStorageException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -40,10 +39,10 @@ import java.util.function.Supplier;
  * slower for good, and its answer time then is taken as the new fastest. Decisions depend only on the samples and
  * the slots' hold times, measured with the clock a test drives.
  *
- * <p>{@link #admit}, {@link #start()} and {@link #release(long)} are the gate the batch runner
- * puts around each record, on a pool of {@link #max()} worker threads numbered from 0: worker
- * {@code w} takes a record only while {@code w < limit()}, so at most {@link #limit()} records are
- * under way at once. Gating by worker number rather than by a count of records under way means that the
+ * <p>{@link #allowed()}, {@link #start()} and {@link #release(long)} are the gate the batch
+ * runner puts around each record, on a pool of {@link #max()} worker threads numbered from 0:
+ * worker {@code w} takes a record only while {@code w < allowed()}, so at most {@link #limit()}
+ * records are under way at once. Gating by worker number rather than by a count of records under way means that the
  * workers within the limit never wait for each other: with a count, every record's end woke a
  * waiting thread to take the freed slot, one thread switch per record, which on a store that
  * answers in microseconds cost a fifth of the push.
@@ -148,36 +147,15 @@ final class ConcurrencyLimit {
     }
 
     /**
-     * Worker {@code worker} (0 to {@link #max()} - 1) wants its next record: waits while the
-     * limit leaves it out ({@code worker >= limit()}) and {@code workLeft} still holds. Workers
-     * within the limit pass without taking a lock.
-     *
-     * @param workLeft whether the batch still has records for it; looked at again on
-     *                 {@link #wakeWaiting()}
-     * @return true when admitted, false when no work is left for it
+     * The records allowed under way at once now, read without the lock: workers {@code 0} to
+     * {@code allowed() - 1} may work (see {@link OrderedBatchRunner}).
      */
-    boolean admit(int worker, BooleanSupplier workLeft) throws InterruptedException {
-        if (worker < allowed) {
-            return true;
-        }
-        synchronized (this) {
-            while (worker >= allowed) {
-                if (!workLeft.getAsBoolean()) {
-                    return false;
-                }
-                wait();
-            }
-            return true;
-        }
-    }
-
-    /** Wakes the workers waiting in {@link #admit} to look at their work again (it ran out, or stopped). */
-    synchronized void wakeWaiting() {
-        notifyAll();
+    int allowed() {
+        return allowed;
     }
 
     /**
-     * An admitted worker starts a record: counts one more under way.
+     * A worker within the limit starts a record: counts one more under way.
      *
      * @return when, for {@link #release(long)}
      */

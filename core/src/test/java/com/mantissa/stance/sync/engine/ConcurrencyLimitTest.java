@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.storage.TransientStorageException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -31,32 +28,10 @@ class ConcurrencyLimitTest {
 
     private static final int CORES = 2;
 
-    /** Worker {@code worker} takes a record, as the batch runner does: admitted, then started. */
-    private static long take(ConcurrencyLimit limit, int worker) throws InterruptedException {
-        assertTrue(limit.admit(worker, () -> true));
+    /** Worker {@code worker} takes a record, as the batch runner does: within the limit, then started. */
+    private static long take(ConcurrencyLimit limit, int worker) {
+        assertTrue(worker < limit.allowed(), "worker " + worker + " at a limit of " + limit.allowed());
         return limit.start();
-    }
-
-    /** What a worker thread does; it may be interrupted while it waits. */
-    private interface WorkerStep {
-        void run() throws InterruptedException;
-    }
-
-    /** Starts {@code step} on a thread of its own and returns it once it waits (or after 10 s). */
-    private static Thread startedAndWaiting(WorkerStep step) {
-        Thread thread = new Thread(() -> {
-            try {
-                step.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        thread.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        return thread;
     }
 
     /**
@@ -267,39 +242,19 @@ class ConcurrencyLimitTest {
     }
 
     @Test
-    void aWorkerBeyondTheLimitWaitsUntilTheLimitGrowsToTakeItIn() throws Exception {
+    void aWorkerBeyondTheLimitIsLetInOnlyOnceTheLimitGrows() {
         ConcurrencyLimit limit = limit(2, 2, 64);
-        take(limit, 0);
+        long first = take(limit, 0);
         take(limit, 1);
-        Thread third = startedAndWaiting(() -> take(limit, 2));
-        assertEquals(Thread.State.WAITING, third.getState(), "worker 2 waits at a limit of 2");
+        assertEquals(2, limit.allowed(), "worker 2 is left out at a limit of 2");
 
-        limit.release(0);
-        third.join(200);
-        assertTrue(third.isAlive(), "a record's end does not let a worker beyond the limit in");
+        limit.release(first);
+        assertEquals(2, limit.allowed(), "a record's end does not let a worker beyond the limit in");
 
         limit.onSample(25 * MS);
         limit.onSample(25 * MS); // a good window with the limit in use: it doubles to 4
-        third.join(10_000);
-
-        assertFalse(third.isAlive(), "the grown limit takes worker 2 in");
+        assertEquals(4, limit.allowed(), "the grown limit takes worker 2 in");
         assertEquals(4, limit.limit());
-    }
-
-    @Test
-    void aWorkerBeyondTheLimitLeavesWhenTheWorkRunsOut() throws Exception {
-        ConcurrencyLimit limit = limit(2, 2, 64);
-        AtomicBoolean workLeft = new AtomicBoolean(true);
-        AtomicReference<Boolean> admitted = new AtomicReference<>();
-        Thread third = startedAndWaiting(() -> admitted.set(limit.admit(2, workLeft::get)));
-        assertEquals(Thread.State.WAITING, third.getState());
-
-        workLeft.set(false);
-        limit.wakeWaiting();
-        third.join(10_000);
-
-        assertFalse(third.isAlive(), "woken with nothing left, it leaves instead of waiting for the limit");
-        assertEquals(Boolean.FALSE, admitted.get());
     }
 
     @Test
