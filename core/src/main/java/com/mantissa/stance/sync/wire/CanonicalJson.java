@@ -148,8 +148,7 @@ public final class CanonicalJson {
         int len = s.length();
         int plain = 0;
         while (plain < len) {
-            char c = s.charAt(plain);
-            if ((char) (c - 0x20) >= 0x5f || c == '"' || c == '\\') {
+            if (!printable(s.charAt(plain))) {
                 break;
             }
             plain++;
@@ -173,7 +172,7 @@ public final class CanonicalJson {
         s.getChars(0, len, chars, 0);
         for (int i = plain; i < len; i++) {
             char c = chars[i];
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            if (printable(c)) {
                 b[n++] = (byte) c;
                 continue;
             }
@@ -202,6 +201,11 @@ public final class CanonicalJson {
         }
         b[n++] = '"';
         out.size = n;
+    }
+
+    /** Written as itself in a JSON string: printable ASCII other than '"' and '\\'. */
+    private static boolean printable(char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     }
 
     private static int put2(byte[] b, int n, char escaped) {
