@@ -43,7 +43,13 @@ abstract class CentralCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         StorageLocation location = location("--central", central);
-        String centralPrefix = prefix != null ? prefix : location.prefixOr(SyncConfig.DEFAULT_PREFIX);
+        String centralPrefix;
+        try {
+            centralPrefix = SyncConfig.normaliseCentralPrefix(prefix != null ? prefix
+                    : location.prefixOr(SyncConfig.DEFAULT_PREFIX));
+        } catch (IllegalArgumentException e) {
+            throw usage("--prefix: " + e.getMessage());
+        }
         try (Stores stores = new Stores()) {
             return run(stores, location, centralPrefix);
         } catch (SyncAbortedException | PermanentStorageException e) {

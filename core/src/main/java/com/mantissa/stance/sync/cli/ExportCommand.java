@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ExportOperation;
 import com.mantissa.stance.sync.engine.ExportResult;
 import com.mantissa.stance.sync.model.SyncConfig;
@@ -54,8 +55,8 @@ final class ExportCommand extends CentralCommand {
         }
         StorageLocation targetLocation = location("--target", target);
         String targetPrefix = targetLocation.scheme() == StorageLocation.Scheme.FILE ? "" : targetLocation.prefixOr("");
-        ExportOperation export = new ExportOperation(stores.open(centralLocation), centralPrefix,
-                stores.open(targetLocation), targetPrefix)
+        ExportOperation export = Central.at(stores.open(centralLocation), centralPrefix)
+                .export(stores.open(targetLocation), targetPrefix)
                 .keep(keep).includeAssets(!noAssets).checksumVerify(!noChecksum)
                 .concurrency(concurrency, SyncConfig.DEFAULT_BATCH_SIZE);
         try {

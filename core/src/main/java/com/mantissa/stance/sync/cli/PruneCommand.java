@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.PruneOperation;
 import com.mantissa.stance.sync.engine.PruneResult;
 import com.mantissa.stance.sync.model.InvalidRecordException;
@@ -38,7 +39,7 @@ final class PruneCommand extends CentralCommand {
         }
         PruneOperation prune;
         try {
-            prune = new PruneOperation(stores.open(centralLocation), centralPrefix, account, chosenProvider);
+            prune = Central.at(stores.open(centralLocation), centralPrefix).prune(account, chosenProvider);
         } catch (InvalidRecordException e) {
             throw usage("--account: " + e.getMessage());
         }

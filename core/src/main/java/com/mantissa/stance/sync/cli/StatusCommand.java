@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.engine.AccountStatus;
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.StatusOperation;
 import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -34,7 +35,7 @@ final class StatusCommand extends CentralCommand {
         Duration stale = parseDuration(staleAfter);
         Instant now = Instant.now();
         CountingStore central = new CountingStore(stores.open(centralLocation));
-        List<StatusOperation.Row> rows = new StatusOperation(central, centralPrefix, stale).run();
+        List<StatusOperation.Row> rows = Central.at(central, centralPrefix).status(stale).run();
         boolean anyStale = rows.stream().anyMatch(StatusOperation.Row::stale);
         if (json) {
             List<Map<String, Object>> accounts = new ArrayList<>();

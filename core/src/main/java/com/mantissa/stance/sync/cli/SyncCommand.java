@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.cli.StanceSyncCli.CommonOptions;
 import com.mantissa.stance.sync.cli.StanceSyncCli.PushOptions;
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.engine.ScanLocator;
@@ -62,7 +63,8 @@ abstract class SyncCommand implements Callable<Integer> {
             StorageAdapter central = open(stores, "--central", centralLocation);
             StorageAdapter target = target() == null ? null
                     : open(stores, "--target", location("--target", target()));
-            CrossCloudSync sync = new CrossCloudSync(config, central, target).trackState(false);
+            Central hub = Central.at(central, config.centralPrefix());
+            CrossCloudSync sync = (target == null ? hub.sync(config) : hub.sync(config, target)).trackState(false);
             if (push != null) {
                 sync.dryRun(push.dryRun).useIndex(!push.noIndex);
                 try {

@@ -69,7 +69,7 @@ public final class ExportOperation {
     private Clock clock = Clock.systemUTC();
     private SyncProgress progress = SyncProgress.NONE;
 
-    public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
+    ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         this.target = new CountingStore(Objects.requireNonNull(target, "target"));

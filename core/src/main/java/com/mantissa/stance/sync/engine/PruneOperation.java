@@ -34,7 +34,7 @@ public final class PruneOperation {
     private boolean dryRun;
     private int concurrency = 16;
 
-    public PruneOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
+    PruneOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         RecordPaths.validateAccount(account);

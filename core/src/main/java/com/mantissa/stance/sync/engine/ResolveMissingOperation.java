@@ -51,7 +51,7 @@ public final class ResolveMissingOperation {
     private int concurrency = 16;
     private Clock clock = Clock.systemUTC();
 
-    public ResolveMissingOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
+    ResolveMissingOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
         this.central = Objects.requireNonNull(central, "central");
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         RecordPaths.validateAccount(account);

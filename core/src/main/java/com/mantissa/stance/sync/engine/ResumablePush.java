@@ -54,7 +54,7 @@ public final class ResumablePush {
         }
     }
 
-    public ResumablePush(SyncConfig config, StorageAdapter central) {
+    ResumablePush(SyncConfig config, StorageAdapter central) {
         this.config = config.toBuilder().syncDirection(SyncDirection.PUSH).build();
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
     }
@@ -181,7 +181,7 @@ public final class ResumablePush {
     }
 
     private SyncResult push(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String account, String provider) {
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false);
+        CrossCloudSync sync = Central.at(central, config.centralPrefix()).sync(config).trackState(false);
         if (progress != null) {
             sync.progress(progress.next());
         }

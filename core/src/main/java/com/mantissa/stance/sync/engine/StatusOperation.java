@@ -30,7 +30,7 @@ public final class StatusOperation {
     private final Duration staleAfter;
     private Clock clock = Clock.systemUTC();
 
-    public StatusOperation(StorageAdapter central, String centralPrefix, Duration staleAfter) {
+    StatusOperation(StorageAdapter central, String centralPrefix, Duration staleAfter) {
         this.central = Objects.requireNonNull(central, "central");
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.function;
 
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
 import com.mantissa.stance.sync.engine.ScanLocator;
 import com.mantissa.stance.sync.engine.SuccessiveProgress;
@@ -333,7 +334,8 @@ public final class QueueWorker {
         try {
             StorageAdapter store = stores.open(source.location());
             List<ScanLocator.ScanFile> files = ScanLocator.locate(store, source.location().prefixOr(""));
-            ResumablePush.Outcome outcome = new ResumablePush(settings.config(), stores.open(settings.central()))
+            Central central = Central.at(stores.open(settings.central()), settings.config().centralPrefix());
+            ResumablePush.Outcome outcome = central.resumablePush(settings.config())
                     .progress(progress).run(store, files, source.location().toString(), source.accountId(), source.provider(),
                             budget);
             pushes++;

@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.function;
 
-import com.mantissa.stance.sync.engine.ExportOperation;
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ExportResult;
 import com.mantissa.stance.sync.engine.StatusOperation;
 import com.mantissa.stance.sync.model.SyncDirection;
@@ -51,7 +51,7 @@ final class ScheduledLifecycle {
         if (lifecycle.exportTarget() != null) {
             StorageLocation target = lifecycle.exportTarget();
             String targetPrefix = target.scheme() == StorageLocation.Scheme.FILE ? "" : target.prefixOr("");
-            ExportResult result = new ExportOperation(central, prefix, stores.apply(target), targetPrefix)
+            ExportResult result = Central.at(central, prefix).export(stores.apply(target), targetPrefix)
                     .keep(lifecycle.exportKeep()).includeAssets(settings.config().includeAssets())
                     .checksumVerify(settings.config().checksumVerify())
                     .concurrency(settings.config().concurrency(), settings.config().batchSize()).clock(clock).run();
@@ -60,7 +60,7 @@ final class ScheduledLifecycle {
             exported = result.written() ? result.findings() + result.assets() : 0;
         }
         CountingStore statusCentral = new CountingStore(central);
-        for (StatusOperation.Row row : new StatusOperation(statusCentral, prefix, lifecycle.staleAfter()).clock(clock)
+        for (StatusOperation.Row row : Central.at(statusCentral, prefix).status(lifecycle.staleAfter()).clock(clock)
                 .run()) {
             if (row.stale()) {
                 warn.accept("stale account " + row.account()

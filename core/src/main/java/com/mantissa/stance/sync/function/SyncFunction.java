@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.function;
 
+import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.engine.RecordPaths;
@@ -226,8 +227,8 @@ public final class SyncFunction {
             }
             if (settings.pullTarget().isPresent()) {
                 StorageAdapter target = stores.apply(settings.pullTarget().get());
-                CrossCloudSync pull = new CrossCloudSync(config(SyncDirection.PULL), stores.apply(settings.central()),
-                        target).trackState(false).deadline(settings.deadline());
+                CrossCloudSync pull = central().sync(config(SyncDirection.PULL), target).trackState(false)
+                        .deadline(settings.deadline());
                 syncs.add(pull);
                 total = total.plus(pull.sync(), total.syncDirection());
                 didSomething = true;
@@ -257,8 +258,12 @@ public final class SyncFunction {
         return sum;
     }
 
+    private Central central() {
+        return Central.at(stores.apply(settings.central()), settings.config().centralPrefix());
+    }
+
     private CrossCloudSync newSync(SyncDirection direction) {
-        CrossCloudSync sync = new CrossCloudSync(config(direction), stores.apply(settings.central())).trackState(false)
+        CrossCloudSync sync = central().sync(config(direction)).trackState(false)
                 .indexMaxAge(settings.indexMaxAge()).deadline(settings.deadline())
                 .resolveMissing(direction == SyncDirection.PUSH ? settings.lifecycle().resolve() : null);
         return progress == null ? sync : sync.progress(progress.next());

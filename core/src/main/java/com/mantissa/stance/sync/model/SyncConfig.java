@@ -40,7 +40,7 @@ public final class SyncConfig {
             throw new IllegalArgumentException("concurrency must be >= 1, got " + b.concurrency);
         }
         this.centralBucket = b.centralBucket;
-        this.centralPrefix = normalisePrefix(b.centralPrefix);
+        this.centralPrefix = normaliseCentralPrefix(b.centralPrefix);
         this.syncDirection = Objects.requireNonNull(b.syncDirection, "sync_direction");
         this.conflictResolution = Objects.requireNonNull(b.conflictResolution, "conflict_resolution");
         this.includeAssets = b.includeAssets;
@@ -50,7 +50,14 @@ public final class SyncConfig {
         this.adaptiveConcurrency = b.adaptiveConcurrency;
     }
 
-    private static String normalisePrefix(String prefix) {
+    /**
+     * A central prefix as every part of the sync uses it: without surrounding whitespace or
+     * leading and trailing {@code /}.
+     *
+     * @throws IllegalArgumentException when it has an empty, {@code .} or {@code ..} segment, a
+     *                                  backslash or a control character
+     */
+    public static String normaliseCentralPrefix(String prefix) {
         String p = prefix.strip();
         while (p.startsWith("/")) {
             p = p.substring(1);

@@ -202,6 +202,37 @@ class CentralOperationsTest {
         assertEquals(2, store.listRecords("aggregated/assets/").size());
     }
 
+    /**
+     * The prefix is normalised alike for every command: one written with slashes around it names
+     * the keys the push wrote (on S3 a key is a plain string, so "/hub/" and "hub" differ there).
+     */
+    @Test
+    void statusExportAndPruneNormaliseThePrefixAsThePushDoes() throws Exception {
+        String central = helper().newStore(CentralLifecycleTest.Store.S3, "prefix");
+        push(central, "111", "s", 4, 2, "--prefix", "hub");
+
+        CentralLifecycleTest.Run status = cli("status", "--central", central, "--prefix", "/hub/", "--json");
+        assertEquals(0, status.exitCode(), status.err());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) status.json().get("accounts");
+        assertEquals(List.of("111"), rows.stream().map(r -> r.get("account")).toList(), status.out());
+
+        CentralLifecycleTest.Run export = cli("export", "--central", central, "--prefix", "hub/",
+                "--target", dir.resolve("t").toString(), "--json");
+        assertEquals(0, export.exitCode(), export.err());
+        assertEquals(4L, export.json().get("findings"), export.out());
+
+        CentralLifecycleTest.Run prune = cli("prune", "--central", central, "--prefix", "/hub", "--account", "111",
+                "--json");
+        assertEquals(0, prune.exitCode(), prune.err());
+        assertEquals(4L, prune.json().get("findings_removed"), prune.out());
+        assertEquals(List.of(), CentralLifecycleTest.open(central).listRecords("hub/"));
+
+        CentralLifecycleTest.Run escape = cli("status", "--central", central, "--prefix", "hub/../other");
+        assertEquals(2, escape.exitCode(), escape.err());
+        assertTrue(escape.err().contains("--prefix: central_prefix has an empty, '.' or '..' segment"), escape.err());
+    }
+
     @Test
     void statusFlagsAnAccountWithoutARecentPushAndExitsOne() throws Exception {
         String central = dir.resolve("central").toString();

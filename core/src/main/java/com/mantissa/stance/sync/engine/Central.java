@@ -1,0 +1,89 @@
+package com.mantissa.stance.sync.engine;
+
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One central store under one prefix, and every operation on it: the way in for the CLI and
+ * the functions. Each method hands back a new operation of its own, which takes its options
+ * and then runs; nothing is shared between two of them but the store.
+ *
+ * <p>The prefix is normalised once, here, as {@link SyncConfig} normalises its
+ * {@code central_prefix} ({@code "/a/b/"} is {@code "a/b"}), so a push and the export, prune
+ * or status that follow it always look under the same keys. A sync or resumable push is
+ * configured by a {@link SyncConfig}, whose prefix must be this one.
+ */
+public final class Central {
+    private final StorageAdapter store;
+    private final String prefix;
+
+    private Central(StorageAdapter store, String prefix) {
+        this.store = store;
+        this.prefix = prefix;
+    }
+
+    /**
+     * @param prefix the central prefix; {@code ""} for the store's root
+     * @throws IllegalArgumentException when the prefix has an empty, {@code .} or {@code ..}
+     *                                  segment, a backslash or a control character
+     */
+    public static Central at(StorageAdapter store, String prefix) {
+        return new Central(Objects.requireNonNull(store, "central store"),
+                SyncConfig.normaliseCentralPrefix(Objects.requireNonNull(prefix, "central prefix")));
+    }
+
+    public StorageAdapter store() {
+        return store;
+    }
+
+    /** The normalised prefix every operation works under. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Push and/or pull, as {@code config} directs, of the sources added to it: the original's API. */
+    public CrossCloudSync sync(SyncConfig config) {
+        return new CrossCloudSync(own(config), store);
+    }
+
+    /** As {@link #sync(SyncConfig)}, with a pull that copies verified records to {@code pullTarget}. */
+    public CrossCloudSync sync(SyncConfig config, StorageAdapter pullTarget) {
+        return new CrossCloudSync(own(config), store, Objects.requireNonNull(pullTarget, "pull target"));
+    }
+
+    /** A push of scan files that stops within a time budget and resumes where it stopped. */
+    public ResumablePush resumablePush(SyncConfig config) {
+        return new ResumablePush(own(config), store);
+    }
+
+    /** Resolves the open findings of one account that its latest snapshot no longer has. */
+    public ResolveMissingOperation resolveMissing(String account, String provider) {
+        return new ResolveMissingOperation(store, prefix, account, provider);
+    }
+
+    /** Copies central, as stored, into Stance-shaped snapshots under {@code targetPrefix} of {@code target}. */
+    public ExportOperation export(StorageAdapter target, String targetPrefix) {
+        return new ExportOperation(store, prefix, target, targetPrefix);
+    }
+
+    /** Deletes one account's records of one provider (all providers when null) and its state. */
+    public PruneOperation prune(String account, String provider) {
+        return new PruneOperation(store, prefix, account, provider);
+    }
+
+    /** One row per account: its status objects, and whether it went quiet for {@code staleAfter}. */
+    public StatusOperation status(Duration staleAfter) {
+        return new StatusOperation(store, prefix, staleAfter);
+    }
+
+    private SyncConfig own(SyncConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (!config.centralPrefix().equals(prefix)) {
+            throw new IllegalArgumentException("the config's central_prefix '" + config.centralPrefix()
+                    + "' is not this central's prefix '" + prefix + "'");
+        }
+        return config;
+    }
+}
