@@ -72,12 +72,16 @@ final class ExportManifest {
      * {@code withAssets}), or -1 when it does not say.
      */
     static long lastRecords(List<Map<String, Object>> entries, boolean withAssets) {
-        if (entries.isEmpty() || !(entries.get(0).get("finding_count") instanceof Number findings)
-                || withAssets && !(entries.get(0).get("asset_count") instanceof Number)) {
+        if (entries.isEmpty() || !(entries.get(0).get("finding_count") instanceof Number findings)) {
             return -1;
         }
-        long assets = withAssets ? ((Number) entries.get(0).get("asset_count")).longValue() : 0;
-        long records = findings.longValue() + assets;
+        long records = findings.longValue();
+        if (withAssets) {
+            if (!(entries.get(0).get("asset_count") instanceof Number assets)) {
+                return -1;
+            }
+            records += assets.longValue();
+        }
         return records >= 0 ? records : -1;
     }
 
