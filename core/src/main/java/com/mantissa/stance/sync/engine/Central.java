@@ -68,7 +68,10 @@ public final class Central {
         return new ExportOperation(store, prefix, target, targetPrefix);
     }
 
-    /** Deletes one account's records of one provider (all providers when null) and its state. */
+    /**
+     * Deletes one account's records of one provider (of every provider when null), and its
+     * state once no record of the account is left.
+     */
     public PruneOperation prune(String account, String provider) {
         return new PruneOperation(store, prefix, account, provider);
     }
