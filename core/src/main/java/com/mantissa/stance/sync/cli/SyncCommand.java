@@ -63,8 +63,7 @@ abstract class SyncCommand implements Callable<Integer> {
             StorageAdapter central = open(stores, "--central", centralLocation);
             StorageAdapter target = target() == null ? null
                     : open(stores, "--target", location("--target", target()));
-            Central hub = Central.at(central, config.centralPrefix());
-            CrossCloudSync sync = (target == null ? hub.sync(config) : hub.sync(config, target)).trackState(false);
+            CrossCloudSync sync = Central.at(central, config.centralPrefix()).sync(config, target).trackState(false);
             if (push != null) {
                 sync.dryRun(push.dryRun).useIndex(!push.noIndex);
                 try {

@@ -48,9 +48,13 @@ public final class Central {
         return new CrossCloudSync(own(config), store);
     }
 
-    /** As {@link #sync(SyncConfig)}, with a pull that copies verified records to {@code pullTarget}. */
+    /**
+     * As {@link #sync(SyncConfig)}, with a pull that copies verified records to {@code pullTarget}.
+     *
+     * @param pullTarget null to verify only, as {@link #sync(SyncConfig)} does
+     */
     public CrossCloudSync sync(SyncConfig config, StorageAdapter pullTarget) {
-        return new CrossCloudSync(own(config), store, Objects.requireNonNull(pullTarget, "pull target"));
+        return new CrossCloudSync(own(config), store, pullTarget);
     }
 
     /** A push of scan files that stops within a time budget and resumes where it stopped. */

@@ -181,7 +181,7 @@ public final class ResumablePush {
     }
 
     private SyncResult push(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String account, String provider) {
-        CrossCloudSync sync = Central.at(central, config.centralPrefix()).sync(config).trackState(false);
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false);
         if (progress != null) {
             sync.progress(progress.next());
         }
