@@ -368,14 +368,14 @@ public abstract class StorageAdapterContractTest {
     }
 
     /**
-     * 16 engines push overlapping versions of the same 200 findings under
+     * 16 engines push overlapping versions of the same 100 findings under
      * LATEST_WINS. The newest last_seen wins everywhere, nobody reports an error, and the
      * final {@code _version}s add up to the writes the engines report.
      */
     @Test
     void sixteenConcurrentEnginesLoseNoUpdate() throws Exception {
         int engines = 16;
-        int records = 200;
+        int records = 100;
         String centralPrefix = prefix.substring(0, prefix.length() - 1);
         ExecutorService pool = Executors.newFixedThreadPool(engines);
         try {
