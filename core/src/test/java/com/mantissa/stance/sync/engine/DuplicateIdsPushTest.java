@@ -36,7 +36,12 @@ class DuplicateIdsPushTest {
     /** Per copy of an id: the last_seen day. Order matters: copy 1 wins under LATEST_WINS. */
     private static final int[] DAYS = {1, 3, 3, 2, 3, 1};
     private static final int IDS = 40;
-    private static final int REPEATS = 6;
+    /**
+     * Runs of each setting: more in memory, where a push is quick and races have the most
+     * chances; fewer on a folder, where every write is a file and 6 runs took half a minute.
+     */
+    private static final int REPEATS_IN_MEMORY = 6;
+    private static final int REPEATS_ON_A_FOLDER = 3;
 
     @TempDir
     Path root;
@@ -103,12 +108,13 @@ class DuplicateIdsPushTest {
     @EnumSource(Store.class)
     void everyConcurrencyGivesTheOutcomeOfInOrderProcessing(Store kind) {
         Supplier<StorageAdapter> newStore = stores(kind);
+        int repeats = kind == Store.FOLDER ? REPEATS_ON_A_FOLDER : REPEATS_IN_MEMORY;
         for (ConflictResolution strategy : ConflictResolution.values()) {
             for (boolean overExisting : new boolean[] {false, true}) {
                 Run inOrder = push(newStore, strategy, 1, 1, false, overExisting);
                 for (boolean index : new boolean[] {true, false}) {
                     for (int batchSize : new int[] {1000, 7}) {
-                        for (int repeat = 0; repeat < REPEATS; repeat++) {
+                        for (int repeat = 0; repeat < repeats; repeat++) {
                             Run parallel = push(newStore, strategy, 16, batchSize, index, overExisting);
                             String what = strategy + " index=" + index + " batch=" + batchSize + " over existing="
                                     + overExisting + " run " + repeat;
