@@ -40,8 +40,8 @@ public abstract class CentralStoreFaultsContractTest {
     private static final int TRANSIENT_FINDINGS = 400;
     private static final int TRANSIENT_ASSETS = 100;
     /** Findings of the dying-store scan, and the upload after which the store dies. */
-    private static final int DYING_FINDINGS = 1_500;
-    private static final int DYING_KILL_AFTER_WRITES = 500;
+    private static final int DYING_FINDINGS = 1_000;
+    private static final int DYING_KILL_AFTER_WRITES = 250;
 
     @TempDir
     Path dir;
