@@ -71,10 +71,10 @@ public final class AccountPushPass {
             return new AccountPushPass(central, config, account, provider, snapshot, null, null, null, clock);
         }
         Objects.requireNonNull(census, "a resolve pass needs the snapshot's census");
-        ResolveMissingOperation operation = new ResolveMissingOperation(central, config.centralPrefix(), account,
-                provider)
-                .maxShare(resolve.maxShare()).force(resolve.force())
-                .checksumVerify(config.checksumVerify()).concurrency(config.concurrency()).clock(clock);
+        ResolveMissingOperation operation =
+                new ResolveMissingOperation(central, config.centralPrefix(), account, provider)
+                        .maxShare(resolve.maxShare()).force(resolve.force())
+                        .checksumVerify(config.checksumVerify()).concurrency(config.concurrency()).clock(clock);
         return new AccountPushPass(central, config, account, provider, snapshot, operation,
                 operation.plan(census), resolve, clock);
     }
