@@ -9,14 +9,12 @@ import java.util.Map;
  * A cloud resource as the original's {@code Asset.from_dict(...).to_dict()} produces it: always
  * the same 11 keys in the same order, values passed through as given, missing keys defaulted.
  */
-public final class Asset {
+public final class Asset extends NormalisedRecord {
     public static final List<String> KEYS = List.of("id", "cloud_provider", "account_id", "region",
             "resource_type", "name", "tags", "network_exposure", "created_at", "last_seen", "raw_config");
 
-    private final Map<String, Object> fields;
-
     private Asset(Map<String, Object> fields) {
-        this.fields = fields;
+        super(fields);
     }
 
     /**
@@ -46,40 +44,7 @@ public final class Asset {
         return f;
     }
 
-    /** A fresh mutable map with all 11 keys in the original's order. */
-    public Map<String, Object> toMap() {
-        return new LinkedHashMap<>(fields);
-    }
-
-    public String id() {
-        return (String) fields.get("id");
-    }
-
-    /** Normalised last_seen, or null. */
-    public String lastSeen() {
-        return (String) fields.get("last_seen");
-    }
-
     public String createdAt() {
-        return (String) fields.get("created_at");
-    }
-
-    public Object get(String key) {
-        return fields.get(key);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Asset && ((Asset) o).fields.equals(fields);
-    }
-
-    @Override
-    public int hashCode() {
-        return fields.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "Asset" + fields;
+        return (String) get("created_at");
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * always the same 20 keys in the same order. Values other than the enums and timestamps are
  * passed through as given (no coercion), missing keys take the original's defaults.
  */
-public final class Finding {
+public final class Finding extends NormalisedRecord {
     public static final List<String> KEYS = List.of("id", "asset_id", "finding_type", "severity", "status",
             "title", "description", "first_seen", "last_seen", "rule_id", "resource_path", "expected_value",
             "actual_value", "cve_id", "cvss_score", "package_name", "installed_version", "fixed_version",
@@ -20,10 +20,8 @@ public final class Finding {
     public static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "info");
     public static final List<String> STATUSES = List.of("open", "resolved", "suppressed", "false_positive");
 
-    private final Map<String, Object> fields;
-
     private Finding(Map<String, Object> fields) {
-        this.fields = fields;
+        super(fields);
     }
 
     /**
@@ -60,52 +58,19 @@ public final class Finding {
         return f;
     }
 
-    /** A fresh mutable map with all 20 keys in the original's order. */
-    public Map<String, Object> toMap() {
-        return new LinkedHashMap<>(fields);
-    }
-
-    public String id() {
-        return (String) fields.get("id");
-    }
-
-    /** Normalised last_seen, or null. */
-    public String lastSeen() {
-        return (String) fields.get("last_seen");
-    }
-
     public String firstSeen() {
-        return (String) fields.get("first_seen");
+        return (String) get("first_seen");
     }
 
     public String severity() {
-        return (String) fields.get("severity");
+        return (String) get("severity");
     }
 
     public String status() {
-        return (String) fields.get("status");
+        return (String) get("status");
     }
 
     public String findingType() {
-        return (String) fields.get("finding_type");
-    }
-
-    public Object get(String key) {
-        return fields.get(key);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Finding && ((Finding) o).fields.equals(fields);
-    }
-
-    @Override
-    public int hashCode() {
-        return fields.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "Finding" + fields;
+        return (String) get("finding_type");
     }
 }
