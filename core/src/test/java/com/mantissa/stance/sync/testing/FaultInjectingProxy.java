@@ -1,17 +1,13 @@
 package com.mantissa.stance.sync.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +15,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,8 +76,6 @@ public final class FaultInjectingProxy implements Closeable {
     public record Exchange(long number, String method, String target, Fault fault, int status) {
     }
 
-    private static final int MAX_HEAD_BYTES = 64 * 1024;
-
     private final String upstreamHost;
     private final int upstreamPort;
     private final Plan plan;
@@ -107,7 +100,7 @@ public final class FaultInjectingProxy implements Closeable {
             t.setDaemon(true);
             return t;
         });
-        this.server = bind(0);
+        this.server = ProxySockets.bind(0);
         this.port = server.getLocalPort();
         listen(server);
     }
@@ -174,16 +167,16 @@ public final class FaultInjectingProxy implements Closeable {
      */
     public void kill() {
         dead = true;
-        closeQuietly(server);
+        ProxySockets.closeQuietly(server);
         for (Socket s : open) {
-            reset(s);
+            ProxySockets.reset(s);
         }
     }
 
     /** Listens again on the same port, forwarding as before (a kill trigger is not re-armed). */
     public synchronized void restart() {
         killAfterWrites = Long.MAX_VALUE;
-        server = bind(port);
+        server = ProxySockets.bind(port);
         dead = false;
         listen(server);
     }
@@ -248,17 +241,6 @@ public final class FaultInjectingProxy implements Closeable {
 
     // ------------------------------------------------------------------ plumbing
 
-    private static ServerSocket bind(int port) {
-        try {
-            ServerSocket s = new ServerSocket();
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-        }
-    }
-
     private void listen(ServerSocket socket) {
         threads.execute(() -> {
             while (!socket.isClosed()) {
@@ -269,7 +251,7 @@ public final class FaultInjectingProxy implements Closeable {
                     return;
                 }
                 if (dead) {
-                    reset(client);
+                    ProxySockets.reset(client);
                     continue;
                 }
                 open.add(client);
@@ -285,7 +267,7 @@ public final class FaultInjectingProxy implements Closeable {
             InputStream in = new java.io.BufferedInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
             while (!dead) {
-                Message request = Message.read(in, true, null);
+                HttpMessage request = HttpMessage.read(in, true, null);
                 if (request == null) {
                     return;
                 }
@@ -315,18 +297,18 @@ public final class FaultInjectingProxy implements Closeable {
     }
 
     /** Handles one request; false when the client connection is finished. */
-    private boolean handle(long number, Message request, Fault fault, Socket client, OutputStream out)
+    private boolean handle(long number, HttpMessage request, Fault fault, Socket client, OutputStream out)
             throws IOException {
         switch (fault) {
             case SLOW_DOWN_503 -> {
-                out.write(faultResponse(request, 503, "Slow Down", "SlowDown", "ServerBusy",
+                out.write(HttpMessage.fault(request, 503, "Slow Down", "SlowDown", "ServerBusy",
                         "Please reduce your request rate."));
                 out.flush();
                 log(number, request, fault, 503);
                 return true;
             }
             case TOO_MANY_REQUESTS_429 -> {
-                out.write(faultResponse(request, 429, "Too Many Requests", "TooManyRequests", "ServerBusy",
+                out.write(HttpMessage.fault(request, 429, "Too Many Requests", "TooManyRequests", "ServerBusy",
                         "Too many requests."));
                 out.flush();
                 log(number, request, fault, 429);
@@ -334,21 +316,21 @@ public final class FaultInjectingProxy implements Closeable {
             }
             case RESET_BEFORE_FORWARD -> {
                 log(number, request, fault, 0);
-                reset(client);
+                ProxySockets.reset(client);
                 return false;
             }
             case LATENCY -> sleep(LATENCY);
             default -> { }
         }
-        Message response = forward(request);
+        HttpMessage response = forward(request);
         if (fault == Fault.RESET_AFTER_FORWARD) {
             log(number, request, fault, 0);
-            reset(client);
+            ProxySockets.reset(client);
             return false;
         }
         if (dead) {
             log(number, request, Fault.RESET_BEFORE_FORWARD, 0);
-            reset(client);
+            ProxySockets.reset(client);
             return false;
         }
         out.write(response.head);
@@ -364,12 +346,12 @@ public final class FaultInjectingProxy implements Closeable {
         return !response.closeAfter;
     }
 
-    private void log(long number, Message request, Fault fault, int status) {
+    private void log(long number, HttpMessage request, Fault fault, int status) {
         exchanges.add(new Exchange(number, request.method, request.target, fault, status));
     }
 
     /** Sends the request to the emulator on a fresh connection and reads the whole answer. */
-    private Message forward(Message request) throws IOException {
+    private HttpMessage forward(HttpMessage request) throws IOException {
         try (Socket upstream = new Socket()) {
             open.add(upstream);
             try {
@@ -384,9 +366,9 @@ public final class FaultInjectingProxy implements Closeable {
                 up.write(whole);
                 up.flush();
                 InputStream down = new java.io.BufferedInputStream(upstream.getInputStream());
-                Message response;
+                HttpMessage response;
                 do {
-                    response = Message.read(down, false, request.method);
+                    response = HttpMessage.read(down, false, request.method);
                     if (response == null) {
                         throw new EOFException("the emulator closed the connection without answering");
                     }
@@ -399,192 +381,11 @@ public final class FaultInjectingProxy implements Closeable {
         }
     }
 
-    private static byte[] faultResponse(Message request, int status, String reason, String s3Code, String azureCode,
-                                         String message) {
-        String body = request.method.equals("HEAD") ? "" : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-                + s3Code + "</Code><Message>" + message + "</Message><RequestId>fault-injecting-proxy</RequestId></Error>";
-        String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
-                + "Content-Type: application/xml\r\n"
-                + "x-ms-error-code: " + azureCode + "\r\n"
-                + "x-amz-request-id: fault-injecting-proxy\r\n"
-                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n";
-        return (head + body).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void reset(Socket s) {
-        try {
-            s.setSoLinger(true, 0);
-        } catch (SocketException alreadyClosed) {
-            // Closing below is all that is left to do.
-        }
-        closeQuietly(s);
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // Tearing down: nothing useful to do with the failure.
-        }
-    }
-
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One HTTP/1.1 request or response: its head as sent on the wire (possibly rewritten) and its body. */
-    private static final class Message {
-        final String method;
-        final String target;
-        final int status;
-        final Map<String, String> headers;
-        byte[] head;
-        byte[] body = new byte[0];
-        final boolean expectsContinue;
-        boolean closeAfter;
-        private final String requestMethod;
-
-        private Message(String method, String target, int status, Map<String, String> headers, byte[] head,
-                        boolean expectsContinue, String requestMethod) {
-            this.method = method;
-            this.target = target;
-            this.status = status;
-            this.headers = headers;
-            this.head = head;
-            this.expectsContinue = expectsContinue;
-            this.requestMethod = requestMethod;
-        }
-
-        /** Reads a head; null on a clean end of stream before its first byte. */
-        static Message read(InputStream in, boolean isRequest, String requestMethod) throws IOException {
-            ByteArrayOutputStream raw = new ByteArrayOutputStream(512);
-            int matched = 0;
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    if (raw.size() == 0) {
-                        return null;
-                    }
-                    throw new EOFException("connection closed inside an HTTP head");
-                }
-                raw.write(b);
-                if (raw.size() > MAX_HEAD_BYTES) {
-                    throw new IOException("HTTP head longer than " + MAX_HEAD_BYTES + " bytes");
-                }
-                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-            }
-            String text = raw.toString(StandardCharsets.ISO_8859_1);
-            String[] lines = text.split("\r\n");
-            String[] first = lines[0].split(" ", 3);
-            if (first.length < 2) {
-                throw new IOException("malformed HTTP start line: " + lines[0]);
-            }
-            Map<String, String> headers = new HashMap<>();
-            StringBuilder rewritten = new StringBuilder(lines[0]).append("\r\n");
-            boolean expectsContinue = false;
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i];
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    continue;
-                }
-                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = line.substring(colon + 1).trim();
-                headers.put(name, value);
-                if (isRequest && name.equals("expect") && value.equalsIgnoreCase("100-continue")) {
-                    expectsContinue = true;
-                    continue;
-                }
-                if (!isRequest && name.equals("connection")) {
-                    continue; // decided below, per the framing of the body
-                }
-                rewritten.append(line).append("\r\n");
-            }
-            if (isRequest) {
-                return new Message(first[0], first[1], 0, headers,
-                        rewritten.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1), expectsContinue,
-                        null);
-            }
-            int status;
-            try {
-                status = Integer.parseInt(first[1]);
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed HTTP status line: " + lines[0], e);
-            }
-            Message m = new Message(null, null, status, headers, null, false, requestMethod);
-            boolean framed = !m.hasBody() || headers.containsKey("content-length")
-                    || "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
-            m.closeAfter = !framed;
-            if (!framed) {
-                rewritten.append("Connection: close\r\n");
-            }
-            m.head = rewritten.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-            return m;
-        }
-
-        private boolean hasBody() {
-            if (method != null) {
-                return headers.containsKey("content-length") || headers.containsKey("transfer-encoding");
-            }
-            return !"HEAD".equals(requestMethod) && status / 100 != 1 && status != 204 && status != 304;
-        }
-
-        void readBody(InputStream in) throws IOException {
-            if (!hasBody()) {
-                return;
-            }
-            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                body = readChunked(in);
-            } else if (headers.containsKey("content-length")) {
-                body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-                if (body.length < Integer.parseInt(headers.get("content-length"))) {
-                    throw new EOFException("body shorter than its Content-Length");
-                }
-            } else {
-                body = in.readAllBytes();
-            }
-        }
-
-        /** The chunked body as sent, framing included (it is forwarded verbatim). */
-        private static byte[] readChunked(InputStream in) throws IOException {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = readLine(in, all);
-                int semicolon = sizeLine.indexOf(';');
-                int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
-                if (size == 0) {
-                    while (!readLine(in, all).isEmpty()) {
-                        // trailers, kept verbatim
-                    }
-                    return all.toByteArray();
-                }
-                byte[] data = in.readNBytes(size);
-                if (data.length < size) {
-                    throw new EOFException("chunk shorter than announced");
-                }
-                all.write(data);
-                readLine(in, all);
-            }
-        }
-
-        private static String readLine(InputStream in, ByteArrayOutputStream copy) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new EOFException("connection closed inside a chunked body");
-                }
-                copy.write(b);
-                if (b == '\n') {
-                    String s = line.toString(StandardCharsets.ISO_8859_1);
-                    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-                }
-                line.write(b);
-            }
         }
     }
 }
