@@ -1,8 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.wire.JsonParser;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
+import static com.mantissa.stance.sync.engine.FolderCentral.ACCOUNT;
+import static com.mantissa.stance.sync.engine.FolderCentral.finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,12 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.SyncConfig;
-import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,40 +36,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CrossCloudSyncTest {
-    private static final String ACCOUNT = "123456789012";
-
     @TempDir
     Path root;
+    FolderCentral folder;
     LocalStorageAdapter central;
 
     @BeforeEach
     void setUp() {
-        central = new LocalStorageAdapter(root.resolve("central"));
-    }
-
-    static Map<String, Object> finding(String id, String lastSeen, String title) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("id", id);
-        f.put("severity", "HIGH");
-        f.put("title", title);
-        f.put("last_seen", lastSeen);
-        return f;
+        folder = new FolderCentral(root.resolve("central"));
+        central = folder.store;
     }
 
     SyncResult push(ConflictResolution strategy, List<?> findings) {
-        CrossCloudSync sync = new CrossCloudSync(config().conflictResolution(strategy).build(), central);
-        sync.addLocalFindings(findings, ACCOUNT, "aws");
-        return sync.sync();
+        return folder.push(strategy, findings);
     }
 
     SyncConfig.Builder config() {
-        return SyncConfig.builder("central").batchSize(7).concurrency(4);
+        return folder.config();
     }
 
     Map<String, Object> stored(String id) {
-        String path = RecordPaths.findingPath("aggregated", ACCOUNT, id);
-        StoredObject object = central.readRecord(path).orElseThrow();
-        return JsonParser.parseObject(new String(object.content(), StandardCharsets.UTF_8));
+        return folder.stored(id);
     }
 
     @Test
@@ -103,97 +88,6 @@ class CrossCloudSyncTest {
         assertEquals(1, again.recordsSkipped());
         assertEquals(before, central.readRecord(RecordPaths.findingPath("aggregated", ACCOUNT, "f-1")).orElseThrow()
                 .versionToken());
-    }
-
-    @Test
-    void latestWinsOverwritesWhenLocalIsNewer() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-01-01T00:00:00Z", "old")));
-
-        SyncResult result = push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00", "new")));
-
-        assertEquals(1, result.recordsSynced());
-        assertEquals(1, result.conflictsResolved());
-        assertEquals("new", stored("f-1").get("title"));
-        assertEquals(2L, stored("f-1").get("_version"));
-    }
-
-    @Test
-    void latestWinsSkipsOlderLocalRecord() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00+00:00", "newer")));
-
-        SyncResult result = push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-01-31T23:00:00-00:30", "older")));
-
-        assertEquals(0, result.recordsSynced());
-        assertEquals(1, result.recordsSkipped());
-        assertEquals("newer", stored("f-1").get("title"));
-    }
-
-    @Test
-    void latestWinsSkipsEqualTimestampsTakingNaiveTimesAsUtc() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00", "first")));
-
-        SyncResult result = push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00Z", "same time")));
-
-        assertEquals(1, result.recordsSkipped());
-        assertEquals("first", stored("f-1").get("title"));
-    }
-
-    @Test
-    void centralWinsNeverOverwrites() {
-        push(ConflictResolution.CENTRAL_WINS, List.of(finding("f-1", "2024-01-01T00:00:00", "central")));
-
-        SyncResult result = push(ConflictResolution.CENTRAL_WINS, List.of(finding("f-1", "2025-01-01T00:00:00", "local")));
-
-        assertEquals(1, result.recordsSkipped());
-        assertEquals("central", stored("f-1").get("title"));
-    }
-
-    @Test
-    void localWinsOverwritesOlderLocalAndCountsTheConflict() {
-        push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2025-01-01T00:00:00", "central")));
-
-        SyncResult result = push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2020-01-01T00:00:00", "local")));
-
-        assertEquals(1, result.recordsSynced());
-        assertEquals(1, result.conflictsResolved());
-        assertEquals("local", stored("f-1").get("title"));
-    }
-
-    @Test
-    void mergeKeepsCentralValuesWhereLocalIsEmptyAndUnionsFrameworks() {
-        Map<String, Object> first = finding("f-1", "2024-03-01T00:00:00", "title from central");
-        first.put("first_seen", "2024-01-01T00:00:00");
-        first.put("description", "central description");
-        first.put("compliance_frameworks", List.of("CIS 1.2", "PCI"));
-        push(ConflictResolution.MERGE, List.of(first));
-        Map<String, Object> second = finding("f-1", "2024-02-01T00:00:00", "");
-        second.put("first_seen", "2024-01-15T00:00:00");
-        second.put("rule_id", "rule-9");
-        second.put("compliance_frameworks", List.of("PCI", "NIST"));
-
-        SyncResult result = push(ConflictResolution.MERGE, List.of(second));
-
-        assertEquals(1, result.conflictsResolved());
-        Map<String, Object> merged = stored("f-1");
-        assertEquals("title from central", merged.get("title"));
-        assertEquals("central description", merged.get("description"));
-        assertEquals("rule-9", merged.get("rule_id"));
-        assertEquals(List.of("CIS 1.2", "PCI", "NIST"), merged.get("compliance_frameworks"));
-        assertEquals("2024-01-01T00:00:00", merged.get("first_seen"));
-        assertEquals("2024-03-01T00:00:00", merged.get("last_seen"));
-        assertEquals(2L, merged.get("_version"));
-        assertEquals(Checksums.recordChecksum(merged), merged.get("_checksum"));
-    }
-
-    @Test
-    void mergeThatChangesNothingIsSkipped() {
-        Map<String, Object> full = finding("f-1", "2024-03-01T00:00:00", "t");
-        push(ConflictResolution.MERGE, List.of(full));
-
-        SyncResult result = push(ConflictResolution.MERGE, List.of(finding("f-1", "2024-01-01T00:00:00", "")));
-
-        assertEquals(1, result.recordsSkipped());
-        assertEquals(1L, stored("f-1").get("_version"));
     }
 
     @Test
@@ -369,55 +263,6 @@ class CrossCloudSyncTest {
 
         assertEquals(40, sync.sync().recordsSynced());
         assertTrue(maxAhead.get() <= batch, "read " + maxAhead.get() + " records ahead of the store");
-    }
-
-    @Test
-    void pullCopiesVerifiedRecordsAndRejectsTamperedOnes() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", null, "good"), finding("f-2", null, "bad")));
-        String tampered = RecordPaths.findingPath("aggregated", ACCOUNT, "f-2");
-        Map<String, Object> record = stored("f-2");
-        record.put("severity", "low");
-        central.writeRecord(tampered, CanonicalJson.bytes(record));
-        LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
-
-        CrossCloudSync pull = new CrossCloudSync(config().syncDirection(SyncDirection.PULL).build(), central, target);
-        SyncResult result = pull.sync();
-
-        assertEquals(1, result.recordsSynced());
-        assertEquals(List.of("Checksum mismatch for " + tampered + "; not copied"), result.errors());
-        String good = RecordPaths.findingPath("aggregated", ACCOUNT, "f-1");
-        assertEquals(new String(central.readRecord(good).orElseThrow().content(), StandardCharsets.UTF_8),
-                new String(target.readRecord(good).orElseThrow().content(), StandardCharsets.UTF_8));
-        assertTrue(target.readRecord(tampered).isEmpty());
-        assertEquals(SyncDirection.PULL, result.syncDirection());
-    }
-
-    @Test
-    void pullSkipsRecordsAlreadyIdenticalInTarget() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", null, "a"), finding("f-2", null, "b")));
-        LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
-        SyncConfig pullConfig = config().syncDirection(SyncDirection.PULL).build();
-        new CrossCloudSync(pullConfig, central, target).sync();
-
-        SyncResult again = new CrossCloudSync(pullConfig, central, target).sync();
-
-        assertEquals(0, again.recordsSynced());
-        assertEquals(2, again.recordsSkipped());
-    }
-
-    @Test
-    void bidirectionalSumsPushAndPull() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-0", null, "already central")));
-        LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
-        CrossCloudSync sync = new CrossCloudSync(config().syncDirection(SyncDirection.BIDIRECTIONAL).build(), central,
-                target);
-        sync.addLocalFindings(List.of(finding("f-1", null, "new")), ACCOUNT, "aws");
-
-        SyncResult result = sync.sync();
-
-        assertEquals(3, result.recordsSynced(), "1 pushed + 2 pulled");
-        assertEquals(SyncDirection.BIDIRECTIONAL, result.syncDirection());
-        assertEquals("bidirectional", result.toMap().get("sync_direction"));
     }
 
     @Test

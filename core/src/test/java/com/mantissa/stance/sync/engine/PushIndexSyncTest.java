@@ -1,14 +1,15 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.wire.CanonicalJson;
-import com.mantissa.stance.sync.wire.Checksums;
+import static com.mantissa.stance.sync.engine.FolderCentral.ACCOUNT;
+import static com.mantissa.stance.sync.engine.FolderCentral.finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
+
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.SyncConfig;
-import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -37,22 +38,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The push index saves requests and never changes what central ends up holding. */
 class PushIndexSyncTest {
-    private static final String ACCOUNT = "123456789012";
     private static final int RECORDS = 50;
 
     @TempDir
     Path root;
+    FolderCentral folder;
     LocalStorageAdapter central;
     CountingStore counting;
 
     @BeforeEach
     void setUp() {
-        central = new LocalStorageAdapter(root.resolve("central"));
+        folder = new FolderCentral(root.resolve("central"));
+        central = folder.store;
         counting = new CountingStore(central);
-    }
-
-    static Map<String, Object> finding(String id, String lastSeen, String title) {
-        return CrossCloudSyncTest.finding(id, lastSeen, title);
     }
 
     static List<Map<String, Object>> snapshot(String lastSeen, String title) {
@@ -70,8 +68,7 @@ class PushIndexSyncTest {
     }
 
     Map<String, Object> stored(String id) {
-        return JsonParser.parseObject(new String(central.readRecord(RecordPaths.findingPath("aggregated", ACCOUNT, id))
-                .orElseThrow().content(), StandardCharsets.UTF_8));
+        return folder.stored(id);
     }
 
     String indexPath() {
@@ -339,18 +336,6 @@ class PushIndexSyncTest {
         assertEquals(1, flaky.writes.get(), "the changed record only; the index is left alone");
         assertEquals(Arrays.toString(before),
                 Arrays.toString(central.readRecord(indexPath()).orElseThrow().content()));
-    }
-
-    @Test
-    void pullNeverCopiesTheIndex() {
-        push(counting, ConflictResolution.LATEST_WINS, snapshot("2024-01-01T00:00:00", "a"));
-        LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
-
-        SyncResult pulled = new CrossCloudSync(SyncConfig.builder("central").syncDirection(SyncDirection.PULL).build(),
-                central, target).sync();
-
-        assertEquals(RECORDS, pulled.recordsSynced());
-        assertTrue(target.listRecords("aggregated/_state/").isEmpty());
     }
 
     /**
