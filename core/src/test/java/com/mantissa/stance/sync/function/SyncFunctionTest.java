@@ -7,28 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mantissa.stance.sync.engine.SyncAbortedException;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
-import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
-import com.mantissa.stance.sync.storage.StoredObject;
-import com.mantissa.stance.sync.storage.TransientStorageException;
-import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.HostileScan;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.testing.VisibleVectors;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -175,7 +167,7 @@ class SyncFunctionTest {
             spoke.writeRecord("s/findings/" + snapshot + "/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
             spoke.writeRecord("s/assets/" + snapshot + "/assets.jsonl", VisibleVectors.scanFile("assets.jsonl"));
         }
-        CountingStore central = new CountingStore(new MemoryStore());
+        KeyCountingStore central = new KeyCountingStore(new MemoryStore());
         SyncFunction fn = inMemory(Map.of("spoke", spoke, "central", central));
         List<FunctionEvent> batch = List.of(
                 created("1", "s3://spoke/s/findings/a/findings.jsonl", "acct-1"),
@@ -206,7 +198,7 @@ class SyncFunctionTest {
         MemoryStore spoke = new MemoryStore();
         spoke.writeRecord("s/findings/a/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
         spoke.writeRecord("t/findings/a/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
-        CountingStore central = new CountingStore(new MemoryStore());
+        KeyCountingStore central = new KeyCountingStore(new MemoryStore());
         central.failWritesUnder("aggregated/findings/", "/flaky/");
         SyncFunction fn = inMemory(Map.of("spoke", spoke, "central", central));
 
@@ -331,85 +323,5 @@ class SyncFunctionTest {
     private static SyncFunction inMemory(Map<String, StorageAdapter> buckets) {
         FunctionSettings settings = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://central"));
         return new SyncFunction(settings, null, (StorageLocation location) -> buckets.get(location.bucketName()));
-    }
-
-    /** Counts the requests per key over a real (in-memory) store; can fail writes transiently. */
-    private static final class CountingStore implements StorageAdapter {
-        private final StorageAdapter delegate;
-        final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-        private String failPrefix;
-        private String failContaining;
-
-        CountingStore(StorageAdapter delegate) {
-            this.delegate = delegate;
-        }
-
-        void failWritesUnder(String prefix, String containing) {
-            this.failPrefix = prefix;
-            this.failContaining = containing;
-        }
-
-        int reads(String prefix) {
-            return count("read", prefix);
-        }
-
-        int writes(String prefix) {
-            return count("write", prefix);
-        }
-
-        private int count(String op, String prefix) {
-            return counts.entrySet().stream().filter(e -> e.getKey().startsWith(op + " " + prefix))
-                    .mapToInt(e -> e.getValue().get()).sum();
-        }
-
-        private void note(String op, String path) {
-            log.add(op + " " + path);
-            counts.computeIfAbsent(op + " " + path, k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        @Override
-        public String writeRecord(String path, byte[] content, WriteCondition condition) {
-            note("write", path);
-            if (failPrefix != null && path.startsWith(failPrefix) && path.contains(failContaining)) {
-                throw new TransientStorageException("injected 503 writing " + path, null);
-            }
-            return delegate.writeRecord(path, content, condition);
-        }
-
-        @Override
-        public Optional<StoredObject> readRecord(String path) {
-            note("read", path);
-            return delegate.readRecord(path);
-        }
-
-        @Override
-        public InputStream openStream(String path) {
-            note("read", path);
-            return delegate.openStream(path);
-        }
-
-        @Override
-        public List<String> listRecords(String prefix) {
-            note("list", prefix);
-            return delegate.listRecords(prefix);
-        }
-
-        @Override
-        public void deleteRecord(String path) {
-            note("delete", path);
-            delegate.deleteRecord(path);
-        }
-
-        @Override
-        public Optional<ObjectMetadata> getMetadata(String path) {
-            note("metadata", path);
-            return delegate.getMetadata(path);
-        }
-
-        @Override
-        public String location() {
-            return "s3://central";
-        }
     }
 }
