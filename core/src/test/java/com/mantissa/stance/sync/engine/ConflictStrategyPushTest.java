@@ -24,66 +24,58 @@ class ConflictStrategyPushTest {
         folder = new FolderCentral(root.resolve("central"));
     }
 
-    SyncResult push(ConflictResolution strategy, List<?> findings) {
-        return folder.push(strategy, findings);
-    }
-
-    Map<String, Object> stored(String id) {
-        return folder.stored(id);
-    }
-
     @Test
     void latestWinsOverwritesWhenLocalIsNewer() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-01-01T00:00:00Z", "old")));
+        folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-01-01T00:00:00Z", "old")));
 
-        SyncResult result = push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00", "new")));
+        SyncResult result = folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00", "new")));
 
         assertEquals(1, result.recordsSynced());
         assertEquals(1, result.conflictsResolved());
-        assertEquals("new", stored("f-1").get("title"));
-        assertEquals(2L, stored("f-1").get("_version"));
+        assertEquals("new", folder.stored("f-1").get("title"));
+        assertEquals(2L, folder.stored("f-1").get("_version"));
     }
 
     @Test
     void latestWinsSkipsOlderLocalRecord() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00+00:00", "newer")));
+        folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00+00:00", "newer")));
 
-        SyncResult result = push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-01-31T23:00:00-00:30", "older")));
+        SyncResult result = folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-01-31T23:00:00-00:30", "older")));
 
         assertEquals(0, result.recordsSynced());
         assertEquals(1, result.recordsSkipped());
-        assertEquals("newer", stored("f-1").get("title"));
+        assertEquals("newer", folder.stored("f-1").get("title"));
     }
 
     @Test
     void latestWinsSkipsEqualTimestampsTakingNaiveTimesAsUtc() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00", "first")));
+        folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00", "first")));
 
-        SyncResult result = push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00Z", "same time")));
+        SyncResult result = folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", "2024-02-01T00:00:00Z", "same time")));
 
         assertEquals(1, result.recordsSkipped());
-        assertEquals("first", stored("f-1").get("title"));
+        assertEquals("first", folder.stored("f-1").get("title"));
     }
 
     @Test
     void centralWinsNeverOverwrites() {
-        push(ConflictResolution.CENTRAL_WINS, List.of(finding("f-1", "2024-01-01T00:00:00", "central")));
+        folder.push(ConflictResolution.CENTRAL_WINS, List.of(finding("f-1", "2024-01-01T00:00:00", "central")));
 
-        SyncResult result = push(ConflictResolution.CENTRAL_WINS, List.of(finding("f-1", "2025-01-01T00:00:00", "local")));
+        SyncResult result = folder.push(ConflictResolution.CENTRAL_WINS, List.of(finding("f-1", "2025-01-01T00:00:00", "local")));
 
         assertEquals(1, result.recordsSkipped());
-        assertEquals("central", stored("f-1").get("title"));
+        assertEquals("central", folder.stored("f-1").get("title"));
     }
 
     @Test
     void localWinsOverwritesOlderLocalAndCountsTheConflict() {
-        push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2025-01-01T00:00:00", "central")));
+        folder.push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2025-01-01T00:00:00", "central")));
 
-        SyncResult result = push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2020-01-01T00:00:00", "local")));
+        SyncResult result = folder.push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2020-01-01T00:00:00", "local")));
 
         assertEquals(1, result.recordsSynced());
         assertEquals(1, result.conflictsResolved());
-        assertEquals("local", stored("f-1").get("title"));
+        assertEquals("local", folder.stored("f-1").get("title"));
     }
 
     @Test
@@ -92,16 +84,16 @@ class ConflictStrategyPushTest {
         first.put("first_seen", "2024-01-01T00:00:00");
         first.put("description", "central description");
         first.put("compliance_frameworks", List.of("CIS 1.2", "PCI"));
-        push(ConflictResolution.MERGE, List.of(first));
+        folder.push(ConflictResolution.MERGE, List.of(first));
         Map<String, Object> second = finding("f-1", "2024-02-01T00:00:00", "");
         second.put("first_seen", "2024-01-15T00:00:00");
         second.put("rule_id", "rule-9");
         second.put("compliance_frameworks", List.of("PCI", "NIST"));
 
-        SyncResult result = push(ConflictResolution.MERGE, List.of(second));
+        SyncResult result = folder.push(ConflictResolution.MERGE, List.of(second));
 
         assertEquals(1, result.conflictsResolved());
-        Map<String, Object> merged = stored("f-1");
+        Map<String, Object> merged = folder.stored("f-1");
         assertEquals("title from central", merged.get("title"));
         assertEquals("central description", merged.get("description"));
         assertEquals("rule-9", merged.get("rule_id"));
@@ -115,11 +107,11 @@ class ConflictStrategyPushTest {
     @Test
     void mergeThatChangesNothingIsSkipped() {
         Map<String, Object> full = finding("f-1", "2024-03-01T00:00:00", "t");
-        push(ConflictResolution.MERGE, List.of(full));
+        folder.push(ConflictResolution.MERGE, List.of(full));
 
-        SyncResult result = push(ConflictResolution.MERGE, List.of(finding("f-1", "2024-01-01T00:00:00", "")));
+        SyncResult result = folder.push(ConflictResolution.MERGE, List.of(finding("f-1", "2024-01-01T00:00:00", "")));
 
         assertEquals(1, result.recordsSkipped());
-        assertEquals(1L, stored("f-1").get("_version"));
+        assertEquals(1L, folder.stored("f-1").get("_version"));
     }
 }

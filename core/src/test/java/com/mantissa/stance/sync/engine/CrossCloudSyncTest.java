@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.model.ConflictResolution;
-import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
@@ -47,26 +46,14 @@ class CrossCloudSyncTest {
         central = folder.store;
     }
 
-    SyncResult push(ConflictResolution strategy, List<?> findings) {
-        return folder.push(strategy, findings);
-    }
-
-    SyncConfig.Builder config() {
-        return folder.config();
-    }
-
-    Map<String, Object> stored(String id) {
-        return folder.stored(id);
-    }
-
     @Test
     void pushWritesEveryFindingAtItsPathWithChecksumAndVersionOne() {
-        SyncResult result = push(ConflictResolution.LATEST_WINS,
+        SyncResult result = folder.push(ConflictResolution.LATEST_WINS,
                 List.of(finding("f-1", "2024-01-01T00:00:00Z", "a"), finding("f-2", null, "b")));
 
         assertTrue(result.success(), result.errors().toString());
         assertEquals(2, result.recordsSynced());
-        Map<String, Object> record = stored("f-1");
+        Map<String, Object> record = folder.stored("f-1");
         assertEquals("high", record.get("severity"));
         assertEquals("2024-01-01T00:00:00+00:00", record.get("last_seen"));
         assertEquals(1L, record.get("_version"));
@@ -78,11 +65,11 @@ class CrossCloudSyncTest {
     @Test
     void rePushOfUnchangedRecordsSkipsThemWithoutWriting() {
         List<Map<String, Object>> findings = List.of(finding("f-1", "2024-01-01T00:00:00Z", "a"));
-        push(ConflictResolution.LOCAL_WINS, findings);
+        folder.push(ConflictResolution.LOCAL_WINS, findings);
         String before = central.readRecord(RecordPaths.findingPath("aggregated", ACCOUNT, "f-1")).orElseThrow()
                 .versionToken();
 
-        SyncResult again = push(ConflictResolution.LOCAL_WINS, findings);
+        SyncResult again = folder.push(ConflictResolution.LOCAL_WINS, findings);
 
         assertEquals(0, again.recordsSynced());
         assertEquals(1, again.recordsSkipped());
@@ -92,7 +79,7 @@ class CrossCloudSyncTest {
 
     @Test
     void assetsAreIgnoredWhenIncludeAssetsIsFalse() {
-        CrossCloudSync sync = new CrossCloudSync(config().includeAssets(false).build(), central);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().includeAssets(false).build(), central);
         sync.addLocalAssets(List.of(Map.of("id", "asset-1")), ACCOUNT, "aws");
 
         SyncResult result = sync.sync();
@@ -106,7 +93,7 @@ class CrossCloudSyncTest {
         List<Map<String, Object>> findings = List.of(finding("../../escape", null, "x"), finding("/abs", null, "x"),
                 finding("a\\b", null, "x"), finding("ok-1", null, "fine"));
 
-        SyncResult result = push(ConflictResolution.LATEST_WINS, findings);
+        SyncResult result = folder.push(ConflictResolution.LATEST_WINS, findings);
 
         assertEquals(3, result.errors().size(), result.errors().toString());
         assertEquals(1, result.recordsSynced());
@@ -133,7 +120,7 @@ class CrossCloudSyncTest {
                 "{\"id\": \"f-2\", \"severity\": \"urgent\"}",
                 "[1, 2]",
                 "{\"id\": \"f-3\"}") + "\n";
-        CrossCloudSync sync = new CrossCloudSync(config().build(), central);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().build(), central);
         sync.addScanFile(RecordKind.FINDING, "findings.jsonl",
                 () -> new ByteArrayInputStream(scan.getBytes(StandardCharsets.UTF_8)), ACCOUNT, "aws");
 
@@ -150,22 +137,22 @@ class CrossCloudSyncTest {
 
     @Test
     void failedReadIsAnErrorAndNeverAnOverwrite() {
-        push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", null, "original")));
+        folder.push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", null, "original")));
         StorageAdapter broken = new FaultInjectingStore(central, FaultInjectingStore.Fault.TRANSIENT_READS);
 
-        CrossCloudSync sync = new CrossCloudSync(config().conflictResolution(ConflictResolution.LOCAL_WINS).build(), broken);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().conflictResolution(ConflictResolution.LOCAL_WINS).build(), broken);
         sync.addLocalFindings(List.of(finding("f-1", null, "replacement")), ACCOUNT, "aws");
         SyncResult result = sync.sync();
 
         assertEquals(1, result.errors().size());
         assertEquals(1, result.retryableErrors());
         assertTrue(result.errors().get(0).contains("read of aggregated/findings/"), result.errors().get(0));
-        assertEquals("original", stored("f-1").get("title"));
+        assertEquals("original", folder.stored("f-1").get("title"));
     }
 
     @Test
     void lostRaceIsReReadAndReResolvedSoNoUpdateIsLost() {
-        push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2024-01-01T00:00:00", "v1")));
+        folder.push(ConflictResolution.LOCAL_WINS, List.of(finding("f-1", "2024-01-01T00:00:00", "v1")));
         String path = RecordPaths.findingPath("aggregated", ACCOUNT, "f-1");
         // Another writer replaces the record between our read and our conditional write.
         StorageAdapter racing = new FaultInjectingStore(central, FaultInjectingStore.Fault.NONE) {
@@ -174,7 +161,7 @@ class CrossCloudSyncTest {
             @Override
             public String writeRecord(String p, byte[] content, WriteCondition condition) {
                 if (writes.getAndIncrement() == 0) {
-                    Map<String, Object> other = stored("f-1");
+                    Map<String, Object> other = folder.stored("f-1");
                     other.put("title", "someone else");
                     other.put("_version", 2L);
                     other.put("_checksum", Checksums.recordChecksum(other));
@@ -183,14 +170,14 @@ class CrossCloudSyncTest {
                 return super.writeRecord(p, content, condition);
             }
         };
-        CrossCloudSync sync = new CrossCloudSync(config().conflictResolution(ConflictResolution.LOCAL_WINS).build(), racing);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().conflictResolution(ConflictResolution.LOCAL_WINS).build(), racing);
         sync.addLocalFindings(List.of(finding("f-1", "2024-01-02T00:00:00", "mine")), ACCOUNT, "aws");
 
         SyncResult result = sync.sync();
 
         assertTrue(result.success(), result.errors().toString());
-        assertEquals("mine", stored("f-1").get("title"));
-        assertEquals(3L, stored("f-1").get("_version"), "v1, the other writer's v2, then ours");
+        assertEquals("mine", folder.stored("f-1").get("title"));
+        assertEquals(3L, folder.stored("f-1").get("_version"), "v1, the other writer's v2, then ours");
         assertTrue(central.readRecord(path).isPresent());
     }
 
@@ -207,7 +194,7 @@ class CrossCloudSyncTest {
                 List<Map<String, Object>> mine = IntStream.range(0, records)
                         .mapToObj(i -> finding("f-" + i, String.format("2024-01-01T00:%02d:00", writer), "w" + writer))
                         .collect(Collectors.toList());
-                CrossCloudSync sync = new CrossCloudSync(config().conflictResolution(ConflictResolution.LATEST_WINS)
+                CrossCloudSync sync = new CrossCloudSync(folder.config().conflictResolution(ConflictResolution.LATEST_WINS)
                         .build(), new LocalStorageAdapter(root.resolve("central")));
                 sync.addLocalFindings(mine, ACCOUNT, "aws");
                 SyncResult r = sync.sync();
@@ -223,7 +210,7 @@ class CrossCloudSyncTest {
         assertEquals(List.of(), errors);
         long versions = 0;
         for (int i = 0; i < records; i++) {
-            Map<String, Object> record = stored("f-" + i);
+            Map<String, Object> record = folder.stored("f-" + i);
             assertEquals("w15", record.get("title"), "the newest last_seen wins");
             assertEquals(Checksums.recordChecksum(record), record.get("_checksum"));
             versions += (Long) record.get("_version");
@@ -258,7 +245,7 @@ class CrossCloudSyncTest {
                 return token;
             }
         };
-        CrossCloudSync sync = new CrossCloudSync(config().batchSize(batch).build(), counting);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().batchSize(batch).build(), counting);
         sync.addLocalFindings(stream, ACCOUNT, "aws");
 
         assertEquals(40, sync.sync().recordsSynced());
@@ -267,7 +254,7 @@ class CrossCloudSyncTest {
 
     @Test
     void dryRunWritesNothingButReportsWhatItWouldSync() {
-        CrossCloudSync sync = new CrossCloudSync(config().build(), central).dryRun(true);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().build(), central).dryRun(true);
         sync.addLocalFindings(List.of(finding("f-1", null, "a")), ACCOUNT, "aws");
 
         SyncResult result = sync.sync();
@@ -279,7 +266,7 @@ class CrossCloudSyncTest {
     @Test
     void syncStateIsACopyAndClearDropsPendingAndState() {
         Instant now = Instant.parse("2026-01-02T03:04:05.123456Z");
-        CrossCloudSync sync = new CrossCloudSync(config().build(), central).clock(Clock.fixed(now, ZoneOffset.UTC));
+        CrossCloudSync sync = new CrossCloudSync(folder.config().build(), central).clock(Clock.fixed(now, ZoneOffset.UTC));
         sync.addLocalFindings(List.of(finding("f-1", null, "a")), ACCOUNT, "gcp");
         sync.sync();
 
@@ -289,7 +276,7 @@ class CrossCloudSyncTest {
         assertEquals("gcp", record.sourceProvider());
         assertEquals(1, record.version());
         assertEquals(now, record.syncedAt());
-        assertEquals("2026-01-02T03:04:05.123456", stored("f-1").get("_synced_at"));
+        assertEquals("2026-01-02T03:04:05.123456", folder.stored("f-1").get("_synced_at"));
         state.clear();
         assertEquals(1, sync.getSyncState().size());
 
@@ -300,11 +287,11 @@ class CrossCloudSyncTest {
 
     @Test
     void checksumVerifyOffWritesNoChecksum() {
-        CrossCloudSync sync = new CrossCloudSync(config().checksumVerify(false).build(), central);
+        CrossCloudSync sync = new CrossCloudSync(folder.config().checksumVerify(false).build(), central);
         sync.addLocalFindings(List.of(finding("f-1", null, "a")), ACCOUNT, "aws");
         sync.sync();
 
-        assertFalse(stored("f-1").containsKey("_checksum"));
-        assertNotEquals(null, stored("f-1").get("_version"));
+        assertFalse(folder.stored("f-1").containsKey("_checksum"));
+        assertNotEquals(null, folder.stored("f-1").get("_version"));
     }
 }

@@ -33,28 +33,16 @@ class PullSyncTest {
         central = folder.store;
     }
 
-    SyncResult push(ConflictResolution strategy, List<?> findings) {
-        return folder.push(strategy, findings);
-    }
-
-    SyncConfig.Builder config() {
-        return folder.config();
-    }
-
-    Map<String, Object> stored(String id) {
-        return folder.stored(id);
-    }
-
     @Test
     void pullCopiesVerifiedRecordsAndRejectsTamperedOnes() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", null, "good"), finding("f-2", null, "bad")));
+        folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", null, "good"), finding("f-2", null, "bad")));
         String tampered = RecordPaths.findingPath("aggregated", ACCOUNT, "f-2");
-        Map<String, Object> record = stored("f-2");
+        Map<String, Object> record = folder.stored("f-2");
         record.put("severity", "low");
         central.writeRecord(tampered, CanonicalJson.bytes(record));
         LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
 
-        CrossCloudSync pull = new CrossCloudSync(config().syncDirection(SyncDirection.PULL).build(), central, target);
+        CrossCloudSync pull = new CrossCloudSync(folder.config().syncDirection(SyncDirection.PULL).build(), central, target);
         SyncResult result = pull.sync();
 
         assertEquals(1, result.recordsSynced());
@@ -68,9 +56,9 @@ class PullSyncTest {
 
     @Test
     void pullSkipsRecordsAlreadyIdenticalInTarget() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", null, "a"), finding("f-2", null, "b")));
+        folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-1", null, "a"), finding("f-2", null, "b")));
         LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
-        SyncConfig pullConfig = config().syncDirection(SyncDirection.PULL).build();
+        SyncConfig pullConfig = folder.config().syncDirection(SyncDirection.PULL).build();
         new CrossCloudSync(pullConfig, central, target).sync();
 
         SyncResult again = new CrossCloudSync(pullConfig, central, target).sync();
@@ -81,9 +69,9 @@ class PullSyncTest {
 
     @Test
     void bidirectionalSumsPushAndPull() {
-        push(ConflictResolution.LATEST_WINS, List.of(finding("f-0", null, "already central")));
+        folder.push(ConflictResolution.LATEST_WINS, List.of(finding("f-0", null, "already central")));
         LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
-        CrossCloudSync sync = new CrossCloudSync(config().syncDirection(SyncDirection.BIDIRECTIONAL).build(), central,
+        CrossCloudSync sync = new CrossCloudSync(folder.config().syncDirection(SyncDirection.BIDIRECTIONAL).build(), central,
                 target);
         sync.addLocalFindings(List.of(finding("f-1", null, "new")), ACCOUNT, "aws");
 
@@ -96,7 +84,7 @@ class PullSyncTest {
 
     @Test
     void pullNeverCopiesTheIndex() {
-        push(ConflictResolution.LATEST_WINS, IntStream.range(0, 50).mapToObj(i -> finding("f-" + i, null, "a")).toList());
+        folder.push(ConflictResolution.LATEST_WINS, IntStream.range(0, 50).mapToObj(i -> finding("f-" + i, null, "a")).toList());
         LocalStorageAdapter target = new LocalStorageAdapter(root.resolve("replica"));
 
         SyncResult pulled = new CrossCloudSync(SyncConfig.builder("central").syncDirection(SyncDirection.PULL).build(),
