@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,8 +52,10 @@ public final class StanceSyncCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                CommandLine.defaultFactory(), ProgressDisplay.stderrIsTerminal()));
+        OptionalInt inChild = ShortRunLauncher.forThisJvm(System.getenv()).map(launcher -> launcher.run(args))
+                .orElse(OptionalInt.empty());
+        System.exit(inChild.isPresent() ? inChild.getAsInt() : run(args, new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true), CommandLine.defaultFactory(), ProgressDisplay.stderrIsTerminal()));
     }
 
     /** Runs the CLI with the given streams and returns its exit code (for tests and embedding). */
