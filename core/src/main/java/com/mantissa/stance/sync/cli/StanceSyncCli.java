@@ -52,7 +52,7 @@ public final class StanceSyncCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        OptionalInt inChild = ShortRunLauncher.forThisJvm(System.getenv()).map(launcher -> launcher.run(args))
+        OptionalInt inChild = ShortRunLauncher.forThisJvm(args, System.getenv()).map(launcher -> launcher.run(args))
                 .orElse(OptionalInt.empty());
         System.exit(inChild.isPresent() ? inChild.getAsInt() : run(args, new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true), CommandLine.defaultFactory(), ProgressDisplay.stderrIsTerminal()));

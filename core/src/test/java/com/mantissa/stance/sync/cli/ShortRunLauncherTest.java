@@ -63,7 +63,8 @@ class ShortRunLauncherTest {
         jar = dir.resolve("probe.jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(file, manifest)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+             JarOutputStream zip = new JarOutputStream(file, manifest)) {
             zip.putNextEntry(new JarEntry("Probe.class"));
             zip.write(Files.readAllBytes(dir.resolve("classes/Probe.class")));
             zip.closeEntry();
@@ -142,10 +143,23 @@ class ShortRunLauncherTest {
 
     @Test
     void aJvmStartedWithOptionsOrTurnedOffRunsTheCliItself() {
-        assertTrue(ShortRunLauncher.forThisJvm(Map.of(ShortRunLauncher.SWITCH_VARIABLE, "0")).isEmpty());
-        assertTrue(ShortRunLauncher.forThisJvm(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")).isEmpty());
-        assertTrue(ShortRunLauncher.forThisJvm(Map.of("JDK_JAVA_OPTIONS", "-Xmx1g")).isEmpty());
+        String[] cloud = {"push", "--central", "s3://central", "--source", "scan"};
+        assertTrue(ShortRunLauncher.forThisJvm(cloud, Map.of(ShortRunLauncher.SWITCH_VARIABLE, "0")).isEmpty());
+        assertTrue(ShortRunLauncher.forThisJvm(cloud, Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")).isEmpty());
+        assertTrue(ShortRunLauncher.forThisJvm(cloud, Map.of("JDK_JAVA_OPTIONS", "-Xmx1g")).isEmpty());
         // This test JVM was not started as `java -jar stance-sync.jar`.
-        assertTrue(ShortRunLauncher.forThisJvm(Map.of()).isEmpty());
+        assertTrue(ShortRunLauncher.forThisJvm(cloud, Map.of()).isEmpty());
+    }
+
+    @Test
+    void onlyARunThatNamesABucketOrContainerMovesIntoAChild() {
+        assertTrue(ShortRunLauncher.namesACloudStore(new String[] {"push", "--central", "s3://central/prefix"}));
+        assertTrue(ShortRunLauncher.namesACloudStore(new String[] {"pull", "--central=gs://bucket", "--target", "t"}));
+        assertTrue(ShortRunLauncher.namesACloudStore(new String[] {"export", "--central", "az://acct/container"}));
+        assertTrue(ShortRunLauncher.namesACloudStore(
+                new String[] {"status", "--central", "https://acct.blob.core.windows.net/c"}));
+        assertFalse(ShortRunLauncher.namesACloudStore(new String[] {"push", "--central", "/srv/central",
+            "--source", "file:///srv/scan"}));
+        assertFalse(ShortRunLauncher.namesACloudStore(new String[] {"--version"}));
     }
 }
