@@ -47,8 +47,10 @@ final class ShortRunLauncher {
 
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
             "_JAVA_OPTIONS");
-    /** An exit code from this on means the JVM died of a signal (134: it aborted on a fatal error). */
+    /** An exit code from this on means the JVM died of a signal. */
     private static final int KILLED_BY_SIGNAL = 128;
+    /** The exit code of a JVM that aborted on a fatal error, as one that cannot map its archive does. */
+    private static final int JVM_FATAL_ERROR = 134;
 
     private final String java;
     private final Path jar;
@@ -91,6 +93,9 @@ final class ShortRunLauncher {
         }
         String home = env.getOrDefault("XDG_CACHE_HOME", "");
         Path cache = home.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(home);
+        if (!cache.isAbsolute()) {
+            return Optional.empty(); // no home to keep an archive in
+        }
         return Optional.of(new ShortRunLauncher(self.command().get(), jar, StanceSyncCli.class.getName(),
                 cache.resolve("stance-sync"),
                 System.getProperty("java.home") + "|" + System.getProperty("java.vm.version"),
@@ -126,16 +131,20 @@ final class ShortRunLauncher {
 
     /**
      * Runs the CLI with {@code args} in a child JVM and waits for it: its exit code, or empty
-     * when no child could be started (then nothing has run yet).
+     * when there is no cache folder for an archive or no child could be started (then nothing
+     * has run yet).
      */
     OptionalInt run(String[] args) {
         Path archive = archive();
+        if (archive == null) {
+            return OptionalInt.empty();
+        }
         Path training = null;
-        List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto",
-                "-Xlog:cds*=off", "-D" + CHILD_PROPERTY + "=true"));
-        if (archive != null && Files.isReadable(archive)) {
+        List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-Xlog:cds*=off",
+                "-D" + CHILD_PROPERTY + "=true"));
+        if (Files.isReadable(archive)) {
             command.add("-XX:SharedArchiveFile=" + archive);
-        } else if (archive != null && args.length > 0 && !args[0].startsWith("-")) {
+        } else if (args.length > 0 && !args[0].startsWith("-")) {
             // A command's run, not --version or --help: its classes are what later runs load.
             training = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             command.add("-XX:ArchiveClassesAtExit=" + training);
@@ -158,7 +167,7 @@ final class ShortRunLauncher {
         } catch (IllegalStateException shuttingDown) {
             // The hook runs anyway, and finds the child gone.
         }
-        if (code >= KILLED_BY_SIGNAL && training == null && archive != null) {
+        if (code == JVM_FATAL_ERROR && training == null) {
             deleteQuietly(archive); // it may be what the JVM crashed on: the next run writes a new one
         }
         if (training != null) {

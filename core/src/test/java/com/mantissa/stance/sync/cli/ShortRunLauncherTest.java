@@ -115,13 +115,15 @@ class ShortRunLauncherTest {
     }
 
     @Test
-    void aRunThatDiesOfASignalKeepsNoArchiveAndDeletesTheOneItMapped() throws IOException {
+    void aRunThatDiesKeepsNoArchiveAndOneThatCrashedDeletesTheArchiveItMapped() throws IOException {
         ShortRunLauncher launcher = launcher();
         assertEquals(OptionalInt.of(134), launcher.run(new String[] {"halt", "134"}));
         assertEquals(List.of(), cached(), "a training run that died wrote no archive to keep");
 
         assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
         assertEquals(List.of(launcher.archive()), cached());
+        assertEquals(OptionalInt.of(143), launcher.run(new String[] {"halt", "143"}));
+        assertEquals(List.of(launcher.archive()), cached(), "a run stopped by SIGTERM says nothing about its archive");
         assertEquals(OptionalInt.of(134), launcher.run(new String[] {"halt", "134"}));
         assertEquals(List.of(), cached(), "an archive a run crashed on is deleted, so the next run writes a new one");
     }
