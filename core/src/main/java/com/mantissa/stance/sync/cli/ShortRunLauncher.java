@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
+import com.mantissa.stance.sync.storage.StorageLocation;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +11,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Runs a CLI started as a plain {@code java -jar stance-sync.jar ...} that names a bucket or
@@ -47,6 +46,8 @@ final class ShortRunLauncher {
 
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
             "_JAVA_OPTIONS");
+    /** Class data from the archive when it fits, silently: the JVM's messages would land in the CLI's output. */
+    private static final List<String> CLASS_DATA_OPTIONS = List.of("-Xshare:auto", "-Xlog:cds*=off");
     /** An exit code from this on means the JVM died of a signal. */
     private static final int KILLED_BY_SIGNAL = 128;
     /** The exit code of a JVM that aborted on a fatal error, as one that cannot map its archive does. */
@@ -103,16 +104,27 @@ final class ShortRunLauncher {
     }
 
     /**
-     * Whether an argument is a bucket or container URI: then the cloud SDK's classes are most of
-     * what a short run loads. A run on folders alone loads few classes, and a second JVM costs
-     * it more than the archive saves (an unchanged folder re-push: 0.80–0.94 s in one JVM,
+     * Whether an argument ({@code --central URI} or {@code --central=URI}) is a location of a
+     * bucket or container, as {@link StorageLocation} reads it: then the cloud SDK's classes are
+     * most of what a short run loads. A run on folders alone loads few classes, and a second JVM
+     * costs it more than the archive saves (an unchanged folder re-push: 0.80–0.94 s in one JVM,
      * 0.92–1.02 s in a child).
      */
     static boolean namesACloudStore(String[] args) {
-        return Arrays.stream(args).anyMatch(arg -> CLOUD_URI.matcher(arg).matches());
+        for (String arg : args) {
+            String value = arg.startsWith("--") ? arg.substring(arg.indexOf('=') + 1) : arg;
+            if (value.contains("://")) {
+                try {
+                    if (StorageLocation.parse(value).scheme() != StorageLocation.Scheme.FILE) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException notALocation) {
+                    // The command reports it; it is no cloud store to load an SDK for.
+                }
+            }
+        }
+        return false;
     }
-
-    private static final Pattern CLOUD_URI = Pattern.compile("(?i)(--[a-z-]+=)?(s3|gs|az|https)://.+");
 
     /** The options the child gets are HotSpot's (OpenJDK's and its builds'); OpenJ9 has others. */
     private static boolean isHotSpot() {
@@ -140,8 +152,8 @@ final class ShortRunLauncher {
             return OptionalInt.empty();
         }
         Path training = null;
-        List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-Xlog:cds*=off",
-                "-D" + CHILD_PROPERTY + "=true"));
+        List<String> command = new ArrayList<>(List.of(java, "-D" + CHILD_PROPERTY + "=true"));
+        command.addAll(CLASS_DATA_OPTIONS);
         if (Files.isReadable(archive)) {
             command.add("-XX:SharedArchiveFile=" + archive);
         } else if (args.length > 0 && !args[0].startsWith("-")) {
@@ -214,9 +226,11 @@ final class ShortRunLauncher {
         // A JVM that crashes on the archive writes no crash report where the user works.
         String nowhere = System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null";
         // -version: the JVM maps the archive as it starts, then prints its version and exits.
-        Process check = new ProcessBuilder(java, "-Xshare:auto", "-Xlog:cds*=off", "-XX:SharedArchiveFile=" + archive,
-                "-XX:ErrorFile=" + nowhere, "-cp", jar.toString(), "-version")
-                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(CLASS_DATA_OPTIONS);
+        command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-XX:ErrorFile=" + nowhere, "-cp", jar.toString(),
+                "-version"));
+        Process check = new ProcessBuilder(command).redirectInput(Redirect.PIPE).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
         return waitFor(check) == 0;
     }
 
