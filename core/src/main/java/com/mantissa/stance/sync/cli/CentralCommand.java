@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.SyncAbortedException;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;

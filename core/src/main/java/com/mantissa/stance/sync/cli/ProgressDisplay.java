@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.SyncProgress;
+import com.mantissa.stance.sync.model.SyncProgress;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.AccountPushPass;
+import com.mantissa.stance.sync.engine.account.AccountPushPass;
 import picocli.CommandLine.Option;
 
 /** The push options of the resolve pass. */

@@ -1,8 +1,8 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.RecordKind;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Provider;
+import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code stance-sync push|pull|sync}: exit 0 on success, 1 when the sync finished with

@@ -4,10 +4,10 @@ import com.mantissa.stance.sync.cli.StanceSyncCli.CommonOptions;
 import com.mantissa.stance.sync.cli.StanceSyncCli.PushOptions;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.RecordPaths;
-import com.mantissa.stance.sync.engine.ScanLocator;
-import com.mantissa.stance.sync.engine.SyncAbortedException;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
@@ -22,12 +22,12 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** What push, pull and sync share: options to configuration, stores, the sync, its report. */
 abstract class SyncCommand implements Callable<Integer> {

@@ -1,5 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
@@ -61,7 +65,7 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
      * The status after a push that counted {@code counted}, and of the resolve pass when one ran
      * (else null). Only the counts of {@code counted.kinds()} mean anything: those are stored.
      */
-    static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
+    public static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
                                    SnapshotCounts counted, ResolveMissingResult resolve) {
         long findings = counted.findings();
         long resolved = counted.resolved();
@@ -104,7 +108,7 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
      * Writes this status with the counts of {@code kinds} only, to that set's object;
      * unconditionally: the last push's word is the one that counts.
      */
-    void store(StorageAdapter central, String centralPrefix, Set<RecordKind> kinds) {
+    public void store(StorageAdapter central, String centralPrefix, Set<RecordKind> kinds) {
         String key = key(centralPrefix, account, kinds);
         byte[] bytes = (CanonicalJson.writeUnsorted(toMap(kinds)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.account.ResolveMissingOperation;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.time.Duration;

@@ -1,9 +1,24 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.account.AccountPasses;
+import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.exec.ConcurrencyLimit;
+import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
+import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.push.AccountIndexStore;
+import com.mantissa.stance.sync.engine.push.PullOperation;
+import com.mantissa.stance.sync.engine.push.PushOperation;
+import com.mantissa.stance.sync.engine.push.SyncOperation;
+import com.mantissa.stance.sync.engine.push.SyncOptions;
+import com.mantissa.stance.sync.engine.push.SyncSession;
+import com.mantissa.stance.sync.engine.scan.RecordSource;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
+import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.model.SyncProgress;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.CountingStore;

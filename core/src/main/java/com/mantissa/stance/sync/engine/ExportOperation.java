@@ -1,5 +1,12 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.central.ExportManifest;
+import com.mantissa.stance.sync.engine.exec.OrderedReads;
+import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.push.CentralKeys;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.model.SyncAbortedException;
+import com.mantissa.stance.sync.model.SyncProgress;
 import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
@@ -69,7 +76,7 @@ public final class ExportOperation {
     private Clock clock = Clock.systemUTC();
     private SyncProgress progress = SyncProgress.NONE;
 
-    ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
+    public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         this.target = new CountingStore(Objects.requireNonNull(target, "target"));

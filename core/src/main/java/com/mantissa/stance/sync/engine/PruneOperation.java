@@ -1,5 +1,11 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.exec.OrderedReads;
+import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.push.CentralKeys;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.RequestCounts;

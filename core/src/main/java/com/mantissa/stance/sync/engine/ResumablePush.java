@@ -1,5 +1,11 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.push.Outcome;
+import com.mantissa.stance.sync.engine.push.PushCheckpoint;
+import com.mantissa.stance.sync.engine.scan.ScanChunks;
+import com.mantissa.stance.sync.engine.scan.ScanFileReader;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.model.SuccessiveProgress;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;

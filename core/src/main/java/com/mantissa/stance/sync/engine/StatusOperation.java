@@ -1,5 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;

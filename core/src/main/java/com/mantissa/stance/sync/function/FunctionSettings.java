@@ -1,8 +1,8 @@
 package com.mantissa.stance.sync.function;
 
-import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.storage.StorageLocation;

@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.function;
 
-import com.mantissa.stance.sync.engine.AccountPushPass;
+import com.mantissa.stance.sync.engine.account.AccountPushPass;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.time.Duration;
 import java.util.Locale;

@@ -2,11 +2,11 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
-import com.mantissa.stance.sync.engine.ScanLocator;
-import com.mantissa.stance.sync.engine.SuccessiveProgress;
-import com.mantissa.stance.sync.engine.SyncAbortedException;
-import com.mantissa.stance.sync.engine.SyncProgress;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.model.SuccessiveProgress;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.model.SyncProgress;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.QueueMessage;

@@ -1,7 +1,7 @@
 package com.mantissa.stance.sync.function;
 
-import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.JsonParser;

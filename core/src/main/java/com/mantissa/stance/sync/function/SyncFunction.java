@@ -2,12 +2,12 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.RecordKind;
-import com.mantissa.stance.sync.engine.RecordPaths;
-import com.mantissa.stance.sync.engine.ScanLocator;
-import com.mantissa.stance.sync.engine.SuccessiveProgress;
-import com.mantissa.stance.sync.engine.SyncAbortedException;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.model.Provider;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.model.SuccessiveProgress;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;

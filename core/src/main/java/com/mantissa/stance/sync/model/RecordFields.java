@@ -4,7 +4,6 @@ import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.InvalidTimestampException;
 import com.mantissa.stance.sync.wire.Printable;
 import com.mantissa.stance.sync.wire.PythonTimestamps;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package com.mantissa.stance.sync.storage;
 
-import com.google.cloud.BaseServiceException;
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;

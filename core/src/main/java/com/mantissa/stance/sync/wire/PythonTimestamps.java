@@ -1,6 +1,5 @@
 package com.mantissa.stance.sync.wire;
 
-
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -2,11 +2,11 @@ package com.mantissa.stance.sync.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mantissa.stance.sync.wire.Checksums;
-import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.engine.RecordPaths;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.testing.CliProcess;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

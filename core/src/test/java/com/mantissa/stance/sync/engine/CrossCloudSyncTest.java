@@ -1,7 +1,5 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.wire.CanonicalJson;
-import com.mantissa.stance.sync.wire.Checksums;
 import static com.mantissa.stance.sync.engine.FolderCentral.ACCOUNT;
 import static com.mantissa.stance.sync.engine.FolderCentral.finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.model.ConflictResolution;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

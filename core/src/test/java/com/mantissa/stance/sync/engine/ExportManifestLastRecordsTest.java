@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.mantissa.stance.sync.engine.central.ExportManifest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

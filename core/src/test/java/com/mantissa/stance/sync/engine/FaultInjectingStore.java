@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** A decorator over a real store that injects failures, to pin how the engine reacts to them. */
-class FaultInjectingStore implements StorageAdapter {
-    enum Fault { NONE, TRANSIENT_READS }
+public class FaultInjectingStore implements StorageAdapter {
+    public enum Fault { NONE, TRANSIENT_READS }
 
     final StorageAdapter delegate;
     private final Fault fault;
 
-    FaultInjectingStore(StorageAdapter delegate, Fault fault) {
+    public FaultInjectingStore(StorageAdapter delegate, Fault fault) {
         this.delegate = delegate;
         this.fault = fault;
     }

@@ -7,6 +7,7 @@ import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.StorageOptions;
+import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.storage.AzureBlobStorageAdapter;
 import com.mantissa.stance.sync.storage.GCSStorageAdapter;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;

@@ -5,10 +5,9 @@ import static com.mantissa.stance.sync.engine.FolderCentral.finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mantissa.stance.sync.wire.CanonicalJson;
-import com.mantissa.stance.sync.wire.Checksums;
-
+import com.mantissa.stance.sync.engine.index.PushIndex;
 import com.mantissa.stance.sync.model.ConflictResolution;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
@@ -16,6 +15,8 @@ import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.TransientStorageException;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,10 +1,13 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.wire.CanonicalJson;
-import com.mantissa.stance.sync.wire.Checksums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.mantissa.stance.sync.engine.push.CentralRecordCodec;
+import com.mantissa.stance.sync.engine.scan.RecordSource;
+import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

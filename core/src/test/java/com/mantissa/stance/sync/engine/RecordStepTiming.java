@@ -1,5 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.push.CentralRecordCodec;
+import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.wire.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

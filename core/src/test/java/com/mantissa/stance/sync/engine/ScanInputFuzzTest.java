@@ -1,14 +1,17 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.wire.JsonSyntaxException;
-import com.mantissa.stance.sync.wire.CanonicalJson;
-import com.mantissa.stance.sync.wire.Checksums;
-import com.mantissa.stance.sync.model.InvalidRecordException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.mantissa.stance.sync.engine.scan.ScanFileReader;
+import com.mantissa.stance.sync.engine.scan.ScanLine;
+import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
+import com.mantissa.stance.sync.wire.JsonSyntaxException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

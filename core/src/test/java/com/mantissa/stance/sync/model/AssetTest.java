@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.mantissa.stance.sync.wire.JsonParser;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Map;

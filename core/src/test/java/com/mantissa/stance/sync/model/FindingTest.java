@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.wire.JsonParser;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

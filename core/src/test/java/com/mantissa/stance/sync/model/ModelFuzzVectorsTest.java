@@ -3,11 +3,10 @@ package com.mantissa.stance.sync.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.engine.RecordPaths;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,13 +3,12 @@ package com.mantissa.stance.sync.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.mantissa.stance.sync.engine.scan.ScanFileReader;
+import com.mantissa.stance.sync.engine.scan.ScanLine;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.wire.JsonParser;
-import com.mantissa.stance.sync.engine.RecordPaths;
-import com.mantissa.stance.sync.engine.ScanFileReader;
-import com.mantissa.stance.sync.engine.ScanLine;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

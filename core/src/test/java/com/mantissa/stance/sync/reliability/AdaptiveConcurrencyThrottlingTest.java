@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.ScanLocator;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
@@ -13,8 +13,8 @@ import com.mantissa.stance.sync.storage.S3StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageTimeouts;
 import com.mantissa.stance.sync.testing.Emulators;
-import com.mantissa.stance.sync.testing.FaultInjectingProxy;
 import com.mantissa.stance.sync.testing.FaultInjectingProxy.Fault;
+import com.mantissa.stance.sync.testing.FaultInjectingProxy;
 import com.mantissa.stance.sync.testing.MotoServer;
 import java.net.URI;
 import java.nio.file.Path;

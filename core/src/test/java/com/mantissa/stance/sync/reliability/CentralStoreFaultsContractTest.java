@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.testing.CliProcess;
-import com.mantissa.stance.sync.testing.FaultInjectingProxy;
+import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.FaultInjectingProxy.Fault;
+import com.mantissa.stance.sync.testing.FaultInjectingProxy;
 import com.mantissa.stance.sync.wire.JsonParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import com.mantissa.stance.sync.testing.Emulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

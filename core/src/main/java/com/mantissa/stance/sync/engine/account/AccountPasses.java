@@ -1,0 +1,137 @@
+package com.mantissa.stance.sync.engine.account;
+
+import com.mantissa.stance.sync.engine.ResolveMissingResult;
+import com.mantissa.stance.sync.engine.push.PushOperation;
+import com.mantissa.stance.sync.engine.push.SyncOptions;
+import com.mantissa.stance.sync.engine.scan.RecordSource;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
+import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
+import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The per-account passes a push of scan files runs around its records ({@link AccountPushPass}):
+ * collected as {@link CrossCloudSync#addScanFiles} is called, prepared before the push (with
+ * resolve-missing the snapshot is read once beforehand, and an account whose resolve plan is
+ * refused is left out of the push entirely, so nothing of it is written) and finished after it
+ * (resolve, then the account's status from what the push counted of the account's sources).
+ */
+public final class AccountPasses {
+    private record Account(String account, String provider) {
+    }
+
+    private record Scan(StorageAdapter store, List<ScanLocator.ScanFile> files, List<RecordSource> sources) {
+    }
+
+    private final Map<Account, List<Scan>> scans = new LinkedHashMap<>();
+    private final List<ResolveMissingResult> lastResolves = new ArrayList<>();
+
+    /** {@code sources}: what the push reads of {@code files}. */
+    public void add(StorageAdapter store, List<ScanLocator.ScanFile> files, List<RecordSource> sources, String account,
+             String provider) {
+        scans.computeIfAbsent(new Account(account, provider), k -> new ArrayList<>())
+                .add(new Scan(store, files, List.copyOf(sources)));
+    }
+
+    public void clear() {
+        scans.clear();
+        lastResolves.clear();
+    }
+
+    /** The resolve passes of the last sync, in account order. */
+    public List<ResolveMissingResult> lastResolves() {
+        return List.copyOf(lastResolves);
+    }
+
+    /** The passes of one sync, prepared: which accounts are refused, and what to run afterwards. */
+    public final class Prepared {
+        private final Map<Account, AccountPushPass> passes = new LinkedHashMap<>();
+        private final Map<Account, List<RecordSource>> sources = new LinkedHashMap<>();
+        private final Set<String> refusedAccounts = new TreeSet<>();
+        private final List<String> refusals = new ArrayList<>();
+        private final SyncOptions options;
+
+        private Prepared(SyncOptions options) {
+            this.options = options;
+        }
+
+        /** The sources to push: all but those of refused accounts. */
+        public List<RecordSource> pushable(List<RecordSource> pending) {
+            List<RecordSource> out = new ArrayList<>(pending.size());
+            for (RecordSource source : pending) {
+                if (!refusedAccounts.contains(source.accountId())) {
+                    out.add(source);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Resolves and records status after the push, with what {@code push} counted of each
+         * account's sources; adds refusals and resolve errors to the result.
+         */
+        public SyncResult finish(SyncResult pushed, PushOperation push) {
+            lastResolves.clear();
+            List<String> errors = new ArrayList<>(pushed.errors());
+            errors.addAll(refusals);
+            long synced = pushed.recordsSynced();
+            for (Map.Entry<Account, AccountPushPass> entry : passes.entrySet()) {
+                SnapshotCounts counted = new SnapshotCounts();
+                for (RecordSource source : sources.get(entry.getKey())) {
+                    counted.add(push.counts(source));
+                }
+                AccountPushPass.Finished finished = entry.getValue().finish(pushed, counted, options.dryRun(),
+                        options.useIndex());
+                if (finished.resolve() != null) {
+                    lastResolves.add(finished.resolve());
+                    errors.addAll(finished.resolve().errors());
+                    synced += finished.resolve().resolved();
+                }
+            }
+            if (errors.size() == pushed.errors().size() && synced == pushed.recordsSynced()) {
+                return pushed;
+            }
+            return new SyncResult(synced, pushed.recordsSkipped(), pushed.conflictsResolved(), errors,
+                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), pushed.warnings());
+        }
+    }
+
+    /**
+     * With {@code resolve}, reads each account's snapshot once (a {@link SnapshotCensus}) and plans
+     * its resolve pass; without, reads nothing. Writes nothing.
+     */
+    public Prepared prepare(StorageAdapter central, SyncOptions options, AccountPushPass.ResolveSettings resolve) {
+        Prepared prepared = new Prepared(options);
+        for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
+            Account account = entry.getKey();
+            SnapshotCensus census = resolve == null ? null
+                    : new SnapshotCensus(options.config().centralPrefix(), account.account());
+            List<ScanLocator.ScanFile> files = new ArrayList<>();
+            List<RecordSource> sources = new ArrayList<>();
+            for (Scan scan : entry.getValue()) {
+                if (census != null) {
+                    census.read(scan.store(), scan.files(), options.config().includeAssets());
+                }
+                files.addAll(scan.files());
+                sources.addAll(scan.sources());
+            }
+            AccountPushPass pass = AccountPushPass.prepare(central, options.config(), account.account(),
+                    account.provider(), census, AccountPushPass.snapshotOf(files), resolve, options.clock());
+            if (pass.refusal().isPresent()) {
+                prepared.refusedAccounts.add(account.account());
+                prepared.refusals.add("account '" + account.account() + "': " + pass.refusal().get());
+            } else {
+                prepared.passes.put(account, pass);
+                prepared.sources.put(account, sources);
+            }
+        }
+        return prepared;
+    }
+}

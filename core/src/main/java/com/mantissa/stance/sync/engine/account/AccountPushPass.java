@@ -1,0 +1,149 @@
+package com.mantissa.stance.sync.engine.account;
+
+import com.mantissa.stance.sync.engine.AccountStatus;
+import com.mantissa.stance.sync.engine.ResolveMissingResult;
+import com.mantissa.stance.sync.engine.push.StoreFailures;
+import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
+import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.model.SyncConfig;
+import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.storage.InvalidKeyException;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.TransientStorageException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a push of one account's snapshot does around the record push itself: before it, the
+ * resolve-missing plan (which may refuse the whole push, writing nothing) over a
+ * {@link SnapshotCensus} of the snapshot; after it, the resolve pass and the account's
+ * status object ({@link AccountStatus}), whose counts the push itself took as it went
+ * ({@link SnapshotCounts}): without resolve-missing the snapshot is read only once, by the push.
+ */
+public final class AccountPushPass {
+    private static final Pattern SNAPSHOT = Pattern.compile("(?:^|.*/)(?:findings|assets)/([^/]+)/[^/]+\\.jsonl");
+
+    /** How the resolve pass runs; null settings mean no resolve pass. */
+    public record ResolveSettings(double maxShare, boolean force) {
+        public ResolveSettings {
+            if (!(maxShare >= 0 && maxShare <= 1)) {
+                throw new IllegalArgumentException("resolve max share must be between 0 and 1, got " + maxShare);
+            }
+        }
+    }
+
+    private final StorageAdapter central;
+    private final SyncConfig config;
+    private final String account;
+    private final String provider;
+    private final String snapshot;
+    private final ResolveMissingOperation resolve;
+    private final ResolveMissingOperation.Plan plan;
+    private final ResolveSettings settings;
+    private final Clock clock;
+
+    private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
+                            String snapshot, ResolveMissingOperation resolve,
+                            ResolveMissingOperation.Plan plan, ResolveSettings settings, Clock clock) {
+        this.central = central;
+        this.config = config;
+        this.account = account;
+        this.provider = provider;
+        this.snapshot = snapshot;
+        this.resolve = resolve;
+        this.plan = plan;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * With {@code resolve}, plans the resolve pass over the snapshot read into {@code census}
+     * (reads only).
+     *
+     * @param census  the snapshot read beforehand; may be null without {@code resolve}
+     * @param resolve null for a push without resolve-missing
+     */
+    public static AccountPushPass prepare(StorageAdapter central, SyncConfig config, String account, String provider,
+                                          SnapshotCensus census, String snapshot, ResolveSettings resolve,
+                                          Clock clock) {
+        Objects.requireNonNull(clock);
+        if (resolve == null) {
+            return new AccountPushPass(central, config, account, provider, snapshot, null, null, null, clock);
+        }
+        Objects.requireNonNull(census, "a resolve pass needs the snapshot's census");
+        ResolveMissingOperation operation =
+                new ResolveMissingOperation(central, config.centralPrefix(), account, provider)
+                        .maxShare(resolve.maxShare()).force(resolve.force())
+                        .checksumVerify(config.checksumVerify()).concurrency(config.concurrency()).clock(clock);
+        return new AccountPushPass(central, config, account, provider, snapshot, operation,
+                operation.plan(census), resolve, clock);
+    }
+
+    /** The one line saying why the push must not run; empty when it may. */
+    public Optional<String> refusal() {
+        return plan != null && plan.refused() ? Optional.of(plan.refusal(settings.maxShare())) : Optional.empty();
+    }
+
+    /** The resolve plan; null without resolve-missing. */
+    public ResolveMissingOperation.Plan plan() {
+        return plan;
+    }
+
+    /**
+     * After the push: resolves what the snapshot no longer has and records the account's
+     * status from {@code counted}, what the push counted of the snapshot. The push result gets
+     * the resolve pass's errors added. A dry run writes nothing; without {@code keepState} (a
+     * push told to keep no state in central, as the original) the status is not recorded either.
+     */
+    Finished finish(SyncResult pushed, SnapshotCounts counted, boolean dryRun, boolean keepState) {
+        if (dryRun) {
+            return new Finished(pushed, null);
+        }
+        ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
+        List<String> warnings = new ArrayList<>(pushed.warnings());
+        // Only the kinds this push read whole are recorded; another kind's counts stay as its
+        // last push stored them, in an object of their own, so nothing needs reading first.
+        if (keepState && RecordPaths.isSafeAccount(account) && !counted.kinds().isEmpty()) {
+            try {
+                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, counted, result)
+                        .store(central, config.centralPrefix(), counted.kinds());
+            } catch (TransientStorageException | InvalidKeyException e) {
+                // The status is a summary for `status`; failing to record it loses no record.
+                warnings.add(StoreFailures.redact("status of account '" + account + "' not recorded: "
+                        + e.getMessage()));
+            }
+        }
+        if ((result == null || result.errors().isEmpty()) && warnings.equals(pushed.warnings())) {
+            return new Finished(pushed, result);
+        }
+        List<String> errors = new ArrayList<>(pushed.errors());
+        if (result != null) {
+            errors.addAll(result.errors());
+        }
+        return new Finished(new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(),
+                pushed.conflictsResolved(), errors, pushed.durationSeconds(), pushed.syncDirection(),
+                pushed.retryableErrors(), warnings), result);
+    }
+
+    /** The push's result with the resolve pass's errors, and the resolve pass (null when none ran). */
+    public record Finished(SyncResult result, ResolveMissingResult resolve) {
+    }
+
+    /** The snapshot a push came from: the folder name Stance gives it, else the file's name. */
+    public static String snapshotOf(List<ScanLocator.ScanFile> files) {
+        for (ScanLocator.ScanFile file : files) {
+            Matcher m = SNAPSHOT.matcher(file.key());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return files.isEmpty() ? null : files.get(0).displayName();
+    }
+}

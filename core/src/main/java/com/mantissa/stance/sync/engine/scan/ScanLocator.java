@@ -1,0 +1,161 @@
+package com.mantissa.stance.sync.engine.scan;
+
+import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.storage.ObjectMetadata;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.wire.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the scan files a source names: a snapshot folder holding {@code findings.jsonl}
+ * and/or {@code assets.jsonl}, a single {@code .jsonl}/{@code .json} file, or a Stance scan
+ * prefix whose {@code snapshots/manifest.json} names the latest snapshot. Works on any store,
+ * so a local folder and {@code s3://spoke-bucket/stance} are found the same way.
+ */
+public final class ScanLocator {
+    private static final Pattern SCAN_FILE =
+            Pattern.compile("(?:^|.*/)(findings|assets)/([^/]+)/(findings|assets)\\.jsonl");
+
+    private ScanLocator() {
+    }
+
+    /**
+     * One scan file: its kind, its key in the store, the name errors should cite, and its
+     * metadata when the locator already asked the store for it (null otherwise), so that a push
+     * needing the file's version token does not ask again.
+     */
+    public record ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata) {
+        public ScanFile(RecordKind kind, String key, String displayName) {
+            this(kind, key, displayName, null);
+        }
+    }
+
+    /**
+     * The kind of a key that a scan writes ({@code …/findings/<snapshot>/findings.jsonl},
+     * {@code …/assets/<snapshot>/assets.jsonl}); empty for every other key.
+     */
+    public static Optional<RecordKind> scanFileKind(String key) {
+        Matcher m = SCAN_FILE.matcher(key);
+        if (!m.matches() || !m.group(1).equals(m.group(3))) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(1).equals("findings") ? RecordKind.FINDING : RecordKind.ASSET);
+    }
+
+    /** Like {@link #locate(StorageAdapter, String, RecordKind)} with the kind taken from the names. */
+    public static List<ScanFile> locate(StorageAdapter store, String prefix) {
+        return locate(store, prefix, null);
+    }
+
+    /**
+     * The kind a file name says without doubt: exactly {@code findings.jsonl} or
+     * {@code assets.jsonl} ({@code .json} too), in any case. Any other name
+     * ({@code gcp-assets-export.jsonl}, {@code asset.jsonl}) says nothing.
+     */
+    public static Optional<RecordKind> kindOfName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (RecordKind kind : RecordKind.values()) {
+            if (lower.equals(kind.folder() + ".jsonl") || lower.equals(kind.folder() + ".json")) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The scan files at {@code prefix} in {@code store} (prefix "" is the store's root), found
+     * with metadata requests only: no scan file's content is read here.
+     *
+     * @param kind the kind of a single scan file whose name does not say it, or, for a folder or
+     *             scan prefix, the only kind to push; null to go by the names alone
+     * @throws IllegalArgumentException when nothing there looks like a scan, or when the kind of
+     *                                  a single file is neither given nor unambiguous from its name
+     */
+    public static List<ScanFile> locate(StorageAdapter store, String prefix, RecordKind kind) {
+        // The same retry policy as every other store call: the SDKs make one attempt each.
+        Retry retry = Retry.defaults();
+        String base = prefix == null ? "" : prefix;
+        String lowerBase = base.toLowerCase(Locale.ROOT);
+        if (lowerBase.endsWith(".jsonl") || lowerBase.endsWith(".json")) {
+            Optional<ObjectMetadata> meta = retry.call(() -> store.getMetadata(base));
+            if (meta.isEmpty()) {
+                throw new IllegalArgumentException("no scan file at " + describe(store, base));
+            }
+            String name = base.substring(base.lastIndexOf('/') + 1);
+            return List.of(new ScanFile(singleFileKind(name, kind), base, name, meta.get()));
+        }
+        List<RecordKind> kinds = kind == null ? List.of(RecordKind.values()) : List.of(kind);
+        String dir = base.isEmpty() ? "" : base + "/";
+        Optional<StoredObject> manifest = retry.call(() -> store.readRecord(dir + "snapshots/manifest.json"));
+        if (manifest.isPresent()) {
+            String snapshot = latestSnapshot(manifest.get(), describe(store, dir + "snapshots/manifest.json"));
+            List<ScanFile> files = new ArrayList<>();
+            for (RecordKind k : kinds) {
+                String rel = k.folder() + "/" + snapshot + "/" + k.folder() + ".jsonl";
+                retry.call(() -> store.getMetadata(dir + rel)).ifPresent(meta -> files.add(new ScanFile(k, dir + rel, rel, meta)));
+            }
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("latest snapshot '" + snapshot + "' in " + describe(store, dir)
+                        + " has no " + names(kinds));
+            }
+            return files;
+        }
+        List<ScanFile> files = new ArrayList<>();
+        for (RecordKind k : kinds) {
+            String rel = k.folder() + ".jsonl";
+            retry.call(() -> store.getMetadata(dir + rel)).ifPresent(meta -> files.add(new ScanFile(k, dir + rel, rel, meta)));
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no scan found at " + describe(store, base) + ": expected "
+                    + names(kinds) + ", a .jsonl/.json file, or a scan prefix with snapshots/manifest.json");
+        }
+        return files;
+    }
+
+    private static RecordKind singleFileKind(String name, RecordKind given) {
+        Optional<RecordKind> named = kindOfName(name);
+        if (given == null) {
+            return named.orElseThrow(() -> new IllegalArgumentException("cannot tell whether '" + name
+                    + "' holds findings or assets: only the names findings.jsonl and assets.jsonl say it; "
+                    + "give --kind findings|assets"));
+        }
+        if (named.isPresent() && named.get() != given) {
+            throw new IllegalArgumentException("--kind " + given.folder() + " contradicts the file name '" + name + "'");
+        }
+        return given;
+    }
+
+    private static String names(List<RecordKind> kinds) {
+        return kinds.size() == 1 ? kinds.get(0).folder() + ".jsonl" : "findings.jsonl and/or assets.jsonl";
+    }
+
+    /** Stance's manifest lists snapshots newest first: {@code {"snapshots": [{"id": …}, …]}}. */
+    static String latestSnapshot(StoredObject manifest, String where) {
+        Object parsed;
+        try {
+            parsed = JsonParser.parse(new String(manifest.content(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (parsed instanceof Map<?, ?> m && m.get("snapshots") instanceof List<?> list && !list.isEmpty()
+                && list.get(0) instanceof Map<?, ?> first && first.get("id") instanceof String id && !id.isBlank()
+                && !id.contains("/") && !id.equals("..") && !id.equals(".")) {
+            return id;
+        }
+        throw new IllegalArgumentException(where + " lists no snapshot (expected {\"snapshots\": [{\"id\": ...}]})");
+    }
+
+    private static String describe(StorageAdapter store, String key) {
+        String location = store.location();
+        return location.endsWith("/") ? location + key : location + "/" + key;
+    }
+}

@@ -1,0 +1,135 @@
+package com.mantissa.stance.sync.engine.scan;
+
+import com.mantissa.stance.sync.engine.index.CountedAs;
+import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one account's snapshot holds, read in one streaming pass over its scan files before a
+ * push that resolves what the snapshot lacks: the central paths of its records (as 64-bit
+ * hashes, 8 bytes a record, sorted for lookup) and its {@link SnapshotCounts}. It is what "the
+ * snapshot is the account's complete state" means to the resolve pass, which must know every id
+ * before anything is written. A push without that pass needs no census: it counts as it goes.
+ *
+ * <p>A line that is not JSON is neither counted nor treated as present. A line with an id
+ * central could hold counts as present even when it is no valid record otherwise, so a record
+ * the push could not write is never resolved because of that.
+ */
+public final class SnapshotCensus {
+    private final String centralPrefix;
+    private final String account;
+    private final SnapshotCounts counts = new SnapshotCounts();
+    private long[] hashes = new long[1024];
+    private int size;
+    private boolean sorted = true;
+
+    public SnapshotCensus(String centralPrefix, String account) {
+        this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
+        RecordPaths.validateAccount(account);
+        this.account = account;
+    }
+
+    /** Reads scan files of the snapshot; assets only when {@code includeAssets}. */
+    public void read(StorageAdapter store, List<ScanLocator.ScanFile> files, boolean includeAssets) {
+        for (ScanLocator.ScanFile file : files) {
+            if (file.kind() == RecordKind.ASSET && !includeAssets) {
+                continue;
+            }
+            counts.reading(file.kind());
+            try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
+                while (reader.hasNext()) {
+                    ScanLine line = reader.next();
+                    if (!line.isError()) {
+                        add(file.kind(), line.object());
+                    }
+                }
+            } catch (IOException | UncheckedIOException | StorageException unreadable) {
+                // The push reports the file itself. Without all of it the snapshot is not the
+                // account's complete state of this kind, so no resolve pass may rely on it.
+                counts.unreadable(file.kind());
+            }
+        }
+    }
+
+    /**
+     * The kinds of record the snapshot had a file of and read whole: it is the complete state
+     * only of those. An event-driven push of {@code findings.jsonl} says nothing about the
+     * account's assets.
+     */
+    public Set<RecordKind> kinds() {
+        return counts.kinds();
+    }
+
+    /** Adds one raw scan record; counted as {@link CountedAs#of} says. */
+    public void add(RecordKind kind, Map<String, Object> raw) {
+        counts.reading(kind);
+        if (!(raw.get("id") instanceof String id)) {
+            return;
+        }
+        String path;
+        try {
+            path = kind.path(centralPrefix, account, id);
+        } catch (InvalidRecordException | IllegalArgumentException unsafe) {
+            // Reported by the push itself, once, as that record's error.
+            return;
+        }
+        counts.add(CountedAs.ofRecord(kind, raw));
+        if (size == hashes.length) {
+            hashes = Arrays.copyOf(hashes, size * 2);
+        }
+        hashes[size++] = hash(path);
+        sorted = false;
+    }
+
+    /** Whether the snapshot holds the record at this central key. */
+    public boolean contains(String centralKey) {
+        if (!sorted) {
+            Arrays.sort(hashes, 0, size);
+            sorted = true;
+        }
+        return Arrays.binarySearch(hashes, 0, size, hash(centralKey)) >= 0;
+    }
+
+    /** The snapshot's counts. */
+    SnapshotCounts counts() {
+        return counts;
+    }
+
+    public long findings() {
+        return counts.findings();
+    }
+
+    public long open() {
+        return counts.open();
+    }
+
+    public long resolved() {
+        return counts.resolved();
+    }
+
+    public long assets() {
+        return counts.assets();
+    }
+
+    private static long hash(String path) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(d).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        }
+    }
+}

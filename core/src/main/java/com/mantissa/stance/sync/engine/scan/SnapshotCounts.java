@@ -1,0 +1,96 @@
+package com.mantissa.stance.sync.engine.scan;
+
+import com.mantissa.stance.sync.engine.index.CountedAs;
+import com.mantissa.stance.sync.model.RecordKind;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * An account's snapshot counted line by line ({@link CountedAs}): findings open, resolved and in
+ * total, assets, and the kinds of record it read whole. Counted by the push as it goes (a line
+ * known from its bytes counts as its index entry says), and by {@link SnapshotCensus} when a
+ * resolve pass reads the snapshot beforehand; both count alike. Lines are counted, not ids: a
+ * duplicated id counts once per line, as the census always did. Not thread-safe.
+ */
+public final class SnapshotCounts {
+    private final Set<RecordKind> kinds = EnumSet.noneOf(RecordKind.class);
+    private final Set<RecordKind> incomplete = EnumSet.noneOf(RecordKind.class);
+    private long findings;
+    private long open;
+    private long resolved;
+    private long assets;
+
+    /** A file of {@code kind} is being read. */
+    public void reading(RecordKind kind) {
+        if (!incomplete.contains(kind)) {
+            kinds.add(kind);
+        }
+    }
+
+    /**
+     * A file of {@code kind} could not be read whole: the snapshot is then not the account's
+     * complete state of that kind, whatever its other files hold.
+     */
+    public void unreadable(RecordKind kind) {
+        kinds.remove(kind);
+        incomplete.add(kind);
+    }
+
+    /**
+     * Counts one line.
+     *
+     * @throws IllegalArgumentException for {@link CountedAs#UNKNOWN}: a line is never guessed
+     */
+    public void add(CountedAs counted) {
+        switch (counted) {
+            case UNKNOWN -> throw new IllegalArgumentException("a line of unknown class cannot be counted");
+            case NOTHING -> {
+            }
+            case ASSET -> assets++;
+            case OPEN_FINDING -> {
+                findings++;
+                open++;
+            }
+            case RESOLVED_FINDING -> {
+                findings++;
+                resolved++;
+            }
+            case OTHER_FINDING -> findings++;
+        }
+    }
+
+    /** Adds another part of the same snapshot (another of its files). */
+    public void add(SnapshotCounts other) {
+        findings += other.findings;
+        open += other.open;
+        resolved += other.resolved;
+        assets += other.assets;
+        for (RecordKind kind : other.kinds) {
+            reading(kind);
+        }
+        for (RecordKind kind : other.incomplete) {
+            unreadable(kind);
+        }
+    }
+
+    /** The kinds the snapshot holds whole: it is the complete state only of those. */
+    public Set<RecordKind> kinds() {
+        return kinds.isEmpty() ? EnumSet.noneOf(RecordKind.class) : EnumSet.copyOf(kinds);
+    }
+
+    public long findings() {
+        return findings;
+    }
+
+    public long open() {
+        return open;
+    }
+
+    public long resolved() {
+        return resolved;
+    }
+
+    public long assets() {
+        return assets;
+    }
+}
