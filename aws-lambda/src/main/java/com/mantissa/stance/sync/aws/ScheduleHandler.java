@@ -3,11 +3,8 @@ package com.mantissa.stance.sync.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.mantissa.stance.sync.function.FanOut;
-import com.mantissa.stance.sync.function.FunctionEvent;
-import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.function.SyncFunction;
+import com.mantissa.stance.sync.worker.ScheduledTick;
 import java.util.List;
 import java.util.Map;
 
@@ -33,32 +30,12 @@ public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Voi
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        if (FanOut.configured(env)) {
-            fanOut(context);
-            return null;
-        }
         // "schedule" plus the rule or schedule ARN when the event names one, for the log line.
         List<String> resources = event == null ? null : event.getResources();
         String trigger = resources == null || resources.isEmpty() || resources.get(0) == null
                 ? "schedule" : "schedule " + resources.get(0);
         String id = event == null || event.getId() == null ? "schedule" : event.getId();
-        LambdaSupport.log(context, function.handle(List.of(FunctionEvent.tick(id, trigger)))).throwIfRedelivery();
+        LambdaSupport.log(context, ScheduledTick.run(function, id, trigger)).throwIfRedelivery();
         return null;
-    }
-
-    /** Sends the source messages; a send that failed transiently fails the invocation, so the scheduler retries it. */
-    private void fanOut(Context context) {
-        FanOut.Result result;
-        try {
-            result = FanOut.tick(env);
-        } catch (IllegalArgumentException e) {
-            context.getLogger().log("stance-sync schedule: configuration: " + e.getMessage(), LogLevel.ERROR);
-            return;
-        }
-        context.getLogger().log(result.toJson(), result.errors().isEmpty() ? LogLevel.INFO : LogLevel.ERROR);
-        if (result.retryable()) {
-            throw new SyncFailedException("stance-sync schedule: " + result.errors().size()
-                    + " source message(s) not sent; first: " + result.errors().get(0));
-        }
     }
 }

@@ -3,12 +3,12 @@ package com.mantissa.stance.sync.azure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mantissa.stance.sync.function.BatchOutcome;
 import com.mantissa.stance.sync.function.EventJson;
-import com.mantissa.stance.sync.function.FanOut;
 import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.MalformedEventException;
-import com.mantissa.stance.sync.function.QueueWorker;
 import com.mantissa.stance.sync.function.SyncFailedException;
 import com.mantissa.stance.sync.function.SyncFunction;
+import com.mantissa.stance.sync.worker.QueueWorker;
+import com.mantissa.stance.sync.worker.ScheduledTick;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.BlobTrigger;
@@ -126,11 +126,7 @@ public final class StanceSyncFunctions {
     public void onTimer(
             @TimerTrigger(name = "timer", schedule = "%STANCE_SCHEDULE%") String timer,
             ExecutionContext context) {
-        if (FanOut.configured(env)) {
-            fanOut(context);
-            return;
-        }
-        complete(sync.get().handle(List.of(FunctionEvent.tick(context.getInvocationId(), "timer"))), context);
+        complete(ScheduledTick.run(sync.get(), context.getInvocationId(), "timer"), context);
     }
 
     /**
@@ -156,22 +152,6 @@ public final class StanceSyncFunctions {
         String messageId = id == null || id.isBlank() ? context.getInvocationId() : unquote(id);
         if (!worker.process(Map.of(messageId, message), QueueWorker.budget(env, LONGEST_INVOCATION)).isEmpty()) {
             throw new SyncFailedException("stance-sync worker: message " + messageId + " left for redelivery");
-        }
-    }
-
-    /** One message per source to STANCE_WORK_QUEUE; a send that failed transiently throws, so the timer retries. */
-    private void fanOut(ExecutionContext context) {
-        FanOut.Result result;
-        try {
-            result = FanOut.tick(env);
-        } catch (IllegalArgumentException e) {
-            context.getLogger().log(Level.SEVERE, "stance-sync schedule: configuration: " + e.getMessage());
-            return;
-        }
-        context.getLogger().log(result.errors().isEmpty() ? Level.INFO : Level.SEVERE, result.toJson());
-        if (result.retryable()) {
-            throw new SyncFailedException("stance-sync schedule: " + result.errors().size()
-                    + " source message(s) not sent; first: " + result.errors().get(0));
         }
     }
 

@@ -4,7 +4,7 @@ import static com.mantissa.stance.sync.bench.Bench.peakRssKb;
 import static com.mantissa.stance.sync.bench.Bench.processCpuNanos;
 
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.RecordKind;
+import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.S3StorageAdapter;

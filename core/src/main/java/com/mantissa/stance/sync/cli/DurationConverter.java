@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.function.Durations;
+import com.mantissa.stance.sync.settings.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,11 +1,11 @@
 package com.mantissa.stance.sync.cli;
 
 import com.mantissa.stance.sync.function.SourceSpec;
-import com.mantissa.stance.sync.function.SourcesFile;
 import com.mantissa.stance.sync.function.WorkMessages;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.storage.Stores;
+import com.mantissa.stance.sync.worker.SourcesFile;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

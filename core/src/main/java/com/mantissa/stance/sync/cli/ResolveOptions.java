@@ -1,6 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.ResolveSettings;
 import picocli.CommandLine.Option;
 
 /** The push options of the resolve pass. */
@@ -18,7 +18,7 @@ final class ResolveOptions {
     boolean force;
 
     /** Null without {@code --resolve-missing}. */
-    AccountPushPass.ResolveSettings settings() {
-        return resolveMissing ? new AccountPushPass.ResolveSettings(maxShare, force) : null;
+    ResolveSettings settings() {
+        return resolveMissing ? new ResolveSettings(maxShare, force) : null;
     }
 }

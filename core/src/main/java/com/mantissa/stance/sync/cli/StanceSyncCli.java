@@ -4,6 +4,8 @@ import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.queue.QueueException;
+import com.mantissa.stance.sync.settings.ConfigurationException;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -87,6 +89,11 @@ public final class StanceSyncCli implements Runnable {
         });
         // Anything else escaping a command is a bug or an unforeseen failure, never a usage error.
         cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (e instanceof ConfigurationException || e instanceof QueueException q && !q.retryable()) {
+                // A setting or a queue that cannot be used: nothing a retry fixes, reported once.
+                command.getErr().println("stance-sync: configuration: " + e.getMessage());
+                return fail(out, json, e.getMessage(), CommandLine.ExitCode.USAGE);
+            }
             command.getErr().println("stance-sync: unexpected failure: " + e);
             return fail(out, json, e.toString(), 1);
         });

@@ -4,7 +4,8 @@ import com.mantissa.stance.sync.cli.StanceSyncCli.CommonOptions;
 import com.mantissa.stance.sync.cli.StanceSyncCli.PushOptions;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncAbortedException;
@@ -19,7 +20,6 @@ import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -65,17 +65,10 @@ abstract class SyncCommand implements Callable<Integer> {
                     : open(stores, "--target", location("--target", target()));
             CrossCloudSync sync = Central.at(central, config.centralPrefix()).sync(config, target).trackState(false);
             if (push != null) {
-                sync.dryRun(push.dryRun).useIndex(!push.noIndex);
-                try {
-                    sync.resolveMissing(resolve().settings());
-                } catch (IllegalArgumentException e) {
-                    throw usage("--resolve-max-share: " + e.getMessage());
-                }
+                sync.describe(description(config, push));
                 addSource(sync, stores, push);
-            }
-            sync.deadline(common.deadline);
-            if (push != null) {
-                sync.indexMaxAge(push.indexMaxAge);
+            } else {
+                sync.deadline(common.deadline == null || common.deadline.isZero() ? null : common.deadline);
             }
             SyncResult result;
             try (ProgressDisplay progress = ProgressDisplay.of(direction().value(), spec.commandLine().getErr(),
@@ -94,6 +87,17 @@ abstract class SyncCommand implements Callable<Integer> {
             report(result, sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
+    }
+
+    /** The push description the flags give, as the functions' settings give theirs. */
+    private PushDescription description(SyncConfig config, PushOptions push) {
+        ResolveSettings resolve;
+        try {
+            resolve = resolve().settings();
+        } catch (IllegalArgumentException e) {
+            throw usage("--resolve-max-share: " + e.getMessage());
+        }
+        return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
     }
 
     /** Runs the sync; a test overrides it to stand in for an engine outcome. */
@@ -160,14 +164,13 @@ abstract class SyncCommand implements Callable<Integer> {
             store = open(stores, "--source", source);
             prefix = source.prefixOr("");
         }
-        List<ScanLocator.ScanFile> files;
         try {
-            files = ScanLocator.locate(store, prefix, push.kind == null ? null : push.kind.recordKind);
+            sync.addScanLocation(store, prefix, push.kind == null ? null : push.kind.recordKind, push.account,
+                    push.provider.value());
         } catch (PermanentStorageException | IllegalArgumentException e) {
             // A source store that cannot be used, or the locator's answer for a location without a scan it can read.
             throw usage("--source: " + e.getMessage());
         }
-        sync.addScanFiles(store, files, push.account, push.provider.value());
     }
 
     private void report(SyncResult result, long retries, RequestCounts requests) {

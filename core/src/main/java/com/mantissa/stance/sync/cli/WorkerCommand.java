@@ -1,11 +1,10 @@
 package com.mantissa.stance.sync.cli;
 
-import com.mantissa.stance.sync.function.Durations;
 import com.mantissa.stance.sync.function.FunctionSettings;
-import com.mantissa.stance.sync.function.QueueWorker;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.wire.CanonicalJson;
+import com.mantissa.stance.sync.worker.QueueWorker;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -33,11 +33,11 @@ final class WorkerCommand implements Callable<Integer> {
     String queueUri;
 
     @Option(names = "--central", paramLabel = "URI",
-            description = "Central location (default: $" + FunctionSettings.CENTRAL_URI + ").")
+            description = "Central location (default: $STANCE_CENTRAL_URI).")
     String central;
 
     @Option(names = "--account", paramLabel = "ID",
-            description = "The spoke account of object-created events (default: $" + FunctionSettings.ACCOUNT_ID + ").")
+            description = "The spoke account of object-created events (default: $STANCE_ACCOUNT_ID).")
     String account;
 
     @Option(names = "--time-budget", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -74,12 +74,11 @@ final class WorkerCommand implements Callable<Integer> {
         if (account != null) {
             env.put(FunctionSettings.ACCOUNT_ID, account);
         }
-        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
-        Duration budget = timeBudget;
-        String budgetText = env.get(QueueWorker.TIME_BUDGET);
-        if (budget == null && budgetText != null && !budgetText.isBlank()) {
-            budget = Durations.parse(budgetText);
+        if (batch < 1 || batch > 10) {
+            throw new ParameterException(spec.commandLine(), "--batch takes 1 to 10 messages, got " + batch);
         }
+        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
+        Duration budget = timeBudget != null ? timeBudget : settings.timeBudget().orElse(null);
         PrintWriter err = spec.commandLine().getErr();
         try (WorkQueue queue = WorkQueues.open(queueUri);
              ProgressDisplay progress = ProgressDisplay.of("worker", err, parent != null && parent.stderrTerminal, quiet)) {

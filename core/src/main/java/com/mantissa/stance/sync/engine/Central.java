@@ -58,9 +58,23 @@ public final class Central {
         return new CrossCloudSync(own(config), store, pullTarget);
     }
 
-    /** A push of scan files that stops within a time budget and resumes where it stopped. */
-    public ResumablePush resumablePush(SyncConfig config) {
-        return new ResumablePush(own(config), store);
+    /**
+     * A push as {@code description} directs: its index age, deadline, resolve pass and dry run;
+     * the account's status is written after it. Add the sources, then {@link CrossCloudSync#sync()}.
+     */
+    public CrossCloudSync push(PushDescription description) {
+        own(description.config());
+        return new CrossCloudSync(description.config(), store).trackState(false).describe(description);
+    }
+
+    /**
+     * A push of scan files that stops within a time budget and resumes where it stopped, under
+     * the same description as {@link #push}: the push that finishes writes the account's status
+     * and runs the resolve pass.
+     */
+    public ResumablePush resumablePush(PushDescription description) {
+        own(description.config());
+        return new ResumablePush(description, store);
     }
 
     /** Resolves the open findings of one account that its latest snapshot no longer has. */

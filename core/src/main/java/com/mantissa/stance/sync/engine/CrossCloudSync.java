@@ -13,6 +13,7 @@ import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.push.SyncSession;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Synchronises findings and assets between local sources and central storage: the original's
@@ -65,11 +67,12 @@ public final class CrossCloudSync {
     private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
     private final AccountPasses accountPasses = new AccountPasses();
-    private AccountPushPass.ResolveSettings resolveMissing;
+    private ResolveSettings resolveMissing;
     private SyncOptions options;
     private Duration deadline;
     private SyncProgress progress = SyncProgress.NONE;
     private ConcurrencyLimit lastLimit;
+    private SnapshotCounts lastCounts = new SnapshotCounts();
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -85,6 +88,15 @@ public final class CrossCloudSync {
         this.central = new CountingStore(Objects.requireNonNull(central, "central storage"));
         this.pullTarget = pullTarget == null ? null : new CountingStore(pullTarget);
         this.retry = Retry.defaults();
+    }
+
+    /** Runs the following syncs as {@code push} describes: index, index age, deadline, resolve pass, dry run. */
+    public synchronized CrossCloudSync describe(PushDescription push) {
+        options = options.toBuilder().dryRun(push.dryRun()).useIndex(push.useIndex())
+                .indexMaxAge(push.indexMaxAge()).build();
+        this.deadline = push.deadline();
+        this.resolveMissing = push.resolve();
+        return this;
     }
 
     /** Reports what would be written without writing anything. */
@@ -133,9 +145,14 @@ public final class CrossCloudSync {
      * Takes each account's pushed scan files as its complete state ({@link ResolveMissingOperation});
      * null (the default) for none.
      */
-    public synchronized CrossCloudSync resolveMissing(AccountPushPass.ResolveSettings settings) {
+    public synchronized CrossCloudSync resolveMissing(ResolveSettings settings) {
         this.resolveMissing = settings;
         return this;
+    }
+
+    /** What the last sync counted of the lines it pushed, over all its sources. */
+    public synchronized SnapshotCounts lastCounts() {
+        return lastCounts;
     }
 
     /** The resolve passes of the last sync. */
@@ -240,6 +257,35 @@ public final class CrossCloudSync {
         accountPasses.add(store, files, sources, accountId, provider);
     }
 
+    /**
+     * The scan at {@code prefix} of {@code store} (a snapshot folder, one scan file, or a Stance
+     * scan whose manifest names the latest snapshot), located now and streamed during the sync.
+     *
+     * @param kind the kind a loose file holds, or to push only; null to decide by the file names
+     * @throws IllegalArgumentException when there is no scan at {@code prefix}
+     */
+    public synchronized void addScanLocation(StorageAdapter store, String prefix, RecordKind kind, String accountId,
+                                             String provider) {
+        addScanFiles(store, ScanLocator.locate(store, prefix, kind), accountId, provider);
+    }
+
+    /**
+     * The scan file an object-created event named, when {@code key} is one (by its name:
+     * {@code findings.jsonl}, {@code assets.jsonl} and their folders' forms).
+     *
+     * @return false, adding nothing, when the key is not a scan file
+     */
+    public synchronized boolean addScanObject(StorageAdapter store, String key, String accountId, String provider) {
+        Optional<RecordKind> kind = ScanLocator.scanFileKind(key);
+        kind.ifPresent(k -> addScanFiles(store, List.of(new ScanLocator.ScanFile(k, key, key)), accountId, provider));
+        return kind.isPresent();
+    }
+
+    /** Whether an object-created event for {@code key} names a scan file this engine pushes. */
+    public static boolean isScanFile(String key) {
+        return ScanLocator.scanFileKind(key).isPresent();
+    }
+
     /** Opens a scan file's bytes; called once per sync. */
     @FunctionalInterface
     public interface ScanInput {
@@ -265,9 +311,11 @@ public final class CrossCloudSync {
         List<SyncOperation> operations = new ArrayList<>(2);
         AccountPasses.Prepared passes = null;
         PushOperation push = null;
+        List<RecordSource> pushed = List.of();
         if (direction != SyncDirection.PULL) {
             passes = accountPasses.prepare(central, run, resolveMissing);
-            push = new PushOperation(passes.pushable(pending));
+            pushed = passes.pushable(pending);
+            push = new PushOperation(pushed);
             operations.add(push);
         }
         if (direction != SyncDirection.PUSH) {
@@ -282,6 +330,10 @@ public final class CrossCloudSync {
                 operation.run(session);
             }
             SyncResult result = session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
+            lastCounts = new SnapshotCounts();
+            for (RecordSource source : pushed) {
+                lastCounts.add(push.counts(source));
+            }
             return passes == null ? result : passes.finish(result, push);
         }
     }

@@ -1,10 +1,13 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.account.AccountPushPass;
 import com.mantissa.stance.sync.engine.push.Outcome;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
 import com.mantissa.stance.sync.engine.scan.ScanChunks;
 import com.mantissa.stance.sync.engine.scan.ScanFileReader;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
+import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.SuccessiveProgress;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +50,14 @@ public final class ResumablePush {
     /** The most batches one run of the engine gets when a budget applies (memory: the run is buffered). */
     static final int MAX_BATCHES_PER_RUN = 16;
 
+    private final PushDescription description;
     private final SyncConfig config;
     /** Central, counting every request of a run, its checkpoints' included. */
     private final CountingStore central;
     private LongSupplier nanoTime = System::nanoTime;
+    private Clock clock = Clock.systemUTC();
+    private ResolveMissingResult lastResolve;
+    private long deadlineAt = Long.MAX_VALUE;
     private SuccessiveProgress progress;
 
     /** What one invocation did, and the central requests it made, by kind. */
@@ -60,8 +68,9 @@ public final class ResumablePush {
         }
     }
 
-    ResumablePush(SyncConfig config, StorageAdapter central) {
-        this.config = config.toBuilder().syncDirection(SyncDirection.PUSH).build();
+    ResumablePush(PushDescription description, StorageAdapter central) {
+        this.description = description.withResolve(description.resolve());
+        this.config = description.config();
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
     }
 
@@ -77,24 +86,38 @@ public final class ResumablePush {
         return this;
     }
 
+    /** For tests: the clock that stamps the account's status. */
+    public ResumablePush clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
+        return this;
+    }
+
     /**
      * Pushes {@code files} of {@code source} from where the last invocation stopped.
      *
      * @param source a stable name of the source (its location), which keys the checkpoint
      * @param budget time this invocation may spend, or null for no limit
      */
+    public Outcome run(StorageAdapter store, String prefix, String source, String account, String provider,
+                       Duration budget) {
+        return run(store, ScanLocator.locate(store, prefix), source, account, provider, budget);
+    }
+
+    /** As {@link #run(StorageAdapter, String, String, String, String, Duration)}, for files located already. */
     public Outcome run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account,
                        String provider, Duration budget) {
         long started = nanoTime.getAsLong();
         RequestCounts requestsBefore = central.counts();
         long deadline = budget == null ? Long.MAX_VALUE : started + budget.toNanos();
-        String key = PushCheckpoint.key(config.centralPrefix(), account, source);
-        boolean[] stored = {false};
-        PushCheckpoint previous = load(key, source, stored);
-        PushCheckpoint.Counts counts = previous == null ? PushCheckpoint.Counts.ZERO : previous.counts();
-        int invocations = previous == null ? 1 : previous.invocations() + 1;
-        List<PushCheckpoint.FileProgress> progress = new ArrayList<>();
-        SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
+        deadlineAt = description.deadline() == null ? Long.MAX_VALUE : started + description.deadline().toNanos();
+        Run run = new Run(store, files, source, account, provider, PushCheckpoint.key(config.centralPrefix(), account,
+                source), requestsBefore);
+        PushCheckpoint previous = load(run);
+        if (previous != null) {
+            run.counts = previous.counts();
+            run.counted = previous.counted();
+            run.invocations = previous.invocations() + 1;
+        }
         double secondsPerLine = -1;
         boolean stopped = false;
         for (ScanLocator.ScanFile file : files) {
@@ -103,12 +126,13 @@ public final class ResumablePush {
             if (before != null && !before.version().equals(version)) {
                 LOG.info(() -> file.key() + " changed since the checkpoint: pushing it from the start");
                 before = null;
-                counts = PushCheckpoint.Counts.ZERO;
+                run.counts = PushCheckpoint.Counts.ZERO;
+                run.counted = new SnapshotCounts();
             }
             PushCheckpoint.FileProgress at = before != null ? before
                     : new PushCheckpoint.FileProgress(file.key(), version, 0, 0, false);
             if (at.done() || stopped) {
-                progress.add(at);
+                run.progress.add(at);
                 continue;
             }
             boolean wholeFile = budget == null || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
@@ -118,16 +142,12 @@ public final class ResumablePush {
                     // No budget (or a JSON document, which is read whole anyway): the rest of the
                     // file streams through one run, never buffered.
                     long linesBefore = at.line();
-                    SyncResult r = push(file, () -> new SequenceInputStream(new ScanChunks.EmptyLines(linesBefore), in),
-                            account, provider);
-                    total = total.plus(r, SyncDirection.PUSH);
-                    if (r.retryableErrors() > 0) {
-                        progress.add(at);
-                        return finish(key, source, progress, counts, invocations, total, false,
-                                stored[0], requestsBefore);
+                    if (!push(run, file, () -> new SequenceInputStream(new ScanChunks.EmptyLines(linesBefore), in))) {
+                        run.progress.add(at);
+                        return finish(run, false);
                     }
-                    counts = counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
-                    progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true));
+                    run.progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(),
+                            true));
                     continue;
                 }
                 ScanChunks chunks = new ScanChunks(in, at.line(), at.byteOffset(), ScanFileReader.DEFAULT_MAX_LINE_BYTES);
@@ -137,9 +157,11 @@ public final class ResumablePush {
                         // The first run of every invocation is one batch, so each invocation makes progress.
                         lines = config.batchSize();
                     } else {
+                        // Measured, not guessed: as many lines as the time per line so far says fit
+                        // in what is left, with a margin; a partial batch is still a batch.
                         double left = (deadline - nanoTime.getAsLong()) / 1e9;
-                        long batchesThatFit = (long) (left / (secondsPerLine * config.batchSize()) * 0.8);
-                        if (batchesThatFit < 1) {
+                        long linesThatFit = (long) (left / secondsPerLine * 0.8);
+                        if (linesThatFit < 1) {
                             // The file may be done already: then the push is complete, and no
                             // continuation has to start only to find that out.
                             if (chunks.atEnd()) {
@@ -149,7 +171,7 @@ public final class ResumablePush {
                             }
                             break;
                         }
-                        lines = Math.min(batchesThatFit, MAX_BATCHES_PER_RUN) * (long) config.batchSize();
+                        lines = Math.min(linesThatFit, MAX_BATCHES_PER_RUN * (long) config.batchSize());
                     }
                     ScanChunks.Chunk chunk = chunks.next(lines);
                     if (chunk == null) {
@@ -157,66 +179,139 @@ public final class ResumablePush {
                         break;
                     }
                     long runStarted = nanoTime.getAsLong();
-                    SyncResult r = push(file, chunk::open, account, provider);
-                    total = total.plus(r, SyncDirection.PUSH);
-                    if (r.retryableErrors() > 0) {
-                        progress.add(at);
-                        return finish(key, source, progress, counts, invocations, total, false,
-                                stored[0], requestsBefore);
+                    if (!push(run, file, chunk::open)) {
+                        run.progress.add(at);
+                        return finish(run, false);
                     }
-                    counts = counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
                     at = new PushCheckpoint.FileProgress(file.key(), version, chunk.lastLine(), chunk.endOffset(), false);
                     long taken = nanoTime.getAsLong() - runStarted;
                     secondsPerLine = Math.max(1e-7, taken / 1e9 / (chunk.lastLine() - chunk.firstLine() + 1));
-                    List<PushCheckpoint.FileProgress> sofar = new ArrayList<>(progress);
+                    List<PushCheckpoint.FileProgress> sofar = new ArrayList<>(run.progress);
                     sofar.add(at);
-                    save(key, new PushCheckpoint(source, sofar, counts, invocations));
-                    stored[0] = true;
+                    save(run.key, new PushCheckpoint(source, sofar, run.counts, run.counted, run.invocations));
+                    run.stored = true;
                 }
             } catch (IOException | UncheckedIOException e) {
-                progress.add(at);
-                total = total.plus(new SyncResult(0, 0, 0, List.of(file.displayName() + ": cannot read: " + e.getMessage()),
-                        0, SyncDirection.PUSH, 1), SyncDirection.PUSH);
-                return finish(key, source, progress, counts, invocations, total, false,
-                        stored[0], requestsBefore);
+                run.progress.add(at);
+                run.total = run.total.plus(new SyncResult(0, 0, 0, List.of(file.displayName() + ": cannot read: "
+                        + e.getMessage()), 0, SyncDirection.PUSH, 1), SyncDirection.PUSH);
+                return finish(run, false);
             }
-            progress.add(at);
+            run.progress.add(at);
         }
-        return finish(key, source, progress, counts, invocations, total, !stopped,
-                stored[0], requestsBefore);
+        return finish(run, !stopped);
     }
 
-    private SyncResult push(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String account, String provider) {
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false);
+    /** One invocation's state: what it pushes, and what it has counted so far. */
+    private static final class Run {
+        final StorageAdapter store;
+        final List<ScanLocator.ScanFile> files;
+        final String source;
+        final String account;
+        final String provider;
+        final String key;
+        final RequestCounts requestsBefore;
+        final List<PushCheckpoint.FileProgress> progress = new ArrayList<>();
+        PushCheckpoint.Counts counts = PushCheckpoint.Counts.ZERO;
+        SnapshotCounts counted = new SnapshotCounts();
+        int invocations = 1;
+        SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
+        boolean stored;
+
+        Run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account, String provider,
+            String key, RequestCounts requestsBefore) {
+            this.store = store;
+            this.files = files;
+            this.source = source;
+            this.account = account;
+            this.provider = provider;
+            this.key = key;
+            this.requestsBefore = requestsBefore;
+        }
+    }
+
+    /**
+     * Pushes one run of lines under the description (its index age, the deadline left), adding
+     * what it did to {@code run}; false when it had transient failures and must not move on.
+     */
+    private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input) {
+        long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false)
+                .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());
         }
-        sync.addScanFile(file.kind(), file.displayName(), input, account, provider);
-        return sync.sync();
-    }
-
-    private Outcome finish(String key, String source, List<PushCheckpoint.FileProgress> progress,
-                           PushCheckpoint.Counts counts, int invocations,
-                           SyncResult result, boolean finished, boolean checkpointStored,
-                           RequestCounts requestsBefore) {
-        PushCheckpoint checkpoint = new PushCheckpoint(source, progress, counts, invocations);
-        if (finished) {
-            if (checkpointStored) {
-                central.deleteRecord(key);
-            }
-        } else {
-            save(key, checkpoint);
+        sync.addScanFile(file.kind(), file.displayName(), input, run.account, run.provider);
+        SyncResult r = sync.sync();
+        run.total = run.total.plus(r, SyncDirection.PUSH);
+        if (r.retryableErrors() > 0) {
+            return false;
         }
-        return new Outcome(result, finished, checkpoint, central.counts().minus(requestsBefore));
+        run.counts = run.counts.plus(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), r.errors().size());
+        run.counted.add(sync.lastCounts());
+        return true;
     }
 
-    /** The checkpoint of {@code source}, or null; {@code exists[0]} tells whether any object is at the key. */
-    private PushCheckpoint load(String key, String source, boolean[] exists) {
+    private Outcome finish(Run run, boolean finished) {
+        PushCheckpoint checkpoint = new PushCheckpoint(run.source, run.progress, run.counts, run.counted,
+                run.invocations);
+        SyncResult result = run.total;
+        if (finished) {
+            if (run.stored) {
+                central.deleteRecord(run.key);
+            }
+            result = finishAccount(run, result);
+        } else {
+            save(run.key, checkpoint);
+        }
+        return new Outcome(result, finished, checkpoint, central.counts().minus(run.requestsBefore));
+    }
+
+    /**
+     * What a whole push does after its records, as any other push of the description: the
+     * resolve pass over the snapshot (read once more, for its ids) and the account's status from
+     * what every invocation counted. A resolve plan that is refused writes nothing of the pass.
+     */
+    private SyncResult finishAccount(Run run, SyncResult pushed) {
+        if (description.dryRun()) {
+            return pushed;
+        }
+        SnapshotCensus census = null;
+        if (description.resolve() != null) {
+            census = new SnapshotCensus(config.centralPrefix(), run.account);
+            census.read(run.store, run.files, config.includeAssets());
+        }
+        AccountPushPass pass = AccountPushPass.prepare(central, config, run.account, run.provider, census,
+                AccountPushPass.snapshotOf(run.files), description.resolve(), clock);
+        if (pass.refusal().isPresent()) {
+            List<String> errors = new ArrayList<>(pushed.errors());
+            errors.add("account '" + run.account + "': " + pass.refusal().get());
+            return new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(), pushed.conflictsResolved(), errors,
+                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), pushed.warnings());
+        }
+        AccountPushPass.Finished done = pass.finish(pushed, run.counted, false, description.useIndex());
+        lastResolve = done.resolve();
+        SyncResult r = done.result();
+        long resolved = done.resolve() == null ? 0 : done.resolve().resolved();
+        return resolved == 0 ? r : new SyncResult(r.recordsSynced() + resolved, r.recordsSkipped(),
+                r.conflictsResolved(), r.errors(), r.durationSeconds(), r.syncDirection(), r.retryableErrors(),
+                r.warnings());
+    }
+
+    /** The resolve pass of the last push that finished; null when none ran. */
+    public ResolveMissingResult lastResolve() {
+        return lastResolve;
+    }
+
+    /** The checkpoint of the run's source, or null; notes in the run whether any object is at the key. */
+    private PushCheckpoint load(Run run) {
+        String key = run.key;
+        String source = run.source;
         Optional<StoredObject> stored = central.readRecord(key);
         if (stored.isEmpty()) {
             return null;
         }
-        exists[0] = true;
+        run.stored = true;
         try {
             PushCheckpoint checkpoint = PushCheckpoint.parse(stored.get().content());
             return checkpoint.source().equals(source) ? checkpoint : null;

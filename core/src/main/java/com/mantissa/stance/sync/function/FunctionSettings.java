@@ -1,134 +1,113 @@
 package com.mantissa.stance.sync.function;
 
+import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.InvalidRecordException;
+import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.settings.ConfigurationException;
+import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The functions' configuration, read once from environment variables (the same names on
- * AWS, GCP and Azure) and validated at start-up: every error names its variable.
+ * The functions' and the worker's configuration, read once from environment variables (the
+ * same names on AWS, GCP and Azure) through the one settings table ({@link Settings}) and
+ * validated at start-up: every error is a {@link ConfigurationException} naming its variable
+ * and value. {@link #push()} is the push description every push of the function runs with.
  */
 public final class FunctionSettings {
-    public static final String CENTRAL_URI = "STANCE_CENTRAL_URI";
-    public static final String CENTRAL_PREFIX = "STANCE_CENTRAL_PREFIX";
-    public static final String CONFLICT_RESOLUTION = "STANCE_CONFLICT_RESOLUTION";
-    public static final String SYNC_DIRECTION = "STANCE_SYNC_DIRECTION";
-    public static final String INCLUDE_ASSETS = "STANCE_INCLUDE_ASSETS";
-    public static final String BATCH_SIZE = "STANCE_BATCH_SIZE";
-    public static final String CHECKSUM_VERIFY = "STANCE_CHECKSUM_VERIFY";
-    public static final String CONCURRENCY = "STANCE_CONCURRENCY";
-    public static final String ACCOUNT_ID = "STANCE_ACCOUNT_ID";
-    public static final String SOURCES = "STANCE_SOURCES";
-    public static final String PULL_TARGET = "STANCE_PULL_TARGET";
-    public static final String INDEX_MAX_AGE = "STANCE_INDEX_MAX_AGE";
-    public static final String DEADLINE = "STANCE_DEADLINE";
-    /**
-     * Below the templates' default function timeout (300 s), so that a store that never answers
-     * ends the sync with errors that the function logs, instead of the platform killing it.
-     */
-    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(240);
-    public static final Duration DEFAULT_INDEX_MAX_AGE = Duration.ofHours(24);
-
-    private static final Set<String> PROVIDERS = Set.of("aws", "gcp", "azure");
+    public static final String CENTRAL_URI = Settings.CENTRAL_URI.env();
+    public static final String CENTRAL_PREFIX = Settings.CENTRAL_PREFIX.env();
+    public static final String CONFLICT_RESOLUTION = Settings.CONFLICT_RESOLUTION.env();
+    public static final String SYNC_DIRECTION = Settings.SYNC_DIRECTION.env();
+    public static final String INCLUDE_ASSETS = Settings.INCLUDE_ASSETS.env();
+    public static final String BATCH_SIZE = Settings.BATCH_SIZE.env();
+    public static final String CHECKSUM_VERIFY = Settings.CHECKSUM_VERIFY.env();
+    public static final String CONCURRENCY = Settings.CONCURRENCY.env();
+    public static final String ACCOUNT_ID = Settings.ACCOUNT_ID.env();
+    public static final String SOURCES = Settings.SOURCES.env();
+    public static final String PULL_TARGET = Settings.PULL_TARGET.env();
+    public static final String INDEX_MAX_AGE = Settings.INDEX_MAX_AGE.env();
+    public static final String DEADLINE = Settings.DEADLINE.env();
+    public static final Duration DEFAULT_DEADLINE = Settings.FUNCTION_DEADLINE;
+    public static final Duration DEFAULT_INDEX_MAX_AGE = Settings.INDEX_MAX_AGE.defaultValue();
 
     private final StorageLocation central;
-    private final SyncConfig config;
+    private final PushDescription push;
+    private final SyncDirection direction;
     private final String accountId;
     private final List<SourceSpec> sources;
+    private final String sourcesUri;
     private final StorageLocation pullTarget;
     private final LifecycleSettings lifecycle;
-    private final Duration indexMaxAge;
-    private final Duration deadline;
+    private final String workQueue;
+    private final Duration timeBudget;
 
-    private FunctionSettings(StorageLocation central, SyncConfig config, String accountId, List<SourceSpec> sources,
-                             StorageLocation pullTarget, LifecycleSettings lifecycle, Duration indexMaxAge,
-                             Duration deadline) {
-        this.lifecycle = lifecycle;
-        this.indexMaxAge = indexMaxAge;
-        this.deadline = deadline;
+    private FunctionSettings(StorageLocation central, PushDescription push, SyncDirection direction, String accountId,
+                             List<SourceSpec> sources, String sourcesUri, StorageLocation pullTarget,
+                             LifecycleSettings lifecycle, String workQueue, Duration timeBudget) {
         this.central = central;
-        this.config = config;
+        this.push = push;
+        this.direction = direction;
         this.accountId = accountId;
         this.sources = List.copyOf(sources);
+        this.sourcesUri = sourcesUri;
         this.pullTarget = pullTarget;
+        this.lifecycle = lifecycle;
+        this.workQueue = workQueue;
+        this.timeBudget = timeBudget;
     }
 
-    /** @throws IllegalArgumentException naming the first variable that is missing or invalid */
+    /** @throws ConfigurationException naming the first variable that is missing or invalid, and its value */
     public static FunctionSettings fromEnvironment(Map<String, String> env) {
-        String centralText = get(env, CENTRAL_URI);
-        if (centralText == null) {
-            throw new IllegalArgumentException(CENTRAL_URI + " is required (e.g. s3://central-bucket/aggregated)");
-        }
+        String centralText = Settings.CENTRAL_URI.from(env).orElseThrow(() -> new ConfigurationException(
+                CENTRAL_URI + " is required (e.g. s3://central-bucket/aggregated)"));
         StorageLocation central = location(CENTRAL_URI, centralText);
-        String prefix = env.containsKey(CENTRAL_PREFIX) && env.get(CENTRAL_PREFIX) != null
-                ? env.get(CENTRAL_PREFIX).strip()
+        String prefix = env.get(CENTRAL_PREFIX) != null ? env.get(CENTRAL_PREFIX).strip()
                 : central.prefixOr(SyncConfig.DEFAULT_PREFIX);
-        SyncConfig.Builder builder = SyncConfig.builder(central.bucketName()).centralPrefix(prefix);
-        String text;
-        if ((text = get(env, CONFLICT_RESOLUTION)) != null) {
-            builder.conflictResolution(ConflictResolution.parse(text, CONFLICT_RESOLUTION));
-        }
-        if ((text = get(env, SYNC_DIRECTION)) != null) {
-            builder.syncDirection(SyncDirection.parse(text, SYNC_DIRECTION));
-        }
-        if ((text = get(env, INCLUDE_ASSETS)) != null) {
-            builder.includeAssets(bool(INCLUDE_ASSETS, text));
-        }
-        if ((text = get(env, CHECKSUM_VERIFY)) != null) {
-            builder.checksumVerify(bool(CHECKSUM_VERIFY, text));
-        }
-        if ((text = get(env, BATCH_SIZE)) != null) {
-            builder.batchSize(positiveInt(BATCH_SIZE, text));
-        }
-        if ((text = get(env, CONCURRENCY)) != null) {
-            builder.concurrency(positiveInt(CONCURRENCY, text));
-        }
+        SyncConfig.Builder builder = SyncConfig.builder(central.bucketName()).centralPrefix(prefix)
+                .conflictResolution(ConflictResolution.parse(Settings.CONFLICT_RESOLUTION.fromOrDefault(env),
+                        CONFLICT_RESOLUTION))
+                .includeAssets(Settings.INCLUDE_ASSETS.fromOrDefault(env))
+                .checksumVerify(Settings.CHECKSUM_VERIFY.fromOrDefault(env))
+                .batchSize(Settings.BATCH_SIZE.fromOrDefault(env));
+        Settings.CONCURRENCY.from(env).ifPresent(builder::concurrency);
         SyncConfig config;
         try {
             config = builder.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(CENTRAL_URI + "/" + CENTRAL_PREFIX + ": " + e.getMessage(), e);
+            throw new ConfigurationException(CENTRAL_URI + "/" + CENTRAL_PREFIX + ": " + e.getMessage(), e);
         }
-        String account = get(env, ACCOUNT_ID);
+        SyncDirection direction = SyncDirection.parse(Settings.SYNC_DIRECTION.fromOrDefault(env), SYNC_DIRECTION);
+        String account = Settings.ACCOUNT_ID.from(env).orElse(null);
         if (account != null) {
             try {
                 RecordPaths.validateAccount(account);
             } catch (InvalidRecordException e) {
-                throw new IllegalArgumentException(ACCOUNT_ID + ": " + e.getMessage(), e);
+                throw new ConfigurationException(ACCOUNT_ID + ": " + e.getMessage(), e);
             }
         }
-        List<SourceSpec> sources = sources(get(env, SOURCES));
-        StorageLocation pullTarget = null;
-        if ((text = get(env, PULL_TARGET)) != null) {
-            pullTarget = location(PULL_TARGET, text);
+        List<SourceSpec> sources = sources(Settings.SOURCES.from(env).orElse(null));
+        StorageLocation pullTarget = Settings.PULL_TARGET.from(env).map(t -> location(PULL_TARGET, t)).orElse(null);
+        if (direction != SyncDirection.PUSH && pullTarget == null) {
+            throw new ConfigurationException(PULL_TARGET + " is required when " + SYNC_DIRECTION + " is "
+                    + direction.value());
         }
-        if (config.syncDirection() != SyncDirection.PUSH && pullTarget == null) {
-            throw new IllegalArgumentException(PULL_TARGET + " is required when " + SYNC_DIRECTION + " is "
-                    + config.syncDirection().value());
-        }
-        Duration indexMaxAge = (text = get(env, INDEX_MAX_AGE)) == null ? DEFAULT_INDEX_MAX_AGE
-                : duration(INDEX_MAX_AGE, text);
-        Duration deadline = (text = get(env, DEADLINE)) == null ? DEFAULT_DEADLINE : duration(DEADLINE, text);
-        return new FunctionSettings(central, config, account, sources, pullTarget,
-                LifecycleSettings.fromEnvironment(env), indexMaxAge, deadline);
-    }
-
-    private static Duration duration(String variable, String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
-        }
+        ResolveSettings resolve = Settings.RESOLVE_MISSING.fromOrDefault(env)
+                ? new ResolveSettings(Settings.RESOLVE_MAX_SHARE.fromOrDefault(env), false) : null;
+        PushDescription push = new PushDescription(config, Settings.INDEX_MAX_AGE.fromOrDefault(env),
+                Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false);
+        return new FunctionSettings(central, push, direction, account, sources,
+                Settings.SOURCES_URI.from(env).orElse(null), pullTarget, LifecycleSettings.fromEnvironment(env),
+                Settings.WORK_QUEUE.from(env).orElse(null), Settings.TIME_BUDGET.from(env).orElse(null));
     }
 
     /** {@code uri|account|provider} entries separated by commas, semicolons or new lines. */
@@ -143,66 +122,46 @@ public final class FunctionSettings {
                 continue;
             }
             String[] parts = e.split("\\|", -1);
+            String where = SOURCES + ": entry '" + StorageLocation.redact(e) + "'";
             if (parts.length < 2 || parts.length > 3) {
-                throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "' must be uri|account|provider");
+                throw new ConfigurationException(where + " must be uri|account|provider");
             }
             StorageLocation location = location(SOURCES, parts[0].strip());
-            String account = parts[1].strip();
             try {
-                RecordPaths.validateAccount(account);
-            } catch (InvalidRecordException ex) {
-                throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "': " + ex.getMessage(), ex);
+                String provider = parts.length == 3 && !parts[2].isBlank() ? parts[2].strip() : null;
+                sources.add(SourceSpec.of(location, parts[1].strip(), provider));
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigurationException(where + ": " + ex.getMessage(), ex);
             }
-            String provider = parts.length == 3 && !parts[2].isBlank()
-                    ? parts[2].strip().toLowerCase(Locale.ROOT)
-                    : location.scheme().provider();
-            if (!PROVIDERS.contains(provider)) {
-                throw new IllegalArgumentException(SOURCES + ": entry '" + StorageLocation.redact(e) + "': provider must be aws, gcp or azure");
-            }
-            sources.add(new SourceSpec(location, account, provider));
         }
         return sources;
     }
 
-    private static StorageLocation location(String variable, String text) {
+    static StorageLocation location(String variable, String text) {
         try {
             return StorageLocation.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+            throw new ConfigurationException(variable + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String get(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    static boolean bool(String variable, String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(variable + ": expected true or false, got '" + text + "'");
-        };
-    }
-
-    private static int positiveInt(String variable, String text) {
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the variable's name
-        }
-        throw new IllegalArgumentException(variable + ": expected a whole number >= 1, got '" + text + "'");
     }
 
     public StorageLocation central() {
         return central;
     }
 
+    /** Central's configuration, as the push description holds it. */
     public SyncConfig config() {
-        return config;
+        return push.config();
+    }
+
+    /** How every push of this function behaves: index age, deadline, resolve pass. */
+    public PushDescription push() {
+        return push;
+    }
+
+    /** What the schedule does with the sources and the pull target ({@code STANCE_SYNC_DIRECTION}). */
+    public SyncDirection direction() {
+        return direction;
     }
 
     public Optional<String> accountId() {
@@ -213,22 +172,37 @@ public final class FunctionSettings {
         return sources;
     }
 
-    /** Resolve-missing, export and stale-account settings ({@code STANCE_RESOLVE_MISSING} …). */
+    /** The sources file ({@code STANCE_SOURCES_URI}), when set. */
+    public Optional<String> sourcesUri() {
+        return Optional.ofNullable(sourcesUri);
+    }
+
+    /** Export and stale-account settings ({@code STANCE_EXPORT_TARGET} …). */
     public LifecycleSettings lifecycle() {
         return lifecycle;
     }
 
     /** How long a push-index entry is trusted before central is looked at again ({@code STANCE_INDEX_MAX_AGE}). */
     public Duration indexMaxAge() {
-        return indexMaxAge;
+        return push.indexMaxAge();
     }
 
-    /** The bound on each sync ({@code STANCE_DEADLINE}). */
+    /** The bound on each push ({@code STANCE_DEADLINE}); null for none. */
     public Duration deadline() {
-        return deadline;
+        return push.deadline();
     }
 
     public Optional<StorageLocation> pullTarget() {
         return Optional.ofNullable(pullTarget);
+    }
+
+    /** The work queue ({@code STANCE_WORK_QUEUE}): the schedule fans out to it, the worker continues on it. */
+    public Optional<String> workQueue() {
+        return Optional.ofNullable(workQueue);
+    }
+
+    /** The time one source push may take ({@code STANCE_TIME_BUDGET}); empty for the invocation's own. */
+    public Optional<Duration> timeBudget() {
+        return Optional.ofNullable(timeBudget);
     }
 }

@@ -2,9 +2,7 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.model.Provider;
-import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SuccessiveProgress;
 import com.mantissa.stance.sync.model.SyncAbortedException;
@@ -46,7 +44,12 @@ public final class SyncFunction {
     private final Function<StorageLocation, StorageAdapter> stores;
     private volatile SuccessiveProgress progress;
 
-    SyncFunction(FunctionSettings settings, String configurationError, Function<StorageLocation, StorageAdapter> stores) {
+    /**
+     * A function over the stores {@code stores} opens (for tests and embedding: a worker sharing
+     * its stores); {@code configurationError} non-null makes every batch that one rejected line.
+     */
+    public SyncFunction(FunctionSettings settings, String configurationError,
+                        Function<StorageLocation, StorageAdapter> stores) {
         this.settings = settings;
         this.configurationError = configurationError;
         this.stores = stores;
@@ -142,8 +145,7 @@ public final class SyncFunction {
             return rejected(OBJECT_CREATED, listOf(event.object()), "not an object URI: " + e.getMessage());
         }
         String key = object.prefix();
-        Optional<RecordKind> kind = key == null ? Optional.empty() : ScanLocator.scanFileKind(key);
-        if (kind.isEmpty()) {
+        if (key == null || !CrossCloudSync.isScanFile(key)) {
             return ignored(event);
         }
         String account = settings.accountId().orElse(event.account());
@@ -156,7 +158,7 @@ public final class SyncFunction {
         } catch (IllegalArgumentException e) {
             return rejected(OBJECT_CREATED, listOf(event.object()), "account '" + account + "': " + e.getMessage());
         }
-        byAccount.computeIfAbsent(account, AccountBatch::new).add(event, object, kind.get());
+        byAccount.computeIfAbsent(account, AccountBatch::new).add(event, object);
         return null;
     }
 
@@ -164,16 +166,16 @@ public final class SyncFunction {
     private final class AccountBatch {
         private final String account;
         private final List<FunctionEvent> events = new ArrayList<>();
-        private final Map<String, ScanObject> objects = new LinkedHashMap<>();
+        private final Map<String, StorageLocation> objects = new LinkedHashMap<>();
 
         AccountBatch(String account) {
             this.account = account;
         }
 
-        void add(FunctionEvent event, StorageLocation location, RecordKind kind) {
+        void add(FunctionEvent event, StorageLocation location) {
             events.add(event);
             // A notification delivered twice in one batch is pushed once.
-            objects.putIfAbsent(event.object(), new ScanObject(location, kind));
+            objects.putIfAbsent(event.object(), location);
         }
 
         LogEntry sync() {
@@ -181,12 +183,9 @@ public final class SyncFunction {
             SyncResult result;
             CrossCloudSync sync = null;
             try {
-                sync = newSync(SyncDirection.PUSH);
-                for (ScanObject object : objects.values()) {
-                    String key = object.location().prefix();
-                    sync.addScanFiles(stores.apply(object.location()),
-                            List.of(new ScanLocator.ScanFile(object.kind(), key, key)), account,
-                            object.location().scheme().provider());
+                sync = newPush();
+                for (StorageLocation object : objects.values()) {
+                    sync.addScanObject(stores.apply(object), object.prefix(), account, object.scheme().provider());
                 }
                 result = sync.sync();
             } catch (SyncAbortedException e) {
@@ -199,23 +198,38 @@ public final class SyncFunction {
         }
     }
 
-    private record ScanObject(StorageLocation location, RecordKind kind) {
+    /**
+     * One scheduled tick: the catch-up push of {@code sources} (none when they were fanned out
+     * to the work queue instead), then the pull to {@code STANCE_PULL_TARGET} and the lifecycle
+     * (export, stale accounts), whichever are configured.
+     *
+     * @param sources the sources to push now; empty when the tick fanned them out
+     * @param fannedOut whether the sources went to the work queue (then an empty list is not "nothing to do")
+     */
+    public BatchOutcome tick(String id, String trigger, List<SourceSpec> sources, boolean fannedOut) {
+        if (configurationError != null) {
+            return new BatchOutcome(List.of(rejected(trigger, List.of(), configurationError)), Set.of());
+        }
+        LogEntry entry = onSchedule(trigger, sources, fannedOut);
+        return new BatchOutcome(List.of(entry), entry.redeliver() ? Set.of(id) : Set.of());
     }
 
-    /** The scheduled catch-up over {@code STANCE_SOURCES}, then PULL to {@code STANCE_PULL_TARGET} if set. */
     private LogEntry onSchedule(String trigger) {
-        SyncResult total = empty(settings.config().syncDirection());
+        return onSchedule(trigger, settings.sources(), false);
+    }
+
+    private LogEntry onSchedule(String trigger, List<SourceSpec> sources, boolean fannedOut) {
+        SyncResult total = empty(settings.direction());
         List<CrossCloudSync> syncs = new ArrayList<>(2);
         RequestCounts lifecycleRequests = RequestCounts.NONE;
-        boolean didSomething = false;
+        boolean didSomething = fannedOut;
         try {
-            if (!settings.sources().isEmpty() && settings.config().syncDirection() != SyncDirection.PULL) {
-                CrossCloudSync push = newSync(SyncDirection.PUSH);
+            if (!sources.isEmpty() && settings.direction() != SyncDirection.PULL) {
+                CrossCloudSync push = newPush();
                 syncs.add(push);
-                for (SourceSpec source : settings.sources()) {
+                for (SourceSpec source : sources) {
                     try {
-                        StorageAdapter store = stores.apply(source.location());
-                        push.addScanFiles(store, ScanLocator.locate(store, source.location().prefixOr("")),
+                        push.addScanLocation(stores.apply(source.location()), source.location().prefixOr(""), null,
                                 source.accountId(), source.provider());
                     } catch (IllegalArgumentException | StorageException e) {
                         total = total.plus(errorResult(StorageLocation.redact(source.location().toString()) + ": "
@@ -262,15 +276,14 @@ public final class SyncFunction {
         return Central.at(stores.apply(settings.central()), settings.config().centralPrefix());
     }
 
-    private CrossCloudSync newSync(SyncDirection direction) {
-        CrossCloudSync sync = central().sync(config(direction)).trackState(false)
-                .indexMaxAge(settings.indexMaxAge()).deadline(settings.deadline())
-                .resolveMissing(direction == SyncDirection.PUSH ? settings.lifecycle().resolve() : null);
+    /** A push as the settings' push description directs, as every push of the functions and the worker is. */
+    private CrossCloudSync newPush() {
+        CrossCloudSync sync = central().push(settings.push());
         return progress == null ? sync : sync.progress(progress.next());
     }
 
     /** Progress of the pushes this function runs, for a worker on a terminal; none by default. */
-    void progress(SuccessiveProgress progress) {
+    public void progress(SuccessiveProgress progress) {
         this.progress = progress;
     }
 

@@ -119,8 +119,7 @@ public final class WorkMessages {
         StorageLocation parsed = StorageLocation.parse(location);
         String provider = text(m.get("provider"));
         int continuation = m.get("continuation") instanceof Number n ? n.intValue() : 0;
-        return new SourceWork(new SourceSpec(parsed, account, provider == null ? parsed.scheme().provider() : provider),
-                continuation);
+        return new SourceWork(SourceSpec.of(parsed, account, provider), continuation);
     }
 
     private static Decoded s3Records(List<?> records) {

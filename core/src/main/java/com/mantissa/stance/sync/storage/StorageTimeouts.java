@@ -1,5 +1,8 @@
 package com.mantissa.stance.sync.storage;
 
+import com.mantissa.stance.sync.settings.ConfigurationException;
+import com.mantissa.stance.sync.settings.Setting;
+import com.mantissa.stance.sync.settings.Settings;
 import java.time.Duration;
 
 /**
@@ -15,13 +18,13 @@ import java.time.Duration;
  * failing call, Azure's 3 × 3 = 9) and none of them was counted or bounded by the sync.
  *
  * <p>The defaults come from {@code STANCE_CONNECT_TIMEOUT} and {@code STANCE_REQUEST_TIMEOUT}
- * (ISO-8601 durations such as {@code PT10S}, or whole seconds; system property first, then
- * environment), read when a process-wide client is first built.
+ * (durations such as {@code 10s} or {@code PT10S}; system property first, then environment),
+ * read when a process-wide client is first built.
  */
 public record StorageTimeouts(Duration connect, Duration attempt) {
 
-    public static final String CONNECT_TIMEOUT_SETTING = "STANCE_CONNECT_TIMEOUT";
-    public static final String REQUEST_TIMEOUT_SETTING = "STANCE_REQUEST_TIMEOUT";
+    public static final String CONNECT_TIMEOUT_SETTING = Settings.CONNECT_TIMEOUT.env();
+    public static final String REQUEST_TIMEOUT_SETTING = Settings.REQUEST_TIMEOUT.env();
 
     /** 5 s to connect (a loopback or in-region endpoint connects in milliseconds), 30 s a request. */
     public static final StorageTimeouts DEFAULT = new StorageTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30));
@@ -35,31 +38,21 @@ public record StorageTimeouts(Duration connect, Duration attempt) {
     }
 
     /**
-     * {@link #DEFAULT} with the values the settings give.
+     * {@link #DEFAULT} with the values the settings give (a JVM system property of the setting's
+     * name first, then the environment variable), in the one duration syntax of every setting.
      *
-     * @throws PermanentStorageException when a setting is not a duration: misconfiguration
+     * @throws ConfigurationException naming the setting and its value when it is not a positive duration
      */
     public static StorageTimeouts fromSettings() {
-        try {
-            return new StorageTimeouts(setting(CONNECT_TIMEOUT_SETTING, DEFAULT.connect),
-                    setting(REQUEST_TIMEOUT_SETTING, DEFAULT.attempt));
-        } catch (IllegalArgumentException e) {
-            throw new PermanentStorageException(CONNECT_TIMEOUT_SETTING + " and " + REQUEST_TIMEOUT_SETTING + ": "
-                    + e.getMessage(), e);
-        }
+        return new StorageTimeouts(setting(Settings.CONNECT_TIMEOUT), setting(Settings.REQUEST_TIMEOUT));
     }
 
-    private static Duration setting(String name, Duration fallback) {
-        String value = StorageSettings.get(name);
-        if (value == null) {
-            return fallback;
+    private static Duration setting(Setting<Duration> setting) {
+        String value = StorageSettings.get(setting.env());
+        Duration d = value == null ? setting.defaultValue() : setting.parse(value, setting.env());
+        if (d.isZero()) {
+            throw new ConfigurationException(setting.env() + ": must be longer than 0, got '" + value + "'");
         }
-        try {
-            return value.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(value))
-                    : Duration.parse(value);
-        } catch (RuntimeException e) {
-            throw new PermanentStorageException(name + " must be a duration such as PT10S or whole seconds, got '"
-                    + value + "'", e);
-        }
+        return d;
     }
 }

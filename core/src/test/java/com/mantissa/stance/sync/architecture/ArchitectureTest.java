@@ -79,5 +79,48 @@ class ArchitectureTest {
                     "com.google.protobuf..");
 
     @ArchTest
+    static final ArchRule settingsDependOnNothingOfOurs = noClasses()
+            .that().resideInAPackage(ROOT + "settings..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "wire..", ROOT + "model..", ROOT + "storage..",
+                    ROOT + "queue..", ROOT + "engine..", ROOT + "function..", ROOT + "worker..", ROOT + "cli..");
+
+    /** The functions' core knows no worker: the worker and the scheduled tick are built on it, not in it. */
+    @ArchTest
+    static final ArchRule functionKnowsNoWorker = noClasses()
+            .that().resideInAPackage(ROOT + "function..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "worker..", ROOT + "cli..");
+
+    @ArchTest
+    static final ArchRule workerKnowsNoCli = noClasses()
+            .that().resideInAPackage(ROOT + "worker..")
+            .should().dependOnClassesThat().resideInAPackage(ROOT + "cli..");
+
+    /** Code outside the engine goes through its facade: the classes of the engine package itself. */
+    @ArchTest
+    static final ArchRule engineEnteredThroughItsFacade = noClasses()
+            .that().resideOutsideOfPackage(ROOT + "engine..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine.*..");
+
+    /** The engine's parts (scan reading, index, push, account passes, central-wide operations, execution) form no cycle. */
+    @ArchTest
+    static final ArchRule engineSubPackagesFreeOfCycles = slices().matching(ROOT + "engine.(*)..").should()
+            .beFreeOfCycles();
+
+    /** No package is a flat room: at most 25 top-level classes each, so a reader finds things by package. */
+    @ArchTest
+    static final ArchRule packagesStaySmall = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+            .should(new com.tngtech.archunit.lang.ArchCondition<JavaClass>("be in a package of at most 25 classes") {
+                @Override
+                public void check(JavaClass item, com.tngtech.archunit.lang.ConditionEvents events) {
+                    long inPackage = item.getPackage().getClasses().stream().filter(JavaClass::isTopLevelClass)
+                            .count();
+                    if (inPackage > 25) {
+                        events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(item,
+                                item.getPackageName() + " holds " + inPackage + " classes"));
+                    }
+                }
+            });
+
+    @ArchTest
     static final ArchRule noPackageCycles = slices().matching(ROOT + "(*)..").should().beFreeOfCycles();
 }

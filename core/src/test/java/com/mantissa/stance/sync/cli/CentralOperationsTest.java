@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.engine.AccountStatus;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncConfig;
@@ -261,7 +261,7 @@ class CentralOperationsTest {
         LocalStorageAdapter store = new LocalStorageAdapter(central);
         LocalStorageAdapter source = new LocalStorageAdapter(scan);
         CrossCloudSync sync = new CrossCloudSync(SyncConfig.builder("central").build(), store)
-                .resolveMissing(new AccountPushPass.ResolveSettings(0.5, false));
+                .resolveMissing(new ResolveSettings(0.5, false));
         sync.addScanFiles(source, List.of(new ScanLocator.ScanFile(RecordKind.FINDING, "findings.jsonl",
                 "findings.jsonl")), "111", "aws");
 

@@ -45,7 +45,7 @@ class CentralTest {
         SyncConfig other = SyncConfig.builder("b").centralPrefix("elsewhere").build();
 
         IllegalArgumentException sync = assertThrows(IllegalArgumentException.class, () -> central.sync(other));
-        assertThrows(IllegalArgumentException.class, () -> central.resumablePush(other));
+        assertThrows(IllegalArgumentException.class, () -> central.resumablePush(PushDescription.of(other)));
         assertTrue(sync.getMessage().contains("'elsewhere'") && sync.getMessage().contains("'hub'"),
                 sync.getMessage());
     }

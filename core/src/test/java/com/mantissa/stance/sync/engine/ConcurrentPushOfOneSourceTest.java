@@ -58,7 +58,7 @@ class ConcurrentPushOfOneSourceTest {
             ResumablePush.Outcome o;
             int invocations = 0;
             do {
-                o = new ResumablePush(config, central).run(spoke, files, "s3://twice-spoke/scan", ACCOUNT, "aws",
+                o = new ResumablePush(PushDescription.of(config), central).run(spoke, files, "s3://twice-spoke/scan", ACCOUNT, "aws",
                         Duration.ofMillis(500));
                 assertEquals(List.of(), o.result().errors());
                 synced += o.result().recordsSynced();
@@ -68,7 +68,7 @@ class ConcurrentPushOfOneSourceTest {
         });
         Future<Long> unbounded = pool.submit(() -> {
             start.await();
-            ResumablePush.Outcome o = new ResumablePush(config, central).run(spoke, files, "s3://twice-spoke/scan",
+            ResumablePush.Outcome o = new ResumablePush(PushDescription.of(config), central).run(spoke, files, "s3://twice-spoke/scan",
                     ACCOUNT, "aws", null);
             assertEquals(List.of(), o.result().errors());
             return o.result().recordsSynced();

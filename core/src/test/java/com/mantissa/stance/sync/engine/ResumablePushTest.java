@@ -61,7 +61,7 @@ class ResumablePushTest {
 
     private ResumablePush.Outcome invoke(StorageAdapter from, Duration budget) {
         List<ScanLocator.ScanFile> files = ScanLocator.locate(from, FILE);
-        return new ResumablePush(config, central).nanoTime(clock::get).run(from, files, SOURCE, ACCOUNT, "aws", budget);
+        return new ResumablePush(PushDescription.of(config), central).nanoTime(clock::get).run(from, files, SOURCE, ACCOUNT, "aws", budget);
     }
 
     private Map<String, Long> versions() {

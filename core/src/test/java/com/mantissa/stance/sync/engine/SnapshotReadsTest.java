@@ -43,7 +43,7 @@ class SnapshotReadsTest {
         return source;
     }
 
-    static SyncResult push(MemoryStore central, CountingStore source, AccountPushPass.ResolveSettings resolve) {
+    static SyncResult push(MemoryStore central, CountingStore source, ResolveSettings resolve) {
         SyncConfig config = SyncConfig.builder("central").batchSize(5).concurrency(2).build();
         List<ScanLocator.ScanFile> files = List.of(
                 new ScanLocator.ScanFile(RecordKind.FINDING, FINDINGS, FINDINGS),
@@ -88,7 +88,7 @@ class SnapshotReadsTest {
         MemoryStore central = new MemoryStore();
         CountingStore source = new CountingStore(source());
 
-        push(central, source, new AccountPushPass.ResolveSettings(0.5, false));
+        push(central, source, new ResolveSettings(0.5, false));
 
         assertEquals(4, source.counts().reads(), "the census, then the push: " + source.counts());
     }

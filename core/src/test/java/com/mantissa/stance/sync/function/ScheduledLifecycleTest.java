@@ -28,16 +28,15 @@ class ScheduledLifecycleTest {
     @Test
     void functionsDoNotResolveByDefaultAndReadTheLifecycleVariables() {
         LifecycleSettings defaults = LifecycleSettings.fromEnvironment(Map.of());
-        assertNull(defaults.resolve());
-        assertEquals(0.5, LifecycleSettings.fromEnvironment(Map.of(LifecycleSettings.RESOLVE_MISSING, "true"))
-                .resolve().maxShare());
+        assertNull(FunctionSettings.fromEnvironment(Map.of(FunctionSettings.CENTRAL_URI, "s3://c")).push().resolve());
+        assertEquals(0.5, FunctionSettings.fromEnvironment(Map.of(FunctionSettings.CENTRAL_URI, "s3://c",
+                LifecycleSettings.RESOLVE_MISSING, "true")).push().resolve().maxShare());
         assertNull(defaults.exportTarget());
         assertEquals(Duration.ofHours(48), defaults.staleAfter());
 
         LifecycleSettings set = LifecycleSettings.fromEnvironment(Map.of(LifecycleSettings.RESOLVE_MISSING, "no",
                 LifecycleSettings.EXPORT_TARGET, "s3://reports/export", LifecycleSettings.EXPORT_KEEP, "5",
                 LifecycleSettings.STALE_AFTER, "7d"));
-        assertNull(set.resolve());
         assertEquals("s3://reports/export", set.exportTarget().toString());
         assertEquals(5, set.exportKeep());
         assertEquals(Duration.ofDays(7), set.staleAfter());

@@ -36,10 +36,15 @@ abstract class CloudEventHandler implements CloudEventsFunction {
 
     @Override
     public void accept(CloudEvent event) {
-        BatchOutcome outcome = sync.handle(List.of(decode(event)));
+        BatchOutcome outcome = run(sync, decode(event));
         outcome.log((severity, line) -> log.println(line));
         log.flush();
         outcome.throwIfRedelivery();
+    }
+
+    /** What the core does with the decoded event: the function's handling, unless a handler does more. */
+    BatchOutcome run(SyncFunction function, FunctionEvent event) {
+        return function.handle(List.of(event));
     }
 
     /** The event's data as a JSON object. */

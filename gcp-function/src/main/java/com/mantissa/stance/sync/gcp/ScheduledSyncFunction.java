@@ -1,9 +1,9 @@
 package com.mantissa.stance.sync.gcp;
 
-import com.mantissa.stance.sync.function.EventJson;
-import com.mantissa.stance.sync.function.FanOut;
+import com.mantissa.stance.sync.function.BatchOutcome;
 import com.mantissa.stance.sync.function.FunctionEvent;
-import com.mantissa.stance.sync.function.SyncFailedException;
+import com.mantissa.stance.sync.function.SyncFunction;
+import com.mantissa.stance.sync.worker.ScheduledTick;
 import io.cloudevents.CloudEvent;
 import java.util.Map;
 
@@ -21,36 +21,16 @@ public final class ScheduledSyncFunction extends CloudEventHandler {
         this(System.getenv());
     }
 
-    private final Map<String, String> env;
 
     public ScheduledSyncFunction(Map<String, String> env) {
         super(env);
-        this.env = Map.copyOf(env);
     }
 
-    /**
-     * With {@code STANCE_WORK_QUEUE} set, a tick fans out: one message per source to that topic,
-     * pushed by {@link PubSubWorkerFunction}; a send that failed transiently fails the invocation.
-     */
+    /** A tick is the one scheduled tick of every cloud: fan-out or catch-up, then the pull and the lifecycle. */
     @Override
-    public void accept(CloudEvent event) {
-        if (!MESSAGE_PUBLISHED.equals(event.getType()) || !FanOut.configured(env)) {
-            super.accept(event);
-            return;
-        }
-        FanOut.Result result;
-        try {
-            result = FanOut.tick(env);
-        } catch (IllegalArgumentException e) {
-            System.out.println(EventJson.tree(Map.of("severity", "ERROR",
-                    "message", "stance-sync schedule: configuration: " + e.getMessage())));
-            return;
-        }
-        System.out.println(result.toJson());
-        if (result.retryable()) {
-            throw new SyncFailedException("stance-sync schedule: " + result.errors().size()
-                    + " source message(s) not sent; first: " + result.errors().get(0));
-        }
+    BatchOutcome run(SyncFunction function, FunctionEvent event) {
+        return event.type() == FunctionEvent.Type.TICK ? ScheduledTick.run(function, event.id(), event.object())
+                : super.run(function, event);
     }
 
     @Override

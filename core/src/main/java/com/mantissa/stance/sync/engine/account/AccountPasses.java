@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine.account;
 
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
+import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.engine.push.PushOperation;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
@@ -107,7 +108,7 @@ public final class AccountPasses {
      * With {@code resolve}, reads each account's snapshot once (a {@link SnapshotCensus}) and plans
      * its resolve pass; without, reads nothing. Writes nothing.
      */
-    public Prepared prepare(StorageAdapter central, SyncOptions options, AccountPushPass.ResolveSettings resolve) {
+    public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve) {
         Prepared prepared = new Prepared(options);
         for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
             Account account = entry.getKey();

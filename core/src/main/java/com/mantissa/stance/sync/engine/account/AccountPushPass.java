@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine.account;
 
 import com.mantissa.stance.sync.engine.AccountStatus;
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
+import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.engine.push.StoreFailures;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
@@ -29,15 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class AccountPushPass {
     private static final Pattern SNAPSHOT = Pattern.compile("(?:^|.*/)(?:findings|assets)/([^/]+)/[^/]+\\.jsonl");
-
-    /** How the resolve pass runs; null settings mean no resolve pass. */
-    public record ResolveSettings(double maxShare, boolean force) {
-        public ResolveSettings {
-            if (!(maxShare >= 0 && maxShare <= 1)) {
-                throw new IllegalArgumentException("resolve max share must be between 0 and 1, got " + maxShare);
-            }
-        }
-    }
 
     private final StorageAdapter central;
     private final SyncConfig config;
@@ -102,7 +94,7 @@ public final class AccountPushPass {
      * the resolve pass's errors added. A dry run writes nothing; without {@code keepState} (a
      * push told to keep no state in central, as the original) the status is not recorded either.
      */
-    Finished finish(SyncResult pushed, SnapshotCounts counted, boolean dryRun, boolean keepState) {
+    public Finished finish(SyncResult pushed, SnapshotCounts counted, boolean dryRun, boolean keepState) {
         if (dryRun) {
             return new Finished(pushed, null);
         }

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine.push;
 
+import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
@@ -18,7 +19,8 @@ import java.util.Map;
  * far. A file whose version token differs from the checkpoint's is a newer scan and starts again
  * from its first line.
  */
-public record PushCheckpoint(String source, List<FileProgress> files, Counts counts, int invocations) {
+public record PushCheckpoint(String source, List<FileProgress> files, Counts counts, SnapshotCounts counted,
+                             int invocations) {
 
     /** One scan file's progress. {@code line} is the last line pushed (0: none yet). */
     public record FileProgress(String key, String version, long line, long byteOffset, boolean done) {
@@ -71,6 +73,7 @@ public record PushCheckpoint(String source, List<FileProgress> files, Counts cou
         m.put("files", list);
         m.put("counts", Map.of("synced", counts.synced(), "skipped", counts.skipped(),
                 "conflicts", counts.conflicts(), "errors", counts.errors()));
+        m.put("counted", counted.toMap());
         m.put("invocations", invocations);
         return CanonicalJson.write(m).getBytes(StandardCharsets.UTF_8);
     }
@@ -94,6 +97,7 @@ public record PushCheckpoint(String source, List<FileProgress> files, Counts cou
         }
         return new PushCheckpoint(string(m.get("source")), files, new Counts(number(c.get("synced")),
                 number(c.get("skipped")), number(c.get("conflicts")), number(c.get("errors"))),
+                m.get("counted") instanceof Map<?, ?> counted ? SnapshotCounts.fromMap(counted) : new SnapshotCounts(),
                 (int) number(m.get("invocations")));
     }
 

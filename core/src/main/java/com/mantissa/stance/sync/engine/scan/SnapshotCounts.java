@@ -3,6 +3,9 @@ package com.mantissa.stance.sync.engine.scan;
 import com.mantissa.stance.sync.engine.index.CountedAs;
 import com.mantissa.stance.sync.model.RecordKind;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -92,5 +95,46 @@ public final class SnapshotCounts {
 
     public long assets() {
         return assets;
+    }
+
+    /** The counts as a JSON object, for a push that resumes in another process. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("findings", findings);
+        m.put("open", open);
+        m.put("resolved", resolved);
+        m.put("assets", assets);
+        m.put("kinds", kinds.stream().map(RecordKind::folder).sorted().toList());
+        m.put("incomplete", incomplete.stream().map(RecordKind::folder).sorted().toList());
+        return m;
+    }
+
+    /**
+     * The counts {@link #toMap()} wrote.
+     *
+     * @throws IllegalArgumentException when {@code m} is not such an object
+     */
+    public static SnapshotCounts fromMap(Map<?, ?> m) {
+        SnapshotCounts counts = new SnapshotCounts();
+        counts.findings = number(m.get("findings"));
+        counts.open = number(m.get("open"));
+        counts.resolved = number(m.get("resolved"));
+        counts.assets = number(m.get("assets"));
+        for (RecordKind kind : RecordKind.values()) {
+            if (m.get("kinds") instanceof List<?> kinds && kinds.contains(kind.folder())) {
+                counts.kinds.add(kind);
+            }
+            if (m.get("incomplete") instanceof List<?> incomplete && incomplete.contains(kind.folder())) {
+                counts.incomplete.add(kind);
+            }
+        }
+        return counts;
+    }
+
+    private static long number(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException("snapshot count is not a number: " + o);
     }
 }

@@ -1,8 +1,9 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.function.SourceSpec;
 import com.mantissa.stance.sync.storage.Stores;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

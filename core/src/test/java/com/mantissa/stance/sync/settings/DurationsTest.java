@@ -1,4 +1,4 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

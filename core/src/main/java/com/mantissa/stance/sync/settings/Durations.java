@@ -1,4 +1,4 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.settings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -12,8 +12,13 @@ import java.util.regex.Pattern;
  * ({@code 1m30s}); a bare {@code 0} (zero needs no unit); or ISO-8601 ({@code PT1H30M}). A
  * number without a unit is refused rather than guessed, because seconds and milliseconds are
  * both plausible readings. The one parser for the CLI's options and the functions' settings.
+ *
+ * <p>A duration over {@link #MAX} is refused: every bound the engine keeps is counted in
+ * nanoseconds from now, and a few hundred years of them overflow a long.
  */
 public final class Durations {
+    /** The longest duration any setting takes: ten years. */
+    public static final Duration MAX = Duration.ofDays(3650);
     private static final Pattern PART = Pattern.compile("(\\d{1,18})(ms|s|m|h|d)");
 
     private Durations() {
@@ -32,7 +37,7 @@ public final class Durations {
             if (s.startsWith("p")) {
                 Duration d = Duration.parse(s);
                 if (!d.isNegative()) {
-                    return d;
+                    return bounded(text, d);
                 }
                 throw invalid(text, null);
             }
@@ -53,10 +58,18 @@ public final class Durations {
             if (at == 0 || at != s.length()) {
                 throw invalid(text, null);
             }
-            return total;
+            return bounded(text, total);
         } catch (ArithmeticException | DateTimeParseException e) {
             throw invalid(text, e);
         }
+    }
+
+    private static Duration bounded(String text, Duration d) {
+        if (d.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than the longest duration a setting takes ("
+                    + MAX.toDays() + "d)");
+        }
+        return d;
     }
 
     private static IllegalArgumentException invalid(String text, Exception cause) {

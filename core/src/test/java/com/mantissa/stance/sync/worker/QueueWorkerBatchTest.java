@@ -1,9 +1,11 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.function.FunctionSettings;
+import com.mantissa.stance.sync.function.SyncFunction;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.WriteCondition;

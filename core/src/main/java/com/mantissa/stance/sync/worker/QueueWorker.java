@@ -1,8 +1,14 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.worker;
 
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
-import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.FunctionSettings;
+import com.mantissa.stance.sync.function.LogEntry;
+import com.mantissa.stance.sync.function.SourceSpec;
+import com.mantissa.stance.sync.function.SyncFunction;
+import com.mantissa.stance.sync.function.WorkMessages;
 import com.mantissa.stance.sync.model.SuccessiveProgress;
 import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncDirection;
@@ -12,6 +18,8 @@ import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.settings.ConfigurationException;
+import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
@@ -26,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,7 +53,7 @@ import java.util.Set;
  */
 public final class QueueWorker {
     /** The time one push may take in a function invocation, e.g. 5m; default: what the invocation has left. */
-    public static final String TIME_BUDGET = "STANCE_TIME_BUDGET";
+    public static final String TIME_BUDGET = Settings.TIME_BUDGET.env();
     /** What a push without a budget is assumed to take at most: Lambda's longest invocation. */
     static final Duration UNBOUNDED_PUSH = Duration.ofMinutes(15);
     /** Time left for acknowledging a message after its push. */
@@ -113,7 +122,7 @@ public final class QueueWorker {
         this(settings, new SyncFunction(settings), queue, options, log);
     }
 
-    QueueWorker(FunctionSettings settings, SyncFunction function, WorkQueue queue, Options options, PrintWriter log) {
+    public QueueWorker(FunctionSettings settings, SyncFunction function, WorkQueue queue, Options options, PrintWriter log) {
         this.settings = settings;
         this.function = function;
         this.queue = queue;
@@ -148,9 +157,9 @@ public final class QueueWorker {
      * leaves time to write the checkpoint and send the continuation.
      */
     public static Duration budget(Map<String, String> env, Duration remaining) {
-        String text = env.get(TIME_BUDGET);
-        if (text != null && !text.isBlank()) {
-            return Durations.parse(text);
+        Optional<Duration> set = Settings.TIME_BUDGET.from(env);
+        if (set.isPresent()) {
+            return set.get();
         }
         Duration margin = remaining.dividedBy(4);
         if (margin.compareTo(Duration.ofSeconds(30)) > 0) {
@@ -166,12 +175,10 @@ public final class QueueWorker {
      * @throws IllegalArgumentException naming the variable that is missing or invalid
      */
     public static QueueWorker fromEnvironment(Map<String, String> env, PrintWriter log) {
-        String queue = env.get(FanOut.WORK_QUEUE);
-        if (queue == null || queue.isBlank()) {
-            throw new IllegalArgumentException(FanOut.WORK_QUEUE + " is not set: the worker sends continuations there");
-        }
         FunctionSettings settings = FunctionSettings.fromEnvironment(env);
-        return new QueueWorker(settings, WorkQueues.open(queue.strip()),
+        String queue = settings.workQueue().orElseThrow(() -> new ConfigurationException(FanOut.WORK_QUEUE
+                + " is not set: the worker sends continuations there"));
+        return new QueueWorker(settings, WorkQueues.open(queue),
                 new Options(null, Duration.ofSeconds(1), null), log);
     }
 
@@ -333,11 +340,10 @@ public final class QueueWorker {
         String where = StorageLocation.redact(source.location().toString());
         try {
             StorageAdapter store = stores.open(source.location());
-            List<ScanLocator.ScanFile> files = ScanLocator.locate(store, source.location().prefixOr(""));
             Central central = Central.at(stores.open(settings.central()), settings.config().centralPrefix());
-            ResumablePush.Outcome outcome = central.resumablePush(settings.config())
-                    .progress(progress).run(store, files, source.location().toString(), source.accountId(), source.provider(),
-                            budget);
+            ResumablePush.Outcome outcome = central.resumablePush(settings.push()).progress(progress)
+                    .run(store, source.location().prefixOr(""), source.location().toString(), source.accountId(),
+                            source.provider(), budget);
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
             requests = requests.plus(outcome.requests());

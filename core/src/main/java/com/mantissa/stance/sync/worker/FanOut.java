@@ -1,8 +1,13 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.worker;
 
+import com.mantissa.stance.sync.function.FunctionSettings;
+import com.mantissa.stance.sync.function.LogEntry;
+import com.mantissa.stance.sync.function.SourceSpec;
+import com.mantissa.stance.sync.function.WorkMessages;
 import com.mantissa.stance.sync.queue.QueueException;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.util.ArrayList;
@@ -17,7 +22,7 @@ import java.util.Map;
  * ({@code STANCE_SOURCES_URI}) and from {@code STANCE_SOURCES}.
  */
 public final class FanOut {
-    public static final String WORK_QUEUE = "STANCE_WORK_QUEUE";
+    public static final String WORK_QUEUE = Settings.WORK_QUEUE.env();
 
     /** What one tick sent; {@code errors} name bad lines of the sources file and failed sends. */
     public record Result(int sent, List<String> errors, boolean retryable) {
@@ -48,22 +53,13 @@ public final class FanOut {
     private FanOut() {
     }
 
-    /** Whether the environment asks the scheduled function to fan out rather than push the sources itself. */
-    public static boolean configured(Map<String, String> env) {
-        String queue = env.get(WORK_QUEUE);
-        return queue != null && !queue.isBlank();
-    }
-
     /**
-     * One tick of the scheduled function: the sources of {@code STANCE_SOURCES_URI} and
-     * {@code STANCE_SOURCES}, one message each to {@code STANCE_WORK_QUEUE}.
-     *
-     * @throws IllegalArgumentException naming a setting that is missing or invalid
+     * The sources of {@code STANCE_SOURCES_URI} and {@code STANCE_SOURCES}, one message each to
+     * {@code STANCE_WORK_QUEUE}.
      */
-    public static Result tick(Map<String, String> env) {
-        FunctionSettings settings = FunctionSettings.fromEnvironment(env);
-        try (Stores stores = new Stores(); WorkQueue queue = WorkQueues.open(env.get(WORK_QUEUE).strip())) {
-            return enqueue(settings, env.get(SourcesFile.SOURCES_URI), queue, stores);
+    public static Result tick(FunctionSettings settings) {
+        try (Stores stores = new Stores(); WorkQueue queue = WorkQueues.open(settings.workQueue().orElseThrow())) {
+            return enqueue(settings, settings.sourcesUri().orElse(null), queue, stores);
         }
     }
 

@@ -1,7 +1,8 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.worker;
 
+import com.mantissa.stance.sync.function.SourceSpec;
 import com.mantissa.stance.sync.model.InvalidRecordException;
-import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.JsonParser;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,8 +28,7 @@ import java.util.Set;
  * ignored. A bad line is an error naming its line, and every good line is still returned.
  */
 public final class SourcesFile {
-    public static final String SOURCES_URI = "STANCE_SOURCES_URI";
-    private static final Set<String> PROVIDERS = Set.of("aws", "gcp", "azure");
+    public static final String SOURCES_URI = Settings.SOURCES_URI.env();
     private static final Set<String> KEYS = Set.of("location", "account", "provider");
 
     /** The good lines' sources, in file order, and one error per bad line. */
@@ -99,14 +98,7 @@ public final class SourcesFile {
                 && !location.folder().isAbsolute()) {
             throw new IllegalArgumentException("location must be absolute");
         }
-        String account = text(entry, "account", true);
-        RecordPaths.validateAccount(account);
-        String provider = text(entry, "provider", false);
-        provider = provider == null ? location.scheme().provider() : provider.toLowerCase(Locale.ROOT);
-        if (!PROVIDERS.contains(provider)) {
-            throw new IllegalArgumentException("provider '" + provider + "' must be aws, gcp or azure");
-        }
-        return new SourceSpec(location, account, provider);
+        return SourceSpec.of(location, text(entry, "account", true), text(entry, "provider", false));
     }
 
     private static String text(Map<String, Object> entry, String key, boolean required) {

@@ -1,0 +1,189 @@
+package com.mantissa.stance.sync.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mantissa.stance.sync.engine.Central;
+import com.mantissa.stance.sync.engine.StatusOperation;
+import com.mantissa.stance.sync.function.FunctionEvent;
+import com.mantissa.stance.sync.function.FunctionSettings;
+import com.mantissa.stance.sync.function.SourceSpec;
+import com.mantissa.stance.sync.function.SyncFunction;
+import com.mantissa.stance.sync.function.WorkMessages;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StorageLocation;
+import com.mantissa.stance.sync.storage.Stores;
+import com.mantissa.stance.sync.testing.CliRunner;
+import com.mantissa.stance.sync.testing.Emulators;
+import com.mantissa.stance.sync.testing.MotoServer;
+import com.mantissa.stance.sync.wire.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Every entry point runs the same push: the CLI, an object-created event, the scheduled
+ * catch-up, and the worker's source messages, continuations and S3 notifications. Each pushes a
+ * scan, then a rescan that dropped one finding, with resolve-missing on, into a central folder
+ * and into a central bucket on moto; each must leave the account's status written and the dropped
+ * finding resolved.
+ */
+@ExtendWith(Emulators.class)
+class EntryPointsBehaveAlikeTest {
+    private static final String SPOKE = "alike-spoke";
+    private static final String CENTRAL_BUCKET = "alike-central";
+
+    enum EntryPoint { CLI_PUSH, OBJECT_CREATED, SCHEDULED_CATCH_UP, WORKER_SOURCE, WORKER_CONTINUATIONS,
+        WORKER_S3_NOTIFICATION }
+
+    @ParameterizedTest
+    @EnumSource(EntryPoint.class)
+    void aFolderCentralGetsStatusAndResolvedFindings(EntryPoint entry, MotoServer moto, @TempDir Path dir) {
+        check(entry, moto, dir.resolve("central").toUri().toString(), dir);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EntryPoint.class)
+    void aBucketCentralGetsStatusAndResolvedFindings(EntryPoint entry, MotoServer moto, @TempDir Path dir) {
+        moto.createBucket(CENTRAL_BUCKET);
+        check(entry, moto, "s3://" + CENTRAL_BUCKET + "/alike-" + entry.name().toLowerCase(), dir);
+    }
+
+    private void check(EntryPoint entry, MotoServer moto, String central, Path dir) {
+        moto.createBucket(SPOKE);
+        String account = "acct-" + entry.ordinal();
+        String scan = "scans/" + central.hashCode() + "/" + entry.name().toLowerCase();
+        writeScan(moto, scan, 3);
+        push(entry, moto, central, scan, account, dir);
+        writeScan(moto, scan, 2);
+        push(entry, moto, central, scan, account, dir);
+
+        StorageLocation location = StorageLocation.parse(central);
+        try (Stores stores = new Stores()) {
+            StorageAdapter store = stores.open(location);
+            String prefix = location.prefixOr("aggregated");
+            StatusOperation.Row row = Central.at(store, prefix).status(Duration.ofHours(48)).run().stream()
+                    .filter(r -> r.account().equals(account)).findFirst().orElseThrow();
+            assertNotNull(row.status(), entry + ": no status written for " + account);
+            assertEquals("aws", row.status().provider(), entry.toString());
+            assertEquals(2, row.status().findings(), entry + ": the rescan's findings");
+            assertEquals(2, row.status().assets(), entry + ": the rescan's assets");
+            assertFalse(row.stale(), entry.toString());
+            assertEquals("resolved", status(store, prefix, account, "finding-2"), entry + ": dropped finding");
+            assertEquals("open", status(store, prefix, account, "finding-1"), entry.toString());
+        }
+    }
+
+    private static String status(StorageAdapter store, String prefix, String account, String id) {
+        byte[] record = store.readRecord(RecordPaths.findingPath(prefix, account, id)).orElseThrow().content();
+        return (String) JsonParser.parseObject(new String(record, StandardCharsets.UTF_8)).get("status");
+    }
+
+    private static void writeScan(MotoServer moto, String scan, int findings) {
+        StringBuilder f = new StringBuilder();
+        for (int i = 0; i < findings; i++) {
+            f.append("{\"id\": \"finding-").append(i).append("\", \"finding_type\": \"misconfiguration\", ")
+                    .append("\"severity\": \"high\", \"status\": \"open\", \"title\": \"Finding ").append(i)
+                    .append("\", \"asset_id\": \"asset-").append(i % 2).append("\"}\n");
+        }
+        String a = "{\"id\": \"asset-0\", \"name\": \"a0\", \"resource_type\": \"aws_s3_bucket\", \"region\": \"us-east-1\"}\n"
+                + "{\"id\": \"asset-1\", \"name\": \"a1\", \"resource_type\": \"aws_s3_bucket\", \"region\": \"us-east-1\"}\n";
+        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/findings.jsonl"), RequestBody.fromString(f.toString()));
+        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/assets.jsonl"), RequestBody.fromString(a));
+    }
+
+    private static Map<String, String> env(String central, String account) {
+        Map<String, String> env = new HashMap<>();
+        env.put("STANCE_CENTRAL_URI", central);
+        env.put("STANCE_RESOLVE_MISSING", "true");
+        env.put("STANCE_RESOLVE_MAX_SHARE", "1");
+        env.put("STANCE_ACCOUNT_ID", account);
+        return env;
+    }
+
+    private static void push(EntryPoint entry, MotoServer moto, String central, String scan, String account, Path dir) {
+        String source = "s3://" + SPOKE + "/" + scan;
+        Map<String, String> env = env(central, account);
+        StringWriter log = new StringWriter();
+        switch (entry) {
+            case CLI_PUSH -> {
+                CliRunner.Result r = CliRunner.run("push", "--source", source, "--central", central, "--account", account,
+                        "--provider", "aws", "--resolve-missing", "--resolve-max-share", "1", "--quiet");
+                assertEquals(0, r.exitCode(), r.err());
+            }
+            case OBJECT_CREATED -> {
+                var outcome = SyncFunction.fromEnvironment(env).handle(List.of(
+                        FunctionEvent.objectCreated("1", source + "/findings.jsonl", account),
+                        FunctionEvent.objectCreated("2", source + "/assets.jsonl", account)));
+                assertTrue(outcome.entries().stream().allMatch(e -> e.result().success()), outcome.entries()::toString);
+            }
+            case SCHEDULED_CATCH_UP -> {
+                env.put("STANCE_SOURCES", source + "|" + account + "|aws");
+                var outcome = ScheduledTick.run(SyncFunction.fromEnvironment(env), "tick", "schedule");
+                assertTrue(outcome.entries().stream().allMatch(e -> e.result().success()), outcome.entries()::toString);
+            }
+            case WORKER_SOURCE -> {
+                QueueWorker worker = new QueueWorker(FunctionSettings.fromEnvironment(env), null,
+                        new QueueWorker.Options(null, Duration.ofSeconds(1), null), new PrintWriter(log));
+                worker.process(Map.of("m", WorkMessages.source(SourceSpec.of(StorageLocation.parse(source), account,
+                        "aws"), 0)));
+                assertEquals(0, worker.summary().failed(), log.toString());
+            }
+            case WORKER_CONTINUATIONS -> {
+                String url;
+                try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(moto.endpoint()))
+                        .region(Region.of(MotoServer.REGION)).httpClient(UrlConnectionHttpClient.create())
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
+                                "testing"))).build()) {
+                    url = sqs.createQueue(b -> b.queueName("alike-" + Math.abs(central.hashCode()))).queueUrl();
+                }
+                env.put("STANCE_BATCH_SIZE", "1");
+                try (WorkQueue queue = WorkQueues.open(url)) {
+                    queue.send(WorkMessages.source(SourceSpec.of(StorageLocation.parse(source), account, "aws"), 0));
+                    QueueWorker worker = new QueueWorker(FunctionSettings.fromEnvironment(env), queue,
+                            new QueueWorker.Options(Duration.ofNanos(1), Duration.ofSeconds(2), null),
+                            new PrintWriter(log));
+                    QueueWorker.Summary summary = worker.run();
+                    assertTrue(summary.continuations() > 0, "a one-line batch under a nanosecond budget continues: "
+                            + log);
+                    assertEquals(0, summary.failed(), log.toString());
+                }
+            }
+            case WORKER_S3_NOTIFICATION -> {
+                QueueWorker worker = new QueueWorker(FunctionSettings.fromEnvironment(env), null,
+                        new QueueWorker.Options(null, Duration.ofSeconds(1), null), new PrintWriter(log));
+                List<String> records = new ArrayList<>();
+                for (String file : List.of("findings.jsonl", "assets.jsonl")) {
+                    records.add("{\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\": \"" + SPOKE
+                            + "\"}, \"object\": {\"key\": \"" + scan + "/" + file + "\"}}}");
+                }
+                worker.process(Map.of("m", "{\"Records\": [" + records.stream().collect(Collectors.joining(", "))
+                        + "]}"));
+                assertEquals(0, worker.summary().failed(), log.toString());
+            }
+        }
+    }
+}
