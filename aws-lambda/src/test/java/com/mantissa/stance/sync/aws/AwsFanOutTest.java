@@ -51,7 +51,7 @@ class AwsFanOutTest {
 
             new ScheduleHandler(env).handleRequest(EventLoader.loadScheduledEvent("events/scheduled-event.json"), tick);
 
-            assertTrue(tick.lines().toString().contains("\"sent\": 1"), tick.lines().toString());
+            assertTrue(tick.lines().toString().contains("1 source message(s) sent"), tick.lines().toString());
             assertTrue(AwsFixtures.store(central).listRecords("aggregated/findings/").isEmpty(),
                     "the tick pushes nothing itself");
 

@@ -152,30 +152,24 @@ public final class ResumablePush {
                 }
                 ScanChunks chunks = new ScanChunks(in, at.line(), at.byteOffset(), ScanFileReader.DEFAULT_MAX_LINE_BYTES);
                 while (true) {
-                    long lines;
-                    if (secondsPerLine < 0) {
-                        // The first run of every invocation is one batch, so each invocation makes progress.
-                        lines = config.batchSize();
-                    } else {
-                        // Measured, not guessed: as many lines as the time per line so far says fit
-                        // in what is left, with a margin; a partial batch is still a batch.
-                        double left = (deadline - nanoTime.getAsLong()) / 1e9;
-                        long linesThatFit = (long) (left / secondsPerLine * 0.8);
-                        if (linesThatFit < 1) {
-                            // The file may be done already: then the push is complete, and no
-                            // continuation has to start only to find that out.
-                            if (chunks.atEnd()) {
-                                at = new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true);
-                            } else {
-                                stopped = true;
-                            }
-                            break;
-                        }
-                        lines = Math.min(linesThatFit, MAX_BATCHES_PER_RUN * (long) config.batchSize());
+                    long lines = config.batchSize();
+                    double left = (deadline - nanoTime.getAsLong()) / 1e9;
+                    if (secondsPerLine >= 0) {
+                        long batchesThatFit = (long) (left / (secondsPerLine * config.batchSize()) * 0.8);
+                        lines = Math.max(1, Math.min(batchesThatFit, MAX_BATCHES_PER_RUN)) * (long) config.batchSize();
                     }
                     ScanChunks.Chunk chunk = chunks.next(lines);
                     if (chunk == null) {
                         at = new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true);
+                        break;
+                    }
+                    // Measured, not guessed: the lines actually read (a file's tail may be far less
+                    // than a batch) at the time per line so far. The first run of every invocation
+                    // goes ahead, so each invocation makes progress; a run that does not fit is left
+                    // unread, and the checkpoint stays at the batch boundary before it.
+                    long read = chunk.lastLine() - chunk.firstLine() + 1;
+                    if (secondsPerLine >= 0 && read * secondsPerLine > left * 0.8) {
+                        stopped = true;
                         break;
                     }
                     long runStarted = nanoTime.getAsLong();

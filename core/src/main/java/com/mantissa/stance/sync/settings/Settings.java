@@ -96,7 +96,8 @@ public final class Settings {
                 .append("| variable | flag | default | meaning |\n| --- | --- | --- | --- |\n");
         for (Setting<?> s : ALL) {
             md.append("| ").append(cell(s.env())).append(" | ").append(cell(s.flag())).append(" | ")
-                    .append(cell(s.defaultText())).append(" | ").append(s.description()).append(" |\n");
+                    .append(cell(s.defaultText())).append(" | ").append(s.description().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return md.toString();
     }

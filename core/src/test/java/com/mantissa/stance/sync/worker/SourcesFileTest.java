@@ -38,7 +38,7 @@ class SourcesFileTest {
         assertEquals(4, c.errors().size(), c.errors()::toString);
         assertTrue(c.errors().get(0).startsWith("sources.jsonl line 4: 'account' is missing"), c.errors().get(0));
         assertTrue(c.errors().get(1).startsWith("sources.jsonl line 5: "), c.errors().get(1));
-        assertTrue(c.errors().get(2).startsWith("sources.jsonl line 6: provider 'oracle'"), c.errors().get(2));
+        assertTrue(c.errors().get(2).startsWith("sources.jsonl line 6: provider: unknown value 'oracle'"), c.errors().get(2));
         assertTrue(c.errors().get(3).startsWith("sources.jsonl line 7: "), c.errors().get(3));
     }
 

@@ -131,6 +131,21 @@ public final class SnapshotCounts {
         return counts;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SnapshotCounts c && c.toMap().equals(toMap());
+    }
+
+    @Override
+    public int hashCode() {
+        return toMap().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toMap().toString();
+    }
+
     private static long number(Object o) {
         if (o instanceof Number n) {
             return n.longValue();
