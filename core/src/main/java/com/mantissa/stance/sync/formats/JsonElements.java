@@ -61,6 +61,8 @@ final class JsonElements implements Closeable {
     private JsonParser parser;
     /** -1 outside an array; else how many objects enclose the array being streamed (0: a root array). */
     private int arrayNesting = -1;
+    /** Whether the element numbered {@link #index} is being read: a syntax error is then its error. */
+    private boolean inElement;
 
     private JsonElements(String displayName, InputStream in, int maxLineBytes) {
         this.displayName = displayName;
@@ -231,7 +233,10 @@ final class JsonElements implements Closeable {
                 int n = ++index;
                 int at = tokenLine();
                 if (t == JsonToken.START_OBJECT) {
-                    return new Element(n, at, JsonValues.readObject(parser), null);
+                    inElement = true;
+                    Map<String, Object> object = JsonValues.readObject(parser);
+                    inElement = false;
+                    return new Element(n, at, object, null);
                 }
                 parser.skipChildren();
                 return new Element(n, at, null, "expected a JSON object, got " + JsonValues.kindOf(t));
@@ -312,7 +317,8 @@ final class JsonElements implements Closeable {
         JsonLocation where = e instanceof JsonProcessingException p ? p.getLocation() : null;
         int at = where == null ? lineNumber : where.getLineNr();
         String column = where == null ? "" : " column " + where.getColumnNr();
-        return new Element(++index, at, null, "invalid JSON at line " + at + column + ": " + message(e)
+        int n = inElement ? index : ++index;
+        return new Element(n, at, null, "invalid JSON at line " + at + column + ": " + message(e)
                 + "; the rest of the file is not read");
     }
 

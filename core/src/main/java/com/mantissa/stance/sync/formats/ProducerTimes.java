@@ -16,6 +16,10 @@ final class ProducerTimes {
      */
     static final double SECONDS_BELOW = 1e11;
 
+    /** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: Python's datetime covers the years 1 to 9999. */
+    private static final Instant FIRST = Instant.ofEpochSecond(-62135596800L);
+    private static final Instant AFTER_LAST = Instant.ofEpochSecond(253402300800L);
+
     private ProducerTimes() {
     }
 
@@ -50,7 +54,7 @@ final class ProducerTimes {
             throw new MappingException(path, v, "expected epoch milliseconds (or seconds)");
         }
         Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-        if (instant.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || !instant.isBefore(Instant.parse("10000-01-01T00:00:00Z"))) {
+        if (instant.isBefore(FIRST) || !instant.isBefore(AFTER_LAST)) {
             throw new MappingException(path, v, "outside the years 1 to 9999");
         }
         return PythonTimestamps.isoformatNaiveUtc(instant) + "+00:00";
