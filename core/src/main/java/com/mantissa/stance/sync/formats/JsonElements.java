@@ -48,14 +48,8 @@ final class JsonElements implements Closeable {
     private int index;
     private boolean done;
 
-    // JSON Lines
-    private boolean lineMode;
-    private final byte[] buf = new byte[CHUNK];
-    private int bufPos;
-    private int bufLen;
-    private boolean eof;
-    private byte[] line = new byte[1024];
-    private int lineNumber;
+    /** Set for JSON Lines. */
+    private ByteLines lines;
 
     // a document
     private JsonParser parser;
@@ -87,9 +81,11 @@ final class JsonElements implements Closeable {
             in.reset();
         }
         in.mark(maxLineBytes + 2);
-        lineMode = firstLineIsOneObject();
+        boolean lineMode = firstLineIsOneObject();
         in.reset();
-        if (!lineMode) {
+        if (lineMode) {
+            lines = new ByteLines(in, maxLineBytes);
+        } else {
             parser = JsonValues.FACTORY.createParser(in);
         }
     }
@@ -147,7 +143,7 @@ final class JsonElements implements Closeable {
             return null;
         }
         try {
-            return lineMode ? nextLine() : nextInDocument();
+            return lines != null ? nextLine() : nextInDocument();
         } catch (JsonProcessingException | CharConversionException e) {
             done = true;
             return syntaxError(e);
@@ -158,14 +154,16 @@ final class JsonElements implements Closeable {
 
     private Element nextLine() throws IOException {
         while (true) {
-            int len = readLine();
-            if (len == -1) {
+            int len = lines.next();
+            if (len == ByteLines.END) {
                 done = true;
                 return null;
             }
-            if (len == -2) {
+            int lineNumber = lines.lineNumber();
+            if (len == ByteLines.TOO_LONG) {
                 return new Element(++index, lineNumber, null, "line longer than " + maxLineBytes + " bytes");
             }
+            byte[] line = lines.bytes();
             int start = 0;
             while (start < len && isWhitespace(line[start])) {
                 start++;
@@ -315,7 +313,7 @@ final class JsonElements implements Closeable {
 
     private Element syntaxError(IOException e) {
         JsonLocation where = e instanceof JsonProcessingException p ? p.getLocation() : null;
-        int at = where == null ? lineNumber : where.getLineNr();
+        int at = where == null ? (lines == null ? 0 : lines.lineNumber()) : where.getLineNr();
         String column = where == null ? "" : " column " + where.getColumnNr();
         int n = inElement ? index : ++index;
         return new Element(n, at, null, "invalid JSON at line " + at + column + ": " + message(e)
@@ -324,56 +322,6 @@ final class JsonElements implements Closeable {
 
     private static String message(IOException e) {
         return e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-    }
-
-    /** Reads the next line without its '\n' into {@link #line}: its length, -1 at the end, -2 when too long. */
-    private int readLine() throws IOException {
-        if (bufPos >= bufLen && !fill()) {
-            return -1;
-        }
-        lineNumber++;
-        int len = 0;
-        boolean tooLong = false;
-        while (true) {
-            if (bufPos >= bufLen && !fill()) {
-                return tooLong ? -2 : len;
-            }
-            int nl = bufPos;
-            while (nl < bufLen && buf[nl] != '\n') {
-                nl++;
-            }
-            int n = nl - bufPos;
-            if (!tooLong) {
-                if ((long) len + n > maxLineBytes) {
-                    tooLong = true;
-                } else {
-                    if (len + n > line.length) {
-                        line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + n));
-                    }
-                    System.arraycopy(buf, bufPos, line, len, n);
-                    len += n;
-                }
-            }
-            bufPos = nl;
-            if (nl < bufLen) {
-                bufPos = nl + 1;
-                return tooLong ? -2 : len;
-            }
-        }
-    }
-
-    private boolean fill() throws IOException {
-        if (eof) {
-            return false;
-        }
-        int n = in.read(buf, 0, buf.length);
-        if (n < 0) {
-            eof = true;
-            return false;
-        }
-        bufPos = 0;
-        bufLen = n;
-        return true;
     }
 
     private static boolean isWhitespace(byte b) {

@@ -152,6 +152,33 @@ class ProducerRecordsTest {
     }
 
     @Test
+    void fieldsAroundAnEventsFindingsAreSkipped() {
+        String text = pretty(map("detail-type", "Security Hub Findings - Imported",
+                "detail", map("before", List.of(map("x", 1)), "findings", List.of(asff("a-1"), asff("a-2")),
+                        "after", map("y", List.of(2))), "trailer", "z"));
+        List<ProducerRecord> records = read(text, "event.json", null, ACCOUNT);
+        assertEquals(List.of(), errors(records));
+        assertEquals(List.of("a-1", "a-2"), findings(records).stream().map(r -> r.raw().get("id")).toList());
+        // An object whose detail holds no findings is a record like any other.
+        List<ProducerRecord> plain = read(pretty(List.of(map("id", "s-1", "detail", map("k", "v")))), "s.json", null,
+                ACCOUNT);
+        assertEquals(map("id", "s-1", "detail", map("k", "v")), plain.get(0).raw());
+    }
+
+    @Test
+    void aJsonLinesLineOverTheLimitIsOneError() throws Exception {
+        String small = json(map("id", "s-1"));
+        String text = small + "\n" + json(map("id", "s-2", "pad", "x".repeat(200))) + "\n" + small + "\n";
+        try (ProducerRecords r = ProducerRecords.open(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                "findings.jsonl", null, ACCOUNT, "aws", 100)) {
+            List<ProducerRecord> records = toList(r);
+            assertEquals(List.of("findings.jsonl element 2 (line 2): line longer than 100 bytes"),
+                    errors(records).stream().map(ProducerRecord::error).toList());
+            assertEquals(2, records.size() - errors(records).size());
+        }
+    }
+
+    @Test
     void aFirstLineLongerThanTheLimitIsReadAsADocument() throws Exception {
         String text = json(List.of(detection("u-1", "c", BUCKET), detection("u-2", "c", BUCKET)));
         try (ProducerRecords r = ProducerRecords.open(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
