@@ -66,7 +66,7 @@ class ProducerRecordsTest {
         assertEquals(List.of(1, 2), records.stream().map(ProducerRecord::line).toList());
     }
 
-    /** The malformed element of the issue: one error naming file, element, line, field and value; the rest lands. */
+    /** A malformed element: one error naming file, element, line, field and value; the rest lands. */
     @Test
     void aMalformedElementIsOneErrorAndTheRestLands() {
         Map<String, Object> bad = detection("u-2", "c", "arn:aws:s3:::bad");
