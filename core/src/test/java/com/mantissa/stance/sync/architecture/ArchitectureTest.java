@@ -32,6 +32,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "storage..", ROOT + "engine..",
                     ROOT + "function..", ROOT + "cli..");
 
+    /** Producer formats map documents onto the model alone, so any reader of files or events can use them. */
+    @ArchTest
+    static final ArchRule formatsDependOnlyOnModelAndWire = noClasses()
+            .that().resideInAPackage(ROOT + "formats..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "storage..", ROOT + "engine..",
+                    ROOT + "function..", ROOT + "cli..", ROOT + "queue..");
+
     @ArchTest
     static final ArchRule storageKnowsNoEngineOrFunction = noClasses()
             .that().resideInAPackage(ROOT + "storage..")
