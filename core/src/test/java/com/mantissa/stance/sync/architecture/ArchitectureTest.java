@@ -12,8 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.Set;
 
 /**
- * The package graph is the architecture: wire format → model → storage → engine → function →
- * cli. Each rule names the packages a layer must not reach, so a new dependency in the wrong
+ * The package graph is the architecture: settings at the bottom; wire format → model → storage,
+ * queue → engine (entered through its facade) → function → worker → cli and the handler modules. Each rule names the packages a layer must not reach, so a new dependency in the wrong
  * direction fails the build instead of quietly growing a cycle.
  */
 @AnalyzeClasses(packages = "com.mantissa.stance.sync", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -24,13 +24,13 @@ class ArchitectureTest {
     static final ArchRule wireDependsOnNothingOfOurs = noClasses()
             .that().resideInAPackage(ROOT + "wire..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "model..", ROOT + "storage..",
-                    ROOT + "engine..", ROOT + "function..", ROOT + "cli..");
+                    ROOT + "engine..", ROOT + "function..", ROOT + "worker..", ROOT + "cli..", ROOT + "formats..");
 
     @ArchTest
     static final ArchRule modelDependsOnlyOnWire = noClasses()
             .that().resideInAPackage(ROOT + "model..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "storage..", ROOT + "engine..",
-                    ROOT + "function..", ROOT + "cli..");
+                    ROOT + "function..", ROOT + "worker..", ROOT + "cli..", ROOT + "formats..");
 
     /** Producer formats map documents onto the model alone, so any reader of files or events can use them. */
     @ArchTest
@@ -43,12 +43,12 @@ class ArchitectureTest {
     static final ArchRule storageKnowsNoEngineOrFunction = noClasses()
             .that().resideInAPackage(ROOT + "storage..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
-                    ROOT + "cli..");
+                    ROOT + "worker..", ROOT + "cli..");
 
     @ArchTest
     static final ArchRule engineKnowsNoFunctionOrCli = noClasses()
             .that().resideInAPackage(ROOT + "engine..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "function..", ROOT + "cli..");
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "function..", ROOT + "worker..", ROOT + "cli..");
 
     @ArchTest
     static final ArchRule functionKnowsNoCli = noClasses()
@@ -59,7 +59,7 @@ class ArchitectureTest {
     static final ArchRule queueKnowsNoEngineFunctionOrCli = noClasses()
             .that().resideInAPackage(ROOT + "queue..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
-                    ROOT + "cli..");
+                    ROOT + "worker..", ROOT + "cli..");
 
     /** The classes built on a cloud SDK, with their nested classes. */
     private static final Set<String> CLOUD_ADAPTERS = Set.of(ROOT + "storage.S3StorageAdapter",

@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.engine.CrossCloudSync;
-import com.mantissa.stance.sync.engine.RecordPaths;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
