@@ -1,10 +1,8 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.RecordKind;
-import com.mantissa.stance.sync.model.SyncAbortedException;
-import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.wire.CanonicalJson;
@@ -111,12 +109,8 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
     public void store(StorageAdapter central, String centralPrefix, Set<RecordKind> kinds) {
         String key = key(centralPrefix, account, kinds);
         byte[] bytes = (CanonicalJson.writeUnsorted(toMap(kinds)) + "\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            Retry.defaults().call(() -> central.writeRecord(key, bytes));
-        } catch (PermanentStorageException e) {
-            throw new SyncAbortedException("writing the status of account '" + account + "' to "
-                    + central.location() + " failed: " + e.getMessage(), e);
-        }
+        new StoreCalls(central, "writing the status of account '" + account + "' to " + central.location())
+                .call(() -> central.writeRecord(key, bytes));
     }
 
     /**
@@ -140,7 +134,8 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             if (!present.contains(key)) {
                 continue;
             }
-            Optional<StoredObject> object = Retry.defaults().call(() -> central.readRecord(key));
+            Optional<StoredObject> object = new StoreCalls(central, "reading the status of account '" + account
+                    + "' in " + central.location()).call(() -> central.readRecord(key));
             if (object.isEmpty()) {
                 continue;
             }

@@ -2,13 +2,11 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.central.ExportManifest;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
-import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
 import com.mantissa.stance.sync.model.RecordKind;
-import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncProgress;
 import com.mantissa.stance.sync.storage.CountingStore;
-import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -66,7 +64,7 @@ public final class ExportOperation {
     private final String centralPrefix;
     private final CountingStore target;
     private final String targetBase;
-    private final Retry retry = Retry.defaults();
+    private final StoreCalls calls;
     private String snapshotId;
     private int keep = 3;
     private boolean checksumVerify = true;
@@ -78,6 +76,7 @@ public final class ExportOperation {
 
     public ExportOperation(StorageAdapter central, String centralPrefix, StorageAdapter target, String targetPrefix) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
+        this.calls = new StoreCalls(this.central, "export");
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         this.target = new CountingStore(Objects.requireNonNull(target, "target"));
         this.targetBase = targetPrefix == null || targetPrefix.isEmpty() ? "" : targetPrefix + "/";
@@ -163,7 +162,7 @@ public final class ExportOperation {
                 progress.recordsExpectedAbout(expected);
             }
             MessageDigest digest = sha256();
-            CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
+            CentralKeys keys = new CentralKeys(central, centralPrefix, calls.retry());
             try (OrderedReads reads = new OrderedReads(concurrency, window)) {
                 for (RecordKind kind : RecordKind.values()) {
                     Path file = Files.createTempFile("stance-export-" + kind.folder() + "-", ".jsonl");
@@ -355,11 +354,7 @@ public final class ExportOperation {
     }
 
     private <T> T call(java.util.function.Supplier<T> call, String what) {
-        try {
-            return retry.call(call);
-        } catch (PermanentStorageException e) {
-            throw new SyncAbortedException("export stopped at " + what + ": " + e.getMessage(), e);
-        }
+        return calls.call(call, what);
     }
 
     static void validateSnapshotId(String id) {

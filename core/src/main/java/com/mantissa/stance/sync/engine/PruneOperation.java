@@ -1,13 +1,12 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
-import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.CountingStore;
-import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
@@ -36,12 +35,13 @@ public final class PruneOperation {
     private final String centralPrefix;
     private final String account;
     private final String provider;
-    private final Retry retry = Retry.defaults();
+    private final StoreCalls calls;
     private boolean dryRun;
     private int concurrency = 16;
 
     PruneOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
         this.central = new CountingStore(Objects.requireNonNull(central, "central"));
+        this.calls = new StoreCalls(this.central, "prune of account '" + account + "' in " + this.central.location());
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         RecordPaths.validateAccount(account);
         this.account = account;
@@ -76,7 +76,7 @@ public final class PruneOperation {
         List<String> errors = new ArrayList<>();
         Map<RecordKind, long[]> removed = new EnumMap<>(RecordKind.class);
         long[] other = {0};
-        CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
+        CentralKeys keys = new CentralKeys(central, centralPrefix, calls.retry());
         try (OrderedReads reads = new OrderedReads(concurrency, 1000)) {
             for (RecordKind kind : RecordKind.values()) {
                 long[] count = {0};
@@ -155,11 +155,6 @@ public final class PruneOperation {
     }
 
     private <T> T call(java.util.function.Supplier<T> call) {
-        try {
-            return retry.call(call);
-        } catch (PermanentStorageException e) {
-            throw new SyncAbortedException("prune of account '" + account + "' in " + central.location()
-                    + " stopped: " + e.getMessage(), e);
-        }
+        return calls.call(call);
     }
 }

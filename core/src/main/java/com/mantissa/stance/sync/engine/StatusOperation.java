@@ -1,9 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.engine.exec.Retry;
-import com.mantissa.stance.sync.model.SyncAbortedException;
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.storage.ObjectMetadata;
-import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import java.time.Clock;
@@ -27,13 +25,15 @@ import java.util.TreeMap;
  * two when they push one file at a time) and the index's metadata; never a request per record.
  */
 public final class StatusOperation {
+    private final StoreCalls calls;
     private final StorageAdapter central;
     private final String centralPrefix;
     private final Duration staleAfter;
     private Clock clock = Clock.systemUTC();
 
     StatusOperation(StorageAdapter central, String centralPrefix, Duration staleAfter) {
-        this.central = Objects.requireNonNull(central, "central");
+        this.calls = new StoreCalls(Objects.requireNonNull(central, "central"), "status of " + central.location());
+        this.central = calls.store();
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
     }
@@ -101,10 +101,6 @@ public final class StatusOperation {
     }
 
     private <T> T call(java.util.function.Supplier<T> call) {
-        try {
-            return Retry.defaults().call(call);
-        } catch (PermanentStorageException e) {
-            throw new SyncAbortedException("status of " + central.location() + " stopped: " + e.getMessage(), e);
-        }
+        return calls.call(call);
     }
 }

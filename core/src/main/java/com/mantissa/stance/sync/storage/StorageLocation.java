@@ -156,7 +156,7 @@ public final class StorageLocation {
         String s = location;
         int query = indexOfAny(s, '?', '#');
         if (query >= 0) {
-            s = s.substring(0, query) + "?<redacted>";
+            s = s.substring(0, query) + "?[redacted]";
         }
         int scheme = s.indexOf("://");
         if (scheme >= 0) {
@@ -164,7 +164,7 @@ public final class StorageLocation {
             String authority = authorityEnd < 0 ? s.substring(scheme + 3) : s.substring(scheme + 3, scheme + 3 + authorityEnd);
             int at = authority.lastIndexOf('@');
             if (at >= 0) {
-                s = s.substring(0, scheme + 3) + "<redacted>@" + s.substring(scheme + 3 + at + 1);
+                s = s.substring(0, scheme + 3) + "[redacted]@" + s.substring(scheme + 3 + at + 1);
             }
         }
         return s;

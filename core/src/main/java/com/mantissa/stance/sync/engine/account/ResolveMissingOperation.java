@@ -2,14 +2,12 @@ package com.mantissa.stance.sync.engine.account;
 
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
-import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
 import com.mantissa.stance.sync.engine.push.CentralRecordCodec;
 import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.RecordPaths;
-import com.mantissa.stance.sync.model.SyncAbortedException;
-import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
@@ -53,7 +51,7 @@ public final class ResolveMissingOperation {
     private final String centralPrefix;
     private final String account;
     private final String provider;
-    private final Retry retry = Retry.defaults();
+    private final StoreCalls calls;
     private double maxShare = 0.5;
     private boolean force;
     private boolean checksum = true;
@@ -62,6 +60,7 @@ public final class ResolveMissingOperation {
 
     public ResolveMissingOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
         this.central = Objects.requireNonNull(central, "central");
+        this.calls = new StoreCalls(this.central, "resolve pass of account '" + account + "' in " + this.central.location());
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         RecordPaths.validateAccount(account);
         this.account = account;
@@ -121,7 +120,7 @@ public final class ResolveMissingOperation {
         List<String> assets = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         long[] already = {0};
-        CentralKeys keys = new CentralKeys(central, centralPrefix, retry);
+        CentralKeys keys = new CentralKeys(central, centralPrefix, calls.retry());
         try (OrderedReads reads = new OrderedReads(concurrency, 1000)) {
             for (RecordKind kind : snapshot.kinds()) {
                 call(() -> {
@@ -266,11 +265,6 @@ public final class ResolveMissingOperation {
     }
 
     private <T> T call(java.util.function.Supplier<T> call) {
-        try {
-            return retry.call(call);
-        } catch (PermanentStorageException e) {
-            throw new SyncAbortedException("resolve pass of account '" + account + "' in " + central.location()
-                    + " stopped: " + e.getMessage(), e);
-        }
+        return calls.call(call);
     }
 }

@@ -1,8 +1,8 @@
 package com.mantissa.stance.sync.engine.push;
 
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
-import java.util.regex.Pattern;
 
 /**
  * Turns a store-level failure into the one error that stops a sync, and keeps credentials
@@ -11,12 +11,6 @@ import java.util.regex.Pattern;
  * (signed URLs, SAS tokens) and {@code key=value} secrets of connection strings.
  */
 public final class StoreFailures {
-    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]*@");
-    private static final Pattern URL_QUERY = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^\\s?#]*)[?#][^\\s)]*");
-    private static final Pattern SECRET_SETTING = Pattern.compile(
-            "(?i)\\b(AccountKey|SharedAccessSignature|SharedAccessKey|sig|signature|X-Amz-[a-z-]+|"
-                    + "aws_secret_access_key|aws_session_token|password|secret|token)\\s*[=:]\\s*[^;&\\s)]*");
-
     private StoreFailures() {
     }
 
@@ -29,9 +23,8 @@ public final class StoreFailures {
                 + redact(Outcome.message(e)), e);
     }
 
+    /** {@link StoreCalls#redact}: the one redaction. */
     public static String redact(String text) {
-        String s = USER_INFO.matcher(text).replaceAll("$1");
-        s = URL_QUERY.matcher(s).replaceAll("$1");
-        return SECRET_SETTING.matcher(s).replaceAll("[redacted]");
+        return StoreCalls.redact(text);
     }
 }
