@@ -86,6 +86,7 @@ resource "azurerm_role_assignment" "spoke_central_writer" {
   scope                = azurerm_storage_container.central.id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = each.value.principal_id
+  principal_type       = each.value.principal_type
   condition_version    = "2.0"
   condition            = local.central_condition["spoke-${each.key}"]
   description          = "stance-sync spoke ${each.key}: records of account ${each.value.account_id} only"

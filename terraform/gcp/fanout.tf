@@ -249,6 +249,7 @@ resource "google_cloudfunctions2_function" "worker" {
     google_storage_bucket_iam_member.worker_central_read,
     google_storage_bucket_iam_member.worker_source_read,
     google_pubsub_topic_iam_member.work_publisher,
+    time_sleep.iam_propagation,
   ]
 }
 

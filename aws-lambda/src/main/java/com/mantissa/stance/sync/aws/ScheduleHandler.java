@@ -46,7 +46,12 @@ public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Voi
         return null;
     }
 
-    /** Sends the source messages; a send that failed transiently fails the invocation, so the scheduler retries it. */
+    /**
+     * Sends the source messages. A send that failed transiently fails the invocation: nothing
+     * retries it (the schedule's and the function's retry attempts are 0, since a late second
+     * tick would only duplicate the next one); the failed invocation is kept in the
+     * failed-invocation queue, and the next tick sends every source again.
+     */
     private void fanOut(Context context) {
         FanOut.Result result;
         try {
