@@ -60,7 +60,9 @@ def check_sam():
                     for st in policy["PolicyDocument"]["Statement"]]
         bucket_policy = None
         if "CentralBucketPolicy" in resources and resolver.condition("MakeCentralBucket"):
-            bucket_policy = resolver.value(resources["CentralBucketPolicy"]["Properties"])["PolicyDocument"]["Statement"]
+            bucket_policy = json.loads(json.dumps(resolver.value(resources["CentralBucketPolicy"]["Properties"])
+                                                  ["PolicyDocument"]["Statement"])
+                                       .replace("<getatt CentralBucket.Arn>", f"arn:aws:s3:::{params['CentralBucketName']}"))
         return params, role, bucket_policy
 
     central = sam.REQUIRED["CentralBucketName"]

@@ -471,21 +471,16 @@ data "aws_iam_policy_document" "object_created" {
 # What every function that pushes any configured account may do: the catch-up schedule and the
 # fan-out worker share it.
 data "aws_iam_policy_document" "push_any_account" {
-  # A push writes records of whichever spoke account it is given.
+  # A push writes records of whichever spoke account it is given ("????" = the hash folder), and
+  # the accounts' state; nothing else under the prefix.
   statement {
-    sid       = "ReadWriteCentralPrefix"
-    actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${local.central_bucket_arn}/${var.central_prefix}/*"]
-  }
-
-  # The resolve pass removes assets that a snapshot no longer has.
-  dynamic "statement" {
-    for_each = var.resolve_missing ? [1] : []
-    content {
-      sid       = "RemoveGoneAssets"
-      actions   = ["s3:DeleteObject"]
-      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/*"]
-    }
+    sid     = "ReadWriteCentralRecords"
+    actions = ["s3:GetObject", "s3:PutObject"]
+    resources = [
+      "${local.central_bucket_arn}/${var.central_prefix}/findings/????/*",
+      "${local.central_bucket_arn}/${var.central_prefix}/assets/????/*",
+      "${local.central_bucket_arn}/${var.central_prefix}/_state/*",
+    ]
   }
 
   dynamic "statement" {
@@ -515,6 +510,17 @@ data "aws_iam_policy_document" "schedule" {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
+  }
+
+  # The catch-up's resolve pass removes assets that a snapshot no longer has. (The worker's
+  # source pushes never resolve, so only the schedule gets this.)
+  dynamic "statement" {
+    for_each = var.resolve_missing ? [1] : []
+    content {
+      sid       = "RemoveGoneAssets"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/*"]
+    }
   }
 
   dynamic "statement" {
