@@ -196,33 +196,58 @@ def check_gcp():
     print("check-permissions-iac: terraform/gcp: push, schedule and worker identities checked against the table")
 
 
-AZURE_BLOBS = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+def azure_patterns(rbac, local, label, variables, spoke_account):
+    """The StringLike paths of local.<local> for <label> (hub, spoke), with variables (name -> bool)
+    deciding each `cond ? [...] : []` line, and the placeholders filled in."""
+    m = re.search(rf'^  {local} = merge\((.*?)^  \)', rbac, re.S | re.M)
+    if not m:
+        problems.append(f"terraform/azure: rbac.tf has no local {local} (ABAC path patterns per identity)")
+        return []
+    text = m.group(1)
+    start = text.index("hub =") if label == "hub" else text.index('"spoke-${k}" =>')
+    end = text.index("\n    }", start) if label == "hub" else len(text)
+    found = []
+    for line in text[start:end].splitlines():
+        guard = re.search(r'([\w.]+) \? \[', line)
+        if guard and not variables[guard.group(1)]:
+            continue
+        for pattern in re.findall(r'"([^"]*\$\{var\.central_prefix\}[^"]*)"', line):
+            found.append(pattern.replace("${var.central_prefix}", "aggregated").replace("${w.account_id}", spoke_account))
+    return found
 
 
 def check_azure():
     rbac = open(os.path.join(ROOT, "terraform", "azure", "rbac.tf")).read()
-    # One function app runs every function: the hub identity needs the union of their operations.
-    hub = permissions.rows("object-created, resolve-missing", "schedule, resolve-missing", "schedule, fan-out",
-                           "worker, resolve-missing")["central"]
-    spoke = permissions.rows("object-created, resolve-missing")["central"]
-    for label, rows, account in (("hub", hub, "*"), ("spoke", spoke, "${w.account_id}")):
-        for op, action in (("delete", "delete"), ("write", "write")):
-            classes = sorted(c for c, ops in rows.items() if not c.endswith("/")
-                             and (op in ops or (op == "write" and "conditional-write" in ops)))
-            patterns = sorted("${var.central_prefix}/" + c.replace("{account}", account) for c in classes)
-            # The patterns the ABAC condition admits this action on, by the label of the map.
-            m = re.search(rf'{op}_patterns\s*=\s*\{{(.*?)\n  \}}', rbac, re.S)
-            if not m:
-                problems.append(f"terraform/azure: rbac.tf has no {op}_patterns map of ABAC path patterns per identity")
-                continue
-            block = m.group(1)
-            entry = re.search(rf'{label}\s*=\s*\[(.*?)\]', block, re.S) if label == "hub" else \
-                re.search(r'"spoke-\$\{k\}"\s*=>\s*\[(.*?)\]', block, re.S)
-            actual = sorted(re.findall(r'"([^"]+)"', entry.group(1))) if entry else None
-            if actual != patterns:
-                problems.append(f"terraform/azure [{label}] {action}: ABAC paths {actual}, the table needs {patterns}")
-    if f"ActionMatches{{'${{local.blob_actions}}/delete'}}" not in rbac:
-        problems.append("terraform/azure: the ABAC condition does not govern blob deletes")
+    spoke_account = "111122223333"
+    cases = []
+    for resolve in (False, True):
+        for fan_out in (False, True):
+            suffix = ", resolve-missing" if resolve else ""
+            # One function app runs every function: the hub identity needs the union of their operations.
+            functions = ["object-created" + suffix, "schedule" + suffix] + (
+                ["schedule, fan-out", "worker" + suffix] if fan_out else [])
+            cases.append((f"hub, resolve_missing={resolve}, fan_out={fan_out}", "hub", functions, None,
+                          {"var.resolve_missing": resolve, "var.fan_out": fan_out}))
+        cases.append((f"spoke, resolve_missing={resolve}", "spoke", ["object-created" + suffix], spoke_account,
+                      {"w.resolve_missing": resolve}))
+    for case, label, functions, own, variables in cases:
+        rows = permissions.rows(*functions)["central"]
+        allowed = {"write": azure_patterns(rbac, "write_patterns", label, variables, spoke_account),
+                   "delete": azure_patterns(rbac, "delete_patterns", label, variables, spoke_account)}
+        for key, classes, account in permissions.central_samples("aggregated", own or "123456789012"):
+            in_scope = account is not None and (own is None or account == own)
+            ops = set().union(*(rows.get(c, set()) for c in classes)) if classes else set()
+            needs = {"write": in_scope and bool(ops & {"read", "write", "conditional-write"}),
+                     "delete": in_scope and "delete" in ops}
+            for action, patterns in allowed.items():
+                granted = any(permissions._glob(p).match(key) for p in patterns)
+                if needs[action] and not granted:
+                    problems.append(f"terraform/azure [{case}]: missing {action} on {key}")
+                elif granted and not needs[action]:
+                    problems.append(f"terraform/azure [{case}]: {action} on {key}, which no function needs")
+    for action in ("write", "add/action", "read", "delete"):
+        if f"ActionMatches{{'${{local.blob_actions}}/{action}'}}" not in rbac:
+            problems.append(f"terraform/azure: the ABAC condition does not govern blob {action}")
     print("check-permissions-iac: terraform/azure: hub and spoke ABAC paths per action checked against the table")
 
 

@@ -171,6 +171,9 @@ variable "spoke_writers" {
     # Set, Azure creates the assignment without looking the principal up first, so a managed
     # identity created moments before is not refused as "does not exist in the directory".
     principal_type = optional(string, "ServicePrincipal")
+    # The spoke's resolve pass (STANCE_RESOLVE_MISSING=true there) deletes its own account's
+    # assets that a snapshot no longer has; only then may it delete.
+    resolve_missing = optional(bool, false)
   }))
   default = {}
 
