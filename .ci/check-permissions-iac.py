@@ -120,6 +120,42 @@ def check_sam():
         print(f"check-permissions-iac: template.yaml [{case}]: function roles checked against the table")
 
 
+def check_sam_rules():
+    """The template refuses unsupported combinations at deploy time: each rule's assertions,
+    resolved as CloudFormation does, hold for the supported sets and fail for the refused ones."""
+    sam = load_sam_checker()
+    source = json.loads(json.dumps(sam.cfn_yaml.load(os.path.join(ROOT, "template.yaml"))))
+    defaults = {k: str(v["Default"]) for k, v in source["Parameters"].items() if "Default" in v}
+
+    def refused(overrides):
+        params = {**defaults, **sam.REQUIRED, **overrides}
+        for name, spec in source["Parameters"].items():
+            if spec["Type"] == "CommaDelimitedList" and isinstance(params.get(name), str):
+                params[name] = params[name].split(",")
+        resolver = sam.Resolver(source, params)
+        return sorted(name for name, rule in source.get("Rules", {}).items()
+                      if resolver.value(rule.get("RuleCondition", True))
+                      and not all(resolver.value(a["Assert"]) for a in rule["Assertions"]))
+    spoke_role = "arn:aws:iam::111122223333:role/spoke-object-created"
+    cases = [
+        ({}, []),
+        ({"SpokeAccountIds": "111122223333", "SpokeRoleArns": spoke_role}, []),
+        ({"CreateCentralBucket": "false", "ResolveMissing": "true"}, []),
+        ({"SpokeAccountIds": "111122223333"}, ["SpokesNeedTheirRoles"]),
+        ({"SpokeRoleArns": spoke_role}, ["SpokeRolesNeedTheirAccounts"]),
+        ({"SpokeAccountIds": "111122223333", "SpokeRoleArns": spoke_role, "CreateCentralBucket": "false"},
+         ["SpokesNeedTheCentralBucket"]),
+        ({"TriggerMode": "S3"}, ["DirectS3NotificationNeedsOwnBucket"]),
+        ({"SourcesUri": "s3://b/_config/sources.jsonl"}, ["SourcesFileNeedsFanOut"]),
+        ({"SyncDirection": "pull"}, ["PullNeedsTarget"]),
+    ]
+    for overrides, expected in cases:
+        actual = refused(overrides)
+        if actual != expected:
+            problems.append(f"template.yaml Rules with {overrides}: refused by {actual}, expected {expected}")
+    print(f"check-permissions-iac: template.yaml: {len(cases)} parameter sets accepted or refused by its Rules as expected")
+
+
 # ---------------------------------------------------------------- terraform (HCL, read as text)
 def blocks(directory, kind, type_name):
     """name -> body text of every `kind "type_name" "name" { ... }` block in directory's *.tf."""
@@ -253,6 +289,7 @@ def check_azure():
 
 def main():
     check_sam()
+    check_sam_rules()
     check_gcp()
     check_azure()
     if problems:

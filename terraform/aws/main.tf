@@ -546,6 +546,14 @@ resource "aws_iam_role" "object_created" {
   name               = local.role_name["object-created"]
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
+
+  lifecycle {
+    # Spokes are admitted by the central bucket's policy, which only the hub's module writes.
+    precondition {
+      condition     = length(var.spoke_account_ids) == 0 || var.create_central_bucket
+      error_message = "spoke_account_ids admits spokes through the central bucket's policy, which this module writes only with create_central_bucket = true (the hub)."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "object_created" {
