@@ -12,6 +12,7 @@
 #  3. removes one grant (the worker's delete of finished resume checkpoints) and expects that
 #     run to fail: the evaluator is seen to deny.
 # What moto does not evaluate, and what covers it instead: docs/permissions.md.
+# KEEP_WORK=1 keeps the work folder (moto's log, terraform's, each handler run's event and output).
 #   usage: .ci/check-aws-policy-iac.sh   (build first: mvn -B -pl aws-lambda -am verify, or
 #          mvn -B -pl aws-lambda -am package -DskipTests and
 #          mvn -B -pl aws-lambda dependency:copy@copy-runtime-interface-client -DskipTests=false)
