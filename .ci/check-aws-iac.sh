@@ -44,6 +44,21 @@ for f in terraform/aws/versions.tf terraform/aws/examples/*/main.tf; do
     || fail "$f: the hashicorp/aws constraint must have a lower bound of at least 5.32 (logging_config)"
 done
 
+# IAM names are account-wide: every role of terraform/aws carries the region (a second region of
+# the same account would collide otherwise).
+roles="$(cat "$root"/terraform/aws/*.tf | grep -c '^resource "aws_iam_role" ' || true)"
+regional="$(cat "$root"/terraform/aws/*.tf | grep -c 'name               = local.role_name\[' || true)"
+[[ "$roles" -gt 0 && "$roles" == "$regional" ]] \
+  || fail "terraform/aws: $regional of $roles IAM roles are named with the region (local.role_name)"
+grep -qF '"${var.name}-${data.aws_region.current.name}-${role}"' "$root/terraform/aws/main.tf" \
+  || fail "terraform/aws: local.role_name must include the region"
+# The schedule is not retried (Scheduler and Lambda retry attempts 0): nothing may say otherwise.
+grep -q 'MaximumRetryAttempts: 0' <(sed -n '/^  ScheduleFunction:/,/^  [A-Za-z]*:$/p' "$root/template.yaml") \
+  || fail "template.yaml: the schedule function's retry attempts must be 0"
+if grep -rniE 'scheduler retries|schedule(r)? (will )?retr(y|ies) it' "$root/aws-lambda/src/main/java"; then
+  fail "the schedule is not retried (retry attempts 0): a comment above says it is"
+fi
+
 echo "check-aws-iac: terraform fmt -check terraform/aws"
 terraform -chdir="$root/terraform/aws" fmt -recursive -check -diff \
   || fail "terraform fmt: run 'terraform fmt -recursive terraform/aws'"

@@ -35,6 +35,7 @@ echo "check-azure-iac: rendering ABAC conditions"
 abac="$work/abac"
 mkdir -p "$abac"
 cp "$module/variables.tf" "$abac/"
+sed -n '/^variable "fan_out"/,/^}/p;/^variable "resolve_missing"/,/^}/p' "$module/fanout.tf" >"$abac/fanout-variables.tf"
 sed -n '/^locals {/,/^}/p' "$module/rbac.tf" >"$abac/locals.tf"
 cat >"$abac/vars.auto.tfvars" <<'VARS'
 location                     = "westeurope"
@@ -43,16 +44,25 @@ function_app_name            = "stance-sync"
 central_storage_account_name = "central1"
 host_storage_account_name    = "host1"
 central_prefix               = "agg"
-spoke_writers                = { prod = { principal_id = "p", account_id = "123456789012" } }
+spoke_writers                = { prod = { principal_id = "p", account_id = "123456789012", resolve_missing = true } }
+fan_out                      = true
+resolve_missing              = true
 VARS
 (cd "$abac" && terraform init -input=false -backend=false >/dev/null)
 hub="$(cd "$abac" && echo 'local.central_condition["hub"]' | terraform console)"
+[[ -z "${SHOW_ABAC:-}" ]] || echo "$hub"
 spoke="$(cd "$abac" && echo 'local.central_condition["spoke-prod"]' | terraform console)"
 expect() {
   local what="$1" text="$2" needle="$3"
   grep -qF -- "$needle" <<<"$text" || { echo "check-azure-iac: $what condition lacks: $needle" >&2; echo "$text" >&2; exit 1; }
 }
-expect hub "$hub" "blobs:path] StringLike 'agg/*'"
+expect hub "$hub" "blobs:path] StringLike 'agg/findings/????/*'"
+expect hub "$hub" "blobs:path] StringLike 'agg/_state/*'"
+# Deletes: the resolve pass's gone assets and a worker's finished resume checkpoints, nothing else.
+expect hub "$hub" "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete'})"
+expect hub "$hub" "blobs:path] StringLike 'agg/_state/*/resume/*'"
+expect hub "$hub" "blobs:path] StringLike 'agg/assets/????/*'"
+expect spoke "$spoke" "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete'})"
 expect hub "$hub" "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'})"
 # "?" matches exactly one character: the account segment sits right after the 4-character hash
 # folder. "*" there would also match "/", letting a spoke write below another account's folder.
@@ -63,6 +73,17 @@ if grep -qF "StringLike 'agg/*'" <<<"$spoke" || grep -qE "StringLike '[^']*/\*/"
   echo "$spoke" >&2
   exit 1
 fi
+
+# A spoke's assignment names its principal type (no directory lookup of a new identity), and a
+# source account's existing Event Grid system topic is used instead of a second one.
+expect_principal_type() {
+  awk '/^resource "azurerm_role_assignment" "spoke_central_writer" \{/,/^}/' "$module/rbac.tf" | grep -qF 'principal_type       = each.value.principal_type' \
+    || { echo "check-azure-iac: spoke_central_writer must set principal_type" >&2; exit 1; }
+}
+expect_principal_type
+grep -qF 'if !contains(keys(var.existing_system_topics), id)' "$module/eventgrid.tf" \
+  && grep -qF 'system_topic        = local.system_topics[each.value.storage_account_id].name' "$module/eventgrid.tf" \
+  || { echo "check-azure-iac: the event subscriptions must use an existing system topic (existing_system_topics) where given" >&2; exit 1; }
 
 # The module must be usable as a child module: provider configuration lives in examples/hub.
 if grep -nE '^[[:space:]]*provider[[:space:]]+"' "$module"/*.tf; then

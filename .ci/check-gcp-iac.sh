@@ -100,5 +100,22 @@ for env in 'local.lifecycle_environment' 'local.fan_out_schedule_environment'; d
 done
 grep -qF 'push_environment = merge(local.base_environment, local.resolve_environment' terraform/gcp/main.tf \
   || { echo "check-gcp-iac: the push function's environment must carry the resolve settings" >&2; status=1; }
+# A first apply: the functions (and their Eventarc triggers) wait for IAM propagation after the
+# APIs and the service agents' grants; BigQuery is enabled for the export; the dataset sits where
+# the export bucket is; event-driven functions time out within 540 s.
+expect_block time_sleep.iam_propagation 'create_duration = var.iam_propagation_wait'
+for fn in push schedule worker; do
+  expect_block "google_cloudfunctions2_function.$fn" 'time_sleep.iam_propagation,'
+done
+grep -qF 'var.export_bucket_name != null ? ["bigquery.googleapis.com"] : []' terraform/gcp/main.tf \
+  || { echo "check-gcp-iac: the export needs bigquery.googleapis.com among the required APIs" >&2; status=1; }
+expect_block google_bigquery_dataset.export 'location    = local.export_dataset_location'
+expect_block google_bigquery_dataset.export 'condition     = local.export_locations_match'
+sed -n '/^variable "timeout_seconds"/,/^}/p' terraform/gcp/variables.tf | grep -qF 'var.timeout_seconds <= 540' \
+  || { echo "check-gcp-iac: timeout_seconds must be validated against the 540 s limit of event-driven functions" >&2; status=1; }
+# Under resolve_missing the push function lists central: a bucket-level role, since listing is
+# not an object operation that the prefix condition could admit.
+expect_block google_storage_bucket_iam_member.push_central_list 'role   = "roles/storage.legacyBucketReader"'
+expect_block google_storage_bucket_iam_member.push_central_list 'count  = local.enable_push && var.resolve_missing ? 1 : 0'
 [[ $status -eq 0 ]] || exit $status
-echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled; fan-out with dead-letter topic; lifecycle settings"
+echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled; fan-out with dead-letter topic; lifecycle settings; first-apply wait, BigQuery API and location, 540 s"

@@ -155,6 +155,13 @@ data "aws_iam_policy_document" "worker" {
     resources = [aws_sqs_queue.work[0].arn]
   }
 
+  # A push that needed continuations deletes its checkpoint when it finishes.
+  statement {
+    sid       = "RemoveFinishedCheckpoints"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_state/*/resume/*"]
+  }
+
   # A push that runs out of time continues through a message to the same queue.
   statement {
     sid       = "SendContinuations"
@@ -165,7 +172,7 @@ data "aws_iam_policy_document" "worker" {
 
 resource "aws_iam_role" "worker" {
   count              = var.fan_out ? 1 : 0
-  name               = "${var.name}-worker"
+  name               = local.role_name["worker"]
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
 }

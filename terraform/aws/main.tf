@@ -1,8 +1,14 @@
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
-  partition  = data.aws_partition.current.partition
+  partition = data.aws_partition.current.partition
+  # IAM names are global to the account, Lambda and SQS names only to a region: the roles carry
+  # the region, so the module deploys in two regions of one account under the same name.
+  role_name = { for role in ["object-created", "schedule", "scheduler", "worker"] :
+    role => "${var.name}-${data.aws_region.current.name}-${role}"
+  }
   account_id = coalesce(var.account_id, data.aws_caller_identity.current.account_id)
   jar_path   = coalesce(var.lambda_jar_path, "${path.module}/../../aws-lambda/target/stance-sync-aws-lambda.jar")
 
@@ -66,6 +72,13 @@ locals {
 
   use_sqs = var.trigger_mode == "sqs"
   use_s3  = var.trigger_mode == "s3"
+}
+
+check "role_names_fit" {
+  assert {
+    condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
+    error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
+  }
 }
 
 check "s3_trigger_needs_own_bucket" {
@@ -197,6 +210,27 @@ data "aws_iam_policy_document" "central_bucket" {
         "${local.central_bucket_arn}/${var.central_prefix}/assets/????/$${aws:PrincipalAccount}/*",
         "${local.central_bucket_arn}/${var.central_prefix}/_state/$${aws:PrincipalAccount}/*",
       ]
+      principals {
+        type        = "AWS"
+        identifiers = var.spoke_account_ids
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.spoke_role_arns
+      }
+    }
+  }
+
+  # The resolve pass of a spoke (resolve_missing = true there) removes its own account's assets
+  # that a snapshot no longer has. A cross-account request needs both this and the spoke role's
+  # own grant, which that module adds only with resolve_missing = true.
+  dynamic "statement" {
+    for_each = length(var.spoke_account_ids) > 0 ? [1] : []
+    content {
+      sid       = "SpokesRemoveOwnGoneAssets"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/$${aws:PrincipalAccount}/*"]
       principals {
         type        = "AWS"
         identifiers = var.spoke_account_ids
@@ -437,21 +471,16 @@ data "aws_iam_policy_document" "object_created" {
 # What every function that pushes any configured account may do: the catch-up schedule and the
 # fan-out worker share it.
 data "aws_iam_policy_document" "push_any_account" {
-  # A push writes records of whichever spoke account it is given.
+  # A push writes records of whichever spoke account it is given ("????" = the hash folder), and
+  # the accounts' state; nothing else under the prefix.
   statement {
-    sid       = "ReadWriteCentralPrefix"
-    actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${local.central_bucket_arn}/${var.central_prefix}/*"]
-  }
-
-  # The resolve pass removes assets that a snapshot no longer has.
-  dynamic "statement" {
-    for_each = var.resolve_missing ? [1] : []
-    content {
-      sid       = "RemoveGoneAssets"
-      actions   = ["s3:DeleteObject"]
-      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/*"]
-    }
+    sid     = "ReadWriteCentralRecords"
+    actions = ["s3:GetObject", "s3:PutObject"]
+    resources = [
+      "${local.central_bucket_arn}/${var.central_prefix}/findings/????/*",
+      "${local.central_bucket_arn}/${var.central_prefix}/assets/????/*",
+      "${local.central_bucket_arn}/${var.central_prefix}/_state/*",
+    ]
   }
 
   dynamic "statement" {
@@ -483,6 +512,17 @@ data "aws_iam_policy_document" "schedule" {
     resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
   }
 
+  # The catch-up's resolve pass removes assets that a snapshot no longer has. (The worker's
+  # source pushes never resolve, so only the schedule gets this.)
+  dynamic "statement" {
+    for_each = var.resolve_missing ? [1] : []
+    content {
+      sid       = "RemoveGoneAssets"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/*"]
+    }
+  }
+
   dynamic "statement" {
     for_each = local.pull_target_path == null ? [] : [1]
     content {
@@ -503,9 +543,17 @@ data "aws_iam_policy_document" "schedule" {
 }
 
 resource "aws_iam_role" "object_created" {
-  name               = "${var.name}-object-created"
+  name               = local.role_name["object-created"]
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
+
+  lifecycle {
+    # Spokes are admitted by the central bucket's policy, which only the hub's module writes.
+    precondition {
+      condition     = length(var.spoke_account_ids) == 0 || var.create_central_bucket
+      error_message = "spoke_account_ids admits spokes through the central bucket's policy, which this module writes only with create_central_bucket = true (the hub)."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "object_created" {
@@ -516,7 +564,7 @@ resource "aws_iam_role_policy" "object_created" {
 
 
 resource "aws_iam_role" "schedule" {
-  name               = "${var.name}-schedule"
+  name               = local.role_name["schedule"]
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
 }
@@ -732,7 +780,7 @@ data "aws_iam_policy_document" "scheduler_invoke" {
 }
 
 resource "aws_iam_role" "scheduler" {
-  name               = "${var.name}-scheduler"
+  name               = local.role_name["scheduler"]
   assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
   tags               = var.tags
 }

@@ -1,8 +1,17 @@
+locals {
+  # The system topic of each source account: the existing one, or the one created below.
+  system_topics = merge(
+    { for id, t in azurerm_eventgrid_system_topic.source : id => { name = t.name, resource_group_name = t.resource_group_name } },
+    var.existing_system_topics,
+  )
+}
+
 # One system topic per source storage account (Azure allows a single one per account), created in
-# the account's own resource group and region.
+# the account's own resource group and region, unless the account has one already
+# (existing_system_topics), which the subscriptions then use.
 resource "azurerm_eventgrid_system_topic" "source" {
   provider            = azurerm.source
-  for_each            = var.trigger_mode == "event_grid" ? local.source_accounts : {}
+  for_each            = var.trigger_mode == "event_grid" ? { for id, a in local.source_accounts : id => a if !contains(keys(var.existing_system_topics), id) } : {}
   name                = "stance-sync-${each.value.name}"
   resource_group_name = each.value.resource_group_name
   location            = data.azurerm_storage_account.source[each.key].location
@@ -17,8 +26,8 @@ resource "azurerm_eventgrid_system_topic_event_subscription" "source" {
   provider            = azurerm.source
   for_each            = var.trigger_mode == "event_grid" && var.event_subscription_enabled ? var.sources : {}
   name                = "stance-sync-${each.key}"
-  system_topic        = azurerm_eventgrid_system_topic.source[each.value.storage_account_id].name
-  resource_group_name = azurerm_eventgrid_system_topic.source[each.value.storage_account_id].resource_group_name
+  system_topic        = local.system_topics[each.value.storage_account_id].name
+  resource_group_name = local.system_topics[each.value.storage_account_id].resource_group_name
 
   event_delivery_schema = "EventGridSchema"
   included_event_types  = ["Microsoft.Storage.BlobCreated"]

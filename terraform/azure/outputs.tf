@@ -29,7 +29,7 @@ output "stance_sources" {
 }
 
 output "event_grid_system_topic_ids" {
-  description = "Event Grid system topics, by source storage account id."
+  description = "Event Grid system topics the module created, by source storage account id (existing_system_topics are not repeated)."
   value       = { for k, t in azurerm_eventgrid_system_topic.source : k => t.id }
 }
 

@@ -1,32 +1,48 @@
 locals {
   blob_actions = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
 
-  # ABAC: writes, creates, deletes and reads of blob content are allowed only on the given path
-  # patterns; listing stays allowed (the path attribute does not apply to List Blobs).
+  # ABAC: reads of blob content, writes and creates are allowed only on write_patterns, deletes
+  # only on delete_patterns; listing stays allowed (the path attribute does not apply to List
+  # Blobs). The patterns follow the functions' operations (docs/permissions.json, held to them by
+  # .ci/check-permissions-iac.py).
   # A record path is {prefix}/findings/{4 hex chars of md5(id)}/{account}/{id}.json. StringLike's
   # "*" also matches "/", so "findings/*/{account}/*" would let an id containing
   # "/{account}/" put blobs below another account's folder. "?" matches exactly one character
   # (https://learn.microsoft.com/en-us/azure/role-based-access-control/conditions-format#stringlike),
   # so "????" pins the account segment to the position after the four-character hash folder:
   # a blob in a four-character hash folder matches only when the next segment is the account.
+  write_patterns = merge(
+    # The hub's functions push any configured account: records and the accounts' state.
+    { hub = ["${var.central_prefix}/findings/????/*", "${var.central_prefix}/assets/????/*", "${var.central_prefix}/_state/*"] },
+    {
+      for k, w in var.spoke_writers : "spoke-${k}" => [
+        "${var.central_prefix}/findings/????/${w.account_id}/*",
+        "${var.central_prefix}/assets/????/${w.account_id}/*",
+        "${var.central_prefix}/_state/${w.account_id}/*",
+      ]
+    }
+  )
+  # Deletes: the resolve pass removes assets a snapshot no longer has, and a worker's push that
+  # needed continuations removes its finished checkpoint.
+  delete_patterns = merge(
+    {
+      hub = concat(
+        var.resolve_missing ? ["${var.central_prefix}/assets/????/*"] : [],
+        var.fan_out ? ["${var.central_prefix}/_state/*/resume/*"] : [],
+      )
+    },
+    {
+      for k, w in var.spoke_writers : "spoke-${k}" => w.resolve_missing ? ["${var.central_prefix}/assets/????/${w.account_id}/*"] : []
+    }
+  )
+
   central_condition = {
-    for label, patterns in merge(
-      { hub = ["${var.central_prefix}/*"] },
-      {
-        for k, w in var.spoke_writers : "spoke-${k}" => [
-          "${var.central_prefix}/findings/????/${w.account_id}/*",
-          "${var.central_prefix}/assets/????/${w.account_id}/*",
-          "${var.central_prefix}/_state/${w.account_id}/*",
-        ]
-      }
-    ) : label => <<-EOT
+    for label, patterns in local.write_patterns : label => <<-EOT
       (
        (
         !(ActionMatches{'${local.blob_actions}/write'})
         AND
         !(ActionMatches{'${local.blob_actions}/add/action'})
-        AND
-        !(ActionMatches{'${local.blob_actions}/delete'})
         AND
         !(ActionMatches{'${local.blob_actions}/read'} AND NOT SubOperationMatches{'Blob.List'})
        )
@@ -34,6 +50,18 @@ locals {
        (
         ${join("\n  OR\n  ", [for p in patterns : "@Resource[${local.blob_actions}:path] StringLike '${p}'"])}
        )
+      )
+      AND
+      (
+       (
+        !(ActionMatches{'${local.blob_actions}/delete'})
+       )
+      %{if length(local.delete_patterns[label]) > 0}
+       OR
+       (
+        ${join("\n  OR\n  ", [for p in local.delete_patterns[label] : "@Resource[${local.blob_actions}:path] StringLike '${p}'"])}
+       )
+      %{endif}
       )
     EOT
   }
@@ -86,6 +114,7 @@ resource "azurerm_role_assignment" "spoke_central_writer" {
   scope                = azurerm_storage_container.central.id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = each.value.principal_id
+  principal_type       = each.value.principal_type
   condition_version    = "2.0"
   condition            = local.central_condition["spoke-${each.key}"]
   description          = "stance-sync spoke ${each.key}: records of account ${each.value.account_id} only"

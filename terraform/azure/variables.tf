@@ -168,8 +168,19 @@ variable "spoke_writers" {
   type = map(object({
     principal_id = string
     account_id   = string
+    # Set, Azure creates the assignment without looking the principal up first, so a managed
+    # identity created moments before is not refused as "does not exist in the directory".
+    principal_type = optional(string, "ServicePrincipal")
+    # The spoke's resolve pass (STANCE_RESOLVE_MISSING=true there) deletes its own account's
+    # assets that a snapshot no longer has; only then may it delete.
+    resolve_missing = optional(bool, false)
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for w in values(var.spoke_writers) : contains(["ServicePrincipal", "User", "Group"], w.principal_type)])
+    error_message = "spoke_writers[*].principal_type: ServicePrincipal (a managed identity or app), User or Group."
+  }
 
   validation {
     condition     = alltrue([for w in values(var.spoke_writers) : can(regex("^[^/\\\\*?'\\s]+$", w.account_id))])
@@ -198,4 +209,17 @@ variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "existing_system_topics" {
+  description = <<-EOT
+    Event Grid system topics that already exist on source storage accounts, keyed by the account's
+    resource id (an account holds one system topic, so a second one cannot be created next to it):
+    the module subscribes to these instead of creating its own.
+  EOT
+  type = map(object({
+    name                = string
+    resource_group_name = string
+  }))
+  default = {}
 }

@@ -32,6 +32,12 @@ variable "export_dataset_id" {
   default     = "stance_sync_export"
 }
 
+variable "export_dataset_location" {
+  description = "Location of the export's BigQuery dataset; null: the export bucket's location (BigQuery reads external files only from there)."
+  type        = string
+  default     = null
+}
+
 variable "resolve_missing" {
   description = "STANCE_RESOLVE_MISSING: every push takes its snapshot as the account's complete state (resolve findings it no longer has, remove such assets). Off by default: the pass lists all of central's findings on every push."
   type        = bool
@@ -51,7 +57,15 @@ variable "stale_after" {
 }
 
 locals {
-  export_enabled  = var.export_bucket_name != null
+  export_enabled          = var.export_bucket_name != null
+  export_bucket_location  = local.export_enabled ? upper(data.google_storage_bucket.export[0].location) : null
+  export_dataset_location = local.export_enabled ? coalesce(var.export_dataset_location, local.export_bucket_location) : null
+  # The same location, or the US multi-region over a bucket in a US region. (Not every europe-*
+  # region lies in the EU multi-region, so an EU dataset needs an EU bucket.)
+  export_locations_match = !local.export_enabled || (
+    upper(coalesce(local.export_dataset_location, "-")) == local.export_bucket_location
+    || (upper(coalesce(local.export_dataset_location, "-")) == "US" && startswith(lower(coalesce(local.export_bucket_location, "-")), "us-"))
+  )
   export_location = local.export_enabled ? "gs://${var.export_bucket_name}/${var.export_prefix}" : null
 
   # Every function that pushes (push, schedule, worker) resolves alike.
@@ -113,12 +127,27 @@ resource "google_storage_bucket_iam_member" "export_write" {
   member = "serviceAccount:${google_service_account.schedule[0].email}"
 }
 
+data "google_storage_bucket" "export" {
+  count = local.export_enabled ? 1 : 0
+  name  = var.export_bucket_name
+}
+
+# BigQuery reads an external table's files only from a bucket in the dataset's location (or,
+# for a multi-region dataset, in a region of it): the dataset is created where the bucket is.
 resource "google_bigquery_dataset" "export" {
   count       = local.export_enabled ? 1 : 0
   project     = var.project_id
   dataset_id  = var.export_dataset_id
-  location    = var.region
+  location    = local.export_dataset_location
   description = "stance-sync: central exported as a Stance scan (${local.export_location})."
+  depends_on  = [terraform_data.apis_enabled]
+
+  lifecycle {
+    precondition {
+      condition     = local.export_locations_match
+      error_message = "export_dataset_location ${coalesce(var.export_dataset_location, "-")} cannot read gs://${coalesce(var.export_bucket_name, "-")}, which is in ${local.export_bucket_location}: use the bucket's location (or leave export_dataset_location unset)."
+    }
+  }
 }
 
 resource "google_bigquery_table" "export" {

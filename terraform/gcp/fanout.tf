@@ -157,8 +157,9 @@ resource "google_service_account" "worker" {
   depends_on   = [terraform_data.apis_enabled]
 }
 
-# A worker pushes the records of whichever account its message names: write under the central
-# prefix (the condition), list central (the resolve pass, the index), read the source buckets.
+# A worker pushes the records of whichever account its message names: read and write under the
+# central prefix (the condition), read the source buckets. It lists nothing in central (a source
+# push never resolves; docs/permissions.json), so it gets no bucket-wide role there.
 resource "google_storage_bucket_iam_member" "worker_central_write" {
   count  = local.enable_fan_out ? 1 : 0
   bucket = local.central_bucket
@@ -170,13 +171,6 @@ resource "google_storage_bucket_iam_member" "worker_central_write" {
     description = "Objects under the central prefix only."
     expression  = "resource.name.startsWith(\"${local.central_objects_prefix}\")"
   }
-}
-
-resource "google_storage_bucket_iam_member" "worker_central_read" {
-  count  = local.enable_fan_out ? 1 : 0
-  bucket = local.central_bucket
-  role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${google_service_account.worker[0].email}"
 }
 
 resource "google_storage_bucket_iam_member" "worker_source_read" {
@@ -246,9 +240,9 @@ resource "google_cloudfunctions2_function" "worker" {
   depends_on = [
     terraform_data.apis_enabled,
     google_storage_bucket_iam_member.worker_central_write,
-    google_storage_bucket_iam_member.worker_central_read,
     google_storage_bucket_iam_member.worker_source_read,
     google_pubsub_topic_iam_member.work_publisher,
+    time_sleep.iam_propagation,
   ]
 }
 

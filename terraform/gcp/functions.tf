@@ -54,7 +54,9 @@ resource "google_cloudfunctions2_function" "push" {
     google_project_iam_member.trigger_event_receiver,
     google_project_iam_member.gcs_agent_pubsub_publisher,
     google_storage_bucket_iam_member.central_write,
+    google_storage_bucket_iam_member.push_central_list,
     google_storage_bucket_iam_member.source_read,
+    time_sleep.iam_propagation,
   ]
 }
 
@@ -145,6 +147,7 @@ resource "google_cloudfunctions2_function" "schedule" {
     google_storage_bucket_iam_member.central_read,
     google_storage_bucket_iam_member.scheduled_source_read,
     google_storage_bucket_iam_member.pull_target_write,
+    time_sleep.iam_propagation,
   ]
 }
 

@@ -36,6 +36,8 @@ locals {
       "artifactregistry.googleapis.com", "eventarc.googleapis.com", "pubsub.googleapis.com",
     "storage.googleapis.com", "iam.googleapis.com"],
     var.enable_schedule ? ["cloudscheduler.googleapis.com"] : [],
+    # The export's dataset and external tables.
+    var.export_bucket_name != null ? ["bigquery.googleapis.com"] : [],
   )
 
   # Both functions write records under the central prefix (the IAM condition below).
@@ -137,6 +139,18 @@ resource "terraform_data" "apis_enabled" {
   }
 }
 
+# Enabling an API creates its service agents, and new grants take a while to reach every
+# service: an Eventarc trigger created right after them fails with "Permission denied while using
+# the Eventarc Service Agent". The functions (and with them their triggers) wait this long after
+# the APIs and the agents' grants; 0s where the project was set up before.
+resource "time_sleep" "iam_propagation" {
+  create_duration = var.iam_propagation_wait
+  triggers = {
+    apis   = join(",", terraform_data.apis_enabled.input)
+    grants = join(",", concat(google_project_iam_member.trigger_event_receiver[*].id, google_project_iam_member.gcs_agent_pubsub_publisher[*].id))
+  }
+}
+
 # ---- identities -------------------------------------------------------------------------
 
 # One runtime identity per function, each with bucket-level grants only and no project role:
@@ -206,6 +220,16 @@ resource "google_storage_bucket_iam_member" "central_write" {
     description = "Objects under the central prefix only."
     expression  = "resource.name.startsWith(\"${local.central_objects_prefix}\")"
   }
+}
+
+# With resolve_missing the push function lists central's findings and assets (whose keys begin
+# with the hash folder, not the account), and listing is bucket-level, which the prefix condition
+# above denies: it gets the one predefined role that lists without reading object content.
+resource "google_storage_bucket_iam_member" "push_central_list" {
+  count  = local.enable_push && var.resolve_missing ? 1 : 0
+  bucket = local.central_bucket
+  role   = "roles/storage.legacyBucketReader"
+  member = "serviceAccount:${google_service_account.push[0].email}"
 }
 
 # The scheduled catch-up and the PULL list the aggregate; listing is a bucket-level permission

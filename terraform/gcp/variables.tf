@@ -166,10 +166,27 @@ variable "available_memory" {
   default     = "1Gi"
 }
 
+variable "iam_propagation_wait" {
+  description = "How long the functions' creation waits after enabling APIs and granting the service agents (IAM propagation before Eventarc uses them); \"0s\" when the project was set up before."
+  type        = string
+  default     = "90s"
+
+  validation {
+    condition     = can(regex("^[0-9]+[smh]$", var.iam_propagation_wait))
+    error_message = "iam_propagation_wait is a duration such as 90s or 2m."
+  }
+}
+
 variable "timeout_seconds" {
   description = "Execution timeout of each invocation (event-driven functions allow at most 540)."
   type        = number
   default     = 540
+
+  # Every function of the module is event-driven (Cloud Storage, Pub/Sub triggers).
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 540
+    error_message = "timeout_seconds must be between 1 and 540: event-driven functions time out after at most 540 s."
+  }
 }
 
 variable "max_instance_count" {

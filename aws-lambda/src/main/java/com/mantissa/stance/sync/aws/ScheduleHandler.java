@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * EventBridge Scheduler / scheduled rule: the catch-up over {@code STANCE_SOURCES} and/or the
- * pull to {@code STANCE_PULL_TARGET}, as configured. With {@code STANCE_WORK_QUEUE} set it fans
- * out instead: one message per source (of {@code STANCE_SOURCES_URI} and
- * {@code STANCE_SOURCES}) to that SQS queue, whose workers ({@link SqsHandler}) push them.
+ * EventBridge Scheduler / scheduled rule: the one scheduled tick ({@link ScheduledTick}). With
+ * {@code STANCE_WORK_QUEUE} set the sources go to that SQS queue, one message each, for the
+ * workers ({@link SqsHandler}); without, they are caught up here. Then the pull and the lifecycle
+ * (export, stale accounts) run, whichever are configured. A tick that failed transiently fails
+ * the invocation: nothing retries it (the schedule's and the function's retry attempts are 0,
+ * since a late second tick would only duplicate the next one); the failed invocation is kept in
+ * the failed-invocation queue, and the next tick sends every source again.
  */
 public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Void> {
 
-    private final Map<String, String> env;
     private final SyncFunction function;
 
     public ScheduleHandler() {
@@ -24,7 +26,6 @@ public final class ScheduleHandler implements RequestHandler<ScheduledEvent, Voi
     }
 
     public ScheduleHandler(Map<String, String> env) {
-        this.env = Map.copyOf(env);
         this.function = LambdaSupport.function(env);
     }
 
