@@ -90,7 +90,7 @@ final class WorkerCommand implements Callable<Integer> {
             QueueWorker.Summary summary = worker.run();
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(summary.toMap()));
             spec.commandLine().getOut().flush();
+            return summary.success() ? 0 : 1;
         }
-        return 0;
     }
 }

@@ -1,6 +1,8 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.ResolveMissingOperation;
+import com.mantissa.stance.sync.engine.exec.StoreCalls;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import java.time.Duration;
@@ -98,6 +100,17 @@ public final class Central {
     /** One row per account: its status objects, and whether it went quiet for {@code staleAfter}. */
     public StatusOperation status(Duration staleAfter) {
         return new StatusOperation(store, prefix, staleAfter);
+    }
+
+    /**
+     * One cheap request that tells whether central can be used at all: a listing of the state
+     * folder under the prefix (empty for a new central).
+     *
+     * @throws SyncAbortedException naming central when it is missing or refuses access
+     */
+    public void probe() {
+        new StoreCalls(store, "central " + store.location()).call(() -> store.listRecords(
+                (prefix.isEmpty() ? "" : prefix + "/") + "_state/"));
     }
 
     private SyncConfig own(SyncConfig config) {

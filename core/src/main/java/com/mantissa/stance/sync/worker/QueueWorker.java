@@ -20,6 +20,7 @@ import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.settings.ConfigurationException;
 import com.mantissa.stance.sync.settings.Settings;
+import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
@@ -87,8 +88,14 @@ public final class QueueWorker {
     /** Totals of one run; {@code requests} are central's, by kind: what the run cost. */
     public record Summary(long messages, long pushes, long continuations, long ignored, long failed,
                           long redeliveries, SyncResult result, RequestCounts requests) {
+        /** Every message was done: none failed, none is left for redelivery. */
+        public boolean success() {
+            return failed == 0 && redeliveries == 0;
+        }
+
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("success", success());
             m.put("messages", messages);
             m.put("pushes", pushes);
             m.put("continuations_sent", continuations);
@@ -184,6 +191,7 @@ public final class QueueWorker {
 
     /** Works until the queue has stayed empty for {@code exitWhenIdle}. */
     public Summary run() {
+        checkCentral();
         long idleSince = System.nanoTime();
         while (true) {
             long idle = System.nanoTime() - idleSince;
@@ -210,6 +218,24 @@ public final class QueueWorker {
         }
         stores.close();
         return summary();
+    }
+
+    /**
+     * Stops before taking any message when central cannot be used at all (a missing bucket,
+     * denied access): every message would fail, and acknowledging them would lose them. A
+     * folder is made by the first write, so a missing one is not an error.
+     *
+     * @throws ConfigurationException naming central and what is wrong with it
+     */
+    private void checkCentral() {
+        if (settings.central().scheme() == StorageLocation.Scheme.FILE) {
+            return;
+        }
+        try {
+            Central.at(stores.open(settings.central()), settings.config().centralPrefix()).probe();
+        } catch (SyncAbortedException | PermanentStorageException e) {
+            throw new ConfigurationException(FunctionSettings.CENTRAL_URI + ": " + e.getMessage(), e);
+        }
     }
 
     /** The totals so far. */
