@@ -40,6 +40,8 @@ public final class AccountPushPass {
     private final ResolveMissingOperation.Plan plan;
     private final ResolveSettings settings;
     private final Clock clock;
+    /** Why the resolve pass was asked for and does not run; null when it runs or was not asked for. */
+    private String skipped;
 
     private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
                             String snapshot, ResolveMissingOperation resolve,
@@ -70,6 +72,13 @@ public final class AccountPushPass {
             return new AccountPushPass(central, config, account, provider, snapshot, null, null, null, clock);
         }
         Objects.requireNonNull(census, "a resolve pass needs the snapshot's census");
+        if (census.unclean() != null) {
+            AccountPushPass pass = new AccountPushPass(central, config, account, provider, snapshot, null, null, null,
+                    clock);
+            pass.skipped = "account '" + account + "': no resolve pass: " + census.unclean()
+                    + "; a snapshot not read whole and clean resolves nothing";
+            return pass;
+        }
         ResolveMissingOperation operation =
                 new ResolveMissingOperation(central, config.centralPrefix(), account, provider)
                         .maxShare(resolve.maxShare()).force(resolve.force())
@@ -100,6 +109,9 @@ public final class AccountPushPass {
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
+        if (skipped != null) {
+            pushed = withError(pushed, skipped);
+        }
         // Only the kinds this push read whole are recorded; another kind's counts stay as its
         // last push stored them, in an object of their own, so nothing needs reading first.
         if (keepState && RecordPaths.isSafeAccount(account) && !counted.kinds().isEmpty()) {
@@ -122,6 +134,13 @@ public final class AccountPushPass {
         return new Finished(new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(),
                 pushed.conflictsResolved(), errors, pushed.durationSeconds(), pushed.syncDirection(),
                 pushed.retryableErrors(), warnings), result);
+    }
+
+    private static SyncResult withError(SyncResult r, String error) {
+        List<String> errors = new ArrayList<>(r.errors());
+        errors.add(error);
+        return new SyncResult(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), errors,
+                r.durationSeconds(), r.syncDirection(), r.retryableErrors(), r.warnings());
     }
 
     /** The push's result with the resolve pass's errors, and the resolve pass (null when none ran). */

@@ -35,6 +35,7 @@ public final class SnapshotCensus {
     private long[] hashes = new long[1024];
     private int size;
     private boolean sorted = true;
+    private String unclean;
 
     public SnapshotCensus(String centralPrefix, String account) {
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
@@ -54,14 +55,28 @@ public final class SnapshotCensus {
                     ScanLine line = reader.next();
                     if (!line.isError()) {
                         add(file.kind(), line.object());
+                    } else if (unclean == null) {
+                        unclean = file.displayName() + " line " + line.lineNumber() + " is not a record";
                     }
                 }
             } catch (IOException | UncheckedIOException | StorageException unreadable) {
                 // The push reports the file itself. Without all of it the snapshot is not the
                 // account's complete state of this kind, so no resolve pass may rely on it.
                 counts.unreadable(file.kind());
+                if (unclean == null) {
+                    unclean = file.displayName() + " could not be read whole";
+                }
             }
         }
+    }
+
+    /**
+     * Why the snapshot was not read whole and clean (the first line that is not a record, a
+     * file cut mid-line or unreadable); null when it was. Such a snapshot is no grounds for
+     * resolving anything: what a damaged line held is unknown.
+     */
+    public String unclean() {
+        return unclean;
     }
 
     /**
