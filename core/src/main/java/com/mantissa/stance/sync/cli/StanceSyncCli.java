@@ -54,6 +54,7 @@ public final class StanceSyncCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        ParentProcessWatch.startIfChild();
         OptionalInt inChild = ShortRunLauncher.forThisJvm(args, System.getenv()).map(launcher -> launcher.run(args))
                 .orElse(OptionalInt.empty());
         System.exit(inChild.isPresent() ? inChild.getAsInt() : run(args, new PrintWriter(System.out, true),
