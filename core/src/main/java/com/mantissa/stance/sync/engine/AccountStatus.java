@@ -31,10 +31,25 @@ import java.util.Set;
  * has them; provider, time and snapshot those of the newest object. So a push of one kind never
  * has to read the other kind's counts to carry them over, and two pushes of different kinds of
  * one account, running at once, cannot overwrite each other's counts.
+ *
+ * <p>Only a complete push writes those objects: {@code last_push} is the last push that
+ * attempted every record. A push that did not ({@code --deadline} passed, transient store
+ * failures) writes {@code attempt.json} instead, with the time and first error of the attempt,
+ * and leaves the counts and {@code last_push} of the last complete push alone. So
+ * {@code last_attempt}, {@code last_attempt_ok} and {@code last_error} describe the latest
+ * attempt, complete or not, and an account whose pushes never complete has no {@code last_push}.
  */
 public record AccountStatus(String account, String provider, Instant lastPush, String snapshot, long findings,
-                            long open, long resolved, long assets) {
+                            long open, long resolved, long assets, Instant lastAttempt, boolean lastAttemptOk,
+                            String lastError) {
     private static final Set<RecordKind> BOTH = EnumSet.allOf(RecordKind.class);
+    private static final String ATTEMPT = "attempt.json";
+
+    /** The status of a complete push that had no errors. */
+    public AccountStatus(String account, String provider, Instant lastPush, String snapshot, long findings,
+                         long open, long resolved, long assets) {
+        this(account, provider, lastPush, snapshot, findings, open, resolved, assets, lastPush, true, null);
+    }
 
     /** {@code {prefix}/_state/{account}/status.json}: the status of a push of both kinds. */
     public static String key(String centralPrefix, String account) {
@@ -53,10 +68,15 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
         return folder + "status-" + kinds.iterator().next().folder() + ".json";
     }
 
-    /** Every key a status of {@code account} may be stored under. */
+    /** Every key a status of {@code account} may be stored under, the incomplete attempt's last. */
     static List<String> keys(String centralPrefix, String account) {
         return List.of(key(centralPrefix, account), key(centralPrefix, account, EnumSet.of(RecordKind.FINDING)),
-                key(centralPrefix, account, EnumSet.of(RecordKind.ASSET)));
+                key(centralPrefix, account, EnumSet.of(RecordKind.ASSET)), attemptKey(centralPrefix, account));
+    }
+
+    /** {@code {prefix}/_state/{account}/attempt.json}: the latest push that did not complete. */
+    static String attemptKey(String centralPrefix, String account) {
+        return PruneOperation.stateFolder(centralPrefix, account) + ATTEMPT;
     }
 
     /**
@@ -64,7 +84,7 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
      * (else null). Only the counts of {@code counted.kinds()} mean anything: those are stored.
      */
     public static AccountStatus afterPush(String account, String provider, Instant at, String snapshot,
-                                   SnapshotCounts counted, ResolveMissingResult resolve) {
+                                          SnapshotCounts counted, ResolveMissingResult resolve, String firstError) {
         long findings = counted.findings();
         long resolved = counted.resolved();
         if (resolve != null && !resolve.refused()) {
@@ -72,7 +92,26 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             resolved += resolve.resolved() + resolve.alreadyResolved();
         }
         return new AccountStatus(account, provider, at, snapshot, findings, counted.open(), resolved,
-                counted.assets());
+                counted.assets(), at, firstError == null, firstError);
+    }
+
+    /**
+     * Records a push of {@code account} that did not complete, failing with {@code error}: its
+     * own object, so the last complete push's counts and time stay as they were.
+     */
+    public static void storeIncompleteAttempt(StorageAdapter central, String centralPrefix, String account,
+                                              String provider, Instant at, String error) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("account", account);
+        map.put("provider", provider);
+        map.put("last_attempt", timestamp(at));
+        map.put("last_attempt_ok", false);
+        map.put("last_error", error);
+        write(central, attemptKey(centralPrefix, account), map, account);
+    }
+
+    private static String timestamp(Instant at) {
+        return at == null ? null : PythonTimestamps.isoformatNaiveUtc(at) + "+00:00";
     }
 
     /** The status with every count, as {@code status --json} reports it. */
@@ -84,8 +123,13 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("account", account);
         map.put("provider", provider);
-        map.put("last_push", lastPush == null ? null : PythonTimestamps.isoformatNaiveUtc(lastPush) + "+00:00");
+        map.put("last_push", timestamp(lastPush));
         map.put("snapshot", snapshot);
+        map.put("last_attempt", timestamp(lastAttempt));
+        map.put("last_attempt_ok", lastAttemptOk);
+        if (lastError != null) {
+            map.put("last_error", lastError);
+        }
         if (kinds.contains(RecordKind.FINDING)) {
             map.put("findings", findings);
             map.put("open", open);
@@ -107,8 +151,11 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
      * unconditionally: the last push's word is the one that counts.
      */
     public void store(StorageAdapter central, String centralPrefix, Set<RecordKind> kinds) {
-        String key = key(centralPrefix, account, kinds);
-        byte[] bytes = (CanonicalJson.writeUnsorted(toMap(kinds)) + "\n").getBytes(StandardCharsets.UTF_8);
+        write(central, key(centralPrefix, account, kinds), toMap(kinds), account);
+    }
+
+    private static void write(StorageAdapter central, String key, Map<String, Object> map, String account) {
+        byte[] bytes = (CanonicalJson.writeUnsorted(map) + "\n").getBytes(StandardCharsets.UTF_8);
         new StoreCalls(central, "writing the status of account '" + account + "' to " + central.location())
                 .call(() -> central.writeRecord(key, bytes));
     }
@@ -130,6 +177,7 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
         Map<String, Object> newest = null;
         Map<String, Object> findings = null;
         Map<String, Object> assets = null;
+        Map<String, Object> attempt = null;
         for (String key : keys(centralPrefix, account)) {
             if (!present.contains(key)) {
                 continue;
@@ -139,25 +187,51 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             if (object.isEmpty()) {
                 continue;
             }
-            Map<String, Object> map = JsonParser.parseObject(new String(object.get().content(), StandardCharsets.UTF_8));
-            map.put("last_push", lastPush(key, map));
+            Map<String, Object> map;
+            try {
+                map = JsonParser.parseObject(new String(object.get().content(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(central.location() + "/" + key + " is not a status object: "
+                        + e.getMessage(), e);
+            }
+            if (key.endsWith("/" + ATTEMPT)) {
+                map.put("last_attempt", time(central, key, map, "last_attempt"));
+                attempt = map;
+                continue;
+            }
+            map.put("last_push", time(central, key, map, "last_push"));
+            map.put("last_attempt", time(central, key, map, "last_attempt"));
             newest = newer(newest, map);
             findings = map.containsKey("findings") ? newer(findings, map) : findings;
             assets = map.containsKey("assets") ? newer(assets, map) : assets;
         }
+        Instant lastPush = newest == null ? null : (Instant) newest.get("last_push");
+        Instant attempted = attempt == null ? null : (Instant) attempt.get("last_attempt");
+        if (attempt != null && (lastPush == null || (attempted != null && attempted.isAfter(lastPush)))) {
+            // The latest attempt did not complete: the last complete push's counts, the attempt's outcome.
+            Map<String, Object> from = newest == null ? attempt : newest;
+            return Optional.of(new AccountStatus(account, text(attempt, "provider"), lastPush, text(from, "snapshot"),
+                    count(findings, "findings"), count(findings, "open"), count(findings, "resolved"),
+                    count(assets, "assets"), attempted, false, text(attempt, "last_error")));
+        }
         if (newest == null) {
             return Optional.empty();
         }
-        return Optional.of(new AccountStatus(account, newest.get("provider") instanceof String p ? p : null,
-                (Instant) newest.get("last_push"), newest.get("snapshot") instanceof String s ? s : null,
+        Instant lastAttempt = newest.get("last_attempt") instanceof Instant at ? at : lastPush;
+        return Optional.of(new AccountStatus(account, text(newest, "provider"), lastPush, text(newest, "snapshot"),
                 count(findings, "findings"), count(findings, "open"), count(findings, "resolved"),
-                count(assets, "assets")));
+                count(assets, "assets"), lastAttempt, !Boolean.FALSE.equals(newest.get("last_attempt_ok")),
+                text(newest, "last_error")));
     }
 
-    private static Instant lastPush(String key, Map<String, Object> map) {
-        return map.get("last_push") instanceof String s
+    private static String text(Map<String, Object> map, String name) {
+        return map.get(name) instanceof String s ? s : null;
+    }
+
+    private static Instant time(StorageAdapter central, String key, Map<String, Object> map, String name) {
+        return map.get(name) instanceof String s
                 ? PythonTimestamps.toInstant(s).orElseThrow(() -> new IllegalArgumentException(
-                        key + ": last_push '" + s + "' is not a timestamp"))
+                        central.location() + "/" + key + ": " + name + " '" + s + "' is not a timestamp"))
                 : null;
     }
 
