@@ -13,13 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Which accounts report and which went quiet: one row per account that has a
- * {@code _state/{account}/} folder, from its status objects ({@link AccountStatus}) and the age
+ * {@code _state/{account}/} folder and provider it was pushed from, from its status objects
+ * ({@link AccountStatus}) and the age
  * of its push index. Costs one listing of {@code _state/} (a few keys per account), a read of
  * each status object the listing found (one when the account's pushes read whole snapshots,
  * two when they push one file at a time) and the index's metadata; never a request per record.
@@ -90,18 +90,19 @@ public final class StatusOperation {
         Instant now = clock.instant();
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, Set<String>> account : accounts.entrySet()) {
-            rows.add(row(account.getKey(), account.getValue(), now));
+            rows.addAll(rows(account.getKey(), account.getValue(), now));
         }
         return rows;
     }
 
-    private Row row(String account, Set<String> present, Instant now) {
-        Optional<AccountStatus> status;
+    /** The account's rows: one per provider it was pushed from, or one without a status. */
+    private List<Row> rows(String account, Set<String> present, Instant now) {
+        List<AccountStatus> statuses;
         try {
-            status = call(() -> AccountStatus.load(central, centralPrefix, account, present));
+            statuses = call(() -> AccountStatus.loadAll(central, centralPrefix, account, present));
         } catch (StorageException | IllegalArgumentException e) {
-            return new Row(account, null, null, true, "status of account '" + account + "' unreadable: "
-                    + e.getMessage());
+            return List.of(new Row(account, null, null, true, "status of account '" + account + "' unreadable: "
+                    + e.getMessage()));
         }
         Instant indexUpdated = null;
         try {
@@ -110,11 +111,17 @@ public final class StatusOperation {
         } catch (StorageException | IllegalArgumentException e) {
             // The index is a cache: its age is informative, and an unreadable one is not the account's fault.
         }
-        // Only complete pushes count; one dated in the future says nothing about the account.
-        boolean stale = status.isEmpty() || status.get().lastPush() == null
-                || status.get().lastPush().isBefore(now.minus(staleAfter))
-                || status.get().lastPush().isAfter(now.plus(CLOCK_SKEW));
-        return new Row(account, status.orElse(null), indexUpdated, stale, null);
+        if (statuses.isEmpty()) {
+            return List.of(new Row(account, null, indexUpdated, true, null));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (AccountStatus status : statuses) {
+            // Only complete pushes count; one dated in the future says nothing about the account.
+            boolean stale = status.lastPush() == null || status.lastPush().isBefore(now.minus(staleAfter))
+                    || status.lastPush().isAfter(now.plus(CLOCK_SKEW));
+            rows.add(new Row(account, status, indexUpdated, stale, null));
+        }
+        return rows;
     }
 
     private <T> T call(java.util.function.Supplier<T> call) {

@@ -34,17 +34,22 @@ class StatusTrustTest {
     }
 
     CliRunner.Result push(String account, int findings, String... extra) throws IOException {
-        Path scan = dir.resolve("scans/" + account + "-" + findings + "-" + extra.length);
+        return push(account, "aws", findings, extra);
+    }
+
+    CliRunner.Result push(String account, String provider, int findings, String... extra) throws IOException {
+        Path scan = dir.resolve("scans/" + account + "-" + provider + "-" + findings + "-" + extra.length);
         Files.createDirectories(scan);
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < findings; i++) {
-            lines.append("{\"id\": \"f-").append(i).append("\", \"severity\": \"high\", \"status\": \"open\", "
+            lines.append("{\"id\": \"").append(provider).append("-f-").append(i)
+                    .append("\", \"severity\": \"high\", \"status\": \"open\", "
                     + "\"title\": \"t\", \"last_seen\": \"2026-11-24T06:00:00\"}\n");
         }
         Files.writeString(scan.resolve("findings.jsonl"), lines);
         Files.writeString(scan.resolve("assets.jsonl"), "");
         String[] base = {"push", "--source", scan.toString(), "--central", central(), "--account", account,
-            "--provider", "aws"};
+            "--provider", provider};
         return CliRunner.run(Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
     }
 
@@ -54,9 +59,37 @@ class StatusTrustTest {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> row(CliRunner.Result status, String account) {
+    static List<Map<String, Object>> rows(CliRunner.Result status, String account) {
         return ((List<Map<String, Object>>) status.json().get("accounts")).stream()
-                .filter(row -> account.equals(row.get("account"))).findFirst().orElseThrow();
+                .filter(row -> account.equals(row.get("account"))).toList();
+    }
+
+    static Map<String, Object> row(CliRunner.Result status, String account) {
+        List<Map<String, Object>> rows = rows(status, account);
+        assertEquals(1, rows.size(), status.out());
+        return rows.get(0);
+    }
+
+    @Test
+    void oneAccountIdOnTwoProvidersShowsBothAndPruningOneLeavesTheOther() throws IOException {
+        assertEquals(0, push("111111111111", "aws", 3).exitCode());
+        assertEquals(0, push("111111111111", "azure", 5).exitCode());
+
+        CliRunner.Result both = status();
+
+        assertEquals(0, both.exitCode(), both.err());
+        Map<Object, Object> findingsByProvider = new java.util.HashMap<>();
+        rows(both, "111111111111").forEach(row -> findingsByProvider.put(row.get("provider"), row.get("findings")));
+        assertEquals(Map.of("aws", 3L, "azure", 5L), findingsByProvider, both.out());
+
+        CliRunner.Result prune = CliRunner.run("prune", "--central", central(), "--account", "111111111111",
+                "--provider", "azure");
+        assertEquals(0, prune.exitCode(), prune.err());
+
+        CliRunner.Result after = status();
+        Map<String, Object> left = row(after, "111111111111");
+        assertEquals("aws", left.get("provider"), after.out());
+        assertEquals(3L, left.get("findings"), after.out());
     }
 
     @Test
@@ -111,7 +144,7 @@ class StatusTrustTest {
     @Test
     void aLastPushInTheFutureIsStale() throws IOException {
         assertEquals(0, push("111111111111", 2).exitCode());
-        Path object = dir.resolve("central/aggregated/_state/111111111111/status.json");
+        Path object = dir.resolve("central/aggregated/_state/111111111111/status.aws.json");
         String stored = Files.readString(object);
         Files.writeString(object, stored.replaceAll("\"last_push\": \"[^\"]+\"", "\"last_push\": \"2099-01-01T00:00:00+00:00\""));
 
@@ -134,15 +167,15 @@ class StatusTrustTest {
     @Test
     void anUnreadableStatusObjectIsAnErrorNamingItNotNever() throws IOException {
         assertEquals(0, push("111111111111", 2).exitCode());
-        Files.writeString(dir.resolve("central/aggregated/_state/111111111111/status.json"), "{not json");
+        Files.writeString(dir.resolve("central/aggregated/_state/111111111111/status.aws.json"), "{not json");
 
         CliRunner.Result json = status();
         CliRunner.Result table = CliRunner.run("status", "--central", central());
 
         assertEquals(1, json.exitCode(), json.err());
-        assertTrue(String.valueOf(row(json, "111111111111").get("error")).contains("status.json"), json.out());
+        assertTrue(String.valueOf(row(json, "111111111111").get("error")).contains("status.aws.json"), json.out());
         assertFalse(table.out().contains("never"), table.out());
         assertTrue(table.out().contains("unreadable"), table.out());
-        assertTrue(table.err().contains("status.json"), table.err());
+        assertTrue(table.err().contains("status.aws.json"), table.err());
     }
 }
