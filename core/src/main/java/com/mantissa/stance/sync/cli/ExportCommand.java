@@ -80,8 +80,9 @@ final class ExportCommand extends CentralCommand {
         }
         if (!quiet) {
             err().printf(Locale.ROOT,
-                    "export: snapshot %s, %d findings, %d assets, %s, %d removed, %d errors in %.2fs; %s%n",
-                    result.snapshotId(), result.findings(), result.assets(),
+                    "export: %s, %d findings, %d assets, %s, %d removed, %d errors in %.2fs; %s%n",
+                    result.snapshotId() == null ? "no snapshot" : "snapshot " + result.snapshotId(),
+                    result.findings(), result.assets(),
                     result.written() ? "written" : "unchanged (nothing written)", result.removedSnapshots().size(),
                     result.errors().size(), result.durationSeconds(), result.requests());
         }

@@ -3,13 +3,18 @@ package com.mantissa.stance.sync.cli;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 
 /**
  * Runs a CLI started as a plain {@code java -jar stance-sync.jar ...} that names a bucket or
@@ -34,15 +40,25 @@ import java.util.concurrent.TimeUnit;
  * compiler options, because a long run needs C2 (C1 alone made a 320,000-record dry run twice
  * as slow).
  *
- * <p>The JVM maps an archive without checking its length, and a truncated one crashes it at
- * start. So an archive is written under a temporary name, checked by starting a JVM on it, and
- * only then renamed into place; an archive that a child crashed on is deleted.
+ * <p>The JVM maps an archive without checking it, and a truncated or corrupted one crashes it at
+ * start, with its crash banner on stdout. So an archive is written under a temporary name,
+ * checked by starting a JVM on it, and only then renamed into place under a name that carries its
+ * CRC-32; before each use the launcher checks the file against that CRC and maps nothing that
+ * differs (20 ms for 20 MB; a JVM started on it takes 40–70 ms), and an archive a child crashed
+ * on is deleted. A child's crash report goes to the cache folder, not where the user works.
+ *
+ * <p>Archives are named by the jar (path, size, modification time) and the JVM (home, version):
+ * jars sharing the cache keep their own; a new build of a jar replaces its archive. A temporary
+ * archive whose run is gone is removed by the next run. The child ends when its parent does, even
+ * one killed with SIGKILL ({@link ParentProcessWatch}).
  */
 final class ShortRunLauncher {
-    /** Set on the child, so that it runs the CLI itself. */
+    /** Set on the child, to the parent's process id, so that it runs the CLI itself and watches its parent. */
     static final String CHILD_PROPERTY = "stance.sync.child-jvm";
     /** {@code 0} runs the CLI in the JVM it was started in. */
     static final String SWITCH_VARIABLE = "STANCE_SYNC_CHILD_JVM";
+    /** The exit code of a child whose parent is gone, as of one ended by SIGTERM. */
+    static final int PARENT_GONE = 143;
 
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
             "_JAVA_OPTIONS");
@@ -52,6 +68,12 @@ final class ShortRunLauncher {
     private static final int KILLED_BY_SIGNAL = 128;
     /** The exit code of a JVM that aborted on a fatal error, as one that cannot map its archive does. */
     private static final int JVM_FATAL_ERROR = 134;
+    private static final String ARCHIVE_SUFFIX = ".jsa";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    /** An archive no run has used this long (another jar's, long gone) is removed. */
+    static final Duration UNUSED_ARCHIVE_LIFETIME = Duration.ofDays(30);
+    /** A used archive's modification time is moved on at most this often, to mark it as in use. */
+    private static final Duration USE_MARK_INTERVAL = Duration.ofDays(1);
 
     private final String java;
     private final Path jar;
@@ -147,18 +169,22 @@ final class ShortRunLauncher {
      * has run yet).
      */
     OptionalInt run(String[] args) {
-        Path archive = archive();
-        if (archive == null) {
+        String key = archiveKey();
+        if (key == null) {
             return OptionalInt.empty();
         }
+        Path archive = intactArchive(key);
+        long self = ProcessHandle.current().pid();
         Path training = null;
-        List<String> command = new ArrayList<>(List.of(java, "-D" + CHILD_PROPERTY + "=true"));
+        List<String> command = new ArrayList<>(List.of(java, "-D" + CHILD_PROPERTY + "=" + self));
         command.addAll(CLASS_DATA_OPTIONS);
-        if (Files.isReadable(archive)) {
+        // A crash report goes where the archives are, not into the folder the user works in.
+        command.add("-XX:ErrorFile=" + cacheFolder.resolve("hs_err_pid%p.log"));
+        if (archive != null) {
             command.add("-XX:SharedArchiveFile=" + archive);
         } else if (args.length > 0 && !args[0].startsWith("-")) {
             // A command's run, not --version or --help: its classes are what later runs load.
-            training = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            training = cacheFolder.resolve(key + ARCHIVE_SUFFIX + "." + self + TEMPORARY_SUFFIX);
             command.add("-XX:ArchiveClassesAtExit=" + training);
         }
         command.addAll(List.of("-cp", jar.toString(), mainClass));
@@ -179,40 +205,125 @@ final class ShortRunLauncher {
         } catch (IllegalStateException shuttingDown) {
             // The hook runs anyway, and finds the child gone.
         }
-        if (code == JVM_FATAL_ERROR && training == null) {
+        if (code == JVM_FATAL_ERROR && archive != null) {
             deleteQuietly(archive); // it may be what the JVM crashed on: the next run writes a new one
         }
         if (training != null) {
-            keepIfUsable(training, archive, code);
+            keepIfUsable(training, key, code);
         }
         return OptionalInt.of(code);
     }
 
-    /** Where the archive for this jar on this JVM is, or null when there is no cache folder to keep it in. */
-    Path archive() {
+    /**
+     * The name, without CRC and suffix, of the archive for this jar (path, size, modification
+     * time) on this JVM, or null when there is no cache folder to keep it in: the hash of the
+     * jar's path and the JVM, then the hash of the jar's build.
+     */
+    String archiveKey() {
         try {
             Files.createDirectories(cacheFolder);
             if (!Files.isWritable(cacheFolder)) {
                 return null;
             }
-            String key = jar.toAbsolutePath() + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar).toMillis()
-                    + "|" + jvmIdentity;
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return cacheFolder.resolve("cli-" + HexFormat.of().formatHex(digest, 0, 8) + ".jsa");
+            String build = Files.size(jar) + "|" + Files.getLastModifiedTime(jar).toMillis();
+            return jarPrefix() + shortHash(build);
         } catch (IOException | NoSuchAlgorithmException | RuntimeException noCache) {
             return null;
         }
     }
 
+    /** How the names of the archives of this jar's path on this JVM start, whatever its build. */
+    private String jarPrefix() throws NoSuchAlgorithmException {
+        return "cli-" + shortHash(jar.toAbsolutePath() + "|" + jvmIdentity) + "-";
+    }
+
+    private static String shortHash(String text) throws NoSuchAlgorithmException {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 8);
+    }
+
     /**
-     * Renames the archive a run wrote into place once a JVM has started on it, and removes the
-     * archives of other builds; deletes it otherwise.
+     * The archive of {@code key} whose content matches the CRC in its name, or null; deletes the
+     * ones that do not match, and the temporary archives of runs that are gone.
      */
-    void keepIfUsable(Path training, Path archive, int code) {
+    Path intactArchive(String key) {
+        Path found = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(cacheFolder, "cli-*")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(TEMPORARY_SUFFIX)) {
+                    if (writerIsGone(file)) {
+                        deleteQuietly(file);
+                    }
+                } else if (found == null && name.startsWith(key + "-") && name.endsWith(ARCHIVE_SUFFIX)) {
+                    String crc = name.substring(key.length() + 1, name.length() - ARCHIVE_SUFFIX.length());
+                    if (crc.equals(crc32(file))) {
+                        found = file;
+                    } else {
+                        deleteQuietly(file); // truncated or corrupted: mapping it would crash the JVM
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return null; // the run goes without an archive
+        }
+        return found == null ? null : markInUse(found);
+    }
+
+    /**
+     * Whether the run that named the temporary archive {@code file} (by its process id) is gone:
+     * no process has that id, or the one that has it started after the file was written.
+     */
+    private static boolean writerIsGone(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        String withoutSuffix = name.substring(0, name.length() - TEMPORARY_SUFFIX.length());
+        long pid;
+        try {
+            pid = Long.parseLong(withoutSuffix.substring(withoutSuffix.lastIndexOf('.') + 1));
+        } catch (NumberFormatException notOurs) {
+            return false;
+        }
+        Instant written = Files.getLastModifiedTime(file).toInstant();
+        return ProcessHandle.of(pid).map(writer -> writer.info().startInstant().map(written::isBefore).orElse(false))
+                .orElse(true);
+    }
+
+    /** The CRC-32 of a file's content, in eight hex digits: read in blocks, never mapped (a shrinking file would fault). */
+    static String crc32(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel channel = FileChannel.open(file)) {
+            while (channel.read(block) >= 0) {
+                block.flip();
+                crc.update(block);
+                block.clear();
+            }
+        }
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static Path markInUse(Path archive) {
+        try {
+            Instant now = Instant.now();
+            if (Files.getLastModifiedTime(archive).toInstant().isBefore(now.minus(USE_MARK_INTERVAL))) {
+                Files.setLastModifiedTime(archive, FileTime.from(now));
+            }
+        } catch (IOException | RuntimeException unmarked) { // at worst removed as unused, and written again
+        }
+        return archive;
+    }
+
+    /**
+     * Renames the archive a run wrote into place, its CRC in its name, once a JVM has started on
+     * it, and removes this jar's archives of other builds and the archives no run has used for
+     * long; deletes it otherwise.
+     */
+    void keepIfUsable(Path training, String key, int code) {
         try {
             if (code < KILLED_BY_SIGNAL && Files.size(training) > 0 && startsOn(training)) {
+                Path archive = cacheFolder.resolve(key + "-" + crc32(training) + ARCHIVE_SUFFIX);
                 Files.move(training, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                removeOtherArchives(archive);
+                removeSupersededArchives(archive);
             }
         } catch (IOException | RuntimeException keptNothing) {
             // The next run writes the archive again.
@@ -226,22 +337,26 @@ final class ShortRunLauncher {
         // A JVM that crashes on the archive writes no crash report where the user works.
         String nowhere = System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null";
         // -version: the JVM maps the archive as it starts, then prints its version and exits.
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(CLASS_DATA_OPTIONS);
-        command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-XX:ErrorFile=" + nowhere, "-cp", jar.toString(),
-                "-version"));
-        Process check = new ProcessBuilder(command).redirectInput(Redirect.PIPE).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:SharedArchiveFile=" + archive,
+                "-XX:ErrorFile=" + nowhere, "-cp", jar.toString(), "-version"));
+        command.addAll(1, CLASS_DATA_OPTIONS);
+        Process check = new ProcessBuilder(command).redirectInput(Redirect.PIPE).redirectOutput(Redirect.DISCARD)
+                .redirectError(Redirect.DISCARD).start();
         return waitFor(check) == 0;
     }
 
-    private void removeOtherArchives(Path keep) {
-        try (DirectoryStream<Path> archives = Files.newDirectoryStream(cacheFolder, "cli-*.jsa")) {
+    /** Removes the archives of this jar's other builds on this JVM, and any archive unused for long. */
+    private void removeSupersededArchives(Path keep) {
+        Instant unusedSince = Instant.now().minus(UNUSED_ARCHIVE_LIFETIME);
+        try (DirectoryStream<Path> archives = Files.newDirectoryStream(cacheFolder, "cli-*" + ARCHIVE_SUFFIX)) {
+            String prefix = jarPrefix();
             for (Path other : archives) {
-                if (!other.equals(keep)) {
+                if (!other.equals(keep) && (other.getFileName().toString().startsWith(prefix)
+                        || Files.getLastModifiedTime(other).toInstant().isBefore(unusedSince))) {
                     deleteQuietly(other);
                 }
             }
-        } catch (IOException | RuntimeException leftBehind) {
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException leftBehind) {
             // Old archives only take space; a later run tries again.
         }
     }

@@ -54,6 +54,7 @@ public final class StanceSyncCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        ParentProcessWatch.startIfChild();
         OptionalInt inChild = ShortRunLauncher.forThisJvm(args, System.getenv()).map(launcher -> launcher.run(args))
                 .orElse(OptionalInt.empty());
         System.exit(inChild.isPresent() ? inChild.getAsInt() : run(args, new PrintWriter(System.out, true),
@@ -108,13 +109,19 @@ public final class StanceSyncCli implements Runnable {
     private static void addSubcommands(CommandLine cli, String[] args, CommandLine.IFactory factory) {
         for (Class<?> command : SUBCOMMANDS) {
             if (args.length > 0 && command.getAnnotation(Command.class).name().equals(args[0])) {
-                cli.addSubcommand(new CommandLine(command, factory));
+                cli.addSubcommand(withVersion(new CommandLine(command, factory), cli));
                 return;
             }
         }
         for (Class<?> command : SUBCOMMANDS) {
-            cli.addSubcommand(new CommandLine(command, factory));
+            cli.addSubcommand(withVersion(new CommandLine(command, factory), cli));
         }
+    }
+
+    /** A subcommand's {@code -V} prints the CLI's version, as the top command's does. */
+    private static CommandLine withVersion(CommandLine subcommand, CommandLine top) {
+        subcommand.getCommandSpec().version(top.getCommandSpec().version());
+        return subcommand;
     }
 
     /** Whether {@code --json} is among the options (before a {@code --} ending them), even if others do not parse. */

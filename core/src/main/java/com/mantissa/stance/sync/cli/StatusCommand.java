@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.cli;
 import com.mantissa.stance.sync.engine.AccountStatus;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.StatusOperation;
+import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
@@ -36,6 +37,12 @@ final class StatusCommand extends CentralCommand {
         Instant now = Instant.now();
         CountingStore central = new CountingStore(stores.open(centralLocation));
         List<StatusOperation.Row> rows = Central.at(central, centralPrefix).status(stale).run();
+        if (rows.isEmpty()) {
+            // Nothing was ever pushed under this prefix: most likely a mistyped --prefix, not an empty estate.
+            throw new SyncAbortedException("no state under " + StorageLocation.redact(central.location()) + "/"
+                    + (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/: no push has written there; "
+                    + "check --central and --prefix", null);
+        }
         boolean anyStale = rows.stream().anyMatch(StatusOperation.Row::stale);
         if (json) {
             List<Map<String, Object>> accounts = new ArrayList<>();
@@ -51,16 +58,18 @@ final class StatusCommand extends CentralCommand {
                 out().printf(Locale.ROOT, "%-20s %-8s %9s %9s %9s %9s  %-25s %-20s %-10s %s%n", row.account(),
                         s == null ? "-" : s.provider(), s == null ? "-" : s.findings(), s == null ? "-" : s.open(),
                         s == null ? "-" : s.resolved(), s == null ? "-" : s.assets(),
-                        s == null ? "never (no status)" : s.toMap().get("last_push"),
+                        s == null ? (row.error() != null ? "unreadable" : "never (no status)")
+                                : s.lastPush() == null ? "never complete" : s.toMap().get("last_push"),
                         s == null || s.snapshot() == null ? "-" : s.snapshot(),
                         row.indexUpdated() == null ? "-" : age(Duration.between(row.indexUpdated(), now)),
-                        row.stale() ? "STALE" : "");
+                        (row.stale() ? "STALE " : "") + (s != null && !s.lastAttemptOk() ? "LAST ATTEMPT FAILED "
+                                + s.toMap().get("last_attempt") : ""));
             }
             out().flush();
         }
         for (StatusOperation.Row row : rows) {
             if (row.error() != null) {
-                err().println("warning: " + row.error());
+                err().println("error: " + row.error());
             }
         }
         err().printf(Locale.ROOT, "status: %d accounts, %d stale (no push within %s); %s%n", rows.size(),

@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.cli.StanceSyncCli.PushOptions;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.RecordPaths;
@@ -20,6 +21,7 @@ import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -83,8 +85,11 @@ abstract class SyncCommand implements Callable<Integer> {
                 return StanceSyncCli.fail(spec.commandLine().getOut(), common.json, e.getMessage(),
                         CommandLine.ExitCode.USAGE);
             }
-            PushPassReport.resolved(spec, sync.resolveResults());
-            report(result, sync.retries(), sync.requests());
+            List<ResolveMissingResult> resolves = sync.resolveResults();
+            if (!common.quiet) {
+                PushPassReport.resolved(spec, resolves);
+            }
+            report(result, resolves, sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -173,14 +178,14 @@ abstract class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private void report(SyncResult result, long retries, RequestCounts requests) {
+    private void report(SyncResult result, List<ResolveMissingResult> resolves, long retries,
+                        RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
-            spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(result.toMap()));
+            spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(PushPassReport.withResolveCounts(
+                    result.toMap(), resolves)));
         }
-        for (String error : result.errors()) {
-            err.println("error: " + error);
-        }
+        PushPassReport.errors(err, result.errors());
         if (!common.quiet) {
             err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; "
                     + "%s%n", result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),

@@ -1,19 +1,18 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.central.ExportManifest;
+import com.mantissa.stance.sync.engine.central.ExportTarget;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
+import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncProgress;
 import com.mantissa.stance.sync.storage.CountingStore;
-import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StoredObject;
-import com.mantissa.stance.sync.storage.StreamingUpload;
-import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.wire.Checksums;
 import com.mantissa.stance.sync.wire.JsonParser;
@@ -28,8 +27,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -52,19 +49,20 @@ import java.util.Optional;
  *
  * <p>{@code _state/export.json} in the target records {@code content_digest}, the SHA-256 of
  * everything exported, with the id of the snapshot it describes; an export whose digest equals
- * that of the manifest's newest snapshot writes nothing. Otherwise it adds a new
- * snapshot and drops all but the newest {@code keep}, deleting their folders.
+ * that of the manifest's newest snapshot, with every snapshot the manifest names in place, writes
+ * nothing. Otherwise it adds a new snapshot and drops all but the newest {@code keep}, and those
+ * whose files are gone, deleting their folders. The target is {@link ExportTarget}'s: only
+ * snapshots export wrote, one export per snapshot id, and a losing concurrent export removes
+ * what it wrote and says so.
  */
 public final class ExportOperation {
-    /** Stance names a snapshot after the UTC time of its scan. */
-    static final DateTimeFormatter SNAPSHOT_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     static final int MAX_LISTED_ERRORS = 10_000;
 
     private final CountingStore central;
     private final String centralPrefix;
     private final CountingStore target;
-    private final String targetBase;
     private final StoreCalls calls;
+    private final ExportTarget snapshots;
     private String snapshotId;
     private int keep = 3;
     private boolean checksumVerify = true;
@@ -79,7 +77,8 @@ public final class ExportOperation {
         this.calls = new StoreCalls(this.central, "export");
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
         this.target = new CountingStore(Objects.requireNonNull(target, "target"));
-        this.targetBase = targetPrefix == null || targetPrefix.isEmpty() ? "" : targetPrefix + "/";
+        this.snapshots = new ExportTarget(this.target, targetPrefix == null || targetPrefix.isEmpty() ? ""
+                : targetPrefix + "/", Retry.defaults());
     }
 
     /** The snapshot id to write; by default the UTC time of the export, as Stance names scans. */
@@ -130,20 +129,17 @@ public final class ExportOperation {
 
     /** The key of the target's manifest. */
     public String manifestKey() {
-        return targetBase + "snapshots/manifest.json";
+        return snapshots.manifestKey();
     }
 
-    /**
-     * The key of the export's own state in the target: the newest snapshot's id and the digest
-     * of its content, kept apart from the manifest so that the manifest has exactly Stance's keys.
-     */
+    /** The key of the export's own state in the target (the newest snapshot's id and content digest). */
     public String stateKey() {
-        return targetBase + "_state/export.json";
+        return snapshots.stateKey();
     }
 
     /** The key of a snapshot's file of {@code kind} in the target. */
     public String fileKey(RecordKind kind, String snapshot) {
-        return targetBase + kind.folder() + "/" + snapshot + "/" + kind.folder() + ".jsonl";
+        return snapshots.fileKey(kind, snapshot);
     }
 
     public ExportResult run() {
@@ -153,10 +149,13 @@ public final class ExportOperation {
         List<String> errors = new ArrayList<>();
         Map<RecordKind, Path> files = new EnumMap<>(RecordKind.class);
         Map<RecordKind, Long> counts = new EnumMap<>(RecordKind.class);
+        String id = null;
+        boolean named = false;
         try {
-            Optional<StoredObject> manifestObject = call(() -> target.readRecord(manifestKey()), manifestKey());
-            List<Map<String, Object>> entries = ExportManifest.entries(manifestObject, target.location() + "/"
-                    + manifestKey());
+            Optional<StoredObject> manifestObject = snapshots.read(manifestKey());
+            String manifestWhere = snapshots.where(manifestKey());
+            List<Map<String, Object>> entries = ExportManifest.entries(manifestObject, manifestWhere);
+            snapshots.refuseForeignOrTaken(entries, snapshotId);
             long expected = ExportManifest.lastRecords(entries, includeAssets);
             if (expected > 0) {
                 progress.recordsExpectedAbout(expected);
@@ -177,41 +176,64 @@ public final class ExportOperation {
                 }
             }
             String contentDigest = HexFormat.of().formatHex(digest.digest());
-            Map<String, Object> state = ExportManifest.state(call(() -> target.readRecord(stateKey()), stateKey()));
-            if (!entries.isEmpty() && contentDigest.equals(state.get(ExportManifest.DIGEST))
-                    && Objects.equals(entries.get(0).get("id"), state.get("snapshot"))) {
+            Map<String, Object> state = ExportManifest.state(snapshots.read(stateKey()));
+            boolean sameContent = !entries.isEmpty() && contentDigest.equals(state.get(ExportManifest.DIGEST))
+                    && Objects.equals(entries.get(0).get("id"), state.get("snapshot"));
+            // Snapshots the manifest names whose files are gone (or, for the newest of the same content, cut).
+            List<String> broken = snapshots.brokenSnapshots(entries, sameContent ? files : Map.of());
+            if (sameContent && broken.isEmpty()) {
                 return new ExportResult(String.valueOf(entries.get(0).get("id")), counts.get(RecordKind.FINDING),
                         counts.get(RecordKind.ASSET), false, List.of(), errors, seconds(started),
                         requests().minus(requestsBefore));
             }
-            String id = chooseId(now, entries);
+            id = snapshots.claim(snapshotId, now, ExportManifest.ids(entries), clock.instant().toString());
             for (RecordKind kind : RecordKind.values()) {
-                String key = fileKey(kind, id);
-                call(() -> StreamingUpload.upload(target, key, files.get(kind)), key);
+                snapshots.upload(fileKey(kind, id), files.get(kind));
             }
             Map<String, Object> entry = ExportManifest.entry(id, now, counts.get(RecordKind.ASSET),
                     counts.get(RecordKind.FINDING));
             List<Map<String, Object>> kept = new ArrayList<>();
             kept.add(entry);
-            List<String> dropped = new ArrayList<>();
+            List<String> dropped = new ArrayList<>(broken);
             for (Map<String, Object> old : entries) {
+                if (!(old.get("id") instanceof String oldId) || broken.contains(oldId)) {
+                    continue;
+                }
                 if (kept.size() < keep) {
                     kept.add(old);
-                } else if (old.get("id") instanceof String oldId) {
+                } else {
                     dropped.add(oldId);
                 }
             }
-            writeManifest(manifestObject, kept);
-            byte[] stateBytes = ExportManifest.stateBytes(id, contentDigest);
-            call(() -> target.writeRecord(stateKey(), stateBytes), stateKey());
-            for (String old : dropped) {
-                deleteSnapshot(old);
+            named = snapshots.writeManifest(manifestObject, kept);
+            if (!named) {
+                deleteUnnamed(id);
+                snapshots.release(id);
+                errors.add(0, "another export changed " + manifestWhere + " meanwhile; this export's snapshot " + id
+                        + " was removed; run the export again");
+                id = null;
+                return new ExportResult(null, counts.get(RecordKind.FINDING), counts.get(RecordKind.ASSET), false,
+                        List.of(), errors, seconds(started), requests().minus(requestsBefore));
             }
-            return new ExportResult(id, counts.get(RecordKind.FINDING), counts.get(RecordKind.ASSET), true, dropped,
+            byte[] stateBytes = ExportManifest.stateBytes(id, contentDigest);
+            snapshots.write(stateKey(), stateBytes);
+            for (String old : dropped) {
+                snapshots.deleteSnapshot(old);
+            }
+            snapshots.release(id);
+            String written = id;
+            id = null;
+            return new ExportResult(written, counts.get(RecordKind.FINDING), counts.get(RecordKind.ASSET), true, dropped,
                     errors, seconds(started), requests().minus(requestsBefore));
         } catch (IOException e) {
             throw new UncheckedIOException("export: cannot use a temporary file: " + e.getMessage(), e);
         } finally {
+            if (id != null) {
+                if (!named) {
+                    deleteUnnamed(id);
+                }
+                snapshots.release(id);
+            }
             for (Path file : files.values()) {
                 try {
                     Files.deleteIfExists(file);
@@ -219,6 +241,15 @@ public final class ExportOperation {
                     // A temporary file left behind is the system's to clean.
                 }
             }
+        }
+    }
+
+    /** Removes what this export wrote of a snapshot no manifest names: left behind, no --keep would remove it. */
+    private void deleteUnnamed(String id) {
+        try {
+            snapshots.deleteSnapshot(id);
+        } catch (RuntimeException leftBehind) {
+            // The export already fails; the error it reports is the first one.
         }
     }
 
@@ -303,54 +334,6 @@ public final class ExportOperation {
     /** Requests made so far of central and the target together. */
     private RequestCounts requests() {
         return central.counts().plus(target.counts());
-    }
-
-    private String chooseId(Instant now, List<Map<String, Object>> entries) {
-        if (snapshotId != null) {
-            if (ExportManifest.ids(entries).contains(snapshotId)) {
-                throw new IllegalArgumentException("snapshot '" + snapshotId + "' already exists in "
-                        + target.location() + "/" + manifestKey());
-            }
-            return snapshotId;
-        }
-        Instant at = now;
-        String id = SNAPSHOT_ID.format(at);
-        List<String> taken = ExportManifest.ids(entries);
-        // Two exports in one second (or a clock behind the newest snapshot) get the next free second.
-        while (taken.contains(id) || (!taken.isEmpty() && id.compareTo(taken.get(0)) <= 0
-                && taken.get(0).matches("\\d{8}-\\d{6}"))) {
-            at = at.plusSeconds(1);
-            id = SNAPSHOT_ID.format(at);
-        }
-        return id;
-    }
-
-    private void writeManifest(Optional<StoredObject> previous, List<Map<String, Object>> entries) {
-        byte[] bytes = ExportManifest.bytes(entries);
-        WriteCondition condition = previous.isPresent() && previous.get().versionToken() != null
-                ? WriteCondition.ifMatch(previous.get().versionToken())
-                : WriteCondition.IF_ABSENT;
-        try {
-            call(() -> target.writeRecord(manifestKey(), bytes, condition), manifestKey());
-        } catch (PreconditionFailedException e) {
-            throw new IllegalStateException("another export changed " + target.location() + "/" + manifestKey()
-                    + " meanwhile; run the export again", e);
-        }
-    }
-
-    private void deleteSnapshot(String id) {
-        if (!ExportManifest.safeId(id)) {
-            return;
-        }
-        for (RecordKind kind : RecordKind.values()) {
-            String folder = targetBase + kind.folder() + "/" + id + "/";
-            for (String key : call(() -> target.listRecords(folder), folder)) {
-                call(() -> {
-                    target.deleteRecord(key);
-                    return null;
-                }, key);
-            }
-        }
     }
 
     private <T> T call(java.util.function.Supplier<T> call, String what) {

@@ -96,9 +96,11 @@ public final class PruneOperation {
             }
         }
         long stateObjects = 0;
-        if (other[0] == 0) {
-            String folder = stateFolder(centralPrefix, account);
-            for (String key : call(() -> central.listRecords(folder))) {
+        String folder = stateFolder(centralPrefix, account);
+        // Records of another provider left under the account id keep its state, but not the
+        // pruned provider's status: that would still show the counts of what is gone.
+        for (String key : call(() -> central.listRecords(folder))) {
+            if (other[0] == 0 || call(() -> AccountStatus.isStatusOf(central, key, provider))) {
                 if (!dryRun) {
                     try {
                         call(() -> {

@@ -13,18 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Which accounts report and which went quiet: one row per account that has a
- * {@code _state/{account}/} folder, from its status objects ({@link AccountStatus}) and the age
+ * {@code _state/{account}/} folder and provider it was pushed from, from its status objects
+ * ({@link AccountStatus}) and the age
  * of its push index. Costs one listing of {@code _state/} (a few keys per account), a read of
  * each status object the listing found (one when the account's pushes read whole snapshots,
  * two when they push one file at a time) and the index's metadata; never a request per record.
  */
 public final class StatusOperation {
+    /** A last push later than now by more than this (clocks differ a little) is wrong, and flagged stale. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
     private final StoreCalls calls;
     private final StorageAdapter central;
     private final String centralPrefix;
@@ -45,19 +48,31 @@ public final class StatusOperation {
 
     /**
      * One account's row. {@code status} is null when the account has state but no status yet
-     * (its pushes predate status keeping): it is reported stale, since its last push is unknown.
+     * (its pushes predate status keeping), or when its status is unreadable ({@code error} says
+     * why): it is reported stale, since its last push is unknown. The counts are those of the
+     * last complete push; none when no push completed.
      */
     public record Row(String account, AccountStatus status, Instant indexUpdated, boolean stale, String error) {
         public Map<String, Object> toMap() {
+            boolean counted = status != null && status.lastPush() != null;
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("account", account);
             map.put("provider", status == null ? null : status.provider());
-            map.put("findings", status == null ? null : status.findings());
-            map.put("open", status == null ? null : status.open());
-            map.put("resolved", status == null ? null : status.resolved());
-            map.put("assets", status == null ? null : status.assets());
-            map.put("last_push", status == null ? null : status.toMap().get("last_push"));
+            map.put("findings", counted ? status.findings() : null);
+            map.put("open", counted ? status.open() : null);
+            map.put("resolved", counted ? status.resolved() : null);
+            map.put("assets", counted ? status.assets() : null);
+            Map<String, Object> stored = status == null ? Map.of() : status.toMap();
+            map.put("last_push", stored.get("last_push"));
+            map.put("last_attempt", stored.get("last_attempt"));
+            map.put("last_attempt_ok", status == null ? null : status.lastAttemptOk());
+            if (status != null && status.lastError() != null) {
+                map.put("last_error", status.lastError());
+            }
             map.put("stale", stale);
+            if (error != null) {
+                map.put("error", error);
+            }
             return map;
         }
     }
@@ -75,18 +90,19 @@ public final class StatusOperation {
         Instant now = clock.instant();
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, Set<String>> account : accounts.entrySet()) {
-            rows.add(row(account.getKey(), account.getValue(), now));
+            rows.addAll(rows(account.getKey(), account.getValue(), now));
         }
         return rows;
     }
 
-    private Row row(String account, Set<String> present, Instant now) {
-        Optional<AccountStatus> status;
+    /** The account's rows: one per provider it was pushed from, or one without a status. */
+    private List<Row> rows(String account, Set<String> present, Instant now) {
+        List<AccountStatus> statuses;
         try {
-            status = call(() -> AccountStatus.load(central, centralPrefix, account, present));
+            statuses = call(() -> AccountStatus.loadAll(central, centralPrefix, account, present));
         } catch (StorageException | IllegalArgumentException e) {
-            return new Row(account, null, null, true, "status of account '" + account + "' unreadable: "
-                    + e.getMessage());
+            return List.of(new Row(account, null, null, true, "status of account '" + account + "' unreadable: "
+                    + e.getMessage()));
         }
         Instant indexUpdated = null;
         try {
@@ -95,9 +111,17 @@ public final class StatusOperation {
         } catch (StorageException | IllegalArgumentException e) {
             // The index is a cache: its age is informative, and an unreadable one is not the account's fault.
         }
-        boolean stale = status.isEmpty() || status.get().lastPush() == null
-                || status.get().lastPush().isBefore(now.minus(staleAfter));
-        return new Row(account, status.orElse(null), indexUpdated, stale, null);
+        if (statuses.isEmpty()) {
+            return List.of(new Row(account, null, indexUpdated, true, null));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (AccountStatus status : statuses) {
+            // Only complete pushes count; one dated in the future says nothing about the account.
+            boolean stale = status.lastPush() == null || status.lastPush().isBefore(now.minus(staleAfter))
+                    || status.lastPush().isAfter(now.plus(CLOCK_SKEW));
+            rows.add(new Row(account, status, indexUpdated, stale, null));
+        }
+        return rows;
     }
 
     private <T> T call(java.util.function.Supplier<T> call) {

@@ -149,13 +149,15 @@ class CentralOperationsTest {
         assertNotNull(exported, export.json().toString());
         // Each of the 6 records is read once, and the target's manifest and export state once each.
         assertEquals(8L, exported.get("reads"), exported.toString());
-        // findings.jsonl, assets.jsonl and the export state; the manifest is written if absent.
+        // findings.jsonl, assets.jsonl and the export state; the snapshot id's claim and the
+        // manifest are written if absent, and the claim is deleted once the manifest names it.
         assertEquals(3L, exported.get("unconditional_writes"), exported.toString());
-        assertEquals(1L, exported.get("conditional_writes"), exported.toString());
+        assertEquals(2L, exported.get("conditional_writes"), exported.toString());
+        assertEquals(1L, exported.get("deletes"), exported.toString());
         // Central is listed in sixteen pages per kind.
         assertEquals(32L, exported.get("lists"), exported.toString());
-        assertTrue(export.err().contains("; 44 requests: 8 reads, 1 conditional write, 3 unconditional writes, 32 lists, "
-                + "0 deletes, 0 metadata"), export.err());
+        assertTrue(export.err().contains("; 46 requests: 8 reads, 2 conditional writes, 3 unconditional writes, 32 lists, "
+                + "1 delete, 0 metadata"), export.err());
 
         CentralLifecycleTest.Run status = cli("status", "--central", central);
 
@@ -197,7 +199,10 @@ class CentralOperationsTest {
         assertEquals(0, onlyGcp.exitCode(), onlyGcp.err());
         // gcp's push (local_wins) replaced aws's records of finding-00..02; one aws finding remains.
         assertEquals(3L, onlyGcp.json().get("findings_removed"));
-        assertEquals(0L, onlyGcp.json().get("state_objects_removed"), "state stays while another provider has records");
+        // gcp's status goes (it would show counts of what is gone); the rest of the state stays
+        // while another provider has records.
+        assertEquals(1L, onlyGcp.json().get("state_objects_removed"));
+        assertTrue(store.readRecord("aggregated/_state/111/status.aws.json").isPresent());
         assertEquals(1, store.listRecords("aggregated/findings/").size());
         assertEquals(2, store.listRecords("aggregated/assets/").size());
     }

@@ -2,7 +2,9 @@ package com.mantissa.stance.sync.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,9 +12,13 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -30,10 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * same JVM and the same archive handling as the CLI's, in a few hundred milliseconds a run.
  */
 class ShortRunLauncherTest {
+    /** Starts the child's parent watch as the CLI's main does; "wait" runs until the watch ends it. */
     private static final String MAIN = """
+            package com.mantissa.stance.sync.cli;
             import java.lang.management.ManagementFactory;
             public class Probe {
-                public static void main(String[] args) {
+                public static void main(String[] args) throws InterruptedException {
+                    ParentProcessWatch.startIfChild();
                     System.out.println(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
                     System.out.println("args " + String.join(" ", args));
                     System.err.println("to stderr");
@@ -41,10 +50,15 @@ class ShortRunLauncherTest {
                     if (args[0].equals("halt")) {
                         Runtime.getRuntime().halt(code);
                     }
+                    if (args[0].equals("wait")) {
+                        System.out.println("waiting");
+                        Thread.sleep(120_000);
+                    }
                     System.exit(code);
                 }
             }
             """;
+    private static final String PROBE = "com.mantissa.stance.sync.cli.Probe";
 
     @TempDir
     Path dir;
@@ -54,19 +68,25 @@ class ShortRunLauncherTest {
     Path err;
 
     @BeforeEach
-    void probeJar() throws IOException {
+    void probeJar() throws Exception {
         Path source = dir.resolve("src/Probe.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, MAIN);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", dir.resolve("classes").toString(), source.toString()));
+        Path mainClasses = Path.of(ParentProcessWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertEquals(0, javac.run(null, null, null, "-cp", mainClasses.toString(), "-d",
+                dir.resolve("classes").toString(), source.toString()));
         jar = dir.resolve("probe.jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        String folder = "com/mantissa/stance/sync/cli/";
         try (OutputStream file = Files.newOutputStream(jar);
              JarOutputStream zip = new JarOutputStream(file, manifest)) {
-            zip.putNextEntry(new JarEntry("Probe.class"));
-            zip.write(Files.readAllBytes(dir.resolve("classes/Probe.class")));
+            zip.putNextEntry(new JarEntry(folder + "Probe.class"));
+            zip.write(Files.readAllBytes(dir.resolve("classes/" + folder + "Probe.class")));
+            zip.closeEntry();
+            zip.putNextEntry(new JarEntry(folder + "ParentProcessWatch.class"));
+            zip.write(Files.readAllBytes(mainClasses.resolve(folder + "ParentProcessWatch.class")));
             zip.closeEntry();
         }
         cache = dir.resolve("cache/stance-sync");
@@ -75,9 +95,22 @@ class ShortRunLauncherTest {
     }
 
     ShortRunLauncher launcher() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ShortRunLauncher(java, jar, "Probe", cache, "test-jvm", Redirect.to(out.toFile()),
+        return launcher(jar, cache, out, err);
+    }
+
+    static ShortRunLauncher launcher(Path jar, Path cache, Path out, Path err) {
+        return new ShortRunLauncher(java(), jar, PROBE, cache, "test-jvm", Redirect.to(out.toFile()),
                 Redirect.to(err.toFile()));
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A launcher in a JVM of its own, for a test to kill: jar, cache, stdout and stderr files, then the arguments. */
+    public static void main(String[] args) {
+        ShortRunLauncher launcher = launcher(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+        System.exit(launcher.run(Arrays.copyOfRange(args, 4, args.length)).orElse(-1));
     }
 
     String stdout() throws IOException {
@@ -90,17 +123,29 @@ class ShortRunLauncherTest {
         }
     }
 
+    /** The one archive in the cache, named by the launcher's key and the CRC of its content. */
+    Path theArchive(ShortRunLauncher launcher) throws IOException {
+        List<Path> files = cached();
+        assertEquals(1, files.size(), files.toString());
+        Path archive = files.get(0);
+        String name = archive.getFileName().toString();
+        assertEquals(launcher.archiveKey() + "-" + ShortRunLauncher.crc32(archive) + ".jsa", name);
+        return archive;
+    }
+
     @Test
     void theFirstRunOfACommandWritesTheArchiveThatLaterRunsMap() throws IOException {
         ShortRunLauncher launcher = launcher();
-        Path archive = launcher.archive();
 
         assertEquals(OptionalInt.of(3), launcher.run(new String[] {"push", "3"}));
         assertTrue(stdout().contains("-XX:ArchiveClassesAtExit="), stdout());
-        assertTrue(stdout().contains("-D" + ShortRunLauncher.CHILD_PROPERTY + "=true"), stdout());
+        assertTrue(stdout().contains("-D" + ShortRunLauncher.CHILD_PROPERTY + "=" + ProcessHandle.current().pid()),
+                stdout());
+        assertTrue(stdout().contains("-XX:ErrorFile=" + cache.resolve("hs_err_pid%p.log")),
+                "a crash report goes to the cache, not the working folder: " + stdout());
         assertTrue(stdout().contains("args push 3"), stdout());
         assertEquals("to stderr", Files.readString(err).strip());
-        assertEquals(List.of(archive), cached(), "the archive, renamed into place; no temporary file left");
+        Path archive = theArchive(launcher); // renamed into place; no temporary file left
 
         assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
         assertTrue(stdout().contains("-XX:SharedArchiveFile=" + archive), stdout());
@@ -121,9 +166,9 @@ class ShortRunLauncherTest {
         assertEquals(List.of(), cached(), "a training run that died wrote no archive to keep");
 
         assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
-        assertEquals(List.of(launcher.archive()), cached());
+        Path archive = theArchive(launcher);
         assertEquals(OptionalInt.of(143), launcher.run(new String[] {"halt", "143"}));
-        assertEquals(List.of(launcher.archive()), cached(), "a run stopped by SIGTERM says nothing about its archive");
+        assertEquals(List.of(archive), cached(), "a run stopped by SIGTERM says nothing about its archive");
         assertEquals(OptionalInt.of(134), launcher.run(new String[] {"halt", "134"}));
         assertEquals(List.of(), cached(), "an archive a run crashed on is deleted, so the next run writes a new one");
     }
@@ -132,15 +177,106 @@ class ShortRunLauncherTest {
     void aTruncatedArchiveIsNeverRenamedIntoPlace() throws IOException {
         ShortRunLauncher launcher = launcher();
         assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
-        Path archive = launcher.archive();
+        Path archive = theArchive(launcher);
         byte[] whole = Files.readAllBytes(archive);
         Files.delete(archive);
-        Path truncated = cache.resolve("cli-truncated.jsa.tmp");
-        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path truncated = cache.resolve(launcher.archiveKey() + ".jsa." + ProcessHandle.current().pid() + ".tmp");
+        Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
 
-        launcher.keepIfUsable(truncated, archive, 0);
+        launcher.keepIfUsable(truncated, launcher.archiveKey(), 0);
 
         assertEquals(List.of(), cached(), "the JVM that checked it crashed: deleted, not kept");
+    }
+
+    @Test
+    void aCorruptedArchiveIsNeverMappedButReplaced() throws IOException {
+        ShortRunLauncher launcher = launcher();
+        assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
+        Path archive = theArchive(launcher);
+        byte[] bytes = Files.readAllBytes(archive);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 4096; i++) {
+            bytes[i] ^= (byte) 0xff; // same length, different content: a JVM mapping it crashes
+        }
+        archive.toFile().setWritable(true);
+        Files.write(archive, bytes);
+
+        assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
+        assertFalse(stdout().contains("SharedArchiveFile"), stdout());
+        assertTrue(stdout().contains("-XX:ArchiveClassesAtExit="), "written again: " + stdout());
+        Path rewritten = theArchive(launcher);
+
+        assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
+        assertTrue(stdout().contains("-XX:SharedArchiveFile=" + rewritten), stdout());
+    }
+
+    @Test
+    void jarsSharingTheCacheKeepTheirOwnArchivesAndANewBuildReplacesItsJarsArchive() throws IOException {
+        Path otherJar = Files.copy(jar, dir.resolve("other.jar"));
+        ShortRunLauncher first = launcher();
+        ShortRunLauncher other = launcher(otherJar, cache, out, err);
+        assertEquals(OptionalInt.of(0), first.run(new String[] {"push", "0"}));
+        assertEquals(OptionalInt.of(0), other.run(new String[] {"push", "0"}));
+        assertEquals(2, cached().size(), cached().toString());
+
+        assertEquals(OptionalInt.of(0), first.run(new String[] {"push", "0"}));
+        assertTrue(stdout().contains("-XX:SharedArchiveFile=" + cache.resolve(first.archiveKey())), stdout());
+        assertEquals(OptionalInt.of(0), other.run(new String[] {"push", "0"}));
+        assertTrue(stdout().contains("-XX:SharedArchiveFile=" + cache.resolve(other.archiveKey())), stdout());
+
+        String before = first.archiveKey();
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+        assertNotEquals(before, first.archiveKey(), "a new build of the jar has a new key");
+        assertEquals(OptionalInt.of(0), first.run(new String[] {"push", "0"}));
+        List<String> names = cached().stream().map(path -> path.getFileName().toString()).toList();
+        assertEquals(2, names.size(), names.toString());
+        assertTrue(names.stream().anyMatch(name -> name.startsWith(first.archiveKey() + "-")), names.toString());
+        assertTrue(names.stream().anyMatch(name -> name.startsWith(other.archiveKey() + "-")), names.toString());
+    }
+
+    @Test
+    void theTemporaryArchiveOfARunThatIsGoneIsRemoved() throws Exception {
+        Process finished = new ProcessBuilder(java(), "-version").redirectErrorStream(true)
+                .redirectOutput(Redirect.DISCARD).start();
+        assertEquals(0, finished.waitFor());
+        Files.createDirectories(cache);
+        Path dead = Files.writeString(cache.resolve("cli-0011223344556677-8899aabbccddeeff.jsa."
+                + finished.pid() + ".tmp"), "half an archive");
+        Path running = Files.writeString(cache.resolve("cli-0011223344556677-8899aabbccddeeff.jsa."
+                + ProcessHandle.current().pid() + ".tmp"), "being written");
+
+        assertEquals(OptionalInt.of(0), launcher().run(new String[] {"--version", "0"}));
+
+        assertFalse(Files.exists(dead), "its writer is gone");
+        assertTrue(Files.exists(running), "its writer still runs");
+    }
+
+    @Test
+    void theChildEndsWhenItsParentIsKilled() throws Exception {
+        Process parent = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+                ShortRunLauncherTest.class.getName(), jar.toString(), cache.toString(), out.toString(),
+                err.toString(), "wait", "0").redirectErrorStream(true).redirectOutput(Redirect.DISCARD).start();
+        ProcessHandle child = null;
+        try {
+            for (int i = 0; i < 600 && !(Files.exists(out) && stdout().contains("waiting")); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(stdout().contains("waiting"), "the child runs: " + stdout());
+            child = parent.toHandle().children().findFirst().orElseThrow();
+
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook stops the child
+            parent.waitFor();
+
+            child.onExit().get(60, TimeUnit.SECONDS);
+            assertFalse(child.isAlive());
+            assertTrue(Files.readString(err).contains("is gone"), Files.readString(err));
+        } catch (TimeoutException stillRunning) {
+            fail("the child still runs a minute after its parent was killed");
+        } finally {
+            parent.destroyForcibly();
+            if (child != null) {
+                child.destroyForcibly();
+            }
+        }
     }
 
     @Test

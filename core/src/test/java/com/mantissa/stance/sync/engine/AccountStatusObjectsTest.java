@@ -79,7 +79,7 @@ class AccountStatusObjectsTest {
         assertEquals(1, requests.counts().reads(), "the push index only: " + requests.counts());
         assertEquals(1, requests.counts().unconditionalWrites(), "the findings status: " + requests.counts());
         assertEquals(List.of(4L, 2L, 2L, 3L), counts(central));
-        assertTrue(central.readRecord(PREFIX + "/_state/" + ACCOUNT + "/status-findings.json").isPresent());
+        assertTrue(central.readRecord(PREFIX + "/_state/" + ACCOUNT + "/status-findings.aws.json").isPresent());
         AccountStatus status = AccountStatus.load(central, PREFIX, ACCOUNT).orElseThrow();
         assertEquals(T0.plusSeconds(60), status.lastPush());
     }
@@ -147,7 +147,7 @@ class AccountStatusObjectsTest {
         assertEquals(1, rows.size());
         assertFalse(rows.get(0).stale());
         assertEquals(10, rows.get(0).status().findings());
-        // The listing, status.json (no per-kind object exists), the index's metadata.
+        // The listing, status.aws.json (no per-kind object exists), the index's metadata.
         assertEquals(1, counting.counts().lists());
         assertEquals(1, counting.counts().reads(), counting.counts().toString());
         assertEquals(1, counting.counts().metadata());

@@ -149,7 +149,7 @@ class SnapshotCountsPushTest {
         // Every line whose record central holds from exactly that line: all valid findings but
         // f-1's first line (its record was replaced by the duplicate's).
         assertEquals(26, knownLines(central, source, later));
-        central.deleteRecord(AccountStatus.key(PREFIX, ACCOUNT));
+        central.deleteRecord(AccountStatus.key(PREFIX, ACCOUNT, "aws"));
         SyncResult again = push(central, source, later);
 
         assertEquals(0, again.recordsSynced());
@@ -176,7 +176,7 @@ class SnapshotCountsPushTest {
         String key = CrossCloudSync.indexPath(PREFIX, ACCOUNT);
         PushIndex current = PushIndex.parse(central.readRecord(key).orElseThrow().content(), ACCOUNT);
         central.writeRecord(key, withoutCounts(current));
-        central.deleteRecord(AccountStatus.key(PREFIX, ACCOUNT));
+        central.deleteRecord(AccountStatus.key(PREFIX, ACCOUNT, "aws"));
         Instant later = T0.plusSeconds(60);
         PushIndex old = PushIndex.parse(central.readRecord(key).orElseThrow().content(), ACCOUNT);
         old.forEach((k, entry) -> assertEquals(CountedAs.UNKNOWN, entry.counted()));

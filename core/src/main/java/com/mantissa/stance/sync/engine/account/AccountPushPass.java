@@ -114,10 +114,25 @@ public final class AccountPushPass {
         }
         // Only the kinds this push read whole are recorded; another kind's counts stay as its
         // last push stored them, in an object of their own, so nothing needs reading first.
-        if (keepState && RecordPaths.isSafeAccount(account) && !counted.kinds().isEmpty()) {
+        // A push is complete when it attempted every record: none was left for a deadline or a
+        // transient store failure. Only a complete push's counts and time are the account's status;
+        // one that is not leaves them and records the attempt (errors of a sync of several accounts
+        // count for each of them).
+        boolean complete = pushed.retryableErrors() == 0;
+        List<String> errors = new ArrayList<>(pushed.errors());
+        if (result != null) {
+            errors.addAll(result.errors());
+        }
+        String firstError = errors.isEmpty() ? null : StoreFailures.redact(errors.get(0));
+        if (keepState && RecordPaths.isSafeAccount(account) && (!counted.kinds().isEmpty() || !complete)) {
             try {
-                AccountStatus.afterPush(account, provider, clock.instant(), snapshot, counted, result)
-                        .store(central, config.centralPrefix(), counted.kinds());
+                if (complete) {
+                    AccountStatus.afterPush(account, provider, clock.instant(), snapshot, counted, result, firstError)
+                            .store(central, config.centralPrefix(), counted.kinds());
+                } else {
+                    AccountStatus.storeIncompleteAttempt(central, config.centralPrefix(), account, provider,
+                            clock.instant(), firstError);
+                }
             } catch (TransientStorageException | InvalidKeyException e) {
                 // The status is a summary for `status`; failing to record it loses no record.
                 warnings.add(StoreFailures.redact("status of account '" + account + "' not recorded: "
@@ -126,10 +141,6 @@ public final class AccountPushPass {
         }
         if ((result == null || result.errors().isEmpty()) && warnings.equals(pushed.warnings())) {
             return new Finished(pushed, result);
-        }
-        List<String> errors = new ArrayList<>(pushed.errors());
-        if (result != null) {
-            errors.addAll(result.errors());
         }
         return new Finished(new SyncResult(pushed.recordsSynced(), pushed.recordsSkipped(),
                 pushed.conflictsResolved(), errors, pushed.durationSeconds(), pushed.syncDirection(),

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 public final class ExportManifest {
     public static final String DIGEST = "content_digest";
     static final String ESTATE_ACCOUNT = "aggregate";
+    /** Stance names a snapshot after the UTC time of its scan. */
+    static final DateTimeFormatter SNAPSHOT_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CREATED_AT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
@@ -83,6 +85,20 @@ public final class ExportManifest {
             records += assets.longValue();
         }
         return records >= 0 ? records : -1;
+    }
+
+    /**
+     * The id of a snapshot made at {@code at}: its UTC second, or the next free one when that is
+     * taken or not after the newest of {@code taken} (two exports in one second, a clock behind).
+     */
+    static String nextId(Instant at, List<String> taken) {
+        String id = SNAPSHOT_ID.format(at);
+        while (taken.contains(id) || (!taken.isEmpty() && id.compareTo(taken.get(0)) <= 0
+                && taken.get(0).matches("\\d{8}-\\d{6}"))) {
+            at = at.plusSeconds(1);
+            id = SNAPSHOT_ID.format(at);
+        }
+        return id;
     }
 
     public static List<String> ids(List<Map<String, Object>> entries) {
