@@ -19,6 +19,7 @@ import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.wire.CanonicalJson;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
@@ -62,6 +63,9 @@ abstract class SyncCommand implements Callable<Integer> {
         StorageLocation centralLocation = location("--central", common.central);
         SyncConfig config = config(centralLocation, push);
         try (Stores stores = new Stores()) {
+            if (push != null && centralLocation.scheme() == StorageLocation.Scheme.FILE) {
+                makeFolder(centralLocation);
+            }
             StorageAdapter central = open(stores, "--central", centralLocation);
             StorageAdapter target = target() == null ? null
                     : open(stores, "--target", location("--target", target()));
@@ -103,6 +107,19 @@ abstract class SyncCommand implements Callable<Integer> {
             throw usage("--resolve-max-share: " + e.getMessage());
         }
         return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
+    }
+
+    /**
+     * A push makes its central folder, as its first write would: a resolve pass reads central
+     * before anything is written, and a folder that does not exist yet is an empty central, not
+     * a mistyped one (a pull, which only reads, still refuses it).
+     */
+    private void makeFolder(StorageLocation central) {
+        try {
+            Files.createDirectories(central.folder());
+        } catch (IOException e) {
+            throw usage("--central: cannot create " + central.folder() + ": " + e.getMessage());
+        }
     }
 
     /** Runs the sync; a test overrides it to stand in for an engine outcome. */

@@ -286,6 +286,12 @@ public final class ResumablePush {
         AccountPushPass.Finished done = pass.finish(pushed, run.counted, false, description.useIndex());
         lastResolve = done.resolve();
         SyncResult r = done.result();
+        if (pass.skipped().isPresent()) {
+            List<String> errors = new ArrayList<>(r.errors());
+            errors.add(pass.skipped().get());
+            r = new SyncResult(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), errors,
+                    r.durationSeconds(), r.syncDirection(), r.retryableErrors(), r.warnings());
+        }
         long resolved = done.resolve() == null ? 0 : done.resolve().resolved();
         return resolved == 0 ? r : new SyncResult(r.recordsSynced() + resolved, r.recordsSkipped(),
                 r.conflictsResolved(), r.errors(), r.durationSeconds(), r.syncDirection(), r.retryableErrors(),

@@ -223,13 +223,19 @@ public final class QueueWorker {
     /**
      * Stops before taking any message when central cannot be used at all (a missing bucket,
      * denied access): every message would fail, and acknowledging them would lose them. A
-     * folder is made by the first write, so a missing one is not an error.
+     * central folder is made, as the first write would make it.
      *
      * @throws ConfigurationException naming central and what is wrong with it
      */
     private void checkCentral() {
         if (settings.central().scheme() == StorageLocation.Scheme.FILE) {
-            return;
+            try {
+                java.nio.file.Files.createDirectories(settings.central().folder());
+                return;
+            } catch (java.io.IOException e) {
+                throw new ConfigurationException(FunctionSettings.CENTRAL_URI + ": cannot create "
+                        + settings.central().folder() + ": " + e.getMessage(), e);
+            }
         }
         try {
             Central.at(stores.open(settings.central()), settings.config().centralPrefix()).probe();

@@ -90,6 +90,7 @@ public final class AccountPasses {
                 }
                 AccountPushPass.Finished finished = entry.getValue().finish(pushed, counted, options.dryRun(),
                         options.useIndex());
+                entry.getValue().skipped().ifPresent(errors::add);
                 if (finished.resolve() != null) {
                     lastResolves.add(finished.resolve());
                     errors.addAll(finished.resolve().errors());

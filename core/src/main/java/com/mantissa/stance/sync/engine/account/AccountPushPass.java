@@ -109,9 +109,6 @@ public final class AccountPushPass {
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
-        if (skipped != null) {
-            pushed = withError(pushed, skipped);
-        }
         // Only the kinds this push read whole are recorded; another kind's counts stay as its
         // last push stored them, in an object of their own, so nothing needs reading first.
         // A push is complete when it attempted every record: none was left for a deadline or a
@@ -147,11 +144,9 @@ public final class AccountPushPass {
                 pushed.retryableErrors(), warnings), result);
     }
 
-    private static SyncResult withError(SyncResult r, String error) {
-        List<String> errors = new ArrayList<>(r.errors());
-        errors.add(error);
-        return new SyncResult(r.recordsSynced(), r.recordsSkipped(), r.conflictsResolved(), errors,
-                r.durationSeconds(), r.syncDirection(), r.retryableErrors(), r.warnings());
+    /** Why a resolve pass that was asked for does not run (a snapshot not read whole and clean); empty when it runs. */
+    public Optional<String> skipped() {
+        return Optional.ofNullable(skipped);
     }
 
     /** The push's result with the resolve pass's errors, and the resolve pass (null when none ran). */
