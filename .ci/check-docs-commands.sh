@@ -184,7 +184,7 @@ def check_cloud(block, templates, profiles):
             for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", m.group(2)):
                 if not re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", text):
                     problems.append(f"{m.group(1)} has no option {flag} (see {m.group(1)} --help)")
-        if re.match(r"mvn\b", line):
+        if re.match(r"(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*mvn\b", line):
             for profile in re.findall(r"(?<!\S)-P(\S+)", line):
                 for name in profile.split(","):
                     if name.lstrip("!") not in profiles:
