@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose main class prints the JVM options it got and exits with the code it is given: the
  * same JVM and the same archive handling as the CLI's, in a few hundred milliseconds a run.
  */
+@org.junit.jupiter.api.Tag("slow")
 class ShortRunLauncherTest {
     private static final String MAIN = """
             import java.lang.management.ManagementFactory;
