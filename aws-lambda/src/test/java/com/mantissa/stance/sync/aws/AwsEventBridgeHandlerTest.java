@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** S3 "Object Created" events through EventBridge, from a spoke bucket on moto into an S3 central on moto. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AwsEventBridgeHandlerTest {
 
     private static MotoServer moto;

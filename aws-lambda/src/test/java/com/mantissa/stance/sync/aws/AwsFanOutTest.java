@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * SQS-triggered function pushes each within its time budget and continues through the queue.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AwsFanOutTest {
 
     private static MotoServer moto;

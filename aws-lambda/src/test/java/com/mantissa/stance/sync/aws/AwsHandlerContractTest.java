@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The handler contract through the Lambda handlers: S3 notifications (one S3Event per batch) and SQS. */
+@org.junit.jupiter.api.Tag("slow")
 class AwsHandlerContractTest extends HandlerContract {
 
     @Override

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bucket notifications straight to Lambda, from a spoke bucket on moto into an S3 central on moto. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AwsS3EventHandlerTest {
 
     private static MotoServer moto;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scheduled catch-up over STANCE_SOURCES, on moto. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AwsScheduleHandlerTest {
 
     private static MotoServer moto;

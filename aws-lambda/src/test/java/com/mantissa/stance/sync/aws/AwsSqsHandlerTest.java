@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /** SQS batches of S3 notifications and EventBridge events routed to the queue, on moto. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AwsSqsHandlerTest {
 
     private static MotoServer moto;

@@ -33,6 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * failures (bad lines, bad events) acknowledged, only transient ones redelivered.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
+// Each case starts its own runtime process against its own central bucket; most of a case is
+// waiting for that process, so two run side by side (aws-lambda/pom.xml enables it for the ITs).
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class LambdaRuntimeInterfaceClientIT {
 
     private static final String HANDLERS = "com.mantissa.stance.sync.aws.";

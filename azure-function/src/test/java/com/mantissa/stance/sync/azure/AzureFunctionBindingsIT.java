@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Reads what {@code azure-functions-maven-plugin:package} generated in the staging folder (so it
  * runs in the integration-test phase, after package) and checks the bindings the platform will see.
  */
+@org.junit.jupiter.api.Tag("slow")
 class AzureFunctionBindingsIT {
 
     private static final Path STAGING = Path.of(System.getProperty("stance.functions.staging",

@@ -14,6 +14,7 @@ import java.util.logging.LogRecord;
  * The handler contract through the Event Grid function: BlobCreated events in the Event Grid
  * schema for blobs on Azurite, delivered as the array Event Grid posts.
  */
+@org.junit.jupiter.api.Tag("slow")
 class AzureHandlerContractTest extends HandlerContract {
     private static final String SPOKE = "contract-azure-spoke";
 

@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * time budget) and sends each continuation to the same queue, as the host would deliver them.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AzureQueueWorkerTest {
     private static final String SNAPSHOT = "20261125-090000";
 

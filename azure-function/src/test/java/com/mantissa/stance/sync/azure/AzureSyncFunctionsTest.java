@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * central containers on Azurite, one central bucket on moto.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AzureSyncFunctionsTest {
 
     private static final String SUBSCRIPTION = "5f2b3c4d-1e0a-4b7c-9d8e-0123456789ab";

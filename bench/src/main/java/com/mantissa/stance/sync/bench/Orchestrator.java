@@ -116,7 +116,7 @@ final class Orchestrator {
                     mem.get("cpuSeconds"), rate(records, Double.parseDouble(mem.get("cpuSeconds")))));
             table.note("in-memory unchanged re-push: " + rate(records, Double.parseDouble(mem.get("rePushSeconds")))
                     + " records/s, " + mem.get("rePushRequests") + " requests");
-            // The same at a fixed 16, round 1's setting: on a store that answers in microseconds
+            // The same at a fixed 16 (the fixed default before adaptive concurrency): on a store that answers in microseconds
             // the adaptive limit stops growing at what the cores can serve, so the two should match.
             Map<String, String> mem16 = phase(List.of("-Xmx1g"), "memory", v1.toString(), "16");
             table.row("engine alone, in-memory store, concurrency 16", mem16, records, records);

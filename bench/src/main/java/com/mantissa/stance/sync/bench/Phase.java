@@ -159,7 +159,7 @@ final class Phase {
     /**
      * Best of the last half of {@link #MEMORY_RUNS} first pushes, each into a fresh in-memory
      * store, and the best of the unchanged re-pushes that follow each of them. Fewer pushes
-     * measure the JIT at work: at 12 (round 1's count) the best first push took 0.30-0.36 s, at
+     * measure the JIT at work: at 12 (the count of the first benchmark runs, 2026-11-25) the best first push took 0.30-0.36 s, at
      * 30 0.19-0.25 s, at 60 0.15-0.17 s on this machine.
      */
     static void memory(Path scanDir, String concurrency, Map<String, String> out) throws IOException {

@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * whose unchanged re-export writes nothing, and an account pruned.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class CentralLifecycleTest {
     static final String A = "111111111111";
     static final String B = "222222222222";

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Export, prune, status and resolve-missing details beyond the lifecycle walk-through. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class CentralOperationsTest {
     @TempDir
     Path dir;

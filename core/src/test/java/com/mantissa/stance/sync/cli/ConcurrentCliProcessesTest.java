@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Separate JVMs pushing overlapping records into one central folder: the local store's
  * conditional writes hold between processes (OS file locks), so no update is lost.
  */
+@org.junit.jupiter.api.Tag("slow")
 class ConcurrentCliProcessesTest {
     private static final int PROCESSES = 4;
     private static final int RECORDS = 30;

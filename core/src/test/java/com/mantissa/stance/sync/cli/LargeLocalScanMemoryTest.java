@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * child JVM with a 64 MB heap pushes a ~100 MB findings.jsonl of 40 KB records. Nothing on the
  * way (locating the file, checking it exists, reading it) may hold the whole file.
  */
+@org.junit.jupiter.api.Tag("slow")
 class LargeLocalScanMemoryTest {
     private static final int RECORDS = 2_500;
     private static final int RECORD_BYTES = 40 * 1024;

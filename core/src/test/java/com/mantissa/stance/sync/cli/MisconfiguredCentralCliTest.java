@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A central that cannot be used at all is one error on stderr, in a real process where
  * everything the JVM prints (log records included) is seen, not only the CLI's own writer.
  */
+@org.junit.jupiter.api.Tag("slow")
 class MisconfiguredCentralCliTest {
     @TempDir
     Path dir;

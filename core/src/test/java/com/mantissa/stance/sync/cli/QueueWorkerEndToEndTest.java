@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * budget drain it into central; and moto's S3 bucket notifications feed a worker directly.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class QueueWorkerEndToEndTest {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static MotoServer moto;

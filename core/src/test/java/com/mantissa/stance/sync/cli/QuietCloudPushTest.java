@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * lines reach stderr too, so each store is pushed to by a real CLI process.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class QuietCloudPushTest {
     private static CentralStores stores;
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose main class prints the JVM options it got and exits with the code it is given: the
  * same JVM and the same archive handling as the CLI's, in a few hundred milliseconds a run.
  */
+@org.junit.jupiter.api.Tag("slow")
 class ShortRunLauncherTest {
     /** Starts the child's parent watch as the CLI's main does; "wait" runs until the watch ends it. */
     private static final String MAIN = """

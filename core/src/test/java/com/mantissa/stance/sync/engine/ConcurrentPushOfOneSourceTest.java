@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * counts only accepted writes: central ends as after one push, every {@code _version} 1.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class ConcurrentPushOfOneSourceTest {
     private static final String ACCOUNT = "444455556666";
     private static final int FINDINGS = 400;

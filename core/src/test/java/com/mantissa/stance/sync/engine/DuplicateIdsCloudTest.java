@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Azurite, GCS on the JSON API fake), whose conditional writes and tokens differ from a folder's.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class DuplicateIdsCloudTest {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 

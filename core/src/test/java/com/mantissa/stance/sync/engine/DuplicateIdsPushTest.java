@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * at concurrency 16, with or without the index, with duplicates in one batch or spread over
  * batches, into an empty central or over records already there, run after run.
  */
+@org.junit.jupiter.api.Tag("slow")
 class DuplicateIdsPushTest {
     private static final String ACCOUNT = "123456789012";
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T00:00:00Z"), ZoneOffset.UTC);

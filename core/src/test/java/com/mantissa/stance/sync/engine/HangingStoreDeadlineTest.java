@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * transient error within the deadline plus one attempt, and the server sees one connection per
  * attempt the engine counted: no SDK retries hidden underneath.
  */
+@org.junit.jupiter.api.Tag("slow")
 class HangingStoreDeadlineTest {
 
     private static final StorageTimeouts TIMEOUTS = new StorageTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));

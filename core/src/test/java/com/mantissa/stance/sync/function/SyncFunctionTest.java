@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The handlers' shared core: batches of object-created events, the failure policy, the scheduled catch-up. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class SyncFunctionTest {
     private static final String SPOKE = "fn-spoke";
     private static final String CENTRAL = "fn-central";

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code AZURE_STORAGE_CONNECTION_STRING} and does the poison-queue move itself.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AzureStorageWorkQueueContractTest extends WorkQueueContractTest {
     private static QueueServiceClient setup;
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The queue contract on Google's Pub/Sub emulator, found through {@code PUBSUB_EMULATOR_HOST}. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class PubSubWorkQueueContractTest extends WorkQueueContractTest {
     private static PubSubEmulator emulator;
 

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The queue contract on moto's SQS; the adapter finds moto through {@code aws.endpointUrlSqs}. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class SqsWorkQueueContractTest extends WorkQueueContractTest {
     private static SqsClient setup;
     private static String endpoint;

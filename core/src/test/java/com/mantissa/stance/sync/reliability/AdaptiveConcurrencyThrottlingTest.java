@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * and every record lands exactly once.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AdaptiveConcurrencyThrottlingTest {
     private static final String ACCOUNT = "444455556666";
 

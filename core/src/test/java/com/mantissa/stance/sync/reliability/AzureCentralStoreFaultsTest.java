@@ -10,6 +10,7 @@ import java.util.Map;
  * The central-store fault scenarios against Azurite: the connection string's
  * {@code BlobEndpoint} names the proxy, exactly as it would name Azure.
  */
+@org.junit.jupiter.api.Tag("slow")
 class AzureCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
 
     private final AzuriteServer azurite;

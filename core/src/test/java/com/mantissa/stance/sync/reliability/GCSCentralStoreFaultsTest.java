@@ -10,6 +10,7 @@ import java.util.Map;
  * The central-store fault scenarios against the GCS JSON API fake, reached through
  * {@code STORAGE_EMULATOR_HOST}, which names the proxy.
  */
+@org.junit.jupiter.api.Tag("slow")
 class GCSCentralStoreFaultsTest extends CentralStoreFaultsContractTest {
 
     private final GcsServer gcs;

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The central-store fault scenarios against moto, reached through {@code AWS_ENDPOINT_URL_S3}. */
+@org.junit.jupiter.api.Tag("slow")
 class S3CentralStoreFaultsTest extends CentralStoreFaultsContractTest {
 
     private final MotoServer moto;

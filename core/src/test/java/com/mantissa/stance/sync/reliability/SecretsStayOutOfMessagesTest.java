@@ -40,6 +40,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * errors, not on the CLI's stdout or stderr, not in a function's log line.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class SecretsStayOutOfMessagesTest {
     /** Recognisable in plain text and in every encoding it could leak in. */
     static final String CANARY = "CANARY7Q";

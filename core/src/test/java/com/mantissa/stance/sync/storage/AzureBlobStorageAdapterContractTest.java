@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The contract against Azurite, reached through AZURE_STORAGE_CONNECTION_STRING. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AzureBlobStorageAdapterContractTest extends StorageAdapterContractTest {
 
     private static final String CONTAINER = "stance-contract";

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * read answered 503 ServerBusy failed permanently instead of being retried.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class AzureBlobStorageAdapterFailFastTest {
     /** Azurite's published development key: a real-format key, but no secret. */
     private static final String KEY =

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fault contract through azure-storage-blob, with Azure's error header and XML bodies. */
+@org.junit.jupiter.api.Tag("slow")
 class AzureBlobStorageAdapterFaultTest extends StorageAdapterFaultContractTest {
 
     private static final String ACCOUNT = "faultaccount";

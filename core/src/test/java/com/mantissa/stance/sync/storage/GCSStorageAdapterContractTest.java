@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code STORAGE_EMULATOR_HOST}.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class GCSStorageAdapterContractTest extends StorageAdapterContractTest {
 
     private static final String BUCKET = "stance-contract";

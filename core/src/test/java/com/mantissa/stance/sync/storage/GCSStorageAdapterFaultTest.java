@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The fault contract through google-cloud-storage's JSON API client, with GCS's JSON error bodies. */
+@org.junit.jupiter.api.Tag("slow")
 class GCSStorageAdapterFaultTest extends StorageAdapterFaultContractTest {
 
     private static final String BUCKET = "fault-bucket";

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on the wire, generations as tokens, and how {@code STORAGE_EMULATOR_HOST} is read.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class GCSStorageAdapterTest {
 
     private final GcsServer gcs;

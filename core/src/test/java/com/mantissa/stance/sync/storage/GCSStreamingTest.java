@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file; a read stream reads the one generation it found on opening.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class GCSStreamingTest {
 
     private static final String BUCKET = "stance-streaming";

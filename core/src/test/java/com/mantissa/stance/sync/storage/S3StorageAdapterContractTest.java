@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The contract against moto, reached through the SDK's standard endpoint settings. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class S3StorageAdapterContractTest extends StorageAdapterContractTest {
 
     private static final String BUCKET = "stance-contract";

@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The fault contract through the AWS SDK, with S3's XML error bodies. */
+@org.junit.jupiter.api.Tag("slow")
 class S3StorageAdapterFaultTest extends StorageAdapterFaultContractTest {
 
     private static final String BUCKET = "fault-bucket";

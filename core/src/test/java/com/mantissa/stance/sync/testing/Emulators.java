@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.testing;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -22,9 +23,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Any constructor, lifecycle or test method parameter of a registered server type
  * ({@link MotoServer}, {@link AzuriteServer}, {@link GcsServer}, {@link PubSubEmulator}) is resolved; the first request starts the
  * process on a free port on 127.0.0.1 and waits (bounded) until it answers HTTP. The server
- * lives in the root context's store, so every test class of the module's test JVM shares it,
- * and JUnit closes it when the run ends. A server that cannot start fails the test with what
- * to install; nothing is skipped.
+ * lives as long as the test JVM, so every test class of that JVM shares it, and is stopped when
+ * the JVM exits. Not the root context's lifetime: a surefire fork that is reused runs each test
+ * class as a JUnit run of its own, whose root context closes after the class, while the SDK
+ * clients the adapters build once per process keep the first server's endpoint. A server that
+ * cannot start fails the test with what to install; nothing is skipped.
  *
  * <h2>How adapters find the emulators: published system properties</h2>
  * Production code reaches each store only through its SDK's standard settings, and so do the
@@ -59,7 +62,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class Emulators implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Emulators.class);
+    /** The servers this JVM started, by type; stopped when the JVM exits. */
+    private static final Map<Class<? extends EmulatorServer>, EmulatorServer> RUNNING = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.values().forEach(EmulatorServer::close),
+                "emulators-stop"));
+    }
 
     private static final Map<Class<? extends EmulatorServer>, Supplier<? extends EmulatorServer>> REGISTRY = Map.of(
             MotoServer.class, MotoServer::start,
@@ -77,12 +86,15 @@ public final class Emulators implements ParameterResolver {
         return get(parameter.getParameter().getType().asSubclass(EmulatorServer.class), context);
     }
 
-    /** The running server of that type, started now if this JVM has none yet. */
+    /**
+     * The running server of that type, started now if this JVM has none yet. {@code context} is
+     * the asking test's; the server outlives it (see above).
+     */
     public static <T extends EmulatorServer> T get(Class<T> type, ExtensionContext context) {
         Supplier<? extends EmulatorServer> starter = REGISTRY.get(type);
         if (starter == null) {
             throw new IllegalArgumentException(type.getName() + " is not registered in " + Emulators.class.getName());
         }
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(type, t -> type.cast(starter.get()), type);
+        return type.cast(RUNNING.computeIfAbsent(type, t -> starter.get()));
     }
 }

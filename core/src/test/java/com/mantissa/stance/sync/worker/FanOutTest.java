@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** A tick sends one message per source, from the sources file and STANCE_SOURCES, to moto's SQS. */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class FanOutTest {
 
     @Test

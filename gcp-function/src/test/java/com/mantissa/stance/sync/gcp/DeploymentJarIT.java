@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Run by failsafe after {@code package}: {@code mvn -pl gcp-function -am verify}.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class DeploymentJarIT {
     private static final Path JAR = Paths.get(System.getProperty("stance.gcp.deploymentJar", "missing"));
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
  * Cloud Storage sends. Eventarc delivers one object per invocation; a 500 answer is what makes
  * a retry-enabled trigger redeliver.
  */
+@org.junit.jupiter.api.Tag("slow")
 class GcpHandlerContractTest extends HandlerContract {
     private static final String SPOKE = "contract-gcp-spoke";
     private static final AtomicInteger EVENT_IDS = new AtomicInteger();

@@ -30,6 +30,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * source one batch per invocation (no time budget) and publishes each continuation to the topic.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class GcpPubSubWorkerFunctionTest {
     private static final String CENTRAL = "gcp-worker-central";
     private static final String SPOKE = "gcp-worker-spoke";

@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * variables in the function's environment.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class GcpScheduledSyncFunctionTest {
     private static final String CENTRAL = "gcp-sched-central";
     private static final String SPOKE = "gcp-sched-spoke";

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * project the function runs in when STANCE_ACCOUNT_ID is unset, and object names arrive raw.
  */
 @ExtendWith(Emulators.class)
+@org.junit.jupiter.api.Tag("slow")
 class GcpStorageObjectFinalizedFunctionTest {
     private static final String SCANS = "gcp-push-scans";
     private static final String CENTRAL = "gcp-push-central";
