@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * use stop it at once with exit 2 and leave the messages on the queue; messages that failed make
  * it exit 1 with {@code "success": false}.
  */
+@org.junit.jupiter.api.Tag("slow")
 @ExtendWith(Emulators.class)
 class WorkerExitCodesTest {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();

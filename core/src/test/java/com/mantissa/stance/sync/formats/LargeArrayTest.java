@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * generated 96 MB array (with one malformed element) and maps every element. Were the array
  * held, or every element kept, the child would run out of memory.
  */
+@org.junit.jupiter.api.Tag("slow")
 class LargeArrayTest {
     private static final long BYTES = 96L * 1024 * 1024;
     private static final int BAD = 1234;

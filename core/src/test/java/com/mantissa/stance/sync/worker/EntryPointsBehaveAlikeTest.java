@@ -55,6 +55,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * and into a central bucket on moto; each must leave the account's status written and the dropped
  * finding resolved.
  */
+@org.junit.jupiter.api.Tag("slow")
 @ExtendWith(Emulators.class)
 class EntryPointsBehaveAlikeTest {
     private static final String SPOKE = "alike-spoke";

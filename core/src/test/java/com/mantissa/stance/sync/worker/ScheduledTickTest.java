@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the stale-account check and the pull that are configured; without one it catches the sources
  * up itself and runs the same lifecycle.
  */
+@org.junit.jupiter.api.Tag("slow")
 @ExtendWith(Emulators.class)
 class ScheduledTickTest {
 
