@@ -101,8 +101,10 @@ public final class FunctionSettings {
             throw new ConfigurationException(PULL_TARGET + " is required when " + SYNC_DIRECTION + " is "
                     + direction.value());
         }
-        ResolveSettings resolve = Settings.RESOLVE_MISSING.fromOrDefault(env)
-                ? new ResolveSettings(Settings.RESOLVE_MAX_SHARE.fromOrDefault(env), false) : null;
+        // Every value is checked, even one the settings leave unused, so a typo never waits to bite.
+        double maxShare = Settings.RESOLVE_MAX_SHARE.fromOrDefault(env);
+        ResolveSettings resolve = Settings.RESOLVE_MISSING.fromOrDefault(env) ? new ResolveSettings(maxShare, false)
+                : null;
         PushDescription push = new PushDescription(config, Settings.INDEX_MAX_AGE.fromOrDefault(env),
                 Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false);
         return new FunctionSettings(central, push, direction, account, sources,

@@ -52,7 +52,8 @@ class FunctionSettingsTest {
 
         assertEquals("central/v1", s.config().centralPrefix());
         assertEquals(ConflictResolution.MERGE, s.config().conflictResolution());
-        assertEquals(SyncDirection.BIDIRECTIONAL, s.config().syncDirection());
+        assertEquals(SyncDirection.BIDIRECTIONAL, s.direction());
+        assertEquals(SyncDirection.PUSH, s.push().config().syncDirection(), "every push is a push");
         assertFalse(s.config().includeAssets());
         assertEquals(250, s.config().batchSize());
         assertEquals(4, s.config().concurrency());

@@ -42,7 +42,8 @@ class ScheduledLifecycleTest {
         assertEquals(Duration.ofDays(7), set.staleAfter());
 
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> LifecycleSettings.fromEnvironment(Map.of(LifecycleSettings.RESOLVE_MAX_SHARE, "2")));
+                () -> FunctionSettings.fromEnvironment(Map.of(FunctionSettings.CENTRAL_URI, "s3://c",
+                        LifecycleSettings.RESOLVE_MAX_SHARE, "2")));
         assertTrue(bad.getMessage().contains(LifecycleSettings.RESOLVE_MAX_SHARE), bad.getMessage());
     }
 
