@@ -248,7 +248,7 @@ if not exported or not pulled:
 if not statuses:
     problems.append(f"worker: no status objects of account {WORKER_ACCOUNT} after its push")
 say(f"schedule role: a fan-out tick that then pulls ({pulled} objects) and exports ({exported}); worker role: a "
-    f"push with a continuation that deletes its checkpoint and writes the account's state ({statuses} objects)")
+    f"push with a continuation that deletes its checkpoint and writes the account's status ({statuses} status objects)")
 
 # The worker's resolve pass: a smaller snapshot of the same source deletes the assets it no longer has.
 scan("20261203-000000", 8)
