@@ -196,14 +196,19 @@ def checkpoints():
     return [o["Key"] for o in listed if "/resume/" in o["Key"]]
 
 
-def worker_push(label):
-    """The fan-out tick's message, pushed by the worker in two invocations: a spent budget, then the rest."""
+def worker_push(label, continued=True):
+    """The fan-out tick's message, pushed by the worker: with a continuation, in two invocations (a
+    spent budget, then the rest), else in one."""
     found, _ = invoke("schedule", "com.mantissa.stance.sync.aws.ScheduleHandler::handleRequest",
                       {"source": "aws.scheduler", "detail-type": "Scheduled Event", "id": "tick", "detail": {}},
                       f"{label} fan-out tick")
     work = take_work()
     if len(work) != 1:
         return found + [f"{label}: the fan-out tick sent {len(work)} work messages, not 1"]
+    if not continued:
+        pushed, _ = invoke("worker", "com.mantissa.stance.sync.aws.SqsHandler::handleRequest", sqs_event(work),
+                           f"{label} worker")
+        return found + pushed
     first, _ = invoke("worker", "com.mantissa.stance.sync.aws.SqsHandler::handleRequest", sqs_event(work),
                       f"{label} worker, budget spent", {"STANCE_TIME_BUDGET": "1ms", "STANCE_BATCH_SIZE": "5"})
     found += first
@@ -218,31 +223,40 @@ def worker_push(label):
     return found
 
 
+def count(bucket, prefix, containing=""):
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return sum(1 for page in pages for o in page.get("Contents", []) if containing in o["Key"])
+
+
 problems = []
 for snapshot, records in (("20261201-000000", 20), ("20261202-000000", 12)):
     scan(snapshot, records)
     found, _ = invoke("object_created", "com.mantissa.stance.sync.aws.SqsHandler::handleRequest",
                       sqs_event([s3_notification(snapshot)]), f"object-created {snapshot}")
     problems += found
-assets = s3.list_objects_v2(Bucket=CENTRAL, Prefix="aggregated/assets/").get("KeyCount", 0)
+assets = count(CENTRAL, "aggregated/assets/")
 if assets != 12:
     problems.append(f"object-created: {assets} assets in central after the resolve pass, expected 12")
 say(f"object-created role: two event pushes with resolve-missing ({assets} assets left)")
 
+# The one tick: with fan-out on it sends the source, then pulls and exports what central holds.
 problems += worker_push("schedule + worker")
-say("schedule role: fan-out tick; worker role: a push with a continuation that deletes its checkpoint")
-
-found, _ = invoke("schedule", "com.mantissa.stance.sync.aws.ScheduleHandler::handleRequest",
-                  {"source": "aws.scheduler", "detail-type": "Scheduled Event", "id": "tick-2", "detail": {}},
-                  "schedule catch-up, export, pull",
-                  {"STANCE_WORK_QUEUE": None, "STANCE_SOURCES_URI": None,
-                   "STANCE_SOURCES": f"s3://{SCANS}/stance|{ACCOUNT}|aws"})
-problems += found
-exported = s3.list_objects_v2(Bucket=EXPORT, Prefix="stance-export/").get("KeyCount", 0)
-pulled = s3.list_objects_v2(Bucket=COPY, Prefix="aggregated/").get("KeyCount", 0)
+exported, pulled = count(EXPORT, "stance-export/"), count(COPY, "aggregated/")
+statuses = count(CENTRAL, f"aggregated/_state/{WORKER_ACCOUNT}/status")
 if not exported or not pulled:
-    problems.append(f"schedule: {exported} export objects, {pulled} pulled objects")
-say(f"schedule role: a tick without fan-out: catch-up with resolve, pull ({pulled} objects), export ({exported})")
+    problems.append(f"schedule: the fan-out tick left {exported} export objects, {pulled} pulled objects")
+if not statuses:
+    problems.append(f"worker: no status objects of account {WORKER_ACCOUNT} after its push")
+say(f"schedule role: a fan-out tick that then pulls ({pulled} objects) and exports ({exported}); worker role: a "
+    f"push with a continuation that deletes its checkpoint and writes the account's status ({statuses} status objects)")
+
+# The worker's resolve pass: a smaller snapshot of the same source deletes the assets it no longer has.
+scan("20261203-000000", 8)
+problems += worker_push("worker resolve", continued=False)
+worker_assets = count(CENTRAL, "aggregated/assets/", f"/{WORKER_ACCOUNT}/")
+if worker_assets != 8:
+    problems.append(f"worker: {worker_assets} assets of account {WORKER_ACCOUNT} after its resolve pass, expected 8")
+say(f"worker role: a source push with resolve-missing ({worker_assets} assets of the account left)")
 if problems:
     print("\n".join("check-aws-policy-iac: " + p for p in problems), file=sys.stderr)
     sys.exit(1)
@@ -258,7 +272,7 @@ for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
         break
 else:
     sys.exit("check-aws-policy-iac: the worker role has no RemoveFinishedCheckpoints statement to remove")
-scan("20261203-000000", 20, "w")
+scan("20261204-000000", 20, "w")
 without = worker_push("without RemoveFinishedCheckpoints")
 if not without:
     sys.exit("check-aws-policy-iac: FAILED: the worker finished a continued push without the grant to delete its "

@@ -197,6 +197,7 @@ grants(worker_role, "ConsumeWorkMessages", "sqs:ReceiveMessage", work["QueueArn"
 grants(worker_role, "SendContinuations", "sqs:SendMessage", work["QueueArn"])
 grants(worker_role, "ReadWriteCentralRecords", "s3:PutObject", "arn:aws:s3:::moto-stance-central/aggregated/findings/????/*")
 grants(worker_role, "RemoveFinishedCheckpoints", "s3:DeleteObject", "arn:aws:s3:::moto-stance-central/aggregated/_state/*/resume/*")
+grants(worker_role, "RemoveGoneAssets", "s3:DeleteObject", "arn:aws:s3:::moto-stance-central/aggregated/assets/????/*")
 object_role = lam.get_function_configuration(FunctionName=out["object_created_function_name"])["Role"].split("/")[-1]
 grants(object_role, "RemoveOwnGoneAssets", "s3:DeleteObject",
        "arn:aws:s3:::moto-stance-central/aggregated/assets/????/123456789012/*")

@@ -6,9 +6,10 @@
 #  2. switches moto's IAM authorization on (/moto-api/reset-auth, the server-mode form of
 #     INITIAL_NO_AUTH_ACTION_COUNT) with IAM's wildcard rules (.ci/moto-iam-server.py), takes
 #     each function's role through STS, and runs that function's real handler in the shaded
-#     Lambda jar under AWS's runtime client with those credentials: an event push with
-#     resolve-missing (object-created role), a fan-out tick and a tick with export, pull and
-#     catch-up (schedule role), a source push that needs a continuation and finishes (worker role);
+#     Lambda jar under AWS's runtime client with those credentials: event pushes with
+#     resolve-missing (object-created role), the one tick, which fans out and then pulls and
+#     exports (schedule role), a source push that needs a continuation, finishes and writes the
+#     account's status, and one whose resolve pass deletes gone assets (worker role);
 #  3. removes one grant (the worker's delete of finished resume checkpoints) and expects that
 #     run to fail: the evaluator is seen to deny.
 # What moto does not evaluate, and what covers it instead: docs/permissions.md.

@@ -103,13 +103,13 @@ grep -q 'webdeploy_publish_basic_authentication_enabled = false' "$module/main.t
 # the sources file is readable, and the lifecycle settings carry the names the code reads.
 echo "check-azure-iac: fan-out queue, poison queue, worker bindings, sources file, lifecycle settings"
 functions="$root/azure-function/src/main/java/com/mantissa/stance/sync/azure/StanceSyncFunctions.java"
-java_dir="$root/core/src/main/java/com/mantissa/stance/sync/function"
+settings_java="$root/core/src/main/java/com/mantissa/stance/sync/settings/Settings.java"
 trigger="$(tr '\n' ' ' <"$functions" | grep -oE '@QueueTrigger\([^)]*\)' || true)"
 queue_setting="$(grep -oE 'queueName = "%[A-Z_]+%"' <<<"$trigger" | grep -oE '[A-Z_]+' || true)"
 connection="$(grep -oE 'connection = "[A-Z_]+"' <<<"$trigger" | cut -d'"' -f2 || true)"
 [[ -n "$queue_setting" && -n "$connection" ]] || { echo "check-azure-iac: cannot read the @QueueTrigger binding of $functions" >&2; exit 1; }
-constant() {  # Java file, constant name -> its string value
-  grep -oE "$2 = \"[A-Z_]+\"" "$java_dir/$1" | cut -d'"' -f2 || true
+setting_env() {  # a constant of the settings table -> its environment variable
+  grep -oE "Setting<[^>]*> $1 = new Setting<>\(\"[A-Z_]+\"" "$settings_java" | cut -d'"' -f2 || true
 }
 fail_fanout() { echo "check-azure-iac: $*" >&2; exit 1; }
 block() {  # resource address -> its block in terraform/azure
@@ -121,15 +121,15 @@ expect_block() {
   [[ -n "$text" ]] || fail_fanout "resource $1 is missing"
   grep -qF -- "$2" <<<"$text" || fail_fanout "resource $1 must contain: $2"
 }
-for setting in "$queue_setting" "${connection}__queueServiceUri" "$(constant FanOut.java WORK_QUEUE)" \
-    "$(constant SourcesFile.java SOURCES_URI)" "$(constant QueueWorker.java TIME_BUDGET)" \
+for setting in "$queue_setting" "${connection}__queueServiceUri" "$(setting_env WORK_QUEUE)" \
+    "$(setting_env SOURCES_URI)" "$(setting_env TIME_BUDGET)" \
     AzureWebJobs.StanceQueueWorker.Disabled; do
   grep -qE "(^|[{ ])\"?${setting//./\\.}\"?[[:space:]]+=" "$module/fanout.tf" \
     || fail_fanout "terraform/azure/fanout.tf sets no app setting $setting (read by the worker or its binding)"
 done
 for name in RESOLVE_MISSING RESOLVE_MAX_SHARE EXPORT_TARGET EXPORT_KEEP STALE_AFTER; do
-  setting="$(constant LifecycleSettings.java "$name")"
-  [[ -n "$setting" ]] || fail_fanout "LifecycleSettings.$name not found"
+  setting="$(setting_env "$name")"
+  [[ -n "$setting" ]] || fail_fanout "Settings.$name not found"
   grep -qE "(^|[{ ])$setting[[:space:]]+=" "$module/fanout.tf" || fail_fanout "terraform/azure/fanout.tf sets no app setting $setting"
 done
 grep -qF 'local.lifecycle_settings' "$module/main.tf" && grep -qF 'local.fan_out_settings' "$module/main.tf" \

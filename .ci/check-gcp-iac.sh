@@ -81,12 +81,12 @@ expect_block google_storage_bucket_iam_member.export_write 'google_service_accou
 grep -qF 'pubsub_service_account = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"' terraform/gcp/fanout.tf \
   || { echo "check-gcp-iac: the dead-letter grants must name the Pub/Sub service agent" >&2; status=1; }
 # The names the code reads, taken from the code.
-java_dir=core/src/main/java/com/mantissa/stance/sync/function
-constant() { grep -oE "$2 = \"[A-Z_]+\"" "$java_dir/$1" | cut -d'"' -f2 || true; }
-for setting in "$(constant FanOut.java WORK_QUEUE)" "$(constant SourcesFile.java SOURCES_URI)" "$(constant QueueWorker.java TIME_BUDGET)" \
-    "$(constant LifecycleSettings.java RESOLVE_MISSING)" "$(constant LifecycleSettings.java RESOLVE_MAX_SHARE)" \
-    "$(constant LifecycleSettings.java EXPORT_TARGET)" "$(constant LifecycleSettings.java EXPORT_KEEP)" \
-    "$(constant LifecycleSettings.java STALE_AFTER)"; do
+# The settings table (settings/Settings.java): constant name -> its environment variable.
+settings_java=core/src/main/java/com/mantissa/stance/sync/settings/Settings.java
+setting_env() { grep -oE "Setting<[^>]*> $1 = new Setting<>\(\"[A-Z_]+\"" "$settings_java" | cut -d'"' -f2 || true; }
+for setting in "$(setting_env WORK_QUEUE)" "$(setting_env SOURCES_URI)" "$(setting_env TIME_BUDGET)" \
+    "$(setting_env RESOLVE_MISSING)" "$(setting_env RESOLVE_MAX_SHARE)" "$(setting_env EXPORT_TARGET)" \
+    "$(setting_env EXPORT_KEEP)" "$(setting_env STALE_AFTER)"; do
   if [[ -z "$setting" ]] || ! grep -qE "(^|[{ ])$setting +=" terraform/gcp/*.tf; then
     echo "check-gcp-iac: terraform/gcp sets no environment variable '$setting' that the code reads" >&2
     status=1

@@ -74,6 +74,7 @@ def check_sam():
             "SourcesUri": f"s3://{central}/_config/sources.jsonl", "ExportBucketName": "example-stance-export",
             "PullTarget": "s3://example-copy/aggregated", "SpokeAccountIds": "111122223333",
             "SpokeRoleArns": "arn:aws:iam::111122223333:role/spoke-object-created"},
+        "hub, sources file without fan-out": {"SourcesUri": f"s3://{central}/_config/sources.jsonl"},
         "spoke, resolve-missing": {"CreateCentralBucket": "false", "ResolveMissing": "true", "AccountId": "444455556666"},
     }
     for case, overrides in cases.items():
@@ -89,11 +90,12 @@ def check_sam():
                                             platform_sids=PLATFORM_SIDS))
         schedule_rows = ["schedule" + suffix]
         schedule_stores = dict(stores)
+        if params["SourcesUri"].startswith("s3://"):
+            uri = params["SourcesUri"].removeprefix("s3://")
+            schedule_stores["sources-file"] = {"bucket": uri.split("/")[0], "prefix": "", "object": uri.split("/", 1)[1]}
         if params["FanOut"] == "true":
             schedule_rows.append("schedule, fan-out")
             schedule_stores["work-queue"] = {"queue_arn": "<getatt WorkQueue.Arn>"}
-            uri = params["SourcesUri"].removeprefix("s3://")
-            schedule_stores["sources-file"] = {"bucket": uri.split("/")[0], "prefix": "", "object": uri.split("/", 1)[1]}
             worker_stores = dict(stores, **{"work-queue": {"queue_arn": "<getatt WorkQueue.Arn>"}})
             problems.extend(permissions.compare(f"template.yaml [{case}] WorkerFunctionRole", role("WorkerFunctionRole"),
                                                 permissions.rows("worker" + suffix), worker_stores,
@@ -146,7 +148,7 @@ def check_sam_rules():
         ({"SpokeAccountIds": "111122223333", "SpokeRoleArns": spoke_role, "CreateCentralBucket": "false"},
          ["SpokesNeedTheCentralBucket"]),
         ({"TriggerMode": "S3"}, ["DirectS3NotificationNeedsOwnBucket"]),
-        ({"SourcesUri": "s3://b/_config/sources.jsonl"}, ["SourcesFileNeedsFanOut"]),
+        ({"SourcesUri": "s3://b/_config/sources.jsonl"}, []),
         ({"SyncDirection": "pull"}, ["PullNeedsTarget"]),
     ]
     for overrides, expected in cases:

@@ -1,7 +1,9 @@
 # Fan-out for organisations with many sources: the scheduled function sends one work message
-# per source (of the sources file STANCE_SOURCES_URI and STANCE_SOURCES) to the work queue and
-# returns; the worker function, triggered by that queue, pushes one source within its time
-# budget and sends a continuation message to the same queue when the budget runs out. Lambda's
+# per source (of the sources file STANCE_SOURCES_URI and STANCE_SOURCES) to the work queue, then
+# runs the pull and the export that are configured, as a tick without fan-out does after its
+# catch-up; the worker function, triggered by that queue, pushes one source within its time
+# budget (writing the account's status, and resolving with resolve_missing, as every push does)
+# and sends a continuation message to the same queue when the budget runs out. Lambda's
 # concurrency gives the parallelism; a message whose push keeps failing transiently moves to the
 # dead-letter queue after work_queue_max_receive_count receives.
 
@@ -78,13 +80,6 @@ locals {
     { STANCE_WORK_QUEUE = local.work_queue_url },
     var.time_budget == null ? {} : { STANCE_TIME_BUDGET = var.time_budget },
   )
-}
-
-check "sources_uri_needs_fan_out" {
-  assert {
-    condition     = var.sources_uri == null || var.fan_out
-    error_message = "sources_uri is read by the fan-out tick: set fan_out = true."
-  }
 }
 
 # ------------------------------------------------------------------ work queue and its DLQ

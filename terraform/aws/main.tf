@@ -483,6 +483,17 @@ data "aws_iam_policy_document" "push_any_account" {
     ]
   }
 
+  # Every push runs the resolve pass when resolve_missing is on (the catch-up and the worker's
+  # source pushes alike): it removes the assets that a snapshot no longer has.
+  dynamic "statement" {
+    for_each = var.resolve_missing ? [1] : []
+    content {
+      sid       = "RemoveGoneAssets"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/*"]
+    }
+  }
+
   dynamic "statement" {
     for_each = length(var.extra_source_object_arns) > 0 ? [1] : []
     content {
@@ -510,17 +521,6 @@ data "aws_iam_policy_document" "schedule" {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.schedule.arn}:*"]
-  }
-
-  # The catch-up's resolve pass removes assets that a snapshot no longer has. (The worker's
-  # source pushes never resolve, so only the schedule gets this.)
-  dynamic "statement" {
-    for_each = var.resolve_missing ? [1] : []
-    content {
-      sid       = "RemoveGoneAssets"
-      actions   = ["s3:DeleteObject"]
-      resources = ["${local.central_bucket_arn}/${var.central_prefix}/assets/????/*"]
-    }
   }
 
   dynamic "statement" {

@@ -158,8 +158,7 @@ resource "google_service_account" "worker" {
 }
 
 # A worker pushes the records of whichever account its message names: read and write under the
-# central prefix (the condition), read the source buckets. It lists nothing in central (a source
-# push never resolves; docs/permissions.json), so it gets no bucket-wide role there.
+# central prefix (the condition), read the source buckets.
 resource "google_storage_bucket_iam_member" "worker_central_write" {
   count  = local.enable_fan_out ? 1 : 0
   bucket = local.central_bucket
@@ -171,6 +170,16 @@ resource "google_storage_bucket_iam_member" "worker_central_write" {
     description = "Objects under the central prefix only."
     expression  = "resource.name.startsWith(\"${local.central_objects_prefix}\")"
   }
+}
+
+# With resolve_missing a finished source push runs the resolve pass, which lists central's
+# findings and assets; listing is bucket-level, which the prefix condition above denies, so the
+# worker gets the one predefined role that lists without reading object content.
+resource "google_storage_bucket_iam_member" "worker_central_list" {
+  count  = local.enable_fan_out && var.resolve_missing ? 1 : 0
+  bucket = local.central_bucket
+  role   = "roles/storage.legacyBucketReader"
+  member = "serviceAccount:${google_service_account.worker[0].email}"
 }
 
 resource "google_storage_bucket_iam_member" "worker_source_read" {
@@ -240,6 +249,7 @@ resource "google_cloudfunctions2_function" "worker" {
   depends_on = [
     terraform_data.apis_enabled,
     google_storage_bucket_iam_member.worker_central_write,
+    google_storage_bucket_iam_member.worker_central_list,
     google_storage_bucket_iam_member.worker_source_read,
     google_pubsub_topic_iam_member.work_publisher,
     time_sleep.iam_propagation,

@@ -10,16 +10,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
-import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
+import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
-import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MemoryStore;
+import com.mantissa.stance.sync.testing.MotoServer;
 import com.mantissa.stance.sync.worker.FanOut;
+import com.mantissa.stance.sync.worker.ScheduledTick;
+import com.mantissa.stance.sync.worker.SourcesFile;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +39,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The store operations each deployed function's work performs, recorded while the functions do
@@ -43,23 +54,36 @@ import org.junit.jupiter.api.Test;
  * A change of what a function does fails here until the table, and with it the grants, follow.
  * Run with -Dpermissions.write=true to rewrite the table's "functions" from the recording.
  */
+@ExtendWith(Emulators.class)
 class FunctionStoreOperationsTest {
     private static final String ACCOUNT = "123456789012";
     private static final String PREFIX = "aggregated";
     private static final String SCAN = "scan";
     private static final List<String> SNAPSHOTS = List.of("20261201-000000", "20261202-000000", "20261203-000000",
             "20261204-000000");
+    /** The account of the one source the sources file lists. */
+    private static final String LISTED_ACCOUNT = "210987654321";
     private static final Map<String, Map<String, Map<String, Set<String>>>> RECORDED = new TreeMap<>();
 
     @BeforeAll
-    static void record() {
+    static void record(MotoServer moto, @TempDir Path dir) throws IOException {
+        Path sourcesFile = dir.resolve("sources.jsonl");
+        Files.writeString(sourcesFile, SourcesFile.line(SourceSpec.of(StorageLocation.parse("s3://spoke/" + SCAN),
+                LISTED_ACCOUNT, "aws")) + "\n");
+        String queueUrl;
+        try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.of(MotoServer.REGION)).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .build()) {
+            queueUrl = sqs.createQueue(b -> b.queueName("store-operations-" + System.nanoTime())).queueUrl();
+        }
         RECORDED.put("object-created", eventPush(false));
         RECORDED.put("object-created, resolve-missing", eventPush(true));
         RECORDED.put("worker", continuedPush(false));
         RECORDED.put("worker, resolve-missing", continuedPush(true));
-        RECORDED.put("schedule", scheduledTick(false));
-        RECORDED.put("schedule, resolve-missing", scheduledTick(true));
-        RECORDED.put("schedule, fan-out", fanOutTick());
+        RECORDED.put("schedule", scheduledTick(false, sourcesFile));
+        RECORDED.put("schedule, resolve-missing", scheduledTick(true, sourcesFile));
+        RECORDED.put("schedule, fan-out", fanOutTick(sourcesFile, queueUrl));
     }
 
     @Test
@@ -86,6 +110,28 @@ class FunctionStoreOperationsTest {
                 "the resolve pass lists central's findings");
         assertFalse(RECORDED.get("object-created").get("central").containsKey("findings/"),
                 "without it an event push lists nothing in central");
+    }
+
+    @Test
+    void theWorkersPushWritesTheStatusAndResolvesAsAnEventPushDoes() {
+        for (String function : List.of("worker", "worker, resolve-missing")) {
+            assertTrue(RECORDED.get(function).get("central").get("_state/{account}/*").contains("write"),
+                    function + " writes the account's status objects");
+        }
+        Map<String, Set<String>> resolving = RECORDED.get("worker, resolve-missing").get("central");
+        assertTrue(resolving.get("assets/????/{account}/*").contains("delete"), resolving.toString());
+        assertTrue(resolving.containsKey("findings/") && resolving.containsKey("assets/"), resolving.toString());
+        assertFalse(RECORDED.get("worker").get("central").containsKey("findings/"), "without resolve nothing is listed");
+    }
+
+    @Test
+    void aTickThatFansOutStillPullsExportsAndListsTheAccountsStatus() {
+        Map<String, Map<String, Set<String>>> fanOut = RECORDED.get("schedule, fan-out");
+        assertTrue(fanOut.get("export-target").get("*").contains("write"), fanOut.toString());
+        assertTrue(fanOut.get("pull-target").get("*").contains("conditional-write"), fanOut.toString());
+        assertTrue(fanOut.get("central").get("_state/").contains("list"), fanOut.toString());
+        assertFalse(fanOut.get("central").getOrDefault("findings/????/{account}/*", Set.of()).contains("conditional-write"),
+                "a fan-out tick writes no records: " + fanOut);
     }
 
     /**
@@ -139,36 +185,72 @@ class FunctionStoreOperationsTest {
         return recorded;
     }
 
-    /** Ticks without fan-out: the catch-up push of the sources, the pull, the export, the stale check. */
-    private static Map<String, Map<String, Set<String>>> scheduledTick(boolean resolve) {
-        Fixture f = new Fixture(resolve, Map.of(FunctionSettings.SOURCES, "s3://spoke/" + SCAN + "|" + ACCOUNT + "|aws",
-                FunctionSettings.SYNC_DIRECTION, "bidirectional", FunctionSettings.PULL_TARGET, "s3://pull/copy",
-                LifecycleSettings.EXPORT_TARGET, "s3://export/stance-export", LifecycleSettings.EXPORT_KEEP, "1"));
+    /**
+     * The one tick without a work queue (ScheduledTick, as every cloud's handler runs it): the
+     * catch-up push of STANCE_SOURCES and of the sources file's source, then the pull, the export
+     * and the stale-account check.
+     */
+    private static Map<String, Map<String, Set<String>>> scheduledTick(boolean resolve, Path sourcesFile) {
+        Fixture f = new Fixture(resolve, tickSettings(sourcesFile, null));
         SyncFunction function = new SyncFunction(f.settings, null, f::open);
         for (String snapshot : SNAPSHOTS) {
             f.before(snapshot);
-            LogEntry entry = function.handle(List.of(FunctionEvent.tick(snapshot, "schedule"))).entries().get(0);
-            SyncResult result = entry.result();
-            assertTrue(result.success(), result.errors().toString());
+            succeeded(ScheduledTick.run(function, snapshot, "schedule"));
         }
-        return f.recorded();
+        assertTrue(f.centralContent.contents().keySet().stream().anyMatch(k -> k.contains("/" + LISTED_ACCOUNT + "/")),
+                "the tick pushed the source the sources file lists");
+        return f.withSourcesFile(f.recorded());
     }
 
-    /** A fan-out tick sends one message per source and touches no store but the sources file. */
-    private static Map<String, Map<String, Set<String>>> fanOutTick() {
-        FunctionSettings settings = FunctionSettings.fromEnvironment(Map.of(FunctionSettings.CENTRAL_URI, "s3://central",
-                FunctionSettings.SOURCES, "s3://spoke/" + SCAN + "|" + ACCOUNT + "|aws"));
-        List<String> sent = new ArrayList<>();
-        try (Stores stores = new Stores()) {
-            FanOut.Result result = FanOut.enqueue(settings, null, new SendingQueue(sent), stores);
-            assertEquals(1, result.sent(), result.errors().toString());
+    /**
+     * The one tick with a work queue: each source goes to the queue (a real one, SQS on moto), then
+     * the tick pulls, exports and checks for stale accounts as one without a queue does. Central is
+     * filled between the ticks by unrecorded pushes, as the workers would.
+     */
+    private static Map<String, Map<String, Set<String>>> fanOutTick(Path sourcesFile, String queueUrl) {
+        Fixture f = new Fixture(false, tickSettings(sourcesFile, queueUrl));
+        SyncFunction function = new SyncFunction(f.settings, null, f::open);
+        SyncFunction unrecorded = new SyncFunction(f.settings, null, f::openUnrecorded);
+        for (String snapshot : SNAPSHOTS) {
+            f.before(snapshot);
+            for (String kind : List.of("findings", "assets")) {
+                for (LogEntry entry : unrecorded.handle(List.of(FunctionEvent.objectCreated(kind + snapshot, "s3://spoke/"
+                        + SCAN + "/" + kind + "/" + snapshot + "/" + kind + ".jsonl", ACCOUNT))).entries()) {
+                    assertTrue(entry.result().success(), entry.result().errors().toString());
+                }
+            }
+            BatchOutcome outcome = succeeded(ScheduledTick.run(function, snapshot, "schedule"));
+            assertTrue(outcome.entries().get(0).toJson().contains("2 source message(s) sent"),
+                    outcome.entries().get(0).toJson());
         }
-        assertEquals(1, sent.size());
-        Map<String, Map<String, Set<String>>> recorded = new TreeMap<>();
-        // SourcesFile reads STANCE_SOURCES_URI whole (SourcesFileTest); no other store is opened.
-        recorded.put("sources-file", Map.of("*", Set.of("read")));
+        Map<String, Map<String, Set<String>>> recorded = f.withSourcesFile(f.recorded());
+        assertFalse(recorded.containsKey("source"), "a fan-out tick pushes nothing itself: " + recorded);
+        try (WorkQueue queue = WorkQueues.open(queueUrl)) {
+            List<QueueMessage> sent = queue.receive(10, Duration.ofSeconds(30), Duration.ofSeconds(1));
+            assertTrue(sent.stream().anyMatch(m -> m.body().contains(LISTED_ACCOUNT)), "the sources file was read");
+        }
         recorded.put("work-queue", Map.of("*", Set.of("send")));
         return recorded;
+    }
+
+    /** STANCE_SOURCES, the sources file, an s3:// pull target and export, and the work queue when not null. */
+    private static Map<String, String> tickSettings(Path sourcesFile, String queueUrl) {
+        Map<String, String> env = new HashMap<>(Map.of(FunctionSettings.SOURCES, "s3://spoke/" + SCAN + "|" + ACCOUNT
+                + "|aws", SourcesFile.SOURCES_URI, sourcesFile.toString(), FunctionSettings.SYNC_DIRECTION,
+                "bidirectional", FunctionSettings.PULL_TARGET, "s3://pull/copy", LifecycleSettings.EXPORT_TARGET,
+                "s3://export/stance-export", LifecycleSettings.EXPORT_KEEP, "1"));
+        if (queueUrl != null) {
+            env.put(FanOut.WORK_QUEUE, queueUrl);
+        }
+        return env;
+    }
+
+    private static BatchOutcome succeeded(BatchOutcome outcome) {
+        for (LogEntry entry : outcome.entries()) {
+            assertTrue(entry.result().success(), entry.toJson());
+        }
+        assertFalse(outcome.redeliver(), outcome.toString());
+        return outcome;
     }
 
     private static Path repositoryRoot() {
@@ -187,6 +269,7 @@ class FunctionStoreOperationsTest {
         final FunctionSettings settings;
         final MemoryStore spokeContent = new MemoryStore();
         final MemoryStore centralContent = new MemoryStore();
+        final Map<String, MemoryStore> contents = new HashMap<>();
         final Map<String, StoreOperationRecorder> buckets = new LinkedHashMap<>();
 
         Fixture(boolean resolve, Map<String, String> more) {
@@ -197,10 +280,29 @@ class FunctionStoreOperationsTest {
             // The resolve pass of the second, smaller snapshot resolves 8 of 20.
             env.put(LifecycleSettings.RESOLVE_MAX_SHARE, "0.9");
             settings = FunctionSettings.fromEnvironment(env);
+            contents.put("central", centralContent);
+            contents.put("spoke", spokeContent);
+            contents.put("pull", new MemoryStore());
+            contents.put("export", new MemoryStore());
             buckets.put("central", new StoreOperationRecorder("central", centralContent, PREFIX));
             buckets.put("spoke", new StoreOperationRecorder("source", spokeContent, null));
-            buckets.put("pull", new StoreOperationRecorder("pull-target", new MemoryStore(), null));
-            buckets.put("export", new StoreOperationRecorder("export-target", new MemoryStore(), null));
+            buckets.put("pull", new StoreOperationRecorder("pull-target", contents.get("pull"), null));
+            buckets.put("export", new StoreOperationRecorder("export-target", contents.get("export"), null));
+        }
+
+        /** The same buckets without the recorders: work done for the scenario, not by the function under test. */
+        StorageAdapter openUnrecorded(StorageLocation location) {
+            open(location);
+            return contents.get(location.bucketName());
+        }
+
+        /**
+         * The tick reads the sources file whole from its location (a local file here, outside
+         * the recorders; SourcesFileTest reads it from stores): one read, on any store.
+         */
+        Map<String, Map<String, Set<String>>> withSourcesFile(Map<String, Map<String, Set<String>>> recorded) {
+            recorded.put("sources-file", Map.of("*", Set.of("read")));
+            return recorded;
         }
 
         StorageAdapter open(StorageLocation location) {
@@ -255,54 +357,6 @@ class FunctionStoreOperationsTest {
                 }
             }
             return all;
-        }
-    }
-
-    /** A work queue that only takes messages: what a fan-out tick does with one. */
-    private record SendingQueue(List<String> sent) implements WorkQueue {
-        @Override
-        public String send(String body) {
-            sent.add(body);
-            return "m" + sent.size();
-        }
-
-        @Override
-        public List<QueueMessage> receive(int max, Duration visibility, Duration wait) {
-            throw new AssertionError("a tick receives nothing");
-        }
-
-        @Override
-        public void ack(QueueMessage message) {
-            throw new AssertionError("a tick acknowledges nothing");
-        }
-
-        @Override
-        public QueueMessage extend(QueueMessage message, Duration visibility) {
-            throw new AssertionError("a tick extends nothing");
-        }
-
-        @Override
-        public void nack(QueueMessage message) {
-            throw new AssertionError("a tick returns nothing");
-        }
-
-        @Override
-        public Optional<String> deadLetter() {
-            return Optional.empty();
-        }
-
-        @Override
-        public int maxReceive() {
-            return 0;
-        }
-
-        @Override
-        public String uri() {
-            return "sqs://work";
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
