@@ -57,7 +57,7 @@ class AzureQueueWorkerTest {
         RecordingExecutionContext timer = new RecordingExecutionContext("StanceScheduledSync");
         functions.onTimer("{}", timer);
         String timerLog = timer.records().stream().map(r -> r.getMessage()).collect(Collectors.joining("\n"));
-        assertTrue(timerLog.contains("\"sent\": 1"), timerLog);
+        assertTrue(timerLog.contains("1 source message(s) sent"), timerLog);
 
         int invocations = 0;
         while (true) {

@@ -63,7 +63,8 @@ abstract class SyncCommand implements Callable<Integer> {
         StorageLocation centralLocation = location("--central", common.central);
         SyncConfig config = config(centralLocation, push);
         try (Stores stores = new Stores()) {
-            if (push != null && centralLocation.scheme() == StorageLocation.Scheme.FILE) {
+            if (push != null && !push.dryRun && centralLocation.scheme() == StorageLocation.Scheme.FILE
+                    && !Files.exists(centralLocation.folder())) {
                 makeFolder(centralLocation);
             }
             StorageAdapter central = open(stores, "--central", centralLocation);
@@ -112,7 +113,8 @@ abstract class SyncCommand implements Callable<Integer> {
     /**
      * A push makes its central folder, as its first write would: a resolve pass reads central
      * before anything is written, and a folder that does not exist yet is an empty central, not
-     * a mistyped one (a pull, which only reads, still refuses it).
+     * a mistyped one (a pull, which only reads, still refuses it; a dry run writes nothing, and a
+     * path that is a file is left for the store to refuse).
      */
     private void makeFolder(StorageLocation central) {
         try {

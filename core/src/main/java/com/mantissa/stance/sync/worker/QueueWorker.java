@@ -230,7 +230,9 @@ public final class QueueWorker {
     private void checkCentral() {
         if (settings.central().scheme() == StorageLocation.Scheme.FILE) {
             try {
-                java.nio.file.Files.createDirectories(settings.central().folder());
+                if (!java.nio.file.Files.exists(settings.central().folder())) {
+                    java.nio.file.Files.createDirectories(settings.central().folder());
+                }
                 return;
             } catch (java.io.IOException e) {
                 throw new ConfigurationException(FunctionSettings.CENTRAL_URI + ": cannot create "
