@@ -81,14 +81,11 @@ public final class EventDecoder {
     /** A queue message's body, of any kind above. */
     public static Work message(String id, String body, String platformAccount) {
         String what = "message " + id;
-        JsonNode parsed;
         try {
-            parsed = EventJson.parse(body);
-        } catch (MalformedEventException e) {
-            return Work.of(FunctionEvent.malformed(id, what, e.getMessage()));
-        }
-        try {
-            return json(id, what, parsed, platformAccount);
+            Work work = json(id, what, EventJson.parse(body), platformAccount);
+            // An empty array or record list still gets its line, as every other message does.
+            return work.sources().isEmpty() && work.events().isEmpty()
+                    ? Work.of(FunctionEvent.ignored(id, what, "no events")) : work;
         } catch (MalformedEventException e) {
             return Work.of(FunctionEvent.malformed(id, what, e.getMessage()));
         }

@@ -149,6 +149,12 @@ class EventDecoderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"[]", "{\"Records\": []}"})
+    void aMessageWithoutEventsIsIgnoredWithItsLine(String body) {
+        assertEquals(FunctionEvent.ignored("m", "message m", "no events"), only(decode(body)));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"{\"a\": 1}", "not json", "42", "{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {}}]}",
         "{\"eventType\": \"Microsoft.Storage.BlobCreated\", \"data\": {}}", "{\"kind\": \"storage#object\", \"bucket\": \"b\"}",
         "{\"detail-type\": \"Object Created\", \"source\": \"aws.s3\", \"detail\": {\"bucket\": {\"name\": \"b\"}}}"})
