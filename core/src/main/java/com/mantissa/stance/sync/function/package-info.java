@@ -10,7 +10,7 @@
  * outcome's log lines at their severity and maps the redelivery decision back: Lambda and the
  * Azure host by throwing, the Functions Framework by answering 500 (it throws), SQS by naming
  * the messages in its partial batch response. A queue-triggered handler hands its work messages to
- * {@link com.mantissa.stance.sync.function.WorkerStartup}, the one start-up of the queue worker.
+ * the worker package's {@code WorkerStartup}, the one start-up of the queue worker.
  *
  * <h2>Failure policy (the same on every cloud)</h2>
  * <table>

@@ -56,7 +56,7 @@ public final class WorkerStartup {
                 if (worker == null) {
                     worker = QueueWorker.fromEnvironment(env, new PrintWriter(lines, true)).platformAccount(platformAccount);
                 }
-                budget = budget(remaining);
+                budget = QueueWorker.budget(env, remaining);
             } catch (IllegalArgumentException e) {
                 line(log, LogEntry.Severity.ERROR, "configuration: " + e.getMessage());
                 return Set.of();
@@ -64,17 +64,6 @@ public final class WorkerStartup {
             return worker.process(bodies, budget);
         } finally {
             lines.sink = null;
-        }
-    }
-
-    /** The push's time budget; a bad {@code STANCE_TIME_BUDGET} is named in the error. */
-    private Duration budget(Duration remaining) {
-        try {
-            return QueueWorker.budget(env, remaining);
-        } catch (IllegalArgumentException e) {
-            String message = String.valueOf(e.getMessage());
-            throw message.contains(QueueWorker.TIME_BUDGET) ? e : new IllegalArgumentException(
-                    QueueWorker.TIME_BUDGET + "=" + env.get(QueueWorker.TIME_BUDGET) + ": " + message, e);
         }
     }
 

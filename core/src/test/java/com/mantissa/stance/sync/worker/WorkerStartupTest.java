@@ -1,8 +1,14 @@
-package com.mantissa.stance.sync.function;
+package com.mantissa.stance.sync.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.FunctionSettings;
+import com.mantissa.stance.sync.function.LogEntry;
+import com.mantissa.stance.sync.function.SourceSpec;
+import com.mantissa.stance.sync.function.WorkMessages;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.testing.VisibleVectors;
 import java.io.IOException;
