@@ -3,6 +3,8 @@ package com.mantissa.stance.sync.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.mantissa.stance.sync.function.EventDecoder;
+import com.mantissa.stance.sync.function.EventJson;
 import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.SyncFunction;
 import java.util.List;
@@ -27,9 +29,9 @@ public final class EventBridgeHandler implements RequestHandler<ScheduledEvent, 
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        String account = event.getAccount() != null ? event.getAccount() : LambdaSupport.accountOf(context);
-        FunctionEvent created = S3Notifications.fromEventBridge(String.valueOf(event.getId()), event.getSource(),
-                event.getDetailType(), account, event.getDetail() == null ? Map.of() : event.getDetail());
+        FunctionEvent created = EventDecoder.eventBridge(String.valueOf(event.getId()), event.getSource(),
+                event.getDetailType(), event.getAccount(), EventJson.tree(event.getDetail() == null ? Map.of()
+                        : event.getDetail()), LambdaSupport.accountOf(context));
         LambdaSupport.log(context, function.handle(List.of(created))).throwIfRedelivery();
         return null;
     }

@@ -51,10 +51,15 @@ final class LambdaSupport {
      * by level, so an ignored key (DEBUG) costs nothing at the default INFO level.
      */
     static BatchOutcome log(Context context, BatchOutcome outcome) {
-        return outcome.log((severity, line) -> context.getLogger().log(line, switch (severity) {
+        return outcome.log(sink(context));
+    }
+
+    /** The invocation's logger, at the line's level. */
+    static BatchOutcome.LogSink sink(Context context) {
+        return (severity, line) -> context.getLogger().log(line, switch (severity) {
             case DEBUG -> LogLevel.DEBUG;
             case INFO -> LogLevel.INFO;
             case ERROR -> LogLevel.ERROR;
-        }));
+        });
     }
 }

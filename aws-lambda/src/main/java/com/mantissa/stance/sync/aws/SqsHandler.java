@@ -4,12 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.mantissa.stance.sync.function.EventDecoder;
 import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.SyncFunction;
-import com.mantissa.stance.sync.function.WorkMessages;
-import com.mantissa.stance.sync.worker.QueueWorker;
-import java.io.PrintWriter;
+import com.mantissa.stance.sync.worker.WorkerStartup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,33 +28,29 @@ import java.util.Set;
  */
 public final class SqsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private final Map<String, String> env;
     private final SyncFunction function;
-    private QueueWorker worker;
+    private final WorkerStartup worker;
 
     public SqsHandler() {
         this(System.getenv());
     }
 
     public SqsHandler(Map<String, String> env) {
-        this.env = Map.copyOf(env);
         this.function = LambdaSupport.function(env);
+        this.worker = new WorkerStartup(env, null);
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        String functionAccount = LambdaSupport.accountOf(context);
-        List<FunctionEvent> events = new ArrayList<>();
         List<SQSEvent.SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
+        List<FunctionEvent> events = new ArrayList<>();
         Map<String, String> sources = new LinkedHashMap<>();
         for (SQSEvent.SQSMessage message : messages) {
-            if (WorkMessages.isSourceMessage(message.getBody())) {
+            if (EventDecoder.isSourceMessage(message.getBody())) {
                 sources.put(message.getMessageId(), message.getBody());
-                continue;
-            }
-            for (FunctionEvent e : S3Notifications.fromMessageBody(message.getMessageId(), message.getBody())) {
-                events.add(e.type() == FunctionEvent.Type.OBJECT_CREATED && e.account() == null
-                        ? FunctionEvent.objectCreated(e.id(), e.object(), functionAccount) : e);
+            } else {
+                events.addAll(EventDecoder.message(message.getMessageId(), message.getBody(),
+                        LambdaSupport.accountOf(context)).events());
             }
         }
         Set<String> redeliver = new HashSet<>();
@@ -64,7 +58,8 @@ public final class SqsHandler implements RequestHandler<SQSEvent, SQSBatchRespon
             redeliver.addAll(LambdaSupport.log(context, function.handle(events)).redeliverIds());
         }
         if (!sources.isEmpty()) {
-            redeliver.addAll(pushSources(sources, context));
+            redeliver.addAll(worker.process(sources, Duration.ofMillis(context.getRemainingTimeInMillis()),
+                    LambdaSupport.sink(context)));
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : messages) {
@@ -73,20 +68,5 @@ public final class SqsHandler implements RequestHandler<SQSEvent, SQSBatchRespon
             }
         }
         return new SQSBatchResponse(failures);
-    }
-
-    /** A misconfigured worker is one error line and acknowledges: no redelivery fixes a setting. */
-    private Set<String> pushSources(Map<String, String> sources, Context context) {
-        PrintWriter log = new PrintWriter(System.out, true);
-        try {
-            if (worker == null) {
-                worker = QueueWorker.fromEnvironment(env, log);
-            }
-        } catch (IllegalArgumentException e) {
-            context.getLogger().log("stance-sync worker: configuration: " + e.getMessage(), LogLevel.ERROR);
-            return Set.of();
-        }
-        Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
-        return worker.process(sources, QueueWorker.budget(env, remaining));
     }
 }

@@ -20,6 +20,11 @@ final class AwsEvents {
         for (String key : keys) {
             records.add(s3Record(bucket, key));
         }
+        return s3Event(records);
+    }
+
+    /** A bucket notification of the given records, each as {@link #s3Record} writes one. */
+    static S3Event s3Event(List<String> records) {
         return deserialize("{\"Records\": [" + String.join(", ", records) + "]}", S3Event.class);
     }
 

@@ -42,14 +42,15 @@ class AwsSqsHandlerTest {
                 .handleRequest(EventLoader.loadSQSEvent("events/sqs-s3-notifications.json"), context);
 
         // ...a03 names a scan file that was never written (reported, permanent), ...a04 is not an
-        // S3 event at all (rejected); S3's test event yields nothing. Nothing is worth redelivering.
+        // S3 event at all (rejected); S3's test event is ignored. Nothing is worth redelivering.
         assertEquals(List.of(), response.getBatchItemFailures());
         VisibleVectors.assertCentralMatches(AwsFixtures.store(central));
         List<Map<String, Object>> logged = context.invocations();
-        assertEquals(List.of("failed", "failed"), logged.stream().map(l -> l.get("outcome")).toList(),
+        assertEquals(List.of("ignored", "failed", "failed"), logged.stream().map(l -> l.get("outcome")).toList(),
                 context.lines().toString());
-        assertEquals(List.of("message 0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a04"), logged.get(0).get("objects"));
-        Map<String, Object> sync = logged.get(1);
+        assertEquals("s3:TestEvent", logged.get(0).get("trigger"));
+        assertEquals(List.of("message 0f0c3c5e-9b1d-4a36-8e0a-2b8c7d6f1a04"), logged.get(1).get("objects"));
+        Map<String, Object> sync = logged.get(2);
         assertEquals(AwsFixtures.ACCOUNT, sync.get("account"));
         assertEquals(3, ((List<?>) sync.get("objects")).size(), sync.toString());
         assertTrue(String.valueOf(sync.get("message")).contains("never-written"), sync.toString());

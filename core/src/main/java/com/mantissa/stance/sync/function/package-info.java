@@ -1,13 +1,16 @@
 /**
  * The function contract shared by the AWS, GCP and Azure handlers.
  *
- * <p>A handler module decodes its platform's event into {@link
- * com.mantissa.stance.sync.function.FunctionEvent}s (with a JSON library or the platform's own
- * event types, through {@link com.mantissa.stance.sync.function.EventJson}), hands the batch to
+ * <p>A handler module turns its platform's event into {@link
+ * com.mantissa.stance.sync.function.FunctionEvent}s through {@link
+ * com.mantissa.stance.sync.function.EventDecoder} (which event names count, how keys are
+ * decoded, which account an object belongs to: the same for every entry point, the queue worker
+ * included; the platform's own event types may read the envelope), hands the batch to
  * {@link com.mantissa.stance.sync.function.SyncFunction#handle(java.util.List)}, writes the
  * outcome's log lines at their severity and maps the redelivery decision back: Lambda and the
  * Azure host by throwing, the Functions Framework by answering 500 (it throws), SQS by naming
- * the messages in its partial batch response.
+ * the messages in its partial batch response. A queue-triggered handler hands its work messages to
+ * the worker package's {@code WorkerStartup}, the one start-up of the queue worker.
  *
  * <h2>Failure policy (the same on every cloud)</h2>
  * <table>

@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.worker;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
 import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.EventDecoder;
 import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.FunctionSettings;
 import com.mantissa.stance.sync.function.LogEntry;
@@ -124,6 +125,7 @@ public final class QueueWorker {
     private RequestCounts requests = RequestCounts.NONE;
     private SuccessiveProgress progress;
     private boolean quiet;
+    private String platformAccount;
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
         this(settings, new SyncFunction(settings), queue, options, log);
@@ -147,6 +149,12 @@ public final class QueueWorker {
     /** Logs only warnings and errors: no line for each source pushed or message ignored. */
     public QueueWorker quiet(boolean quiet) {
         this.quiet = quiet;
+        return this;
+    }
+
+    /** The account of the events that name none: the one the function receiving them runs in. */
+    public QueueWorker platformAccount(String account) {
+        this.platformAccount = account;
         return this;
     }
 
@@ -317,30 +325,15 @@ public final class QueueWorker {
         for (Map.Entry<String, String> message : bodies.entrySet()) {
             messages++;
             String id = message.getKey();
-            WorkMessages.Decoded decoded;
-            try {
-                decoded = WorkMessages.decode(message.getValue());
-            } catch (IllegalArgumentException e) {
-                failed++;
-                logLine("ERROR", "rejected message " + id + ": " + e.getMessage(), null);
-                continue;
-            }
-            if (decoded.work().isEmpty()) {
-                ignored++;
-                logLine("DEBUG", "ignored message " + id + ": " + decoded.ignoredBecause(), null);
-                continue;
-            }
-            for (WorkMessages.Work work : decoded.work()) {
-                if (work instanceof WorkMessages.SourceWork source) {
-                    beforeSourcePush.run();
-                    if (!run(source, budget)) {
-                        redeliver.add(id);
-                    }
-                } else {
-                    WorkMessages.ObjectWork object = (WorkMessages.ObjectWork) work;
-                    events.add(FunctionEvent.objectCreated(id, object.objectUri(), object.account()));
+            // Rejected and ignored messages are logged and counted with the events, by the function.
+            EventDecoder.Work work = EventDecoder.message(id, message.getValue(), platformAccount);
+            for (EventDecoder.SourcePush source : work.sources()) {
+                beforeSourcePush.run();
+                if (!run(source, budget)) {
+                    redeliver.add(id);
                 }
             }
+            events.addAll(work.events());
         }
         if (!events.isEmpty()) {
             BatchOutcome outcome = function.handle(events);
@@ -368,7 +361,7 @@ public final class QueueWorker {
     }
 
     /** @return false when the work should be delivered again */
-    private boolean run(WorkMessages.SourceWork work, Duration budget) {
+    private boolean run(EventDecoder.SourcePush work, Duration budget) {
         SourceSpec source = work.source();
         int continuation = work.continuation();
         String where = StorageLocation.redact(source.location().toString());

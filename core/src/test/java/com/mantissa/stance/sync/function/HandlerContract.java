@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mantissa.stance.sync.storage.GCSStorageAdapter;
+import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.CentralStores;
 import com.mantissa.stance.sync.testing.Emulators;
@@ -89,6 +90,22 @@ public abstract class HandlerContract {
 
     /** Delivers an event of the handler's trigger that cannot be decoded (bad JSON or a missing field). */
     protected abstract Delivery deliverMalformed(Map<String, String> env);
+
+    /**
+     * Delivers {@code bodies} as messages of the work queue to the handler's queue worker
+     * ({@code env} names the queue in {@code STANCE_WORK_QUEUE}), in as few invocations as the
+     * platform batches them.
+     */
+    protected abstract Delivery deliverWork(Map<String, String> env, List<String> bodies);
+
+    /** The work queue of this cloud the worker would send continuations to (none is sent here: no budget runs out). */
+    protected abstract String workQueue();
+
+    /** The location of {@code prefix} in the container of this cloud's spoke objects ({@code s3://…}, {@code gs://…}, {@code az://…}). */
+    protected abstract String spokeLocation(String container, String prefix);
+
+    /** The object-created event this cloud's storage sends for {@code object}, as a message body of its queue. */
+    protected abstract String createdEventBody(SpokeObject object);
 
     /** How many object-created events the platform hands over in one invocation at most. */
     protected int eventsPerInvocation() {
@@ -275,7 +292,83 @@ public abstract class HandlerContract {
         VisibleVectors.assertCentralMatches(centrals.open(central), provider());
     }
 
+    /** A source message through the worker: the whole scan is pushed, one line says so, nothing comes back. */
+    @Test
+    void aSourceMessageIsPushedByTheWorker() {
+        String central = newCentral("worker-source");
+        String location = uploadVisibleScan("worker-source");
+
+        Delivery delivery = deliverWork(workerEnv(central), List.of(WorkMessages.source(
+                new SourceSpec(StorageLocation.parse(location), VisibleVectors.ACCOUNT, provider()), 0)));
+
+        assertFalse(delivery.redelivered(), delivery.lines().toString());
+        JsonNode line = delivery.only();
+        assertEquals("INFO", line.get("severity").asText(), line.toString());
+        assertTrue(line.get("message").asText().endsWith(": pushed"), line.toString());
+        VisibleVectors.assertCentralMatches(centrals.open(central), provider());
+    }
+
+    /**
+     * A poison message (an account that would escape its folder) is one error line and
+     * acknowledged; the other messages of the batch are pushed all the same.
+     */
+    @Test
+    void aPoisonMessageIsOneErrorLineAndTheOthersArePushed() {
+        String central = newCentral("worker-poison");
+        String location = uploadVisibleScan("worker-poison");
+        String poison = "{\"stance_sync\": \"source\", \"location\": \"" + location + "\", \"account\": \"../../x\","
+                + " \"provider\": \"" + provider() + "\", \"continuation\": 0}";
+        String good = WorkMessages.source(new SourceSpec(StorageLocation.parse(location), VisibleVectors.ACCOUNT,
+                provider()), 0);
+
+        Delivery delivery = deliverWork(workerEnv(central), List.of(poison, good));
+
+        assertFalse(delivery.redelivered(), delivery.lines().toString());
+        List<JsonNode> errors = delivery.lines().stream().filter(l -> l.get("severity").asText().equals("ERROR")).toList();
+        assertEquals(1, errors.size(), delivery.lines().toString());
+        assertTrue(errors.get(0).toString().contains("../../x"), errors.get(0).toString());
+        VisibleVectors.assertCentralMatches(centrals.open(central), provider());
+    }
+
+    /** This cloud's object-created events, routed to the work queue, are pushed by the worker as by the event handler. */
+    @Test
+    void createdEventsThroughTheWorkerArePushed() {
+        String central = newCentral("worker-events");
+        String snapshot = "worker" + NAMES.incrementAndGet();
+        List<SpokeObject> objects = List.of(
+                upload("contract/stance/findings/" + snapshot + "/findings.jsonl", VisibleVectors.scanFile("findings.jsonl")),
+                upload("contract/stance/assets/" + snapshot + "/assets.jsonl", VisibleVectors.scanFile("assets.jsonl")));
+
+        Delivery delivery = deliverWork(workerEnv(central), objects.stream().map(this::createdEventBody).toList());
+
+        assertFalse(delivery.redelivered(), delivery.lines().toString());
+        assertFalse(delivery.lines().isEmpty());
+        for (JsonNode line : delivery.lines()) {
+            assertEquals("succeeded", line.get("outcome").asText(), line.toString());
+            assertEquals(VisibleVectors.ACCOUNT, line.get("account").asText());
+        }
+        VisibleVectors.assertCentralMatches(centrals.open(central), provider());
+    }
+
     // ------------------------------------------------------------------------------------
+
+    /** The visible scan under a fresh prefix of this cloud's spoke, with the manifest naming its snapshot: its location. */
+    private String uploadVisibleScan(String purpose) {
+        String prefix = "contract/" + purpose + "-" + NAMES.incrementAndGet() + "/stance";
+        String snapshot = "20261125-090000";
+        upload(prefix + "/findings/" + snapshot + "/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
+        upload(prefix + "/assets/" + snapshot + "/assets.jsonl", VisibleVectors.scanFile("assets.jsonl"));
+        SpokeObject manifest = upload(prefix + "/snapshots/manifest.json",
+                ("{\"snapshots\": [{\"id\": \"" + snapshot + "\"}]}").getBytes(StandardCharsets.UTF_8));
+        return spokeLocation(manifest.container(), prefix);
+    }
+
+    /** The worker's environment: {@link #env} and this cloud's work queue. */
+    private Map<String, String> workerEnv(String central) {
+        Map<String, String> env = env(central, VisibleVectors.ACCOUNT);
+        env.put("STANCE_WORK_QUEUE", workQueue());
+        return env;
+    }
 
     /** A fresh, empty S3 central on moto. */
     protected static String newCentral(String purpose) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.function.EventDecoder;
 import com.mantissa.stance.sync.function.FunctionSettings;
-import com.mantissa.stance.sync.function.WorkMessages;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
@@ -65,7 +65,7 @@ class FanOutTest {
                 all.addAll(batch);
             }
             for (QueueMessage m : all) {
-                WorkMessages.SourceWork work = (WorkMessages.SourceWork) WorkMessages.decode(m.body()).work().get(0);
+                EventDecoder.SourcePush work = EventDecoder.message(m.id(), m.body(), null).sources().get(0);
                 accounts.add(work.source().accountId());
                 assertEquals(0, work.continuation());
                 queue.ack(m);

@@ -102,7 +102,7 @@ class QueueWorkerReportTest {
 
         List<String> lines = log.toString().lines().toList();
         assertEquals(1, lines.size(), log.toString());
-        assertTrue(lines.get(0).contains("\"severity\": \"ERROR\"") && lines.get(0).contains("rejected message m2"),
+        assertTrue(lines.get(0).contains("\"severity\": \"ERROR\"") && lines.get(0).contains("message m2: 1 error(s)"),
                 lines.get(0));
         assertEquals(40, worker.summary().result().recordsSynced());
     }

@@ -47,6 +47,12 @@ abstract class CloudEventHandler implements CloudEventsFunction {
         return function.handle(List.of(event));
     }
 
+    /** The project the function runs in, when the deployment names it; null otherwise. */
+    static String project(Map<String, String> env) {
+        String project = env.get(PROJECT_VARIABLE);
+        return project == null || project.isBlank() ? null : project.trim();
+    }
+
     /** The event's data as a JSON object. */
     static JsonNode jsonData(CloudEvent event) {
         CloudEventData data = event.getData();

@@ -1,17 +1,14 @@
 package com.mantissa.stance.sync.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.functions.CloudEventsFunction;
-import com.mantissa.stance.sync.function.EventJson;
-import com.mantissa.stance.sync.function.SyncFailedException;
-import com.mantissa.stance.sync.worker.QueueWorker;
+import com.mantissa.stance.sync.function.BatchOutcome;
+import com.mantissa.stance.sync.function.EventDecoder;
+import com.mantissa.stance.sync.function.LogEntry;
+import com.mantissa.stance.sync.function.MalformedEventException;
+import com.mantissa.stance.sync.worker.WorkerStartup;
 import io.cloudevents.CloudEvent;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Cloud Functions (2nd gen) entry point for the fan-out's work topic
@@ -27,45 +24,37 @@ public final class PubSubWorkerFunction implements CloudEventsFunction {
     /** The longest a 2nd gen event-driven function may run. */
     static final Duration LONGEST_INVOCATION = Duration.ofSeconds(540);
 
-    private final Map<String, String> env;
-    private final PrintWriter log = new PrintWriter(System.out, true);
-    private QueueWorker worker;
+    private final WorkerStartup worker;
 
     /** Used by the Functions Framework: configuration comes from the process environment. */
     public PubSubWorkerFunction() {
         this(System.getenv());
     }
 
+    /** A GCS notification names no project: its objects belong to the function's, as in the storage trigger. */
     public PubSubWorkerFunction(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        this.worker = new WorkerStartup(env, CloudEventHandler.project(env));
     }
 
     @Override
     public void accept(CloudEvent event) {
-        if (worker == null) {
-            try {
-                worker = QueueWorker.fromEnvironment(env, log);
-            } catch (IllegalArgumentException e) {
-                // No redelivery fixes a setting: one line, acknowledged.
-                log.println(EventJson.tree(Map.of("severity", "ERROR",
-                        "message", "stance-sync worker: configuration: " + e.getMessage())));
-                return;
-            }
-        }
-        String id = event.getId();
-        String body;
+        // Cloud Logging reads the severity from each JSON line on standard output.
+        BatchOutcome.LogSink log = (severity, line) -> {
+            System.out.println(line);
+            System.out.flush();
+        };
+        EventDecoder.PubSubMessage message;
         try {
-            JsonNode message = CloudEventHandler.jsonData(event).path("message");
-            id = EventJson.optionalText(message, "messageId") == null ? id : EventJson.optionalText(message, "messageId");
-            body = new String(Base64.getDecoder().decode(EventJson.text(message, "data")), StandardCharsets.UTF_8);
-        } catch (RuntimeException e) {
-            log.println(EventJson.tree(Map.of("severity", "ERROR",
-                    "message", "stance-sync worker: rejected event " + id + ": " + e.getMessage())));
+            message = EventDecoder.pubSubMessage(event.getId(), CloudEventHandler.jsonData(event));
+        } catch (MalformedEventException e) {
+            WorkerStartup.line(log, LogEntry.Severity.ERROR, "rejected event " + event.getId() + ": " + e.getMessage());
             return;
         }
-        Set<String> redeliver = worker.process(Map.of(id, body), QueueWorker.budget(env, LONGEST_INVOCATION));
-        if (!redeliver.isEmpty()) {
-            throw new SyncFailedException("stance-sync worker: message " + id + " left for redelivery");
+        if (message.ignoredBecause() != null) {
+            WorkerStartup.line(log, LogEntry.Severity.DEBUG, "ignored message " + message.id() + ": "
+                    + message.ignoredBecause());
+            return;
         }
+        worker.processOrThrow(message.id(), message.body(), LONGEST_INVOCATION, log);
     }
 }

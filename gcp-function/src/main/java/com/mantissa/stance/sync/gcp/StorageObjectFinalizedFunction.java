@@ -1,10 +1,10 @@
 package com.mantissa.stance.sync.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.mantissa.stance.sync.function.EventJson;
+import com.mantissa.stance.sync.function.EventDecoder;
 import com.mantissa.stance.sync.function.FunctionEvent;
-import com.mantissa.stance.sync.function.MalformedEventException;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -13,7 +13,7 @@ import java.util.Map;
  * Eventarc delivers one object per invocation.
  */
 public final class StorageObjectFinalizedFunction extends CloudEventHandler {
-    static final String FINALIZED = "google.cloud.storage.object.v1.finalized";
+    static final String FINALIZED = EventDecoder.GCS_FINALIZED;
 
     private final String defaultAccountId;
 
@@ -26,21 +26,13 @@ public final class StorageObjectFinalizedFunction extends CloudEventHandler {
         super(env);
         // A storage event names the bucket but not its project; the spoke's project id is the
         // account when STANCE_ACCOUNT_ID is unset (Eventarc storage triggers are same-project).
-        String project = env.get(PROJECT_VARIABLE);
-        this.defaultAccountId = project == null || project.isBlank() ? null : project.trim();
+        this.defaultAccountId = project(env);
     }
 
     @Override
     FunctionEvent decode(CloudEvent event) {
-        if (!FINALIZED.equals(event.getType())) {
-            return FunctionEvent.ignored(event.getId(), describe(event), event.getType());
-        }
-        try {
-            JsonNode object = jsonData(event);
-            String uri = "gs://" + EventJson.text(object, "bucket") + "/" + EventJson.text(object, "name");
-            return FunctionEvent.objectCreated(event.getId(), uri, defaultAccountId);
-        } catch (MalformedEventException e) {
-            return FunctionEvent.malformed(event.getId(), describe(event), "storage event data: " + e.getMessage());
-        }
+        CloudEventData data = event.getData();
+        return EventDecoder.cloudEvent(event.getId(), event.getType(), String.valueOf(event.getSource()),
+                data == null ? null : new String(data.toBytes(), StandardCharsets.UTF_8), defaultAccountId);
     }
 }

@@ -6,7 +6,10 @@ import com.mantissa.stance.sync.function.HandlerContract;
 import com.mantissa.stance.sync.storage.GCSStorageAdapter;
 import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.testing.CentralStores;
+import com.mantissa.stance.sync.testing.PubSubEmulator;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +20,23 @@ import org.junit.jupiter.api.AfterAll;
  * The handler contract through the storage-finalized function running in the real Functions
  * Framework invoker (a child JVM per configuration): CloudEvents in binary mode with the data
  * Cloud Storage sends. Eventarc delivers one object per invocation; a 500 answer is what makes
- * a retry-enabled trigger redeliver.
+ * a retry-enabled trigger redeliver. The worker scenarios run the Pub/Sub worker function the
+ * same way, one message per invocation.
  */
 @org.junit.jupiter.api.Tag("slow")
 class GcpHandlerContractTest extends HandlerContract {
     private static final String SPOKE = "contract-gcp-spoke";
     private static final AtomicInteger EVENT_IDS = new AtomicInteger();
+    private static final String WORK_TOPIC = "contract-work";
     private static final Map<Map<String, String>, FunctionsFrameworkInvoker> INVOKERS = new HashMap<>();
+    private static final Map<Map<String, String>, FunctionsFrameworkInvoker> WORKERS = new HashMap<>();
 
     @AfterAll
     static void undeploy() {
         INVOKERS.values().forEach(FunctionsFrameworkInvoker::close);
         INVOKERS.clear();
+        WORKERS.values().forEach(FunctionsFrameworkInvoker::close);
+        WORKERS.clear();
     }
 
     @Override
@@ -77,6 +85,41 @@ class GcpHandlerContractTest extends HandlerContract {
                 StorageObjectFinalizedFunction.FINALIZED, SPOKE, "", nextId()),
                 "{\"kind\": \"storage#object\", \"bucket\": \"" + SPOKE + "\"}");
         return new Delivery(status(response, invoker) == 500, linesSince(invoker, before));
+    }
+
+    /** One Pub/Sub message per invocation of the worker function, as Eventarc delivers them. */
+    @Override
+    protected Delivery deliverWork(Map<String, String> env, List<String> bodies) {
+        FunctionsFrameworkInvoker invoker = WORKERS.computeIfAbsent(Map.copyOf(env),
+                e -> FunctionsFrameworkInvoker.start(PubSubWorkerFunction.class, e));
+        int before = invoker.jsonLines().size();
+        boolean redelivered = false;
+        for (String body : bodies) {
+            String id = nextId();
+            String data = Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response = invoker.post(FunctionsFrameworkInvoker.pubsubEventAttributes(
+                    PubSubEmulator.PROJECT, WORK_TOPIC, id), "{\"subscription\": \"projects/" + PubSubEmulator.PROJECT
+                    + "/subscriptions/eventarc-work\", \"message\": {\"data\": \"" + data + "\", \"messageId\": \""
+                    + id + "\", \"publishTime\": \"2026-11-25T09:00:00.123Z\"}}");
+            redelivered |= status(response, invoker) == 500;
+        }
+        return new Delivery(redelivered, linesSince(invoker, before));
+    }
+
+    @Override
+    protected String workQueue() {
+        return "pubsub://" + PubSubEmulator.PROJECT + "/" + WORK_TOPIC;
+    }
+
+    @Override
+    protected String spokeLocation(String container, String prefix) {
+        return "gs://" + container + "/" + prefix;
+    }
+
+    /** A Pub/Sub notification's data: the object resource. */
+    @Override
+    protected String createdEventBody(SpokeObject object) {
+        return FunctionsFrameworkInvoker.storageObjectData(object.container(), object.key());
     }
 
     private static FunctionsFrameworkInvoker invoker(Map<String, String> env) {
