@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(Emulators.class)
 @org.junit.jupiter.api.Tag("slow")
-// Each case starts its own runtime process against its own central bucket; most of a case is
-// waiting for that process, so two run side by side (aws-lambda/pom.xml enables it for the ITs).
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
+// One case at a time: AWS's runtime client writes its native library to one temporary path as
+// each runtime process starts, and a second process starting meanwhile rewrote it under the
+// first, which then died with SIGBUS in the dynamic loader.
 class LambdaRuntimeInterfaceClientIT {
 
     private static final String HANDLERS = "com.mantissa.stance.sync.aws.";
