@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ExportResult;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
-import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
-import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.testing.CliRunner;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import com.mantissa.stance.sync.wire.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,13 +204,12 @@ class ExportTargetTrustTest {
     }
 
     /** A real store that runs {@code hook} once, just before the first write of a key ending in {@code suffix}. */
-    static final class StoreWithHookBeforeFirstWrite implements StorageAdapter {
-        private final StorageAdapter store;
+    static final class StoreWithHookBeforeFirstWrite extends ForwardingStore {
         private final String suffix;
         private Runnable hook;
 
         StoreWithHookBeforeFirstWrite(StorageAdapter store, String suffix, Runnable hook) {
-            this.store = store;
+            super(store);
             this.suffix = suffix;
             this.hook = hook;
         }
@@ -224,32 +221,7 @@ class ExportTargetTrustTest {
                 hook = null;
                 once.run();
             }
-            return store.writeRecord(path, content, condition);
-        }
-
-        @Override
-        public Optional<StoredObject> readRecord(String path) {
-            return store.readRecord(path);
-        }
-
-        @Override
-        public List<String> listRecords(String prefix) {
-            return store.listRecords(prefix);
-        }
-
-        @Override
-        public void deleteRecord(String path) {
-            store.deleteRecord(path);
-        }
-
-        @Override
-        public Optional<ObjectMetadata> getMetadata(String path) {
-            return store.getMetadata(path);
-        }
-
-        @Override
-        public String location() {
-            return store.location();
+            return delegate.writeRecord(path, content, condition);
         }
     }
 }
