@@ -22,13 +22,17 @@ final class LambdaSupport {
      * any invocation (a SnapStart snapshot, provisioned concurrency), its S3 client (spoke objects
      * are in S3) and central's are built here, so the initialised state holds them; on demand they
      * are built on first use (building them on a second thread while the runtime decodes the
-     * event measured no faster: the JIT compiler already keeps the other core busy).
+     * event measured no faster: the JIT compiler already keeps the other core busy). Ahead of
+     * invocations it also runs the push path once inside the process ({@link SyncFunction#primeForSnapshot()}).
      */
     static SyncFunction function(Map<String, String> env) {
         SyncFunction function = SyncFunction.fromEnvironment(env);
         String initialisation = env.get("AWS_LAMBDA_INITIALIZATION_TYPE");
         if (initialisation != null && INITIALISED_AHEAD.contains(initialisation)) {
             function.prepareStores(Provider.AWS);
+            // Runs the push path once against buckets answered inside the process, so the snapshot
+            // holds it loaded and compiled; a priming that failed only leaves that to the first call.
+            function.primeForSnapshot().ifPresent(problem -> System.err.println("stance-sync: " + problem));
         }
         return function;
     }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.TrustManager;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -122,15 +124,21 @@ public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
             if (System.getProperty(KEEP_ALIVE_CACHE_PROPERTY) == null) {
                 System.setProperty(KEEP_ALIVE_CACHE_PROPERTY, "64");
             }
-            S3EndpointProvider rules = S3EndpointProvider.defaultProvider();
             return configure(S3Client.builder(), StorageTimeouts.fromSettings())
                     .region(defaultRegion())
                     .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                    // The SDK hands the rules the endpoint only when one is configured
-                    // (AWS_ENDPOINT_URL_S3 and friends); only then is path style forced.
-                    .endpointProvider(params -> rules.resolveEndpoint(
-                            params.endpoint() == null ? params : params.toBuilder().forcePathStyle(true).build()))
+                    .endpointProvider(endpointRules())
                     .build();
+        }
+
+        /**
+         * S3's endpoint rules, with path style forced where an endpoint is configured: the SDK
+         * hands the rules the endpoint only then (AWS_ENDPOINT_URL_S3 and friends).
+         */
+        private static S3EndpointProvider endpointRules() {
+            S3EndpointProvider rules = S3EndpointProvider.defaultProvider();
+            return params -> rules.resolveEndpoint(
+                    params.endpoint() == null ? params : params.toBuilder().forcePathStyle(true).build());
         }
 
         /** The configured region, else us-east-1 (where a region-less local run means S3's default). */
@@ -155,14 +163,35 @@ public final class S3StorageAdapter implements StorageAdapter, StreamingUpload {
      * first TLS handshake ({@link LazyTrustManager}), not when the client is built.
      */
     public static S3ClientBuilder configure(S3ClientBuilder builder, StorageTimeouts timeouts) {
-        return builder
+        return withoutRetries(builder, timeouts)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(timeouts.connect())
                         .socketTimeout(timeouts.attempt())
-                        .tlsTrustManagersProvider(() -> new TrustManager[] {new LazyTrustManager()}))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(timeouts.attempt())
-                        .apiCallTimeout(timeouts.attempt()));
+                        .tlsTrustManagersProvider(() -> new TrustManager[] {new LazyTrustManager()}));
+    }
+
+    private static S3ClientBuilder withoutRetries(S3ClientBuilder builder, StorageTimeouts timeouts) {
+        return builder.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                .apiCallAttemptTimeout(timeouts.attempt())
+                .apiCallTimeout(timeouts.attempt()));
+    }
+
+    /**
+     * A bucket whose requests {@code transport} answers inside the process: the process-wide
+     * client's region, endpoint rules and options over fixed credentials, so a push through it
+     * runs the SDK code a push to S3 runs, while no request leaves the process and the SDK looks
+     * up no credentials. What a function's initialisation primes a snapshot with.
+     */
+    public static S3StorageAdapter inProcess(String bucket, InProcessS3Transport transport) {
+        S3Client processClient = shared;
+        S3Client client = withoutRetries(S3Client.builder(), StorageTimeouts.fromSettings())
+                .httpClient(transport)
+                .region(processClient == null ? Region.US_EAST_1 : processClient.serviceClientConfiguration().region())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("in-process", "in-process")))
+                .endpointProvider(SharedClient.endpointRules())
+                .build();
+        transport.closeWith(client);
+        return new S3StorageAdapter(bucket, client);
     }
 
     @Override

@@ -50,6 +50,11 @@ public final class Stores implements AutoCloseable {
         }
     }
 
+    /** Whether this build carries the AWS SDK's S3 client and the HTTP client the S3 adapter uses. */
+    public static boolean hasS3Sdk() {
+        return firstMissing(S3_SDK) == null;
+    }
+
     private static final List<String> S3_SDK = List.of("software.amazon.awssdk.services.s3.S3Client",
             "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
 

@@ -63,6 +63,7 @@ class ArchitectureTest {
 
     /** The classes built on a cloud SDK, with their nested classes. */
     private static final Set<String> CLOUD_ADAPTERS = Set.of(ROOT + "storage.S3StorageAdapter",
+            ROOT + "storage.InProcessS3Transport",
             ROOT + "storage.GCSStorageAdapter", ROOT + "storage.AzureBlobStorageAdapter", ROOT + "queue.SqsWorkQueue",
             ROOT + "queue.PubSubWorkQueue", ROOT + "queue.AzureStorageWorkQueue");
 

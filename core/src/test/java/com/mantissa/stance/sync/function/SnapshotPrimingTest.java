@@ -1,0 +1,63 @@
+package com.mantissa.stance.sync.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mantissa.stance.sync.storage.RequestCounts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotPrimingTest {
+
+    private static LogEntry onlyEntry(BatchOutcome outcome) {
+        assertEquals(1, outcome.entries().size(), outcome.entries().toString());
+        return outcome.entries().get(0);
+    }
+
+    @Test
+    void bothPushesSucceedAndTheSecondTakesTheFailedCreateReadAndReplacePath() {
+        FunctionSettings settings = FunctionSettings.fromEnvironment(
+                Map.of("STANCE_CENTRAL_URI", "s3://central-bucket/aggregate"));
+
+        SnapshotPriming.Outcome outcome = SnapshotPriming.run(settings);
+
+        LogEntry first = onlyEntry(outcome.first());
+        assertEquals(LogEntry.Outcome.SUCCEEDED, first.outcome(), first.message());
+        assertEquals(SnapshotPriming.FINDINGS + 10, first.result().recordsSynced());
+        LogEntry second = onlyEntry(outcome.second());
+        assertEquals(LogEntry.Outcome.SUCCEEDED, second.outcome(), second.message());
+        // Without the index every create-if-absent meets the record already there: each one is read
+        // back, and the half of the findings that changed is replaced on the version read.
+        RequestCounts requests = second.requests();
+        assertTrue(requests.reads() >= SnapshotPriming.FINDINGS, requests.toString());
+        assertEquals(SnapshotPriming.FINDINGS / 2, second.result().recordsSynced(), second.message());
+        // Every request the pushes made was answered by the in-process transport.
+        assertTrue(outcome.requestsAnswered() >= first.requests().total() + requests.total(),
+                outcome.requestsAnswered() + " answered, pushes made " + first.requests() + " and " + requests);
+    }
+
+    @Test
+    void theConfiguredCentralIsNeverOpened(@TempDir Path temp) throws Exception {
+        Path central = temp.resolve("central");
+        Files.createDirectories(central);
+        SyncFunction function = SyncFunction.fromEnvironment(Map.of("STANCE_CENTRAL_URI", central.toUri().toString()));
+
+        assertEquals(java.util.Optional.empty(), function.primeForSnapshot());
+
+        try (var files = Files.list(central)) {
+            assertFalse(files.findAny().isPresent(), "the priming wrote into the configured central");
+        }
+    }
+
+    @Test
+    void aMisconfiguredFunctionIsNotPrimed() {
+        SyncFunction function = SyncFunction.fromEnvironment(Map.of("STANCE_CONFLICT_RESOLUTION", "nonsense"));
+
+        assertEquals(java.util.Optional.empty(), function.primeForSnapshot());
+        assertTrue(function.settings().isEmpty());
+    }
+}
