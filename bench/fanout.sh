@@ -9,15 +9,24 @@
 #    reading it back over HTTP would take longer than the push).
 # 2. One snapshot of BIG findings pushed by one worker with --time-budget BUDGET against one
 #    unbounded push: invocations (continuations + 1), total time of each, every _version 1.
+# 3. --ticks "10 100 1000": the cost of a scheduled tick for N Stance sources (manifest, one
+#    snapshot of TICK_FINDINGS findings and 2 assets each), through `enqueue` and one `worker`:
+#    the first tick, an unchanged tick, and a tick after one source was rescanned under the same
+#    snapshot id. Per tick: requests and response bytes read, from the spokes (scan-file GETs and
+#    their bytes apart) and from central, per source, and the unchanged tick's price per source on
+#    S3, GCS and Azure (the prices and their sources: docs/performance.md). --only-ticks skips 1 and 2.
 # Needs: JDK 17+, python3 with moto[server] and boto3, core/target/stance-sync.jar (built if missing).
 # The machine should be otherwise idle: the figures are wall-clock. Each row prints the load
 # average before it; a worker's 5 s idle wait before it exits is subtracted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sources=1000 findings=100 workers="1 2 4 8" big=100000 budget=5s
+sources=1000 findings=100 workers="1 2 4 8" big=100000 budget=5s ticks="" tick_findings=10 only_ticks=""
 while (( $# )); do
   case $1 in
+    --ticks) ticks=$2; shift 2 ;;
+    --tick-findings) tick_findings=$2; shift 2 ;;
+    --only-ticks) only_ticks=1; shift ;;
     --sources) sources=$2; shift 2 ;;
     --findings) findings=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
@@ -77,19 +86,43 @@ def receive_message(self, queue_name, count, wait_seconds_timeout, visibility_ti
         time.sleep(0.05)
 sqs_models.SQSBackend.receive_message = receive_message
 moto_app = DomainDispatcherApplication(create_backend_app)
+# The tick phase's detail: per store role (a bucket named *spoke* is a spoke, *central* central)
+# and request kind, the requests and the response body bytes (what egress bills); a GET of a
+# findings.jsonl / assets.jsonl is its own kind, "scan file GET".
+detail = collections.defaultdict(lambda: [0, 0])
+def role_and_kind(environ):
+    method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "").strip("/")
+    bucket, _, key = path.partition("/")
+    if not key and method == "GET" and "list-type" in environ.get("QUERY_STRING", ""):
+        kind = "LIST"
+    elif method == "GET" and key.endswith(("findings.jsonl", "assets.jsonl")):
+        kind = "scan file GET"
+    else:
+        kind = method
+    role = "spoke" if "spoke" in bucket else "central" if "central" in bucket else "other"
+    return role, kind
 def counted(environ, start_response):
     # Counts every request moto serves while counting is on, by service and operation.
-    if counting[0]:
-        target = environ.get("HTTP_X_AMZ_TARGET")
-        if target:
-            kind = target.replace("AmazonSQS.", "SQS ")
-        else:
-            method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "").strip("/")
-            listing = method == "GET" and "/" not in path and "list-type" in environ.get("QUERY_STRING", "")
-            kind = "S3 " + ("LIST" if listing else method)
-        with lock:
-            counts[kind] += 1
-    return moto_app(environ, start_response)
+    if not counting[0]:
+        return moto_app(environ, start_response)
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        kind = target.replace("AmazonSQS.", "SQS ")
+        role_kind = ("queue", kind)
+    else:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "").strip("/")
+        listing = method == "GET" and "/" not in path and "list-type" in environ.get("QUERY_STRING", "")
+        kind = "S3 " + ("LIST" if listing else method)
+        role_kind = role_and_kind(environ)
+    with lock:
+        counts[kind] += 1
+        detail[role_kind][0] += 1
+    def body():
+        for chunk in moto_app(environ, start_response):
+            with lock:
+                detail[role_kind][1] += len(chunk)
+            yield chunk
+    return body()
 server = make_server("127.0.0.1", port, counted, threaded=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 def check(bucket, expected):
@@ -116,9 +149,13 @@ class Control(BaseHTTPRequestHandler):
         q = dict(urllib.parse.parse_qsl(url.query))
         if url.path == "/check":
             body = check(q["bucket"], int(q["expected"]))
+        elif url.path == "/detail":
+            with lock:
+                body = {f"{r}|{k}": v for (r, k), v in detail.items()}
         elif url.path == "/start":
             with lock:
                 counts.clear()
+                detail.clear()
             counting[0] = True
             body = {}
         elif url.path == "/stop":
@@ -170,6 +207,27 @@ elif cmd == "queue":                     # queue NAME -> url; its dead-letter qu
     arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     print(sqs.create_queue(QueueName=sys.argv[2], Attributes={
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "5"})})["QueueUrl"])
+elif cmd == "stance":                    # stance BUCKET SOURCES FINDINGS SOURCES_FILE: Stance scan prefixes
+    bucket, n, m, out = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    s3.create_bucket(Bucket=bucket)
+    with open(out, "w") as f:
+        for s in range(n):
+            account = f"{200000000000 + s}"
+            prefix = f"acct-{s}/stance"
+            body = "\n".join(finding(account, i) for i in range(m)) + "\n"
+            s3.put_object(Bucket=bucket, Key=f"{prefix}/findings/snap-1/findings.jsonl", Body=body.encode())
+            assets = "\n".join(json.dumps({"id": f"{account}-asset-{i}", "region": "us-east-1",
+                                            "resource_type": "aws_s3_bucket"}) for i in range(2)) + "\n"
+            s3.put_object(Bucket=bucket, Key=f"{prefix}/assets/snap-1/assets.jsonl", Body=assets.encode())
+            s3.put_object(Bucket=bucket, Key=f"{prefix}/snapshots/manifest.json",
+                          Body=json.dumps({"snapshots": [{"id": "snap-1"}]}).encode())
+            f.write(json.dumps({"location": f"s3://{bucket}/{prefix}", "account": account, "provider": "aws"}) + "\n")
+elif cmd == "rescan":                    # rescan BUCKET SOURCE FINDINGS: the same snapshot id, one finding changed
+    bucket, s, m = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    account = f"{200000000000 + s}"
+    lines = [finding(account, i) for i in range(m)]
+    lines[0] = lines[0].replace('"status": "open"', '"status": "resolved"').replace('2026-11-20T10:00:00Z', '2026-11-21T10:00:00Z')
+    s3.put_object(Bucket=bucket, Key=f"acct-{s}/stance/findings/snap-1/findings.jsonl", Body=("\n".join(lines) + "\n").encode())
 elif cmd == "left":                      # left QUEUE_URL -> "messages left N, dead letters M"
     url = sys.argv[2]
     print(f"queue {waiting(url)}, DLQ {waiting(url + '-dlq')}")
@@ -189,11 +247,11 @@ print(f\"records {r['records']}/{r['expected']}, duplicated {r['duplicated_ids']
 ms() { date +%s%3N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+cli() { java -XX:+UseSerialGC -jar "$jar" "$@"; }
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, command: bench/fanout.sh --sources $sources --findings $findings --workers \"$workers\" --big $big --budget $budget${ticks:+ --ticks \"$ticks\" --tick-findings $tick_findings}${only_ticks:+ --only-ticks}"
+if [[ -z $only_ticks ]]; then
 echo "[fanout] writing $sources sources x $findings findings" >&2
 helper spoke bench-spoke "$sources" "$findings" "$work/sources.jsonl"
-cli() { java -XX:+UseSerialGC -jar "$jar" "$@"; }
-
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, command: bench/fanout.sh --sources $sources --findings $findings --workers \"$workers\" --big $big --budget $budget"
 echo "fan-out: $sources sources x $findings findings through SQS on moto"
 printf '%-8s %9s %10s %12s %10s %-16s  %s\n' workers seconds records/s S3-requests continued load-before check
 for n in $workers; do
@@ -245,4 +303,75 @@ for b in "$budget" none; do
   printf '%-12s %12s %9s %12s %-16s  %s\n' "$b" "$invocations" "$seconds" "${reqs%% |*}" "$before" "$(check "$central" "$big" "$queue")"
 done
 echo "requests by kind:"; tail -2 "$work/requests.txt"
+fi
+
+# The scheduled tick's cost: what each tick reads from the spokes and from central.
+tick_row() {  # tick_row N TICK SECONDS LOAD: one row from the server's detail of the tick just counted
+  curl -sf "http://127.0.0.1:$control/detail" | python3 -c '
+import json, sys
+n, tick, seconds, load = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+d = {tuple(k.split("|", 1)): v for k, v in json.load(sys.stdin).items()}
+def total(role, kinds=None, i=0):
+    return sum(v[i] for (r, k), v in d.items() if r == role and (kinds is None or k in kinds))
+scan_gets, scan_bytes = total("spoke", {"scan file GET"}), total("spoke", {"scan file GET"}, 1)
+spoke_reqs, spoke_bytes = total("spoke"), total("spoke", None, 1)
+central_reqs, central_bytes = total("central"), total("central", None, 1)
+kinds = lambda role: ", ".join(f"{k} {v[0]}" for (r, k), v in sorted(d.items()) if r == role)
+print(f"| {n:>5} | {tick:<22} | {seconds:>7} | {spoke_reqs:>6} ({spoke_reqs / n:.2f}) | {scan_gets:>5} ({scan_gets / n:.2f}) "
+      f"| {scan_bytes:>10,} ({scan_bytes / n:,.0f}) | {spoke_bytes - scan_bytes:>9,} | {central_reqs:>6} ({central_reqs / n:.2f}) "
+      f"| {central_bytes:>9,} | {load} |")
+print("  spoke: " + kinds("spoke") + "; central: " + kinds("central") + "; queue: " + kinds("queue"), file=sys.stderr)
+with open(sys.argv[5], "a") as f:
+    json.dump({"sources": n, "tick": tick, "detail": {"|".join(k): v for k, v in d.items()}}, f)
+    f.write("\n")
+' "$@" "$work/ticks.jsonl"
+}
+if [[ -n $ticks ]]; then
+  echo
+  echo "scheduled ticks: N Stance sources of $tick_findings findings + 2 assets, enqueue + 1 worker; per source in brackets"
+  echo "| sources | tick | seconds | spoke requests | scan-file GETs | scan-file bytes | other spoke bytes | central requests | central bytes | load before |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for n in $ticks; do
+    spoke="bench-tick-spoke-$n" central="bench-tick-central-$n"
+    helper stance "$spoke" "$n" "$tick_findings" "$work/tick-sources-$n.jsonl"
+    helper bucket "$central"
+    queue=$(helper queue "bench-tick-$n")
+    for tick in first unchanged "one source rescanned"; do
+      [[ $tick == "one source rescanned" ]] && helper rescan "$spoke" 0 "$tick_findings"
+      before=$(load)
+      counting start
+      start=$(ms)
+      cli enqueue --sources "$work/tick-sources-$n.jsonl" --queue "$queue" >/dev/null
+      cli worker --queue "$queue" --central "s3://$central" --exit-when-idle 2s >"$work/tick-$n-${tick// /-}.json" \
+        2>"$work/tick-$n-${tick// /-}.log"
+      seconds=$(python3 -c "print(round(($(ms) - $start) / 1000 - 2, 1))")
+      counting stop
+      tick_row "$n" "$tick" "$seconds" "$before" 2>>"$work/tick-kinds.txt"
+      echo "N=$n $tick" >>"$work/tick-kinds.txt"
+    done
+  done
+  echo "requests by kind (each line follows its tick's):"; cat "$work/tick-kinds.txt"
+  # The unchanged tick's price per source, from the largest N (prices: docs/performance.md, "What a tick costs").
+  python3 - "$work/ticks.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+row = max((r for r in rows if r["tick"] == "unchanged"), key=lambda r: r["sources"])
+n, d = row["sources"], {tuple(k.split("|", 1)): v for k, v in row["detail"].items()}
+def per_source(role, kinds, i=0):
+    return sum(v[i] for (r, k), v in d.items() if r == role and k in kinds) / n
+reads = lambda role: per_source(role, {"GET", "HEAD", "scan file GET"})
+writes = lambda role: per_source(role, {"PUT", "POST", "LIST"})
+egress_gb = sum(v[1] for (r, k), v in d.items() if r == "spoke") / n / 2**30
+# USD per 1,000 reads, per 1,000 writes/lists, per GB to the internet (first tier).
+prices = {"S3 Standard": (0.0004, 0.005, 0.09), "GCS Standard": (0.0004, 0.005, 0.12),
+          "Azure Blob hot": (0.0004, 0.005, None)}
+print(f"unchanged tick, per source (N={n}): spoke {reads('spoke'):.2f} reads + {writes('spoke'):.2f} writes/lists, "
+      f"{egress_gb * 2**30:,.0f} bytes; central {reads('central'):.2f} reads + {writes('central'):.2f} writes")
+for name, (read, write, egress) in prices.items():
+    requests = (reads("spoke") + reads("central")) * read / 1000 + (writes("spoke") + writes("central")) * write / 1000
+    cross = "" if egress is None else f", + ${egress_gb * egress:.8f} egress when the hub is on another cloud"
+    print(f"  {name}: ${requests:.8f} in requests{cross}; 10,000 sources, hourly for 730 h: ${requests * 10000 * 730:,.2f}"
+          + ("" if egress is None else f" + ${egress_gb * egress * 10000 * 730:,.2f} egress"))
+PY
+fi
 echo "load at the end: $(load)"

@@ -93,7 +93,7 @@ public final class SyncFunction {
     }
 
     /**
-     * Runs this function's push of an S3 notification twice against buckets answered inside the
+     * Runs this function's push of an S3 notification a few times against buckets answered inside the
      * process ({@link SnapshotPriming}), so that an initialised snapshot holds the request path
      * loaded and compiled; nothing leaves the process and no store of the settings is opened.
      * Does nothing when misconfigured or when the AWS SDK is absent.
@@ -107,7 +107,8 @@ public final class SyncFunction {
         }
         try {
             SnapshotPriming.Outcome outcome = SnapshotPriming.run(settings);
-            return java.util.stream.Stream.concat(outcome.first().entries().stream(), outcome.second().entries().stream())
+            return java.util.stream.Stream.of(outcome.first(), outcome.afterIndexLoss(), outcome.last())
+                    .flatMap(o -> o.entries().stream())
                     .filter(e -> e.outcome() != LogEntry.Outcome.SUCCEEDED).map(e -> "priming push: " + e.message())
                     .findFirst();
         } catch (RuntimeException e) {
