@@ -36,8 +36,9 @@ while (( $# )); do
   esac
 done
 
-jar=core/target/stance-sync.jar
-if [[ ! -f $jar ]] || [[ -n $(find core/src/main core/pom.xml -newer "$jar" -print -quit) ]]; then
+# STANCE_JAR=path measures another build (a copy: a build that rewrites the jar mid-run breaks the run).
+jar=${STANCE_JAR:-core/target/stance-sync.jar}
+if [[ -z ${STANCE_JAR:-} ]] && { [[ ! -f $jar ]] || [[ -n $(find core/src/main core/pom.xml -newer "$jar" -print -quit) ]]; }; then
   echo "[fanout] building $jar" >&2
   mvn -B -q -pl core -am package -DskipTests
 fi

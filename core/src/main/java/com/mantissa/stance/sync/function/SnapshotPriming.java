@@ -44,6 +44,11 @@ final class SnapshotPriming {
     }
 
     static Outcome run(FunctionSettings settings) {
+        return run(settings, MAX_ROUNDS);
+    }
+
+    /** The priming with at most {@code maxRounds} pushes after the first (tests keep it short). */
+    static Outcome run(FunctionSettings settings, int maxRounds) {
         try (InProcessS3Transport transport = new InProcessS3Transport()) {
             Map<String, StorageAdapter> buckets = new HashMap<>();
             SyncFunction function = new SyncFunction(settings, null, location -> buckets.computeIfAbsent(
@@ -62,7 +67,7 @@ final class SnapshotPriming {
             BatchOutcome last = first;
             boolean compilerBusy = true;
             java.lang.management.CompilationMXBean compiler = compiler();
-            for (int round = 1; round <= MAX_ROUNDS && (round <= MIN_ROUNDS || compilerBusy); round++) {
+            for (int round = 1; round <= maxRounds && (round <= MIN_ROUNDS || compilerBusy); round++) {
                 long roundStart = System.nanoTime();
                 long compiledBefore = compiler == null ? 0 : compiler.getTotalCompilationTime();
                 if (round % 2 == 1) {
