@@ -10,9 +10,11 @@
 # (off by default: wall time on a shared machine says more about the neighbours). RUNTIME=ric
 # runs each invocation under AWS's runtime interface client (.ci/aws-runtime-invoke.py) instead.
 # TOOL_OPTIONS replaces the template's JAVA_TOOL_OPTIONS (e.g. TOOL_OPTIONS= for the JVM's defaults).
-# Each run also prints how long constructing the handler and the invocation itself took;
-# AWS_LAMBDA_INITIALIZATION_TYPE=snap-start builds the S3 client in the constructor, as a
-# SnapStart snapshot is taken (the invocation is then what a restored snapshot still runs).
+# Each run also prints how long constructing the handler and the invocation itself took, and the
+# invocation's CPU time (the comparable figure on a shared machine) and the JIT compiler's time in it;
+# AWS_LAMBDA_INITIALIZATION_TYPE=snap-start builds the S3 client and primes the push path inside the
+# process in the constructor, as a SnapStart snapshot is taken (the invocation is then what a
+# restored snapshot still runs).
 #   usage: .ci/aws-cold-invoke.sh [runs]        (build first: mvn -B -pl aws-lambda -am package -DskipTests)
 set -euo pipefail
 
