@@ -107,7 +107,8 @@ abstract class SyncCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--resolve-max-share: " + e.getMessage());
         }
-        return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
+        return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun,
+                push.format);
     }
 
     /**
@@ -204,6 +205,7 @@ abstract class SyncCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(PushPassReport.withResolveCounts(
                     result.toMap(), resolves)));
         }
+        result.warnings().forEach(w -> err.println("warning: " + w));
         PushPassReport.errors(err, result.errors());
         if (!common.quiet) {
             err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; "

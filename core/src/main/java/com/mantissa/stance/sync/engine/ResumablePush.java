@@ -100,7 +100,8 @@ public final class ResumablePush {
      */
     public Outcome run(StorageAdapter store, String prefix, String source, String account, String provider,
                        Duration budget) {
-        return run(store, ScanLocator.locate(store, prefix), source, account, provider, budget);
+        return run(store, ScanLocator.locate(store, prefix, null, description.format()), source, account, provider,
+                budget);
     }
 
     /** As {@link #run(StorageAdapter, String, String, String, String, Duration)}, for files located already. */
@@ -122,7 +123,8 @@ public final class ResumablePush {
         boolean stopped = false;
         for (ScanLocator.ScanFile file : files) {
             String version = version(store, file);
-            PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(file.key());
+            String progressKey = progressKey(file);
+            PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(progressKey);
             if (before != null && !before.version().equals(version)) {
                 LOG.info(() -> file.key() + " changed since the checkpoint: pushing it from the start");
                 before = null;
@@ -130,12 +132,12 @@ public final class ResumablePush {
                 run.counted = new SnapshotCounts();
             }
             PushCheckpoint.FileProgress at = before != null ? before
-                    : new PushCheckpoint.FileProgress(file.key(), version, 0, 0, false);
+                    : new PushCheckpoint.FileProgress(progressKey, version, 0, 0, false);
             if (at.done() || stopped) {
                 run.progress.add(at);
                 continue;
             }
-            boolean wholeFile = budget == null || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
+            boolean wholeFile = budget == null || file.producer() || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
             try (InputStream in = store.openStream(file.key())) {
                 in.skipNBytes(at.byteOffset());
                 if (wholeFile) {
@@ -146,7 +148,7 @@ public final class ResumablePush {
                         run.progress.add(at);
                         return finish(run, false);
                     }
-                    run.progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(),
+                    run.progress.add(new PushCheckpoint.FileProgress(progressKey, version, at.line(), at.byteOffset(),
                             true));
                     continue;
                 }
@@ -160,7 +162,7 @@ public final class ResumablePush {
                     }
                     ScanChunks.Chunk chunk = chunks.next(lines);
                     if (chunk == null) {
-                        at = new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true);
+                        at = new PushCheckpoint.FileProgress(progressKey, version, at.line(), at.byteOffset(), true);
                         break;
                     }
                     // Measured, not guessed: the lines actually read (a file's tail may be far less
@@ -177,7 +179,7 @@ public final class ResumablePush {
                         run.progress.add(at);
                         return finish(run, false);
                     }
-                    at = new PushCheckpoint.FileProgress(file.key(), version, chunk.lastLine(), chunk.endOffset(), false);
+                    at = new PushCheckpoint.FileProgress(progressKey, version, chunk.lastLine(), chunk.endOffset(), false);
                     long taken = nanoTime.getAsLong() - runStarted;
                     secondsPerLine = Math.max(1e-7, taken / 1e9 / (chunk.lastLine() - chunk.firstLine() + 1));
                     List<PushCheckpoint.FileProgress> sofar = new ArrayList<>(run.progress);
@@ -235,7 +237,9 @@ public final class ResumablePush {
         if (progress != null) {
             sync.progress(progress.next());
         }
-        sync.addScanFile(file.kind(), file.displayName(), input, run.account, run.provider);
+        // A producer file is pushed once per kind; the reading of its first kind reports its problems.
+        boolean reports = run.files.stream().filter(f -> f.key().equals(file.key())).findFirst().orElse(file) == file;
+        sync.addScanFile(file, input, run.account, run.provider, reports);
         SyncResult r = sync.sync();
         run.total = run.total.plus(r, SyncDirection.PUSH);
         if (r.retryableErrors() > 0) {
@@ -324,6 +328,11 @@ public final class ResumablePush {
 
     private void save(String key, PushCheckpoint checkpoint) {
         central.writeRecord(key, checkpoint.toBytes());
+    }
+
+    /** What a file's progress is kept under: its key, and for a producer file read once per kind, the kind too. */
+    private static String progressKey(ScanLocator.ScanFile file) {
+        return file.producer() ? file.key() + "#" + file.kind().folder() : file.key();
     }
 
     /**

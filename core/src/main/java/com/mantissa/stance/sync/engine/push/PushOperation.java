@@ -60,11 +60,13 @@ public final class PushOperation implements SyncOperation {
                     if (batch.size() >= batchSize) {
                         session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                         runBatch(session, pusher, source, index, batch, counted);
+                        items.takeWarnings().forEach(session.tally()::warn);
                         batch.clear();
                     }
                 }
                 session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                 runBatch(session, pusher, source, index, batch, counted);
+                items.takeWarnings().forEach(session.tally()::warn);
             } catch (PermanentStorageException e) {
                 throw StoreFailures.abort("source", source.name(), e);
             } catch (IOException | UncheckedIOException | StorageException e) {
