@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.net.URLDecoder;
@@ -310,8 +311,10 @@ public final class EventDecoder {
                     && continuation.asInt() >= 0)) {
                 throw new IllegalArgumentException("continuation must be a whole number, 0 or more, not " + continuation);
             }
+            String format = EventJson.optionalText(m, "format");
             return new SourcePush(SourceSpec.of(StorageLocation.parse(location), account,
-                    EventJson.optionalText(m, "provider")), continuation.asInt(0));
+                    EventJson.optionalText(m, "provider")).withFormat(format == null ? null
+                    : Format.parse(format, "format")), continuation.asInt(0));
         } catch (IllegalArgumentException | InvalidRecordException e) {
             throw new MalformedEventException("source message: " + e.getMessage(), e);
         }

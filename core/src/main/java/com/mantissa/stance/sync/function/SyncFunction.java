@@ -230,7 +230,7 @@ public final class SyncFunction {
                 for (SourceSpec source : sources) {
                     try {
                         push.addScanLocation(stores.apply(source.location()), source.location().prefixOr(""), null,
-                                source.accountId(), source.provider());
+                                source.format(), source.accountId(), source.provider());
                     } catch (IllegalArgumentException | StorageException e) {
                         total = total.plus(errorResult(StorageLocation.redact(source.location().toString()) + ": "
                                 + e.getMessage(), e instanceof TransientStorageException), total.syncDirection());

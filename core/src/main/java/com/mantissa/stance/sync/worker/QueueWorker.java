@@ -368,7 +368,7 @@ public final class QueueWorker {
         try {
             StorageAdapter store = stores.open(source.location());
             Central central = Central.at(stores.open(settings.central()), settings.config().centralPrefix());
-            ResumablePush.Outcome outcome = central.resumablePush(settings.push()).progress(progress)
+            ResumablePush.Outcome outcome = central.resumablePush(source.pushedAs(settings.push())).progress(progress)
                     .run(store, source.location().prefixOr(""), source.location().toString(), source.accountId(),
                             source.provider(), budget);
             pushes++;
