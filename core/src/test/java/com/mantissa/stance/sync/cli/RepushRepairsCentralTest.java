@@ -102,7 +102,7 @@ class RepushRepairsCentralTest {
 
     private void removedAssetComesBack(String central) throws IOException {
         Path full = scan("full", 2, 3, "");
-        Path short_ = scan("short", 2, 2, "");
+        Path short_ = scan("short", 2, 2, "full");
         ok(push(central, full, "aws"));
         ok(push(central, short_, "aws", "--resolve-missing", "--resolve-max-share", "1"));
         assertTrue(asset(central, "full-asset-2").isEmpty(), "the resolve pass removed the asset");

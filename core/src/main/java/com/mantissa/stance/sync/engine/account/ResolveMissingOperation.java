@@ -3,6 +3,8 @@ package com.mantissa.stance.sync.engine.account;
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
+import com.mantissa.stance.sync.engine.index.CentralChanges;
+import com.mantissa.stance.sync.engine.push.AccountIndexCorrection;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
 import com.mantissa.stance.sync.engine.push.CentralRecordCodec;
 import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
@@ -28,8 +30,11 @@ import java.util.Optional;
 /**
  * Takes a pushed snapshot as the account's complete state: central findings of that account
  * and provider that the snapshot no longer has, and that are not resolved yet, get
- * {@code status: "resolved"}, a new {@code _checksum} and the next {@code _version}, written
- * only if central still holds what was read. Assets the snapshot no longer has are removed:
+ * {@code status: "resolved"}, a new {@code _checksum}, the next {@code _version} and
+ * {@link CentralRecordCodec#RESOLVED_BY} (so that a push of a snapshot that does hold the finding,
+ * seen at the same time, still reopens it), written only if central still holds what was read.
+ * The account's push index then distrusts what was resolved and forgets what was removed, so
+ * that pushing the true snapshot again repairs a mistaken pass. Assets the snapshot no longer has are removed:
  * an asset has no status, and central's inventory should list what exists. Other accounts,
  * and other providers' records under the same account id, are never touched.
  *
@@ -165,11 +170,12 @@ public final class ResolveMissingOperation {
             return new ResolveMissingResult(0, plan.alreadyResolved(), 0, plan.openBefore(), true, plan.errors());
         }
         List<String> errors = new ArrayList<>(plan.errors());
+        CentralChanges changes = new CentralChanges();
         long[] resolved = {0};
         long[] already = {plan.alreadyResolved()};
         long[] removed = {0};
         try (OrderedReads reads = new OrderedReads(concurrency, 1000)) {
-            reads.run(plan.toResolve(), this::resolve, outcome -> {
+            reads.run(plan.toResolve(), key -> resolve(key, changes), outcome -> {
                 if (outcome == null) {
                     resolved[0]++;
                 } else if (outcome.isEmpty()) {
@@ -180,6 +186,7 @@ public final class ResolveMissingOperation {
             });
             reads.run(plan.assetsToRemove(), key -> {
                 try {
+                    changes.deleted(key);
                     call(() -> {
                         central.deleteRecord(key);
                         return null;
@@ -196,6 +203,7 @@ public final class ResolveMissingOperation {
                 }
             });
         }
+        AccountIndexCorrection.apply(calls, centralPrefix, account, changes).ifPresent(errors::add);
         return new ResolveMissingResult(resolved[0], already[0], removed[0], plan.openBefore(), false, errors);
     }
 
@@ -223,7 +231,7 @@ public final class ResolveMissingOperation {
     }
 
     /** @return null when resolved, "" when someone resolved it meanwhile, else the error */
-    private String resolve(String key) {
+    private String resolve(String key, CentralChanges changes) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Optional<StoredObject> object = call(() -> central.readRecord(key));
@@ -238,6 +246,7 @@ public final class ResolveMissingOperation {
                     return "";
                 }
                 record.put("status", "resolved");
+                record.put(CentralRecordCodec.RESOLVED_BY, CentralRecordCodec.RESOLVE_PASS);
                 record.put("_synced_at", PythonTimestamps.isoformatNaiveUtc(clock.instant()));
                 if (checksum || record.containsKey("_checksum")) {
                     record.put("_checksum", Checksums.recordChecksum(record));
@@ -245,6 +254,7 @@ public final class ResolveMissingOperation {
                 record.put("_version", CentralRecordCodec.versionOf(record) + 1);
                 byte[] bytes = CanonicalJson.bytes(record);
                 String token = object.get().versionToken();
+                changes.rewritten(key); // before the write: a failed one may still have landed
                 call(() -> central.writeRecord(key, bytes, WriteCondition.ifMatch(token)));
                 return null;
             } catch (PreconditionFailedException lostRace) {

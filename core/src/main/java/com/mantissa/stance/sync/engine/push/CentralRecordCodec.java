@@ -15,6 +15,14 @@ import java.util.Map;
  * when verification is on, {@code _version}) as canonical JSON.
  */
 public final class CentralRecordCodec {
+    /**
+     * The key a resolve pass adds to a finding it resolves because a snapshot no longer had it:
+     * an inference from absence, which a scan that does report the finding, seen at the same
+     * time, overrules. A push that writes the record again leaves it out.
+     */
+    public static final String RESOLVED_BY = "_resolved_by";
+    /** {@link #RESOLVED_BY}'s value. */
+    public static final String RESOLVE_PASS = "resolve-missing";
     private static final byte[] CHECKSUM_KEY = "\"_checksum\": \"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SYNCED_AT_KEY = ", \"_synced_at\": ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VERSION_KEY = ", \"_version\": ".getBytes(StandardCharsets.US_ASCII);
@@ -136,6 +144,11 @@ public final class CentralRecordCodec {
         } catch (WireFormatException e) {
             return null;
         }
+    }
+
+    /** Whether a resolve pass, not a scan, wrote {@code record} last. */
+    public static boolean resolvedByResolvePass(Map<String, Object> record) {
+        return record != null && RESOLVE_PASS.equals(record.get(RESOLVED_BY));
     }
 
     /** Accepted writes so far; a record without {@code _version} (the original's) counts as one. */

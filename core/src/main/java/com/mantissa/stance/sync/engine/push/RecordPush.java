@@ -167,7 +167,10 @@ final class RecordPush {
                 content = t.model();
             } else {
                 String centralChecksum = Checksums.recordChecksum(centralRecord);
-                PushIndex.Entry seen = t.entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
+                // The index never vouches for a resolve pass's write: only a read can tell it from
+                // a scan's, and the conflict rule treats the two apart.
+                PushIndex.Entry seen = CentralRecordCodec.resolvedByResolvePass(centralRecord) ? null
+                        : t.entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
                         centralRecord.get("_synced_at"), current.get().versionToken());
                 if (centralChecksum.equals(checksum)) {
                     return Outcome.skipped(t.state(checksum, centralVersion)).indexing(t.index, t.key, seen);
