@@ -61,6 +61,9 @@ public final class StatusOperation {
             map.put("findings", counted ? status.findings() : null);
             map.put("open", counted ? status.open() : null);
             map.put("resolved", counted ? status.resolved() : null);
+            map.put("resolved_by_reason", !counted ? null : status.resolvedByReason() != null
+                    ? new LinkedHashMap<>(status.resolvedByReason()) : AccountStatus.byReason(Map.of()));
+            map.put("reopened", counted ? status.reopened() : null);
             map.put("assets", counted ? status.assets() : null);
             Map<String, Object> stored = status == null ? Map.of() : status.toMap();
             map.put("last_push", stored.get("last_push"));

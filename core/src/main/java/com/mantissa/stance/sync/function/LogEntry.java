@@ -75,6 +75,9 @@ public record LogEntry(String trigger, List<String> objects, String account, Out
             summary.put("errors", errors.subList(0, LOGGED_ERRORS));
         }
         summary.put("error_count", errors.size());
+        if (!result.warnings().isEmpty()) {
+            summary.put("warnings", result.warnings());
+        }
         line.put("result", summary);
         line.put("requests", requests.toMap());
         return EventJson.write(line);

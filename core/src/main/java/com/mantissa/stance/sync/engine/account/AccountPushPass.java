@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * ({@link SnapshotCounts}): without resolve-missing the snapshot is read only once, by the push.
  */
 public final class AccountPushPass {
+    private static final Logger LOG = Logger.getLogger(AccountPushPass.class.getName());
     private static final Pattern SNAPSHOT = Pattern.compile("(?:^|.*/)(?:findings|assets)/([^/]+)/[^/]+\\.jsonl");
 
     private final StorageAdapter central;
@@ -42,6 +44,8 @@ public final class AccountPushPass {
     private final Clock clock;
     /** Why the resolve pass was asked for and does not run; null when it runs or was not asked for. */
     private String skipped;
+    /** Why the resolve pass does not run although every line was a record: a warning, not an error. */
+    private String truncated;
 
     private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
                             String snapshot, ResolveMissingOperation resolve,
@@ -79,6 +83,13 @@ public final class AccountPushPass {
                     + "; a snapshot not read whole and clean resolves nothing";
             return pass;
         }
+        if (census.truncated() != null) {
+            AccountPushPass pass = new AccountPushPass(central, config, account, provider, snapshot, null, null, null,
+                    clock);
+            pass.truncated = "account '" + account + "': snapshot '" + snapshot + "' is truncated: "
+                    + census.truncated() + "; its records were pushed, and nothing resolved";
+            return pass;
+        }
         ResolveMissingOperation operation =
                 new ResolveMissingOperation(central, config.centralPrefix(), account, provider)
                         .maxShare(resolve.maxShare()).force(resolve.force())
@@ -109,6 +120,17 @@ public final class AccountPushPass {
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
+        if (truncated != null) {
+            warnings.add(truncated);
+        }
+        if (result != null && !result.changes().isEmpty()) {
+            String notTold = ResolvedIndexEntries.distrust(central, config.centralPrefix(), account,
+                    result.changes().stream().map(ResolveMissingResult.Resolved::key).toList());
+            if (notTold != null) {
+                LOG.warning(notTold);
+                warnings.add(StoreFailures.redact(notTold));
+            }
+        }
         // Only the kinds this push read whole are recorded; another kind's counts stay as its
         // last push stored them, in an object of their own, so nothing needs reading first.
         // A push is complete when it attempted every record: none was left for a deadline or a
