@@ -92,7 +92,7 @@ abstract class SyncCommand implements Callable<Integer> {
             }
             List<ResolveMissingResult> resolves = sync.resolveResults();
             if (!common.quiet) {
-                PushPassReport.resolved(spec, resolves, sync.lastCounts().reopenedCount());
+                PushPassReport.resolved(spec, resolves, sync.reopened());
             }
             for (String warning : result.warnings()) {
                 if (!warning.startsWith("push index ")) {
@@ -100,7 +100,7 @@ abstract class SyncCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println("warning: " + warning);
                 }
             }
-            report(result, resolves, sync.lastCounts().reopenedCount(), sync.retries(), sync.requests());
+            report(result, resolves, sync.reopened(), sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }

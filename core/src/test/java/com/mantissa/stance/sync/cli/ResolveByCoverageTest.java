@@ -208,4 +208,47 @@ class ResolveByCoverageTest {
         assertEquals("missing_from_scan", g2.get("_resolved_reason"));
         assertAllVerify(central);
     }
+
+    /** A Stance scan prefix whose manifest lists {@code snapshot} first with the counts it claims. */
+    Path stancePrefix(String name, String snapshot, List<String> findings, List<String> assets, int findingCount,
+                      int assetCount) throws IOException {
+        Path prefix = dir.resolve("prefixes").resolve(name);
+        Files.createDirectories(prefix.resolve("findings").resolve(snapshot));
+        Files.createDirectories(prefix.resolve("assets").resolve(snapshot));
+        Files.createDirectories(prefix.resolve("snapshots"));
+        Files.writeString(prefix.resolve("findings").resolve(snapshot).resolve("findings.jsonl"),
+                String.join("\n", findings) + "\n");
+        Files.writeString(prefix.resolve("assets").resolve(snapshot).resolve("assets.jsonl"),
+                String.join("\n", assets) + "\n");
+        Files.writeString(prefix.resolve("snapshots").resolve("manifest.json"), "{\"snapshots\": [{\"id\": \""
+                + snapshot + "\", \"account_id\": \"" + ACCOUNT + "\", \"finding_count\": " + findingCount
+                + ", \"asset_count\": " + assetCount + "}]}\n");
+        return prefix;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void aSnapshotShorterThanItsManifestPushesItsRecordsAndResolvesNothing(Store store) throws IOException {
+        String central = newCentral(store);
+        String day1 = "2026-11-01T00:00:00";
+        String day2 = "2026-11-02T00:00:00";
+        List<String> assets = List.of(asset("bucket-a", "us-east-1", "s3_bucket"));
+        assertEquals(0, push(stancePrefix("p1", "snap-1", List.of(finding("h-1", "bucket-a", "open", day1),
+                finding("h-2", "bucket-a", "open", day1), finding("h-3", "bucket-a", "open", day1)), assets, 3, 1),
+                central).exitCode());
+
+        CliRunner.Result cut = push(stancePrefix("p2", "snap-2", List.of(finding("h-1", "bucket-a", "open", day2)),
+                assets, 3, 1), central);
+        assertEquals(0, cut.exitCode(), cut.err());
+        assertEquals(1L, cut.json().get("records_synced"), cut.out());
+        assertNull(cut.json().get("findings_resolved"), "no resolve pass ran: " + cut.out());
+        List<String> warnings = cut.err().lines().filter(l -> l.startsWith("warning:")).toList();
+        assertEquals(1, warnings.size(), cut.err());
+        assertTrue(warnings.get(0).contains("snap-2") && warnings.get(0).contains("holds 1 line")
+                && warnings.get(0).contains("counts 3"), warnings.get(0));
+        for (String id : List.of("h-2", "h-3")) {
+            assertEquals("open", finding(central, id).get("status"), id);
+        }
+        assertEquals(day2, finding(central, "h-1").get("last_seen"));
+    }
 }

@@ -38,8 +38,9 @@ import java.util.Optional;
  * inventory, "fixed"; its asset is gone from a covered pair, "resource_deleted"; the snapshot has
  * no inventory and stands for the whole account, "missing_from_scan"), {@code _resolved_at}, a
  * new {@code _checksum} and the next {@code _version}, written only if central still holds what
- * was read. A finding whose asset lies outside every covered pair (or is known nowhere) is left
- * as it is and counted as not covered. Assets the snapshot no longer has are removed when their
+ * was read. A finding whose asset central's record puts outside every covered pair is left as
+ * it is and counted as not covered (one whose asset no inventory ever listed is resolved as
+ * "missing_from_scan"). Assets the snapshot no longer has are removed when their
  * pair is covered: an asset has no status, and central's inventory should list what exists.
  * The {@code _} keys stay outside the checksum. Other accounts, and other providers' records
  * under the same account id, are never touched.
@@ -287,9 +288,11 @@ public final class ResolveMissingOperation {
 
     /**
      * Why a finding the snapshot lacks is resolved; null when the snapshot did not look where it
-     * lies. A snapshot without an inventory stands for the whole account, and so does one for a
-     * finding on no asset (an account-wide check runs wherever the scan ran). A finding on an asset
-     * that central has no record of, in this snapshot or before, lies where nobody can say.
+     * lies: its asset is gone from the snapshot, and central's record of the asset puts it in a
+     * (region, resource type) the snapshot does not cover. A snapshot without an inventory stands
+     * for the whole account; so it does for a finding on no asset (an account-wide check runs
+     * wherever the scan ran) and for one whose asset no inventory ever listed (central holds no
+     * record of it: nothing places it outside what the scan looked at).
      */
     private Reason reason(Map<String, Object> finding, SnapshotCensus snapshot, Coverage coverage,
                           Map<String, Coverage.Pair> goneAssets) {
@@ -306,7 +309,10 @@ public final class ResolveMissingOperation {
             return Reason.FIXED;
         }
         Coverage.Pair pair = goneAssets.get(assetKey);
-        return pair != null && coverage.covers(pair) ? Reason.RESOURCE_DELETED : null;
+        if (pair == null) {
+            return Reason.MISSING_FROM_SCAN;
+        }
+        return coverage.covers(pair) ? Reason.RESOURCE_DELETED : null;
     }
 
     private static String text(Object value) {

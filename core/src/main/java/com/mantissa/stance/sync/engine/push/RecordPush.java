@@ -240,8 +240,8 @@ final class RecordPush {
             return null; // central is read first, which also confirms the entry for another age
         }
         boolean unchanged = known.sameContent(PushIndex.checksum(checksum));
-        if (!unchanged && t.counted == CountedAs.OPEN_FINDING && known.counted() != CountedAs.OPEN_FINDING) {
-            return null; // central's may be resolved: read it, so that a reopening is written as one
+        if (!unchanged && t.counted == CountedAs.OPEN_FINDING && known.counted() == CountedAs.RESOLVED_FINDING) {
+            return null; // central's is resolved: read it, so that the reopening is written as one
         }
         ConflictResolution strategy = session.config().conflictResolution();
         switch (strategy) {
