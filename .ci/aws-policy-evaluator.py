@@ -59,7 +59,8 @@ source = {"bucket": SCANS, "prefix": "stance"}
 queue = {"queue_arn": queue_arn}
 identities = {
     "object_created": (["object-created, resolve-missing"], {"central": central, "source": source}, ACCOUNT),
-    "schedule": (["schedule, resolve-missing", "schedule, fan-out"],
+    # The fan-out is on: the tick's grants are those of that mode alone.
+    "schedule": (["schedule, fan-out"],
                  {"central": central, "source": source, "work-queue": queue,
                   "export-target": {"bucket": EXPORT, "prefix": "stance-export"},
                   "pull-target": {"bucket": COPY, "prefix": "aggregated"},

@@ -75,6 +75,9 @@ def check_sam():
             "PullTarget": "s3://example-copy/aggregated", "SpokeAccountIds": "111122223333",
             "SpokeRoleArns": "arn:aws:iam::111122223333:role/spoke-object-created"},
         "hub, sources file without fan-out": {"SourcesUri": f"s3://{central}/_config/sources.jsonl"},
+        "hub, catch-up of STANCE_SOURCES with resolve-missing": {
+            "ResolveMissing": "true", "StanceSources": f"s3://{scans}/stance|111122223333|aws"},
+        "hub, fan-out without resolve-missing": {"FanOut": "true", "SourcesUri": f"s3://{central}/_config/sources.jsonl"},
         "spoke, resolve-missing": {"CreateCentralBucket": "false", "ResolveMissing": "true", "AccountId": "444455556666"},
     }
     for case, overrides in cases.items():
@@ -94,7 +97,8 @@ def check_sam():
             uri = params["SourcesUri"].removeprefix("s3://")
             schedule_stores["sources-file"] = {"bucket": uri.split("/")[0], "prefix": "", "object": uri.split("/", 1)[1]}
         if params["FanOut"] == "true":
-            schedule_rows.append("schedule, fan-out")
+            # The tick of one mode: with the fan-out the workers push, the schedule only sends.
+            schedule_rows = ["schedule, fan-out"]
             schedule_stores["work-queue"] = {"queue_arn": "<getatt WorkQueue.Arn>"}
             worker_stores = dict(stores, **{"work-queue": {"queue_arn": "<getatt WorkQueue.Arn>"}})
             problems.extend(permissions.compare(f"template.yaml [{case}] WorkerFunctionRole", role("WorkerFunctionRole"),

@@ -515,7 +515,11 @@ data "aws_iam_policy_document" "push_any_account" {
 }
 
 data "aws_iam_policy_document" "schedule" {
-  source_policy_documents = [data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json]
+  # The grants of the mode the tick runs in: the catch-up pushes every source here; with the
+  # fan-out the workers push them and the tick only reads central (fanout.tf).
+  source_policy_documents = var.fan_out ? [data.aws_iam_policy_document.schedule_reads_central[0].json] : [
+    data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json
+  ]
 
   statement {
     sid       = "WriteOwnLogs"
