@@ -36,13 +36,15 @@ def gcs_needs(ops):
     return set().union(*(GCS_NEEDS[op] for op in ops)) if ops else set()
 
 
-def gcp_grants(variables):
+def gcp_grants(variables, without=()):
     """identity -> list of (bucket, scope, permissions); scope: None (the bucket), ("prefix", p)
     or ("object", name). And identity -> topics it may publish to."""
     module = hcl.Module(os.path.join(ROOT, "terraform", "gcp"), variables,
                         stubs={"google_storage_bucket.central.name": variables["central_bucket_name"]})
     grants, publishers = {}, {}
     for name, body in module.resources("google_storage_bucket_iam_member").items():
+        if name in without:
+            continue
         for scope in module.instances(body):
             member = module.eval(body["member"], scope)
             identity = re.fullmatch(r"serviceAccount:google_service_account\.(\w+)\.email", member)
@@ -80,7 +82,7 @@ def compare_store(label, store, need_ops, granted, problems):
         problems.append(f"{label}: {sorted(have - need - tolerated)} on {store}, which no function of it needs")
 
 
-def check_gcp(problems):
+def check_gcp(problems, without=()):
     central, prefix = "central-bkt", "aggregated"
     full = dict(project_id="p", region="us-central1", central_bucket_name=central, source_bucket="scans-bkt",
                 enable_schedule=True, source_read_buckets=["scans-bkt", "more-scans"],
@@ -94,12 +96,13 @@ def check_gcp(problems):
             for fan_out in (False, True):
                 variables = dict(base, resolve_missing=resolve, fan_out=fan_out)
                 label = f"terraform/gcp [{base_label}, resolve_missing={resolve}, fan_out={fan_out}]"
-                check_gcp_case(label, variables, prefix, problems)
+                check_gcp_case(label, variables, prefix, problems, without)
                 cases += 1
-    print(f"check-permissions-iac: terraform/gcp: push, schedule and worker identities, every store, in {cases} configurations")
+    if not without:
+        print(f"check-permissions-iac: terraform/gcp: push, schedule and worker identities, every store, in {cases} configurations")
 
 
-def check_gcp_case(label, variables, prefix, problems):
+def check_gcp_case(label, variables, prefix, problems, without=()):
     suffix = ", resolve-missing" if variables["resolve_missing"] else ""
     fan_out = variables["fan_out"] and variables["enable_schedule"]
     functions = {"push": ["object-created" + suffix]}
@@ -107,7 +110,7 @@ def check_gcp_case(label, variables, prefix, problems):
         functions["schedule"] = ["schedule, fan-out"] if fan_out else ["schedule" + suffix]
     if fan_out:
         functions["worker"] = ["worker" + suffix]
-    grants, publishers = gcp_grants(variables)
+    grants, publishers = gcp_grants(variables, without)
     for identity in set(grants) - set(functions):
         problems.append(f"{label}: {identity} has grants, but runs no function in this configuration")
     sources_file = variables.get("sources_uri")
@@ -191,3 +194,130 @@ def check_gcp_refusals(problems):
         if holds != accepted:
             problems.append(f"terraform/gcp with {overrides}: {'accepted' if holds else 'refused'}, expected the opposite")
     print(f"check-permissions-iac: terraform/gcp: {len(cases)} pull-target settings accepted or refused as expected")
+
+
+# Azure: the data actions of each built-in role the module assigns, in the table's terms.
+AZURE_ROLES = {"Storage Blob Data Reader": {"read", "list"},
+               "Storage Blob Data Contributor": {"read", "list", "write", "delete"},
+               "Storage Queue Data Contributor": {"send", "consume"}}
+AZURE_NEEDS = {"read": "read", "write": "write", "conditional-write": "write", "list": "list", "delete": "delete",
+               "send": "send", "consume": "consume"}
+# ABAC action names -> the permission they govern (add/action is a write: an append).
+ABAC_ACTIONS = {"write": "write", "add/action": "write", "delete": "delete", "read": "read"}
+HUB = "azurerm_linux_function_app.hub.identity.principal_id"
+
+
+def abac(condition):
+    """An ABAC condition of the module's form, a conjunction of "(actions not matched) OR (path
+    patterns)" clauses: permission -> the path patterns it is limited to ([] denies it)."""
+    limited = {}
+    for clause in re.split(r"\n\s*AND\s*\n(?=\s*\(\s*\n)", condition.strip()):
+        actions = re.findall(r"!\(ActionMatches\{'[^']*/blobs/([a-z/]+)'\}", clause)
+        patterns = re.findall(r"String(?:Like|Equals) '([^']*)'", clause)
+        for action in actions:
+            permission = ABAC_ACTIONS[action]
+            limited[permission] = sorted(set(limited.get(permission, patterns)) & set(patterns)) \
+                if permission in limited else patterns
+    return limited
+
+
+def azure_grants(variables, without=()):
+    """store scope -> [(permissions, {permission: path patterns}, resource)] of the hub's identity."""
+    module = hcl.Module(os.path.join(ROOT, "terraform", "azure"), variables)
+    found = {}
+    for name, body in module.resources("azurerm_role_assignment").items():
+        if name in without:
+            continue
+        for scope in module.instances(body):
+            if module.eval(body["principal_id"], scope) != HUB:
+                continue
+            role = module.eval(body["role_definition_name"], scope)
+            if role not in AZURE_ROLES:
+                raise hcl.HclError(f"azurerm_role_assignment.{name}: role {role!r} is not modelled")
+            limits = abac(module.eval(body["condition"], scope)) if "condition" in body and name != "hub_central_writer" else {}
+            found.setdefault(module.eval(body["scope"], scope), []).append((AZURE_ROLES[role], limits, name))
+    return found
+
+
+def check_azure(problems, without=()):
+    container = lambda s: f"{s['storage_account_id']}/blobServices/default/containers/{s['container_name']}"
+    account = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/"
+    sources = {"a": {"storage_account_id": account + "scansa", "container_name": "scans", "prefix": ""},
+               "b": {"storage_account_id": account + "scansb", "container_name": "stance", "prefix": "x"}}
+    base = dict(location="westeurope", resource_group_name="rg", function_app_name="stance-sync",
+                central_storage_account_name="central1", host_storage_account_name="host1", sources=sources)
+    full = dict(base, sources_file={"storage_account_id": account + "config", "container_name": "cfg",
+                                    "blob_name": "sources.jsonl"},
+                export_container_name="stance-export",
+                pull_target={"storage_account_id": account + "copyacct", "container_name": "copy", "prefix": "aggregated"})
+    cases = 0
+    for base_label, variables in (("export, pull, sources file", full), ("nothing optional", dict(base, sources={"a": sources["a"]}))):
+        for resolve in (False, True):
+            for fan_out in (False, True):
+                label = f"terraform/azure [{base_label}, resolve_missing={resolve}, fan_out={fan_out}]"
+                suffix = ", resolve-missing" if resolve else ""
+                # One function app runs every function: its identity needs the union of their rows.
+                rows = permissions.rows("object-created" + suffix,
+                                        *(["schedule, fan-out", "worker" + suffix] if fan_out else ["schedule" + suffix]))
+                values = dict(variables, resolve_missing=resolve, fan_out=fan_out)
+                grants = azure_grants(values, without)
+                stores = {"azurerm_storage_container.central.id": ("central", None)}
+                stores.update({container(s): ("source", None) for s in values["sources"].values()})
+                if values.get("sources_file"):
+                    f = values["sources_file"]
+                    stores[container(f)] = ("sources-file", [f["blob_name"]])
+                if values.get("export_container_name"):
+                    stores["azurerm_storage_container.export.id"] = ("export-target", [values.get("export_prefix", "stance-export") + "/*"])
+                if values.get("pull_target"):
+                    stores[container(values["pull_target"])] = ("pull-target", [values["pull_target"]["prefix"] + "/*"])
+                queues = "azurerm_storage_account.central.id/queueServices/default/queues/"
+                if fan_out:
+                    stores[queues + "stance-sync-work"] = ("work-queue", None)
+                    stores[queues + "stance-sync-work-poison"] = ("poison-queue", None)
+                check_azure_case(label, rows, grants, stores, problems)
+                cases += 1
+    if not without:
+        print(f"check-permissions-iac: terraform/azure: the hub identity on every store, in {cases} configurations")
+
+
+def check_azure_case(label, rows, grants, stores, problems):
+    for scope in set(grants) - set(stores):
+        problems.append(f"{label}: {[g[2] for g in grants[scope]]} on {scope}, which no configured store is")
+    for scope, (store, patterns) in stores.items():
+        granted = grants.get(scope, [])
+        if store == "central":
+            if [g[0] for g in granted] != [AZURE_ROLES["Storage Blob Data Contributor"]]:
+                problems.append(f"{label}: central: {[g[2] for g in granted]}, expected one conditioned Contributor")
+            continue
+        # The host moves a message it failed maxDequeueCount times to the poison queue: the
+        # platform's need, not the code's, so the same grant as the work queue's.
+        need = {AZURE_NEEDS[op] for op in rows.get("work-queue" if store == "poison-queue" else store, {}).get("*", set())}
+        have = set()
+        for perms, limits, name in granted:
+            for permission in perms:
+                limit = limits.get(permission)
+                if limit == []:
+                    continue
+                if limit is not None and limit != patterns:
+                    problems.append(f"{label}: {name} limits {permission} on {store} to {limit}, not {patterns}")
+                if limit is None and patterns is not None and permission != "list":
+                    problems.append(f"{label}: {name} allows {permission} on all of {store}, not only {patterns}")
+                have.add(permission)
+        tolerated = {"list"} if "read" in need else set()
+        if need - have:
+            problems.append(f"{label}: missing on {store}: {sorted(need - have)}")
+        if have - need - tolerated:
+            problems.append(f"{label}: {sorted(have - need - tolerated)} on {store}, which no function needs")
+
+
+def check_one_grant_fewer(problems):
+    """The checks see a grant that is gone: without each of these the modules must fail them."""
+    for cloud, check, resource in (("gcp", check_gcp, "export_write"), ("gcp", check_gcp, "source_read"),
+                                   ("azure", check_azure, "hub_pull_target_writer"),
+                                   ("azure", check_azure, "hub_sources_file_reader")):
+        found = []
+        check(found, without=(resource,))
+        if not any("missing" in f for f in found):
+            problems.append(f"terraform/{cloud} without {resource}: the check did not see the grant missing")
+        else:
+            print(f"check-permissions-iac: terraform/{cloud} without {resource} fails as it must: {found[0]}")
