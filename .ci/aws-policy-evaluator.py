@@ -65,7 +65,8 @@ identities = {
                   "export-target": {"bucket": EXPORT, "prefix": "stance-export"},
                   "pull-target": {"bucket": COPY, "prefix": "aggregated"},
                   "sources-file": {"bucket": CENTRAL, "prefix": "", "object": "_config/sources.jsonl"}}, None),
-    "worker": (["worker, resolve-missing"], {"central": central, "source": source, "work-queue": queue}, None),
+    "worker": (["worker, resolve-missing"], {"central": central, "work-queue": queue,
+                                             "source": [source, {"bucket": "moto-stance-extra", "prefix": "stance"}]}, None),
 }
 problems = []
 for name, (rows, stores, own) in identities.items():

@@ -79,8 +79,11 @@ def check_sam():
             "SpokeRoleArns": "arn:aws:iam::111122223333:role/spoke-object-created"},
         "hub, sources file without fan-out": {"SourcesUri": f"s3://{central}/_config/sources.jsonl"},
         "hub, catch-up of STANCE_SOURCES with resolve-missing": {
-            "ResolveMissing": "true", "StanceSources": f"s3://{scans}/stance|111122223333|aws"},
-        "hub, fan-out without resolve-missing": {"FanOut": "true", "SourcesUri": f"s3://{central}/_config/sources.jsonl"},
+            "ResolveMissing": "true", "StanceSources": "s3://spoke-scans/stance|111122223333|aws",
+            "ExtraSourceArns": "arn:aws:s3:::spoke-scans,arn:aws:s3:::spoke-scans/stance/*"},
+        "hub, fan-out without resolve-missing": {
+            "FanOut": "true", "SourcesUri": f"s3://{central}/_config/sources.jsonl",
+            "ExtraSourceArns": "arn:aws:s3:::spoke-scans,arn:aws:s3:::spoke-scans/stance/*"},
         "spoke, resolve-missing": {"CreateCentralBucket": "false", "ResolveMissing": "true", "AccountId": "444455556666"},
     }
     for case, overrides in cases.items():
@@ -91,11 +94,16 @@ def check_sam():
         stores = {"central": {"bucket": central, "prefix": prefix},
                   "source": {"bucket": scans, "prefix": params["ScanPrefix"]}}
         own = params["AccountId"] or "123456789012"
+        # STANCE_SOURCES in other buckets: the functions that push any source read them too.
+        extra = [{"bucket": arn.removeprefix("arn:aws:s3:::").split("/")[0],
+                  "prefix": arn.removeprefix("arn:aws:s3:::").split("/", 1)[1].removesuffix("*").rstrip("/")}
+                 for arn in params["ExtraSourceArns"] if "/" in arn]
+        any_source = dict(stores, source=[stores["source"]] + extra)
         problems.extend(permissions.compare(f"template.yaml [{case}] ObjectCreatedFunctionRole", role("ObjectCreatedFunctionRole"),
                                             permissions.rows("object-created" + suffix), stores, own_account=own,
                                             platform_sids=PLATFORM_SIDS))
         schedule_rows = ["schedule" + suffix]
-        schedule_stores = dict(stores)
+        schedule_stores = dict(any_source)
         if params["SourcesUri"].startswith("s3://"):
             uri = params["SourcesUri"].removeprefix("s3://")
             schedule_stores["sources-file"] = {"bucket": uri.split("/")[0], "prefix": "", "object": uri.split("/", 1)[1]}
@@ -103,7 +111,7 @@ def check_sam():
             # The tick of one mode: with the fan-out the workers push, the schedule only sends.
             schedule_rows = ["schedule, fan-out"]
             schedule_stores["work-queue"] = {"queue_arn": "<getatt WorkQueue.Arn>"}
-            worker_stores = dict(stores, **{"work-queue": {"queue_arn": "<getatt WorkQueue.Arn>"}})
+            worker_stores = dict(any_source, **{"work-queue": {"queue_arn": "<getatt WorkQueue.Arn>"}})
             problems.extend(permissions.compare(f"template.yaml [{case}] WorkerFunctionRole", role("WorkerFunctionRole"),
                                                 permissions.rows("worker" + suffix), worker_stores,
                                                 platform_sids=PLATFORM_SIDS))
