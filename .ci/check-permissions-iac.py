@@ -234,7 +234,7 @@ def main():
     check_sam()
     check_sam_rules()
     permissions_terraform.check_gcp(problems)
-    permissions_terraform.check_gcp_refusals(problems)
+    permissions_terraform.check_refusals(problems)
     check_azure()
     permissions_terraform.check_azure(problems)
     permissions_terraform.check_one_grant_fewer(problems)

@@ -252,7 +252,7 @@ FUNCTIONS = {
     "slice": lambda xs, a, b: xs[a:b], "lower": str.lower, "upper": str.upper, "contains": lambda xs, x: x in xs,
     "keys": lambda d: sorted(d), "values": lambda d: [d[k] for k in sorted(d)], "distinct": lambda xs: list(dict.fromkeys(xs)),
     "min": min, "max": max, "floor": math.floor, "one": lambda xs: xs[0] if xs else None,
-    "strcontains": lambda s, x: x in s,
+    "strcontains": lambda s, x: x in s, "alltrue": all, "anytrue": any,
 }
 
 

@@ -180,21 +180,33 @@ def compare_central(who, needed, granted, prefix, problems):
         problems.append(f"{who}: {sorted(objects - need_objects)} on central objects, which it never needs")
 
 
-def check_gcp_refusals(problems):
-    """Configurations the module refuses at plan time, evaluated from its preconditions."""
-    base = dict(project_id="p", region="us-central1", central_bucket_name="central-bkt", enable_schedule=True)
-    cases = [({"pull_target": "gs://copy-bkt/aggregated", "pull_target_bucket": "copy-bkt"}, True),
-             ({"pull_target": "gs://copy-bkt/aggregated"}, False),
-             ({"pull_target": "gs://copy-bkt/aggregated", "pull_target_bucket": "other-bkt"}, False),
-             ({"pull_target": "s3://elsewhere/aggregated"}, True)]
-    for overrides, accepted in cases:
-        module = hcl.Module(os.path.join(ROOT, "terraform", "gcp"), dict(base, **overrides))
-        schedule = module.resources("google_cloudfunctions2_function")["schedule"]
-        holds = all(module.eval(p["condition"]) for l in schedule.get("lifecycle", []) for p in l.get("precondition", []))
+def check_refusals(problems):
+    """Configurations the modules refuse at plan time, evaluated from their resources' preconditions
+    (a check block would only warn): each case holds or fails as expected."""
+    gcp = dict(project_id="p", region="us-central1", central_bucket_name="central-bkt", enable_schedule=True)
+    aws = dict(central_bucket_name="central", source_bucket_name="scans")
+    cases = [
+        ("gcp", gcp, "google_cloudfunctions2_function", "schedule", {"pull_target": "gs://copy-bkt/aggregated", "pull_target_bucket": "copy-bkt"}, True),
+        ("gcp", gcp, "google_cloudfunctions2_function", "schedule", {"pull_target": "gs://copy-bkt/aggregated"}, False),
+        ("gcp", gcp, "google_cloudfunctions2_function", "schedule", {"pull_target": "gs://copy-bkt/a", "pull_target_bucket": "other-bkt"}, False),
+        ("gcp", gcp, "google_cloudfunctions2_function", "schedule", {"pull_target": "s3://elsewhere/aggregated"}, True),
+        ("gcp", gcp, "google_service_account", "trigger", {"fan_out": True}, True),
+        ("gcp", gcp, "google_service_account", "trigger", {"fan_out": True, "enable_schedule": False}, False),
+        ("aws", aws, "aws_iam_role", "object_created", {}, True),
+        ("aws", aws, "aws_iam_role", "object_created", {"trigger_mode": "s3"}, False),
+        ("aws", aws, "aws_iam_role", "object_created", {"trigger_mode": "s3", "create_source_bucket": True}, True),
+        ("aws", aws, "aws_iam_role", "object_created", {"name": "n" * 60}, False),
+        ("aws", aws, "aws_iam_role", "object_created", {"spoke_account_ids": ["111122223333"], "create_central_bucket": False}, False),
+    ]
+    for cloud, base, type_name, name, overrides, accepted in cases:
+        module = hcl.Module(os.path.join(ROOT, "terraform", cloud), dict(base, **overrides),
+                            stubs={"data.aws_region.current.name": "us-east-1"})
+        body = module.resources(type_name)[name]
+        holds = all(module.eval(p["condition"]) for l in body.get("lifecycle", []) for p in l.get("precondition", []))
         if holds != accepted:
-            problems.append(f"terraform/gcp with {overrides}: {'accepted' if holds else 'refused'}, expected the opposite")
-    print(f"check-permissions-iac: terraform/gcp: {len(cases)} pull-target settings accepted or refused as expected")
-
+            problems.append(f"terraform/{cloud} {type_name}.{name} with {overrides}: "
+                            f"{'accepted' if holds else 'refused'}, expected the opposite")
+    print(f"check-permissions-iac: terraform/gcp and terraform/aws: {len(cases)} configurations accepted or refused at plan time as expected")
 
 # Azure: the data actions of each built-in role the module assigns, in the table's terms.
 AZURE_ROLES = {"Storage Blob Data Reader": {"read", "list"},

@@ -186,6 +186,14 @@ resource "google_service_account" "trigger" {
   display_name = "stance-sync Eventarc triggers"
   description  = "Identity of the Eventarc triggers that invoke the stance-sync functions."
   depends_on   = [terraform_data.apis_enabled]
+
+  # Refused at plan time (a check block would only warn); the trigger identity always exists.
+  lifecycle {
+    precondition {
+      condition     = !var.fan_out || var.enable_schedule
+      error_message = "fan_out sends the work from the scheduled function: set enable_schedule = true."
+    }
+  }
 }
 
 # Required by Eventarc for Cloud Storage (direct) events.
