@@ -14,7 +14,7 @@ set -euo pipefail
 
 mode="${1:-sqs}"
 fail() { echo "aws-terraform-moto: FAILED: $*" >&2; exit 1; }
-source "$(dirname "${BASH_SOURCE[0]}")/moto-terraform-lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/terraform-lib.sh"
 moto_terraform_prerequisites
 moto_start python3 -m moto.server
 

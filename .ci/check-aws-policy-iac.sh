@@ -20,7 +20,7 @@
 set -euo pipefail
 
 fail() { echo "check-aws-policy-iac: FAILED: $*" >&2; exit 1; }
-source "$(dirname "${BASH_SOURCE[0]}")/moto-terraform-lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/terraform-lib.sh"
 started=$(date +%s)
 moto_terraform_prerequisites
 ls "$root"/aws-lambda/target/lambda-runtime/aws-lambda-java-runtime-interface-client-*.jar >/dev/null 2>&1 \
