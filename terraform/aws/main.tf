@@ -74,20 +74,6 @@ locals {
   use_s3  = var.trigger_mode == "s3"
 }
 
-check "role_names_fit" {
-  assert {
-    condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
-    error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
-  }
-}
-
-check "s3_trigger_needs_own_bucket" {
-  assert {
-    condition     = var.trigger_mode != "s3" || var.create_source_bucket
-    error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
-  }
-}
-
 # ------------------------------------------------------------------ buckets (central, optional source)
 resource "aws_s3_bucket" "managed" {
   for_each = local.managed_buckets
@@ -515,7 +501,11 @@ data "aws_iam_policy_document" "push_any_account" {
 }
 
 data "aws_iam_policy_document" "schedule" {
-  source_policy_documents = [data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json]
+  # The grants of the mode the tick runs in: the catch-up pushes every source here; with the
+  # fan-out the workers push them and the tick only reads central (fanout.tf).
+  source_policy_documents = var.fan_out ? [data.aws_iam_policy_document.schedule_reads_central[0].json] : [
+    data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json
+  ]
 
   statement {
     sid       = "WriteOwnLogs"
@@ -547,7 +537,18 @@ resource "aws_iam_role" "object_created" {
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
 
+  # Refused at plan time (a check block would only warn).
   lifecycle {
+    precondition {
+      condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
+      error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
+    }
+
+    precondition {
+      condition     = var.trigger_mode != "s3" || var.create_source_bucket
+      error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
+    }
+
     # Spokes are admitted by the central bucket's policy, which only the hub's module writes.
     precondition {
       condition     = length(var.spoke_account_ids) == 0 || var.create_central_bucket
