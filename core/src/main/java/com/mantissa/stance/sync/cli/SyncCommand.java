@@ -63,8 +63,7 @@ abstract class SyncCommand implements Callable<Integer> {
         StorageLocation centralLocation = location("--central", common.central);
         SyncConfig config = config(centralLocation, push);
         try (Stores stores = new Stores()) {
-            if (push != null && !push.dryRun && centralLocation.scheme() == StorageLocation.Scheme.FILE
-                    && !Files.exists(centralLocation.folder())) {
+            if (push != null && !push.dryRun) {
                 makeFolder(centralLocation);
             }
             StorageAdapter central = open(stores, "--central", centralLocation);
@@ -116,15 +115,10 @@ abstract class SyncCommand implements Callable<Integer> {
         return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
     }
 
-    /**
-     * A push makes its central folder, as its first write would: a resolve pass reads central
-     * before anything is written, and a folder that does not exist yet is an empty central, not
-     * a mistyped one (a pull, which only reads, still refuses it; a dry run writes nothing, and a
-     * path that is a file is left for the store to refuse).
-     */
+    /** A push makes its central folder; a pull, which only reads, still refuses a missing one. */
     private void makeFolder(StorageLocation central) {
         try {
-            Files.createDirectories(central.folder());
+            central.createMissingFolder();
         } catch (IOException e) {
             throw usage("--central: cannot create " + central.folder() + ": " + e.getMessage());
         }

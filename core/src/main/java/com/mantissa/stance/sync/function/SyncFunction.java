@@ -298,6 +298,14 @@ public final class SyncFunction {
 
     /** A push as the settings' push description directs, as every push of the functions and the worker is. */
     private CrossCloudSync newPush() {
+        if (!settings.push().dryRun()) {
+            try {
+                settings.central().createMissingFolder();
+            } catch (java.io.IOException e) {
+                throw new SyncAbortedException("cannot create the central folder " + settings.central().folder()
+                        + ": " + e.getMessage(), e);
+            }
+        }
         CrossCloudSync sync = central().push(settings.push());
         return progress == null ? sync : sync.progress(progress.next());
     }
