@@ -92,9 +92,15 @@ abstract class SyncCommand implements Callable<Integer> {
             }
             List<ResolveMissingResult> resolves = sync.resolveResults();
             if (!common.quiet) {
-                PushPassReport.resolved(spec, resolves);
+                PushPassReport.resolved(spec, resolves, sync.reopened());
             }
-            report(result, resolves, sync.retries(), sync.requests());
+            for (String warning : result.warnings()) {
+                if (!warning.startsWith("push index ")) {
+                    // The push index's warnings went to the log as they happened; the others are said here.
+                    spec.commandLine().getErr().println("warning: " + warning);
+                }
+            }
+            report(result, resolves, sync.reopened(), sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -197,12 +203,12 @@ abstract class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private void report(SyncResult result, List<ResolveMissingResult> resolves, long retries,
+    private void report(SyncResult result, List<ResolveMissingResult> resolves, long reopened, long retries,
                         RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(PushPassReport.withResolveCounts(
-                    result.toMap(), resolves)));
+                    result.toMap(), resolves, reopened)));
         }
         PushPassReport.errors(err, result.errors());
         if (!common.quiet) {

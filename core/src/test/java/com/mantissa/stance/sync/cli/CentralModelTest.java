@@ -237,7 +237,7 @@ class CentralModelTest {
                 assertEquals(seen(held.seen()), record.get("last_seen"), id + " last_seen");
                 assertEquals(title(id, held.title()), held.status() == null ? record.get("name") : record.get("title"),
                         id + " content");
-                assertEquals(held.byResolvePass(), record.containsKey("_resolved_by"), id + " resolved by a pass");
+                assertEquals(held.byResolvePass(), record.containsKey("_resolved_reason"), id + " resolved by a pass");
             });
             assertEquals(model.statusFindings, statusFindings(), "each provider's status: findings");
         }
@@ -255,7 +255,7 @@ class CentralModelTest {
                     int title = String.valueOf(status == null ? r.get("name") : r.get("title")).endsWith("1") ? 1 : 0;
                     int seen = Integer.parseInt(((String) r.get("last_seen")).substring(14, 16));
                     model.central.put(id, new Held(provider, (String) status, title, seen,
-                            r.containsKey("_resolved_by")));
+                            r.containsKey("_resolved_reason")));
                 }
             }
         }
