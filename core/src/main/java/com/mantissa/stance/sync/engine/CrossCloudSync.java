@@ -73,6 +73,7 @@ public final class CrossCloudSync {
     private SyncProgress progress = SyncProgress.NONE;
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
+    private List<PushChanges> lastChanges = List.of();
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -153,6 +154,14 @@ public final class CrossCloudSync {
     /** What the last sync counted of the lines it pushed, over all its sources. */
     public synchronized SnapshotCounts lastCounts() {
         return lastCounts;
+    }
+
+    /**
+     * What the last sync changed in central's findings, one entry per account pushed, as the
+     * change feed recorded it; empty before the first sync and for a pull.
+     */
+    public synchronized List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve passes of the last sync. */
