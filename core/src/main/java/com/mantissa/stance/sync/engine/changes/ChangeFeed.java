@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.model.FindingChange;
 import com.mantissa.stance.sync.model.FindingChangeJson;
+import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
@@ -57,14 +58,22 @@ public final class ChangeFeed {
         return out.toByteArray();
     }
 
+    /** Each account's changes as recorded, and the push's result with the feed's errors added. */
+    public record Recorded(List<PushChanges> pushes, SyncResult result) {
+    }
+
     /**
      * Records every account's changes of {@code changes} (not in a dry run, where they come back
-     * unrecorded); a feed object that cannot be written adds an error to {@code errors}.
+     * unrecorded); a feed object that cannot be written is an error of the result.
      *
-     * @return each account's changes, as recorded
+     * @param changes null when someone else records them: none come back
      */
-    public static List<PushChanges> recordAll(StorageAdapter central, Retry retry, String centralPrefix,
-                                              ChangeLog changes, boolean dryRun, List<String> errors) {
+    public static Recorded recordAll(StorageAdapter central, Retry retry, String centralPrefix,
+                                     ChangeLog changes, boolean dryRun, SyncResult result) {
+        if (changes == null) {
+            return new Recorded(List.of(), result);
+        }
+        List<String> errors = new ArrayList<>();
         List<PushChanges> recorded = new ArrayList<>();
         for (PushChanges push : changes.pushes()) {
             if (dryRun) {
@@ -79,7 +88,8 @@ public final class ChangeFeed {
                         + push.changes().size() + " changes not recorded: " + e.getMessage()));
             }
         }
-        return List.copyOf(recorded);
+        return new Recorded(List.copyOf(recorded), errors.isEmpty() ? result
+                : result.plus(new SyncResult(0, 0, 0, errors, 0, result.syncDirection()), result.syncDirection()));
     }
 
     /**
