@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.storage.LocalStorageAdapter;
 import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.TransientStorageException;
+import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +33,28 @@ class ChangeFeedPushTest {
     @EnumSource(ConflictResolution.class)
     void everyStrategyRecordsWhatItChangedWithoutTheIndex(ConflictResolution strategy) {
         new ChangeFeedScenario(new MemoryStore(), strategy, false).run();
+    }
+
+    @Test
+    void aFeedWriteThatLandedButWhoseAnswerWasLostIsRecordedAfterItsRetryFindsItsOwnBytes() {
+        AtomicInteger feedWrites = new AtomicInteger();
+        StorageAdapter central = new ForwardingStore(new MemoryStore()) {
+            @Override
+            public String writeRecord(String path, byte[] content, WriteCondition condition) {
+                String token = delegate.writeRecord(path, content, condition);
+                if (path.contains("/_changes/") && feedWrites.incrementAndGet() == 1) {
+                    throw new TransientStorageException("connection reset after the write", null);
+                }
+                return token;
+            }
+        };
+        ChangeFeedScenario scenario = new ChangeFeedScenario(central, ConflictResolution.LATEST_WINS, true);
+
+        PushChanges first = ChangeFeedScenario.only(scenario.push(ChangeFeedScenario.SNAP1, ChangeFeedScenario.DAY1));
+
+        assertEquals(2, feedWrites.get(), "the write, then its retry, which finds the object there");
+        assertTrue(first.recorded(), "the object holds this push's own bytes");
+        assertEquals(first.changes(), scenario.stored(first.key()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.model.FindingChange;
 import com.mantissa.stance.sync.model.FindingChangeJson;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -17,6 +18,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -80,6 +82,13 @@ public final class ChangeFeed {
                 recorded.add(push);
                 continue;
             }
+            if (!push.changes().isEmpty() && !RecordPaths.isSafeAccount(push.account())) {
+                // Never reached through a push, whose records' paths hold the account already.
+                recorded.add(push);
+                errors.add("change feed of account '" + push.account() + "': not an account a key may name; "
+                        + push.changes().size() + " changes not recorded");
+                continue;
+            }
             try {
                 recorded.add(record(central, retry, centralPrefix, push, changes.at()));
             } catch (StorageException e) {
@@ -95,7 +104,8 @@ public final class ChangeFeed {
     /**
      * Writes a push's changes, if it has any, with one conditional request: created only if
      * absent. An object already there is the same push recorded before (a redelivered event, a
-     * retried invocation): it is left as it is and the push comes back as not recorded.
+     * retried invocation): it is left as it is and the push comes back as not recorded, unless
+     * it holds exactly these bytes (a retried attempt of this very write had landed).
      *
      * @return the push with its key and whether this call recorded it
      */
@@ -111,7 +121,10 @@ public final class ChangeFeed {
             retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
             recorded = true;
         } catch (PreconditionFailedException sameObjectThere) {
-            recorded = false;
+            // Our own write, if an attempt whose answer was lost landed: its bytes carry this
+            // push's time to the microsecond, which an earlier delivery's do not.
+            recorded = retry.call(() -> central.readRecord(key))
+                    .map(object -> Arrays.equals(object.content(), bytes)).orElse(false);
         }
         return new PushChanges(push.account(), push.provider(), push.snapshot(), push.push(), key, recorded,
                 push.changes());
