@@ -74,6 +74,7 @@ def central_samples(prefix, own, other="999988887777"):
             (f"{p}assets/abcd/{account}/a.json", ["assets/????/{account}/*"], account),
             (f"{p}_state/{account}/status.json", ["_state/{account}/*"], account),
             (f"{p}_state/{account}/resume/0a1b.json", ["_state/{account}/resume/*", "_state/{account}/*"], account),
+            (f"{p}_changes/{account}/dt=2026-12-01/0a1b.jsonl", ["_changes/{account}/*"], account),
         ]
     samples += [(f"{p}findings/not-a-record.json", [], None), (f"{p}_exports/x.json", [], None),
                 (f"{p}other/abcd/{own}/x.json", [], None), (f"elsewhere/findings/abcd/{own}/f.json", [], None)]

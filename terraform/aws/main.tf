@@ -208,6 +208,25 @@ data "aws_iam_policy_document" "central_bucket" {
     }
   }
 
+  # Each push of a spoke records what it changed in its own account's change feed.
+  dynamic "statement" {
+    for_each = length(var.spoke_account_ids) > 0 ? [1] : []
+    content {
+      sid       = "SpokesRecordOwnAccountChanges"
+      actions   = ["s3:PutObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/$${aws:PrincipalAccount}/*"]
+      principals {
+        type        = "AWS"
+        identifiers = var.spoke_account_ids
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.spoke_role_arns
+      }
+    }
+  }
+
   # The resolve pass of a spoke (resolve_missing = true there) removes its own account's assets
   # that a snapshot no longer has. A cross-account request needs both this and the spoke role's
   # own grant, which that module adds only with resolve_missing = true.
@@ -434,6 +453,13 @@ data "aws_iam_policy_document" "object_created" {
     resources = local.own_record_arns
   }
 
+  # Each push records what it changed in the account's change feed (create-if-absent only).
+  statement {
+    sid       = "RecordOwnAccountChanges"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/${local.account_id}/*"]
+  }
+
   # The resolve pass removes the account's assets that a snapshot no longer has.
   dynamic "statement" {
     for_each = var.resolve_missing ? [1] : []
@@ -467,6 +493,13 @@ data "aws_iam_policy_document" "push_any_account" {
       "${local.central_bucket_arn}/${var.central_prefix}/assets/????/*",
       "${local.central_bucket_arn}/${var.central_prefix}/_state/*",
     ]
+  }
+
+  # Each push records what it changed in the accounts' change feed (create-if-absent only).
+  statement {
+    sid       = "RecordChanges"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/*"]
   }
 
   # Every push runs the resolve pass when resolve_missing is on (the catch-up and the worker's
