@@ -32,9 +32,10 @@ public final class Settings {
             Setting::text, "The spoke account of object-created events that name none.");
     public static final Setting<String> SOURCES = new Setting<>("STANCE_SOURCES", null, null, Setting::text,
             "Sources of the scheduled catch-up: `uri|account|provider[|format]` entries separated by commas, semicolons or "
-            + "new lines.");
+            + "new lines. Their accounts should report: the schedule warns of each that never pushed.");
     public static final Setting<String> SOURCES_URI = new Setting<>("STANCE_SOURCES_URI", "--sources", null,
-            Setting::text, "A sources file (JSON lines: location, account, provider, format) read by the scheduled function.");
+            Setting::text, "A sources file (JSON lines: location, account, provider, format) read by the scheduled "
+            + "function; its accounts should report (the schedule warns of each that never pushed).");
     public static final Setting<String> SOURCE_FORMAT = new Setting<>("STANCE_SOURCE_FORMAT", "--format", null,
             Setting.choice(List.of("stance", "ocsf", "asff")), "Read every source file as a Stance scan, OCSF "
             + "findings (Prowler) or ASFF findings (Security Hub); a source's own `format` wins (default: by the file "

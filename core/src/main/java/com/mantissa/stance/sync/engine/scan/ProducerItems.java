@@ -69,6 +69,12 @@ final class ProducerItems implements RecordSource.Items {
         return counted.count();
     }
 
+    /** The producer file's bytes read so far, as a scan file's: what makes a push of new content a new push. */
+    @Override
+    public String contentDigest() {
+        return counted.digest();
+    }
+
     @Override
     public List<String> takeWarnings() {
         List<String> taken = List.copyOf(warnings);
