@@ -2,6 +2,8 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.AccountPasses;
 import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.ConcurrencyLimit;
 import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
 import com.mantissa.stance.sync.engine.exec.Retry;
@@ -73,6 +75,7 @@ public final class CrossCloudSync {
     private SyncProgress progress = SyncProgress.NONE;
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
+    private List<PushChanges> lastChanges = List.of();
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -153,6 +156,11 @@ public final class CrossCloudSync {
     /** What the last sync counted of the lines it pushed, over all its sources. */
     public synchronized SnapshotCounts lastCounts() {
         return lastCounts;
+    }
+
+    /** What the last sync changed in central's findings, per account pushed, as the change feed recorded it. */
+    public synchronized List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve passes of the last sync. */
@@ -312,10 +320,13 @@ public final class CrossCloudSync {
         AccountPasses.Prepared passes = null;
         PushOperation push = null;
         List<RecordSource> pushed = List.of();
+        ChangeLog changes = null;
+        lastChanges = List.of();
         if (direction != SyncDirection.PULL) {
-            passes = accountPasses.prepare(central, run, resolveMissing);
+            changes = new ChangeLog(run.clock().instant());
+            passes = accountPasses.prepare(central, run, resolveMissing, changes);
             pushed = passes.pushable(pending);
-            push = new PushOperation(pushed);
+            push = new PushOperation(pushed, changes);
             operations.add(push);
         }
         if (direction != SyncDirection.PUSH) {
@@ -334,9 +345,18 @@ public final class CrossCloudSync {
             for (RecordSource source : pushed) {
                 lastCounts.add(push.counts(source));
             }
-            return passes == null ? result : passes.finish(result, push);
+            if (passes == null) {
+                return result;
+            }
+            result = passes.finish(result, push);
+            List<String> feedErrors = new ArrayList<>();
+            lastChanges = ChangeFeed.recordAll(central, retry, run.config().centralPrefix(), changes, run.dryRun(),
+                    feedErrors);
+            return feedErrors.isEmpty() ? result
+                    : result.plus(new SyncResult(0, 0, 0, feedErrors, 0, direction), direction);
         }
     }
+
 
     /**
      * Store calls this instance repeated after a transient failure (throttling, 5xx, dropped

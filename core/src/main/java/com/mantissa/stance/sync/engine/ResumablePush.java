@@ -57,6 +57,7 @@ public final class ResumablePush {
     private LongSupplier nanoTime = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private ResolveMissingResult lastResolve;
+    private List<PushChanges> lastChanges = List.of();
     private long deadlineAt = Long.MAX_VALUE;
     private SuccessiveProgress progress;
 
@@ -296,6 +297,15 @@ public final class ResumablePush {
         return resolved == 0 ? r : new SyncResult(r.recordsSynced() + resolved, r.recordsSkipped(),
                 r.conflictsResolved(), r.errors(), r.durationSeconds(), r.syncDirection(), r.retryableErrors(),
                 r.warnings());
+    }
+
+    /**
+     * What the last invocation changed in central's findings, as the change feed recorded it:
+     * one entry per run of the engine that changed something, and one for the resolve pass of
+     * the push that finished.
+     */
+    public List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve pass of the last push that finished; null when none ran. */

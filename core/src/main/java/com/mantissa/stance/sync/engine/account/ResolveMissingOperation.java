@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine.account;
 
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
@@ -57,6 +58,7 @@ public final class ResolveMissingOperation {
     private boolean checksum = true;
     private int concurrency = 16;
     private Clock clock = Clock.systemUTC();
+    private ChangeLog changes;
 
     public ResolveMissingOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
         this.central = Objects.requireNonNull(central, "central");
@@ -89,6 +91,12 @@ public final class ResolveMissingOperation {
 
     public ResolveMissingOperation concurrency(int threads) {
         this.concurrency = Math.max(1, threads);
+        return this;
+    }
+
+    /** Told each finding this pass resolves, for the change feed; null (the default) for none. */
+    public ResolveMissingOperation changes(ChangeLog changes) {
+        this.changes = changes;
         return this;
     }
 
@@ -237,6 +245,8 @@ public final class ResolveMissingOperation {
                 if ("resolved".equals(record.get("status"))) {
                     return "";
                 }
+                Object statusBefore = record.get("status");
+                Object severityBefore = record.get("severity");
                 record.put("status", "resolved");
                 record.put("_synced_at", PythonTimestamps.isoformatNaiveUtc(clock.instant()));
                 if (checksum || record.containsKey("_checksum")) {
@@ -246,6 +256,10 @@ public final class ResolveMissingOperation {
                 byte[] bytes = CanonicalJson.bytes(record);
                 String token = object.get().versionToken();
                 call(() -> central.writeRecord(key, bytes, WriteCondition.ifMatch(token)));
+                if (changes != null && key.startsWith(new CentralKeys(central, centralPrefix, calls.retry()).folder(RecordKind.FINDING))) {
+                    changes.written(account, provider, true, statusBefore instanceof String s ? s : null,
+                            severityBefore instanceof String s ? s : null, record);
+                }
                 return null;
             } catch (PreconditionFailedException lostRace) {
                 continue;
