@@ -45,6 +45,23 @@ public final class PushNotifier implements AutoCloseable {
     }
 
     /**
+     * Publishes the digest of each push that recorded changes, one push after another. A push
+     * that recorded nothing sends nothing: it had no change, was a dry run, or found its change
+     * feed object already written (the same push recorded, and told, by an earlier delivery).
+     *
+     * @throws NotificationException at the first message that could not be published
+     */
+    public List<Sent> sendAll(List<PushChanges> pushes) {
+        List<Sent> sent = new ArrayList<>();
+        for (PushChanges push : pushes) {
+            if (push.recorded() && !push.changes().isEmpty()) {
+                sent.add(send(push.account(), push.provider(), push.snapshot(), push.push(), push.changes()));
+            }
+        }
+        return sent;
+    }
+
+    /**
      * Publishes the digest of one push's changes.
      *
      * @param push the push's id, which a consumer may use to drop a part it has seen

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mantissa.stance.sync.model.FindingChange;
+import com.mantissa.stance.sync.model.FindingChangeJson;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -173,22 +173,11 @@ public final class Digest {
         return s.substring(0, end);
     }
 
-    /** A change as the digest and {@code changes --json} write it. */
+    /** A change as the change feed and {@code changes --json} write it, then the truncation mark. */
     static ObjectNode json(FindingChange c, String title, boolean titleTruncated) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("at", c.at().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        o.put("account", c.account());
-        o.put("provider", c.provider());
-        o.put("id", c.id());
-        o.put("change", c.change().text());
-        o.put("severity", c.severity());
-        o.put("previous_severity", c.previousSeverity());
-        o.put("title", title);
-        o.put("asset_id", c.assetId());
-        o.put("snapshot", c.snapshot());
-        if (c.reason() != null) {
-            o.put("reason", c.reason());
-        }
+        FindingChange told = new FindingChange(c.at(), c.account(), c.provider(), c.id(), c.change(), c.severity(),
+                c.previousSeverity(), title, c.assetId(), c.snapshot(), c.reason());
+        ObjectNode o = JSON.valueToTree(FindingChangeJson.toMap(told));
         if (titleTruncated) {
             o.put("title_truncated", true);
         }

@@ -4,6 +4,8 @@ import com.mantissa.stance.sync.queue.WorkQueues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Opens the notification target a URI names:
@@ -28,20 +30,47 @@ public final class NotificationTargets {
      * Pub/Sub takes 10 MB, but a digest is split where SNS splits it, so one push makes the same
      * parts on every cloud and a subscriber never meets a message of megabytes.
      */
-    public static final int PUBSUB_MAX_MESSAGE_BYTES = SnsNotificationTarget.MAX_MESSAGE_BYTES;
+    public static final int PUBSUB_MAX_MESSAGE_BYTES = 262_144;
+
+    private static final Pattern TOPIC_ARN = Pattern.compile(
+            "arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\\d{12}):([A-Za-z0-9_-]{1,256})(\\.fifo)?");
 
     private NotificationTargets() {
     }
 
+    /** The kind of target a URI names. */
+    private enum Kind { SNS, PUBSUB, AZURE_QUEUE }
+
+    /**
+     * Checks the URI's form without building a client, for start-up validation.
+     *
+     * @throws IllegalArgumentException when {@code uri} is none of the accepted forms
+     */
+    public static void validate(String uri) {
+        kind(uri);
+    }
+
     /** @throws IllegalArgumentException when {@code uri} is none of the accepted forms, or its SDK is left out */
     public static NotificationTarget open(String uri) {
+        String text = uri.strip();
+        return switch (kind(uri)) {
+            case SNS -> {
+                requireSns(text);
+                yield new SnsNotificationTarget(text);
+            }
+            case PUBSUB -> new QueueNotificationTarget(WorkQueues.open(text), PUBSUB_MAX_MESSAGE_BYTES);
+            case AZURE_QUEUE -> new QueueNotificationTarget(WorkQueues.open(text), AZURE_QUEUE_MAX_MESSAGE_BYTES);
+        };
+    }
+
+    private static Kind kind(String uri) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("a notification target must not be blank: expected " + FORMS);
         }
         String text = uri.strip();
         if (text.startsWith("arn:")) {
-            requireSns(text);
-            return new SnsNotificationTarget(text);
+            requireTopicArn(text);
+            return Kind.SNS;
         }
         URI parsed;
         try {
@@ -58,18 +87,33 @@ public final class NotificationTargets {
                     throw new IllegalArgumentException("invalid notification target '" + text
                             + "': expected pubsub://PROJECT/TOPIC");
                 }
-                return new QueueNotificationTarget(WorkQueues.open(text), PUBSUB_MAX_MESSAGE_BYTES);
+                return Kind.PUBSUB;
             }
             case "azq", "https", "http" -> {
                 boolean azure = scheme.equals("azq") || String.valueOf(parsed.getHost()).contains(".queue.core.");
                 if (!azure || parsed.getHost() == null || !oneSegment) {
                     throw new IllegalArgumentException("invalid notification target '" + text + "': expected " + FORMS);
                 }
-                return new QueueNotificationTarget(WorkQueues.open(text), AZURE_QUEUE_MAX_MESSAGE_BYTES);
+                return Kind.AZURE_QUEUE;
             }
             default -> throw new IllegalArgumentException("unsupported notification target '" + text + "': expected "
                     + FORMS);
         }
+    }
+
+    /** @throws IllegalArgumentException unless {@code topicArn} is a standard topic's ARN */
+    static Matcher requireTopicArn(String topicArn) {
+        Matcher m = TOPIC_ARN.matcher(topicArn == null ? "" : topicArn);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid SNS topic ARN '" + topicArn
+                    + "': expected arn:aws:sns:REGION:ACCOUNT:TOPIC");
+        }
+        if (m.group(5) != null) {
+            // A FIFO topic needs a message group and deduplication id on every publish and
+            // delivers only to SQS FIFO queues: not the email and webhook subscribers a digest is for.
+            throw new IllegalArgumentException("SNS topic " + topicArn + " is a FIFO topic: use a standard topic");
+        }
+        return m;
     }
 
     /** A function artifact carries only its own cloud's SDKs: say which build adds SNS instead of failing later. */

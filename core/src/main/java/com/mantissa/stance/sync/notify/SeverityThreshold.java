@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.notify;
 
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.FindingChange;
+import com.mantissa.stance.sync.model.FindingChangeJson;
 import java.util.Locale;
 
 /**
@@ -11,11 +12,9 @@ import java.util.Locale;
  */
 public final class SeverityThreshold {
     private final String severity;
-    private final int rank;
 
-    private SeverityThreshold(String severity, int rank) {
+    private SeverityThreshold(String severity) {
         this.severity = severity;
-        this.rank = rank;
     }
 
     /** @throws IllegalArgumentException naming the accepted severities when {@code text} is none of them */
@@ -26,22 +25,12 @@ public final class SeverityThreshold {
             throw new IllegalArgumentException("expected one of " + String.join(", ", Finding.SEVERITIES) + ", got '"
                     + text + "'");
         }
-        return new SeverityThreshold(s, rank);
+        return new SeverityThreshold(s);
     }
 
-    /** Whether the change is to be notified. */
+    /** Whether the change is to be notified: the same test as {@code changes --min-severity}. */
     public boolean reaches(FindingChange change) {
-        return reaches(change.severity())
-                || change.change() == FindingChange.Kind.SEVERITY_CHANGED && reaches(change.previousSeverity());
-    }
-
-    private boolean reaches(String changeSeverity) {
-        if (changeSeverity == null) {
-            return false;
-        }
-        int r = Finding.SEVERITIES.indexOf(changeSeverity.toLowerCase(Locale.ROOT));
-        // SEVERITIES runs from critical down to info: a smaller index is more severe.
-        return r >= 0 && r <= rank;
+        return FindingChangeJson.reaches(change, severity);
     }
 
     /** The severity as a user writes it. */

@@ -3,7 +3,6 @@ package com.mantissa.stance.sync.notify;
 import com.mantissa.stance.sync.storage.LazyTrustManager;
 import java.time.Duration;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -26,7 +25,6 @@ import software.amazon.awssdk.services.sns.model.SnsException;
 public final class SnsNotificationTarget implements NotificationTarget {
     /** SNS takes messages of up to 256 KiB. */
     public static final int MAX_MESSAGE_BYTES = 262_144;
-    static final Pattern TOPIC_ARN = Pattern.compile("arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\\d{12}):([A-Za-z0-9_-]{1,256})(\\.fifo)?");
 
     private final String topicArn;
     private final SnsClient client;
@@ -39,16 +37,7 @@ public final class SnsNotificationTarget implements NotificationTarget {
 
     /** A topic reached with a caller-owned client, which this target never closes; null builds one. */
     public SnsNotificationTarget(String topicArn, SnsClient client) {
-        Matcher m = TOPIC_ARN.matcher(topicArn == null ? "" : topicArn);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("invalid SNS topic ARN '" + topicArn
-                    + "': expected arn:aws:sns:REGION:ACCOUNT:TOPIC");
-        }
-        if (m.group(5) != null) {
-            // A FIFO topic needs a message group and deduplication id on every publish and
-            // delivers only to SQS FIFO queues: not the email and webhook subscribers a digest is for.
-            throw new IllegalArgumentException("SNS topic " + topicArn + " is a FIFO topic: use a standard topic");
-        }
+        Matcher m = NotificationTargets.requireTopicArn(topicArn);
         this.topicArn = topicArn;
         this.ownsClient = client == null;
         this.client = client != null ? client : defaultClient(Region.of(m.group(2)));

@@ -83,7 +83,7 @@ class DigestTest {
         assertEquals("y", first.get("id").asText());
         assertEquals("severity_changed", first.get("change").asText());
         assertEquals("medium", first.get("previous_severity").asText());
-        assertEquals("2026-03-04T05:06:00Z", first.get("at").asText());
+        assertEquals("2026-03-04T05:06:00.000000+00:00", first.get("at").asText());
         JsonNode second = m.get("changes").get(1);
         assertEquals("z", second.get("id").asText());
         assertTrue(second.get("previous_severity").isNull());
