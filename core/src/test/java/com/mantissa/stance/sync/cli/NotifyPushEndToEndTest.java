@@ -116,6 +116,54 @@ class NotifyPushEndToEndTest {
         }
     }
 
+    @Test
+    void aDigestThatCannotBeSentIsAnErrorOfThePushWhichItselfWentThrough(@TempDir Path dir) throws Exception {
+        Path scan = Files.createDirectories(dir.resolve("scan"));
+        Path central = dir.resolve("central");
+        Files.writeString(scan.resolve("findings.jsonl"), finding("x", "critical", "open"));
+
+        CliRunner.Result r = CliRunner.run("push", "--source", scan.toString(), "--central", central.toString(),
+                "--account", ACCOUNT, "--provider", "aws", "--json", "--notify", "arn:aws:sns:" + MotoServer.REGION
+                        + ":123456789012:no-such-topic");
+
+        assertEquals(1, r.exitCode(), r.err());
+        JsonNode result = JSON.readTree(r.out());
+        assertEquals(1, result.get("records_synced").asInt(), r.out());
+        String error = result.get("errors").get(0).asText();
+        assertTrue(error.startsWith("notification: notifying arn:aws:sns:") && error.contains("stopped at part 1 of 1 (0 sent)")
+                && error.contains("NotFound"), error);
+        assertEquals(1, feedAtOrAboveHigh(central).size(), "the change is in the change feed");
+    }
+
+    @Test
+    void anObjectCreatedEventPushedByTheFunctionSendsItsDigest(@TempDir Path dir) throws Exception {
+        Path scan = Files.createDirectories(dir.resolve("spoke"));
+        Path central = dir.resolve("central");
+        Files.createDirectories(central);
+        Files.writeString(scan.resolve("findings.jsonl"), finding("ev-1", "high", "open") + finding("ev-2", "info", "open"));
+        com.mantissa.stance.sync.function.FunctionSettings settings = com.mantissa.stance.sync.function.FunctionSettings
+                .fromEnvironment(Map.of("STANCE_CENTRAL_URI", central.toString(), "STANCE_NOTIFY_URI", topicArn));
+        com.mantissa.stance.sync.function.SyncFunction function = new com.mantissa.stance.sync.function.SyncFunction(
+                settings);
+        try (WorkQueue inbox = WorkQueues.open(queueUrl)) {
+            var outcome = function.handle(List.of(com.mantissa.stance.sync.function.FunctionEvent.objectCreated("e-1",
+                    scan.resolve("findings.jsonl").toUri().toString(), ACCOUNT)));
+            assertTrue(outcome.entries().get(0).result().success(), outcome.entries().get(0).toJson());
+            assertEquals(1, feedAtOrAboveHigh(central).size(), outcome.entries().get(0).toJson() + " " + listing(central));
+            assertEquals(List.of("ev-1:opened"), changes(received(inbox, 1)));
+
+            function.handle(List.of(com.mantissa.stance.sync.function.FunctionEvent.objectCreated("e-1",
+                    scan.resolve("findings.jsonl").toUri().toString(), ACCOUNT)));
+            assertEquals(List.of(), received(inbox, 0), "the event delivered again sends nothing");
+        }
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.map(Path::toString).toList();
+        }
+    }
+
     private static List<String> changes(List<JsonNode> digests) {
         List<String> out = new ArrayList<>();
         for (JsonNode d : digests) {
