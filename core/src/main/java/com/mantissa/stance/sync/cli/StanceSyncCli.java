@@ -37,7 +37,8 @@ import picocli.CommandLine;
 public final class StanceSyncCli implements Runnable {
     /** The subcommands, in the order the usage lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(Push.class, Pull.class, Sync.class, EnqueueCommand.class,
-            WorkerCommand.class, ExportCommand.class, PruneCommand.class, StatusCommand.class);
+            WorkerCommand.class, ExportCommand.class, PruneCommand.class, StatusCommand.class,
+            ChangesCommand.class);
 
     @Spec
     CommandSpec spec;

@@ -70,8 +70,7 @@ abstract class SyncCommand implements Callable<Integer> {
         SyncConfig config = config(centralLocation, push);
         PushNotifier notifier = push == null || notifyOptions() == null ? null : notifyOptions().notifier(spec);
         try (Stores stores = new Stores(); PushNotifier notifying = notifier) {
-            if (push != null && !push.dryRun && centralLocation.scheme() == StorageLocation.Scheme.FILE
-                    && !Files.exists(centralLocation.folder())) {
+            if (push != null && !push.dryRun) {
                 makeFolder(centralLocation);
             }
             StorageAdapter central = open(stores, "--central", centralLocation);
@@ -102,9 +101,15 @@ abstract class SyncCommand implements Callable<Integer> {
             }
             List<ResolveMissingResult> resolves = sync.resolveResults();
             if (!common.quiet) {
-                PushPassReport.resolved(spec, resolves);
+                PushPassReport.resolved(spec, resolves, sync.reopened());
             }
-            report(result, resolves, sync.retries(), sync.requests());
+            for (String warning : result.warnings()) {
+                if (!warning.startsWith("push index ")) {
+                    // The push index's warnings went to the log as they happened; the others are said here.
+                    spec.commandLine().getErr().println("warning: " + warning);
+                }
+            }
+            report(result, resolves, sync.reopened(), sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -134,15 +139,10 @@ abstract class SyncCommand implements Callable<Integer> {
         return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
     }
 
-    /**
-     * A push makes its central folder, as its first write would: a resolve pass reads central
-     * before anything is written, and a folder that does not exist yet is an empty central, not
-     * a mistyped one (a pull, which only reads, still refuses it; a dry run writes nothing, and a
-     * path that is a file is left for the store to refuse).
-     */
+    /** A push makes its central folder; a pull, which only reads, still refuses a missing one. */
     private void makeFolder(StorageLocation central) {
         try {
-            Files.createDirectories(central.folder());
+            central.createMissingFolder();
         } catch (IOException e) {
             throw usage("--central: cannot create " + central.folder() + ": " + e.getMessage());
         }
@@ -221,12 +221,12 @@ abstract class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private void report(SyncResult result, List<ResolveMissingResult> resolves, long retries,
+    private void report(SyncResult result, List<ResolveMissingResult> resolves, long reopened, long retries,
                         RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(PushPassReport.withResolveCounts(
-                    result.toMap(), resolves)));
+                    result.toMap(), resolves, reopened)));
         }
         PushPassReport.errors(err, result.errors());
         if (!common.quiet) {

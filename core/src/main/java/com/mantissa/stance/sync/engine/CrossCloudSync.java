@@ -76,6 +76,7 @@ public final class CrossCloudSync {
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
     private List<PushChanges> lastChanges = List.of();
+    private ChangeLog sharedChanges;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -99,6 +100,12 @@ public final class CrossCloudSync {
                 .indexMaxAge(push.indexMaxAge()).build();
         this.deadline = push.deadline();
         this.resolveMissing = push.resolve();
+        return this;
+    }
+
+    /** Tells {@code changes} what the following syncs change, leaving it to the caller to record them. */
+    synchronized CrossCloudSync shareChanges(ChangeLog changes) {
+        this.sharedChanges = changes;
         return this;
     }
 
@@ -156,6 +163,11 @@ public final class CrossCloudSync {
     /** What the last sync counted of the lines it pushed, over all its sources. */
     public synchronized SnapshotCounts lastCounts() {
         return lastCounts;
+    }
+
+    /** Findings the last sync wrote open that central held as resolved (with {@code _reopened_at}). */
+    public synchronized long reopened() {
+        return lastCounts.reopenedCount();
     }
 
     /** What the last sync changed in central's findings, per account pushed, as the change feed recorded it. */
@@ -320,10 +332,8 @@ public final class CrossCloudSync {
         AccountPasses.Prepared passes = null;
         PushOperation push = null;
         List<RecordSource> pushed = List.of();
-        ChangeLog changes = null;
-        lastChanges = List.of();
+        ChangeLog changes = sharedChanges != null ? sharedChanges : new ChangeLog(run.clock().instant());
         if (direction != SyncDirection.PULL) {
-            changes = new ChangeLog(run.clock().instant());
             passes = accountPasses.prepare(central, run, resolveMissing, changes);
             pushed = passes.pushable(pending);
             push = new PushOperation(pushed, changes);
@@ -345,18 +355,13 @@ public final class CrossCloudSync {
             for (RecordSource source : pushed) {
                 lastCounts.add(push.counts(source));
             }
-            if (passes == null) {
-                return result;
-            }
-            result = passes.finish(result, push);
-            List<String> feedErrors = new ArrayList<>();
-            lastChanges = ChangeFeed.recordAll(central, retry, run.config().centralPrefix(), changes, run.dryRun(),
-                    feedErrors);
-            return feedErrors.isEmpty() ? result
-                    : result.plus(new SyncResult(0, 0, 0, feedErrors, 0, direction), direction);
+            SyncResult finished = passes == null ? result : passes.finish(result, push);
+            ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, retry, run.config().centralPrefix(),
+                    sharedChanges != null ? null : changes, run.dryRun(), finished);
+            lastChanges = recorded.pushes();
+            return recorded.result();
         }
     }
-
 
     /**
      * Store calls this instance repeated after a transient failure (throttling, 5xx, dropped

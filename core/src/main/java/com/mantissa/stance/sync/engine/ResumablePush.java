@@ -1,6 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
+import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.Outcome;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
 import com.mantissa.stance.sync.engine.scan.ScanChunks;
@@ -113,6 +116,8 @@ public final class ResumablePush {
         deadlineAt = description.deadline() == null ? Long.MAX_VALUE : started + description.deadline().toNanos();
         Run run = new Run(store, files, source, account, provider, PushCheckpoint.key(config.centralPrefix(), account,
                 source), requestsBefore);
+        run.changes = new ChangeLog(clock.instant());
+        run.changes.snapshot(account, provider, AccountPushPass.snapshotOf(files));
         PushCheckpoint previous = load(run);
         if (previous != null) {
             run.counts = previous.counts();
@@ -212,6 +217,8 @@ public final class ResumablePush {
         int invocations = 1;
         SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
         boolean stored;
+        /** What this invocation's runs of the engine and its resolve pass change, recorded as one push at its end. */
+        ChangeLog changes;
 
         Run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account, String provider,
             String key, RequestCounts requestsBefore) {
@@ -231,7 +238,7 @@ public final class ResumablePush {
      */
     private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false)
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).shareChanges(run.changes)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());
@@ -259,6 +266,10 @@ public final class ResumablePush {
         } else {
             save(run.key, checkpoint);
         }
+        ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, Retry.defaults(), config.centralPrefix(),
+                run.changes, description.dryRun(), result);
+        lastChanges = recorded.pushes();
+        result = recorded.result();
         return new Outcome(result, finished, checkpoint, central.counts().minus(run.requestsBefore));
     }
 
@@ -277,7 +288,7 @@ public final class ResumablePush {
             census.read(run.store, run.files, config.includeAssets());
         }
         AccountPushPass pass = AccountPushPass.prepare(central, config, run.account, run.provider, census,
-                AccountPushPass.snapshotOf(run.files), description.resolve(), clock);
+                AccountPushPass.snapshotOf(run.files), description.resolve(), clock).recordChangesIn(run.changes);
         if (pass.refusal().isPresent()) {
             List<String> errors = new ArrayList<>(pushed.errors());
             errors.add("account '" + run.account + "': " + pass.refusal().get());

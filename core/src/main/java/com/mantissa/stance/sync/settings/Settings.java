@@ -32,9 +32,10 @@ public final class Settings {
             Setting::text, "The spoke account of object-created events that name none.");
     public static final Setting<String> SOURCES = new Setting<>("STANCE_SOURCES", null, null, Setting::text,
             "Sources of the scheduled catch-up: `uri|account|provider` entries separated by commas, semicolons or "
-            + "new lines.");
+            + "new lines. Their accounts should report: the schedule warns of each that never pushed.");
     public static final Setting<String> SOURCES_URI = new Setting<>("STANCE_SOURCES_URI", "--sources", null,
-            Setting::text, "A sources file (JSON lines: location, account, provider) read by the scheduled function.");
+            Setting::text, "A sources file (JSON lines: location, account, provider) read by the scheduled function; "
+            + "its accounts should report (the schedule warns of each that never pushed).");
     public static final Setting<String> PULL_TARGET = new Setting<>("STANCE_PULL_TARGET", "--target", null,
             Setting::text, "Where verified central records are copied by a pull.");
     public static final Setting<Duration> INDEX_MAX_AGE = new Setting<>("STANCE_INDEX_MAX_AGE", "--index-max-age",

@@ -239,9 +239,7 @@ public final class QueueWorker {
     private void checkCentral() {
         if (settings.central().scheme() == StorageLocation.Scheme.FILE) {
             try {
-                if (!java.nio.file.Files.exists(settings.central().folder())) {
-                    java.nio.file.Files.createDirectories(settings.central().folder());
-                }
+                settings.central().createMissingFolder();
                 return;
             } catch (java.io.IOException e) {
                 throw new ConfigurationException(FunctionSettings.CENTRAL_URI + ": cannot create "

@@ -5,6 +5,8 @@ import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.model.FindingChange;
 import com.mantissa.stance.sync.model.FindingChangeJson;
+import com.mantissa.stance.sync.model.RecordPaths;
+import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.PreconditionFailedException;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageException;
@@ -16,6 +18,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,18 +60,33 @@ public final class ChangeFeed {
         return out.toByteArray();
     }
 
+    /** Each account's changes as recorded, and the push's result with the feed's errors added. */
+    public record Recorded(List<PushChanges> pushes, SyncResult result) {
+    }
+
     /**
      * Records every account's changes of {@code changes} (not in a dry run, where they come back
-     * unrecorded); a feed object that cannot be written adds an error to {@code errors}.
+     * unrecorded); a feed object that cannot be written is an error of the result.
      *
-     * @return each account's changes, as recorded
+     * @param changes null when someone else records them: none come back
      */
-    public static List<PushChanges> recordAll(StorageAdapter central, Retry retry, String centralPrefix,
-                                              ChangeLog changes, boolean dryRun, List<String> errors) {
+    public static Recorded recordAll(StorageAdapter central, Retry retry, String centralPrefix,
+                                     ChangeLog changes, boolean dryRun, SyncResult result) {
+        if (changes == null) {
+            return new Recorded(List.of(), result);
+        }
+        List<String> errors = new ArrayList<>();
         List<PushChanges> recorded = new ArrayList<>();
         for (PushChanges push : changes.pushes()) {
             if (dryRun) {
                 recorded.add(push);
+                continue;
+            }
+            if (!push.changes().isEmpty() && !RecordPaths.isSafeAccount(push.account())) {
+                // Never reached through a push, whose records' paths hold the account already.
+                recorded.add(push);
+                errors.add("change feed of account '" + push.account() + "': not an account a key may name; "
+                        + push.changes().size() + " changes not recorded");
                 continue;
             }
             try {
@@ -79,13 +97,15 @@ public final class ChangeFeed {
                         + push.changes().size() + " changes not recorded: " + e.getMessage()));
             }
         }
-        return List.copyOf(recorded);
+        return new Recorded(List.copyOf(recorded), errors.isEmpty() ? result
+                : result.plus(new SyncResult(0, 0, 0, errors, 0, result.syncDirection()), result.syncDirection()));
     }
 
     /**
      * Writes a push's changes, if it has any, with one conditional request: created only if
      * absent. An object already there is the same push recorded before (a redelivered event, a
-     * retried invocation): it is left as it is and the push comes back as not recorded.
+     * retried invocation): it is left as it is and the push comes back as not recorded, unless
+     * it holds exactly these bytes (a retried attempt of this very write had landed).
      *
      * @return the push with its key and whether this call recorded it
      */
@@ -101,7 +121,10 @@ public final class ChangeFeed {
             retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
             recorded = true;
         } catch (PreconditionFailedException sameObjectThere) {
-            recorded = false;
+            // Our own write, if an attempt whose answer was lost landed: its bytes carry this
+            // push's time to the microsecond, which an earlier delivery's do not.
+            recorded = retry.call(() -> central.readRecord(key))
+                    .map(object -> Arrays.equals(object.content(), bytes)).orElse(false);
         }
         return new PushChanges(push.account(), push.provider(), push.snapshot(), push.push(), key, recorded,
                 push.changes());
