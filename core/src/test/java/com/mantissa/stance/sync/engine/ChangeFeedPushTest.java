@@ -41,8 +41,9 @@ class ChangeFeedPushTest {
         StorageAdapter central = new ForwardingStore(new MemoryStore()) {
             @Override
             public String writeRecord(String path, byte[] content, WriteCondition condition) {
+                boolean first = path.contains("/_changes/") && feedWrites.incrementAndGet() == 1;
                 String token = delegate.writeRecord(path, content, condition);
-                if (path.contains("/_changes/") && feedWrites.incrementAndGet() == 1) {
+                if (first) {
                     throw new TransientStorageException("connection reset after the write", null);
                 }
                 return token;

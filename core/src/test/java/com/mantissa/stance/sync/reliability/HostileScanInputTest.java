@@ -212,7 +212,8 @@ class HostileScanInputTest {
     private static List<Path> recordFiles(Path central) throws IOException {
         try (Stream<Path> files = Files.walk(central.resolve("aggregated"))) {
             return files.filter(Files::isRegularFile)
-                    .filter(p -> !p.startsWith(central.resolve("aggregated").resolve("_state"))).toList();
+                    .filter(p -> !p.startsWith(central.resolve("aggregated").resolve("_state")))
+                    .filter(p -> !p.startsWith(central.resolve("aggregated").resolve("_changes"))).toList();
         }
     }
 }
