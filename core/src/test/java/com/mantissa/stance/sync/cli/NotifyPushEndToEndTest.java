@@ -136,25 +136,22 @@ class NotifyPushEndToEndTest {
     }
 
     @Test
-    void anObjectCreatedEventPushedByTheFunctionSendsItsDigest(@TempDir Path dir) throws Exception {
+    void aScheduledPushOfTheFunctionSendsItsDigest(@TempDir Path dir) throws Exception {
         Path scan = Files.createDirectories(dir.resolve("spoke"));
         Path central = dir.resolve("central");
-        Files.createDirectories(central);
         Files.writeString(scan.resolve("findings.jsonl"), finding("ev-1", "high", "open") + finding("ev-2", "info", "open"));
-        com.mantissa.stance.sync.function.FunctionSettings settings = com.mantissa.stance.sync.function.FunctionSettings
-                .fromEnvironment(Map.of("STANCE_CENTRAL_URI", central.toString(), "STANCE_NOTIFY_URI", topicArn));
-        com.mantissa.stance.sync.function.SyncFunction function = new com.mantissa.stance.sync.function.SyncFunction(
-                settings);
+        com.mantissa.stance.sync.function.SyncFunction function = com.mantissa.stance.sync.function.SyncFunction
+                .fromEnvironment(Map.of("STANCE_CENTRAL_URI", central.toString(), "STANCE_NOTIFY_URI", topicArn,
+                        "STANCE_SOURCES", scan.toUri() + "|" + ACCOUNT + "|aws"));
         try (WorkQueue inbox = WorkQueues.open(queueUrl)) {
-            var outcome = function.handle(List.of(com.mantissa.stance.sync.function.FunctionEvent.objectCreated("e-1",
-                    scan.resolve("findings.jsonl").toUri().toString(), ACCOUNT)));
+            var outcome = function.handle(List.of(com.mantissa.stance.sync.function.FunctionEvent.tick("t-1",
+                    "schedule")));
             assertTrue(outcome.entries().get(0).result().success(), outcome.entries().get(0).toJson());
             assertEquals(1, feedAtOrAboveHigh(central).size(), outcome.entries().get(0).toJson() + " " + listing(central));
             assertEquals(List.of("ev-1:opened"), changes(received(inbox, 1)));
 
-            function.handle(List.of(com.mantissa.stance.sync.function.FunctionEvent.objectCreated("e-1",
-                    scan.resolve("findings.jsonl").toUri().toString(), ACCOUNT)));
-            assertEquals(List.of(), received(inbox, 0), "the event delivered again sends nothing");
+            function.handle(List.of(com.mantissa.stance.sync.function.FunctionEvent.tick("t-2", "schedule")));
+            assertEquals(List.of(), received(inbox, 0), "an unchanged tick sends nothing");
         }
     }
 
