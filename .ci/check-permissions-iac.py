@@ -73,7 +73,7 @@ def check_sam():
     cases = {
         "defaults": {},
         "hub, everything on": {
-            "ResolveMissing": "true", "FanOut": "true", "SyncDirection": "bidirectional",
+            "ResolveMissing": "true", "FanOut": "true", "Notify": "true", "SyncDirection": "bidirectional",
             "SourcesUri": f"s3://{central}/_config/sources.jsonl", "ExportBucketName": "example-stance-export",
             "PullTarget": "s3://example-copy/aggregated", "SpokeAccountIds": "111122223333",
             "SpokeRoleArns": "arn:aws:iam::111122223333:role/spoke-object-created"},
@@ -95,6 +95,8 @@ def check_sam():
         prefix = params["CentralPrefix"]
         stores = {"central": {"bucket": central, "prefix": prefix},
                   "source": {"bucket": scans, "prefix": params["ScanPrefix"]}}
+        if params["Notify"] == "true":
+            stores["notify-target"] = {"topic_arn": "<ref ChangesTopic>"}
         own = params["AccountId"] or "123456789012"
         # STANCE_SOURCES in other buckets: the functions that push any source read them too.
         extra = [{"bucket": arn.removeprefix("arn:aws:s3:::").split("/")[0],

@@ -20,6 +20,8 @@ QUEUE_ACTIONS = {"send": ["sqs:SendMessage"],
                  "consume": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                              "sqs:ChangeMessageVisibility"]}
 ALL_QUEUE_ACTIONS = sorted({a for actions in QUEUE_ACTIONS.values() for a in actions})
+TOPIC_ACTIONS = {"publish": ["sns:Publish"]}
+ALL_TOPIC_ACTIONS = sorted({a for actions in TOPIC_ACTIONS.values() for a in actions})
 
 
 def table():
@@ -42,7 +44,7 @@ def rows(*names):
 
 def _glob(pattern):
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + r"\Z",
-                      re.IGNORECASE if pattern.startswith(("s3:", "sqs:", "logs:")) else 0)
+                      re.IGNORECASE if pattern.startswith(("s3:", "sqs:", "sns:", "logs:")) else 0)
 
 
 def _listify(v):
@@ -85,8 +87,9 @@ def expectations(function_rows, stores, own_account=None):
     """Sample requests and whether the table needs them.
 
     stores: store name -> dict(bucket=..., prefix=...) for S3 stores (or a list of them: the
-    sources of STANCE_SOURCES in several buckets), or dict(queue_arn=...) for
-    the work queue, or dict(object=...) for a single file; a store the deployment does not
+    sources of STANCE_SOURCES in several buckets), or dict(queue_arn=...) for the work queue, or
+    dict(topic_arn=...) for the notification topic, or dict(object=...) for a single file; a
+    store the deployment does not
     configure is left out (and so must the table's rows be unused). own_account: the account an
     account-scoped identity (a spoke's) is limited to; None: any account.
     Returns [(action, resource, needed, why)].
@@ -97,6 +100,10 @@ def expectations(function_rows, stores, own_account=None):
         if "queue_arn" in where:
             needed = {a for op in classes.get("*", ()) for a in QUEUE_ACTIONS[op]}
             out += [(a, where["queue_arn"], a in needed, f"{store} {a}") for a in ALL_QUEUE_ACTIONS]
+            continue
+        if "topic_arn" in where:
+            needed = {a for op in classes.get("*", ()) for a in TOPIC_ACTIONS[op]}
+            out += [(a, where["topic_arn"], a in needed, f"{store} {a}") for a in ALL_TOPIC_ACTIONS]
             continue
         bucket_arn = f"arn:aws:s3:::{where['bucket']}"
         ops_anywhere = {op for ops in classes.values() for op in ops}

@@ -49,6 +49,7 @@ locals {
       STANCE_CHECKSUM_VERIFY     = tostring(var.checksum_verify)
     },
     var.account_id == null ? {} : { STANCE_ACCOUNT_ID = var.account_id },
+    local.notify_env,
   )
   object_created_env = merge(local.common_env, local.resolve_environment)
   # Only the schedule runs pulls, exports and fans out; the object-created function always pushes.

@@ -18,7 +18,7 @@ locals {
 
   base_environment = merge(var.environment, {
     STANCE_CENTRAL_URI = local.central_uri
-  })
+  }, local.notify_environment)
 
   push_environment = merge(local.base_environment, local.resolve_environment, {
     STANCE_ACCOUNT_ID = local.account_id

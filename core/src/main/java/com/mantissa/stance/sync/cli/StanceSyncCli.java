@@ -289,9 +289,17 @@ public final class StanceSyncCli implements Runnable {
         @Mixin
         ResolveOptions resolve = new ResolveOptions();
 
+        @Mixin
+        NotifyOptions notify = new NotifyOptions();
+
         @Override
         PushOptions push() {
             return push;
+        }
+
+        @Override
+        NotifyOptions notifyOptions() {
+            return notify;
         }
 
         @Override
@@ -326,9 +334,17 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--target", required = true, paramLabel = "URI", description = "Where verified records go.")
         String target;
 
+        @Mixin
+        NotifyOptions notify = new NotifyOptions();
+
         @Override
         SyncDirection direction() {
             return SyncDirection.BIDIRECTIONAL;
+        }
+
+        @Override
+        NotifyOptions notifyOptions() {
+            return notify;
         }
 
         @Override

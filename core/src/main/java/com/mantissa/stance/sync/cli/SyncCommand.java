@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.cli.StanceSyncCli.PushOptions;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.PushNotifier;
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.model.InvalidRecordException;
@@ -13,6 +14,7 @@ import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.notify.NotificationException;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -57,12 +59,17 @@ abstract class SyncCommand implements Callable<Integer> {
         return null;
     }
 
+    NotifyOptions notifyOptions() {
+        return null;
+    }
+
     @Override
     public Integer call() {
         PushOptions push = push();
         StorageLocation centralLocation = location("--central", common.central);
         SyncConfig config = config(centralLocation, push);
-        try (Stores stores = new Stores()) {
+        PushNotifier notifier = push == null || notifyOptions() == null ? null : notifyOptions().notifier(spec);
+        try (Stores stores = new Stores(); PushNotifier notifying = notifier) {
             if (push != null && !push.dryRun) {
                 makeFolder(centralLocation);
             }
@@ -83,6 +90,9 @@ abstract class SyncCommand implements Callable<Integer> {
                     sync.progress(progress);
                 }
                 result = execute(sync);
+                if (notifying != null) {
+                    result = notified(notifying, sync, result);
+                }
             } catch (SyncAbortedException e) {
                 // The store cannot be used at all: a configuration error, reported once.
                 spec.commandLine().getErr().println("stance-sync: " + e.getMessage());
@@ -101,6 +111,20 @@ abstract class SyncCommand implements Callable<Integer> {
             }
             report(result, resolves, sync.reopened(), sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
+        }
+    }
+
+    /**
+     * The result, with the error of a digest that could not be sent: the push itself went through
+     * and its changes are in the change feed, so the command finishes with errors (exit 1).
+     */
+    private static SyncResult notified(PushNotifier notifier, CrossCloudSync sync, SyncResult result) {
+        try {
+            notifier.sendAll(sync.lastChanges());
+            return result;
+        } catch (NotificationException e) {
+            return result.plus(new SyncResult(0, 0, 0, List.of("notification: " + e.getMessage()), 0,
+                    result.syncDirection()), result.syncDirection());
         }
     }
 

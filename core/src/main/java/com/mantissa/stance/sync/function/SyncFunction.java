@@ -233,7 +233,7 @@ public final class SyncFunction {
                 for (StorageLocation object : objects.values()) {
                     sync.addScanObject(stores.apply(object), object.prefix(), account, object.scheme().provider());
                 }
-                result = sync.sync();
+                result = notified(sync, sync.sync());
             } catch (SyncAbortedException e) {
                 result = errorResult(e.getMessage(), false);
             } catch (IllegalArgumentException | StorageException e) {
@@ -297,7 +297,7 @@ public final class SyncFunction {
                                 + e.getMessage(), e instanceof TransientStorageException), total.syncDirection());
                     }
                 }
-                total = total.plus(push.sync(), total.syncDirection());
+                total = total.plus(notified(push, push.sync()), total.syncDirection());
                 didSomething = true;
             }
             if (settings.pullTarget().isPresent()) {
@@ -353,6 +353,12 @@ public final class SyncFunction {
         }
         CrossCloudSync sync = central().push(description);
         return progress == null ? sync : sync.progress(progress.next());
+    }
+
+    /** The push's result, with the error of a digest that could not be sent (see {@link PushNotifications}). */
+    private SyncResult notified(CrossCloudSync push, SyncResult result) {
+        return PushNotifications.send(settings, push.lastChanges())
+                .map(error -> result.plus(errorResult(error, false), result.syncDirection())).orElse(result);
     }
 
     /** Progress of the pushes this function runs, for a worker on a terminal; none by default. */
