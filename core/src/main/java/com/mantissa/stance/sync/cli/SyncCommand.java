@@ -229,7 +229,6 @@ abstract class SyncCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(PushPassReport.withResolveCounts(
                     result.toMap(), resolves, reopened)));
         }
-        result.warnings().forEach(w -> err.println("warning: " + w));
         PushPassReport.errors(err, result.errors());
         if (!common.quiet) {
             err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; "
