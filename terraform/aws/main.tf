@@ -49,6 +49,7 @@ locals {
       STANCE_CHECKSUM_VERIFY     = tostring(var.checksum_verify)
     },
     var.account_id == null ? {} : { STANCE_ACCOUNT_ID = var.account_id },
+    local.notify_env,
   )
   object_created_env = merge(local.common_env, local.resolve_environment)
   # Only the schedule runs pulls, exports and fans out; the object-created function always pushes.
@@ -72,20 +73,9 @@ locals {
 
   use_sqs = var.trigger_mode == "sqs"
   use_s3  = var.trigger_mode == "s3"
-}
 
-check "role_names_fit" {
-  assert {
-    condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
-    error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
-  }
-}
-
-check "s3_trigger_needs_own_bucket" {
-  assert {
-    condition     = var.trigger_mode != "s3" || var.create_source_bucket
-    error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
-  }
+  # Stance's scan files and Prowler's output: one notification per suffix (they do not overlap).
+  object_created_suffixes = [".jsonl", ".ocsf.json", ".asff.json"]
 }
 
 # ------------------------------------------------------------------ buckets (central, optional source)
@@ -222,6 +212,25 @@ data "aws_iam_policy_document" "central_bucket" {
     }
   }
 
+  # Each push of a spoke records what it changed in its own account's change feed.
+  dynamic "statement" {
+    for_each = length(var.spoke_account_ids) > 0 ? [1] : []
+    content {
+      sid       = "SpokesRecordOwnAccountChanges"
+      actions   = ["s3:PutObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/$${aws:PrincipalAccount}/*"]
+      principals {
+        type        = "AWS"
+        identifiers = var.spoke_account_ids
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.spoke_role_arns
+      }
+    }
+  }
+
   # The resolve pass of a spoke (resolve_missing = true there) removes its own account's assets
   # that a snapshot no longer has. A cross-account request needs both this and the spoke role's
   # own grant, which that module adds only with resolve_missing = true.
@@ -290,22 +299,22 @@ resource "aws_s3_bucket_notification" "source" {
   eventbridge = var.trigger_mode == "eventbridge"
 
   dynamic "lambda_function" {
-    for_each = var.trigger_mode == "s3" ? [1] : []
+    for_each = var.trigger_mode == "s3" ? local.object_created_suffixes : []
     content {
       lambda_function_arn = aws_lambda_alias.object_created.arn
       events              = ["s3:ObjectCreated:*"]
       filter_prefix       = local.scan_filter_prefix
-      filter_suffix       = ".jsonl"
+      filter_suffix       = lambda_function.value
     }
   }
 
   dynamic "queue" {
-    for_each = local.use_sqs ? [1] : []
+    for_each = local.use_sqs ? local.object_created_suffixes : []
     content {
       queue_arn     = aws_sqs_queue.scan_events[0].arn
       events        = ["s3:ObjectCreated:*"]
       filter_prefix = local.scan_filter_prefix
-      filter_suffix = ".jsonl"
+      filter_suffix = queue.value
     }
   }
 
@@ -357,6 +366,24 @@ data "aws_iam_policy_document" "scan_events_queue" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.security_hub_findings ? [1] : []
+    content {
+      sid       = "SecurityHubFindingsRule"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.scan_events[0].arn]
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [aws_cloudwatch_event_rule.security_hub_findings[0].arn]
+      }
     }
   }
 
@@ -448,6 +475,13 @@ data "aws_iam_policy_document" "object_created" {
     resources = local.own_record_arns
   }
 
+  # Each push records what it changed in the account's change feed (create-if-absent only).
+  statement {
+    sid       = "RecordOwnAccountChanges"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/${local.account_id}/*"]
+  }
+
   # The resolve pass removes the account's assets that a snapshot no longer has.
   dynamic "statement" {
     for_each = var.resolve_missing ? [1] : []
@@ -483,6 +517,13 @@ data "aws_iam_policy_document" "push_any_account" {
     ]
   }
 
+  # Each push records what it changed in the accounts' change feed (create-if-absent only).
+  statement {
+    sid       = "RecordChanges"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/*"]
+  }
+
   # Every push runs the resolve pass when resolve_missing is on (the catch-up and the worker's
   # source pushes alike): it removes the assets that a snapshot no longer has.
   dynamic "statement" {
@@ -515,7 +556,11 @@ data "aws_iam_policy_document" "push_any_account" {
 }
 
 data "aws_iam_policy_document" "schedule" {
-  source_policy_documents = [data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json]
+  # The grants of the mode the tick runs in: the catch-up pushes every source here; with the
+  # fan-out the workers push them and the tick only reads central (fanout.tf).
+  source_policy_documents = var.fan_out ? [data.aws_iam_policy_document.schedule_reads_central[0].json] : [
+    data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json
+  ]
 
   statement {
     sid       = "WriteOwnLogs"
@@ -547,7 +592,18 @@ resource "aws_iam_role" "object_created" {
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
 
+  # Refused at plan time (a check block would only warn).
   lifecycle {
+    precondition {
+      condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
+      error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
+    }
+
+    precondition {
+      condition     = var.trigger_mode != "s3" || var.create_source_bucket
+      error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
+    }
+
     # Spokes are admitted by the central bucket's policy, which only the hub's module writes.
     precondition {
       condition     = length(var.spoke_account_ids) == 0 || var.create_central_bucket
@@ -723,7 +779,7 @@ resource "aws_cloudwatch_event_rule" "object_created" {
     detail-type = ["Object Created"]
     detail = {
       bucket = { name = [var.source_bucket_name] }
-      object = { key = [{ wildcard = "${var.scan_prefix}/*.jsonl" }] }
+      object = { key = [for suffix in local.object_created_suffixes : { wildcard = "${var.scan_prefix}/*${suffix}" }] }
     }
   })
   tags = var.tags
@@ -745,6 +801,44 @@ resource "aws_lambda_permission" "eventbridge" {
   principal      = "events.amazonaws.com"
   source_account = data.aws_caller_identity.current.account_id
   source_arn     = aws_cloudwatch_event_rule.object_created[0].arn
+}
+
+# Security Hub's findings events, pushed into the event's account by the object-created path:
+# to the queue (trigger_mode sqs) or the function (eventbridge); the S3 handler does not read them.
+resource "aws_cloudwatch_event_rule" "security_hub_findings" {
+  count       = var.security_hub_findings ? 1 : 0
+  name        = "${var.name}-security-hub-findings"
+  description = "Security Hub findings imported into this account (ASFF), pushed into central."
+  event_pattern = jsonencode({
+    source      = ["aws.securityhub"]
+    detail-type = ["Security Hub Findings - Imported"]
+  })
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.trigger_mode != "s3"
+      error_message = "security_hub_findings needs trigger_mode sqs or eventbridge: the S3-notification handler does not read EventBridge events."
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_target" "security_hub_findings" {
+  count     = var.security_hub_findings ? 1 : 0
+  rule      = aws_cloudwatch_event_rule.security_hub_findings[0].name
+  target_id = local.use_sqs ? "security-hub-queue" : "security-hub-function"
+  arn       = local.use_sqs ? aws_sqs_queue.scan_events[0].arn : aws_lambda_alias.object_created.arn
+}
+
+resource "aws_lambda_permission" "security_hub_findings" {
+  count          = var.security_hub_findings && var.trigger_mode == "eventbridge" ? 1 : 0
+  statement_id   = "AllowSecurityHubFindingsRule"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.object_created.function_name
+  qualifier      = aws_lambda_alias.object_created.name
+  principal      = "events.amazonaws.com"
+  source_account = data.aws_caller_identity.current.account_id
+  source_arn     = aws_cloudwatch_event_rule.security_hub_findings[0].arn
 }
 
 resource "aws_lambda_event_source_mapping" "scan_events" {

@@ -11,7 +11,7 @@ resource "google_cloudfunctions2_function" "push" {
   project     = var.project_id
   name        = "${var.name_prefix}-push"
   location    = var.region
-  description = "Pushes each finalized Stance findings.jsonl / assets.jsonl of gs://${var.source_bucket} to ${local.central_uri}."
+  description = "Pushes each finalized Stance findings.jsonl / assets.jsonl (and Prowler *.ocsf.json / *.asff.json) of gs://${var.source_bucket} to ${local.central_uri}."
   labels      = var.labels
 
   build_config {
@@ -149,6 +149,13 @@ resource "google_cloudfunctions2_function" "schedule" {
     google_storage_bucket_iam_member.pull_target_write,
     time_sleep.iam_propagation,
   ]
+
+  lifecycle {
+    precondition {
+      condition     = local.pull_target_gcs_bucket == null || var.pull_target_bucket == local.pull_target_gcs_bucket
+      error_message = "pull_target ${coalesce(var.pull_target, "-")} is in gs://${coalesce(local.pull_target_gcs_bucket, "-")}: set pull_target_bucket = \"${coalesce(local.pull_target_gcs_bucket, "-")}\" so that the scheduled function may write there."
+    }
+  }
 }
 
 resource "google_cloud_run_service_iam_member" "schedule_invoker" {

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -37,7 +38,8 @@ import picocli.CommandLine;
 public final class StanceSyncCli implements Runnable {
     /** The subcommands, in the order the usage lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(Push.class, Pull.class, Sync.class, EnqueueCommand.class,
-            WorkerCommand.class, ExportCommand.class, PruneCommand.class, StatusCommand.class);
+            WorkerCommand.class, ExportCommand.class, PruneCommand.class, StatusCommand.class,
+            ChangesCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -228,6 +230,11 @@ public final class StanceSyncCli implements Runnable {
                         + "for a folder, push only this kind.")
         ScanKind kind;
 
+        @Option(names = "--format", paramLabel = "stance|ocsf|asff",
+                description = "Read --source as Stance's scan, OCSF findings (Prowler) or ASFF findings "
+                        + "(Security Hub); default: by the file name (*.ocsf.json, *.asff.json), else its first record.")
+        Format format;
+
         @Option(names = "--index-max-age", paramLabel = "DURATION", defaultValue = "24h",
                 converter = DurationConverter.class,
                 description = "Re-check push-index entries older than this against central; 0 re-checks "
@@ -282,9 +289,17 @@ public final class StanceSyncCli implements Runnable {
         @Mixin
         ResolveOptions resolve = new ResolveOptions();
 
+        @Mixin
+        NotifyOptions notify = new NotifyOptions();
+
         @Override
         PushOptions push() {
             return push;
+        }
+
+        @Override
+        NotifyOptions notifyOptions() {
+            return notify;
         }
 
         @Override
@@ -319,9 +334,17 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--target", required = true, paramLabel = "URI", description = "Where verified records go.")
         String target;
 
+        @Mixin
+        NotifyOptions notify = new NotifyOptions();
+
         @Override
         SyncDirection direction() {
             return SyncDirection.BIDIRECTIONAL;
+        }
+
+        @Override
+        NotifyOptions notifyOptions() {
+            return notify;
         }
 
         @Override

@@ -2,6 +2,8 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.AccountPasses;
 import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.ConcurrencyLimit;
 import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
 import com.mantissa.stance.sync.engine.exec.Retry;
@@ -14,6 +16,7 @@ import com.mantissa.stance.sync.engine.push.SyncSession;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -30,11 +33,12 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Synchronises findings and assets between local sources and central storage: the original's
@@ -73,6 +77,9 @@ public final class CrossCloudSync {
     private SyncProgress progress = SyncProgress.NONE;
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
+    private Format format;
+    private List<PushChanges> lastChanges = List.of();
+    private ChangeLog sharedChanges;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -96,6 +103,13 @@ public final class CrossCloudSync {
                 .indexMaxAge(push.indexMaxAge()).build();
         this.deadline = push.deadline();
         this.resolveMissing = push.resolve();
+        this.format = push.format();
+        return this;
+    }
+
+    /** Tells {@code changes} what the following syncs change, leaving it to the caller to record them. */
+    synchronized CrossCloudSync shareChanges(ChangeLog changes) {
+        this.sharedChanges = changes;
         return this;
     }
 
@@ -153,6 +167,16 @@ public final class CrossCloudSync {
     /** What the last sync counted of the lines it pushed, over all its sources. */
     public synchronized SnapshotCounts lastCounts() {
         return lastCounts;
+    }
+
+    /** Findings the last sync wrote open that central held as resolved (with {@code _reopened_at}). */
+    public synchronized long reopened() {
+        return lastCounts.reopenedCount();
+    }
+
+    /** What the last sync changed in central's findings, per account pushed, as the change feed recorded it. */
+    public synchronized List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve passes of the last sync. */
@@ -228,16 +252,22 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
-        addScanSource(kind, displayName, input, accountId, provider, -1);
+        addScanSource(new ScanLocator.ScanFile(kind, displayName, displayName), input, accountId, provider, -1, true);
+    }
+
+    /** One located file (a Stance scan file, or one kind of a producer file). */
+    synchronized void addScanFile(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
+                                  boolean reportsProblems) {
+        addScanSource(file, input, accountId, provider, -1, reportsProblems);
     }
 
     /** The source added, or null for an asset file when assets are not included. */
-    private RecordSource addScanSource(RecordKind kind, String displayName, ScanInput input, String accountId,
-                                       String provider, long size) {
-        if (kind == RecordKind.ASSET && !options.config().includeAssets()) {
+    private RecordSource addScanSource(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
+                                       long size, boolean reportsProblems) {
+        if (file.kind() == RecordKind.ASSET && !options.config().includeAssets()) {
             return null;
         }
-        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider, size);
+        RecordSource source = RecordSource.ofFile(file, input, accountId, provider, size, reportsProblems);
         pending.add(source);
         return source;
     }
@@ -246,10 +276,11 @@ public final class CrossCloudSync {
     public synchronized void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
                                           String provider) {
         List<RecordSource> sources = new ArrayList<>(files.size());
+        // A producer file is located once per kind; its first reading reports its problems.
+        Set<String> reported = new HashSet<>();
         for (ScanLocator.ScanFile file : files) {
-            RecordSource source = addScanSource(file.kind(), file.displayName(),
-                    () -> retry.call(() -> store.openStream(file.key())), accountId, provider,
-                    file.metadata() == null ? -1 : file.metadata().size());
+            RecordSource source = addScanSource(file, () -> retry.call(() -> store.openStream(file.key())), accountId,
+                    provider, file.metadata() == null ? -1 : file.metadata().size(), reported.add(file.key()));
             if (source != null) {
                 sources.add(source);
             }
@@ -266,24 +297,34 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanLocation(StorageAdapter store, String prefix, RecordKind kind, String accountId,
                                              String provider) {
-        addScanFiles(store, ScanLocator.locate(store, prefix, kind), accountId, provider);
+        addScanLocation(store, prefix, kind, format, accountId, provider);
+    }
+
+    /** As above, a single file read as {@code format} (null: as the description says). */
+    public synchronized void addScanLocation(StorageAdapter store, String prefix, RecordKind kind, Format format,
+                                             String accountId, String provider) {
+        Format read = format != null ? format : this.format;
+        addScanFiles(store, ScanLocator.locate(store, prefix, kind, read), accountId, provider);
     }
 
     /**
-     * The scan file an object-created event named, when {@code key} is one (by its name:
-     * {@code findings.jsonl}, {@code assets.jsonl} and their folders' forms).
+     * The scan file an object-created event named, when {@code key} is one by its name
+     * ({@link ScanLocator#objectFiles}: a scan's {@code findings.jsonl}, {@code assets.jsonl}, a
+     * producer's {@code *.ocsf.json}, {@code *.asff.json}).
      *
      * @return false, adding nothing, when the key is not a scan file
      */
     public synchronized boolean addScanObject(StorageAdapter store, String key, String accountId, String provider) {
-        Optional<RecordKind> kind = ScanLocator.scanFileKind(key);
-        kind.ifPresent(k -> addScanFiles(store, List.of(new ScanLocator.ScanFile(k, key, key)), accountId, provider));
-        return kind.isPresent();
+        List<ScanLocator.ScanFile> files = ScanLocator.objectFiles(key, format);
+        if (!files.isEmpty()) {
+            addScanFiles(store, files, accountId, provider);
+        }
+        return !files.isEmpty();
     }
 
-    /** Whether an object-created event for {@code key} names a scan file this engine pushes. */
+    /** Whether an object-created event for {@code key} names a scan file or a producer file this engine pushes. */
     public static boolean isScanFile(String key) {
-        return ScanLocator.scanFileKind(key).isPresent();
+        return !ScanLocator.objectFiles(key, null).isEmpty();
     }
 
     /** Opens a scan file's bytes; called once per sync. */
@@ -312,10 +353,11 @@ public final class CrossCloudSync {
         AccountPasses.Prepared passes = null;
         PushOperation push = null;
         List<RecordSource> pushed = List.of();
+        ChangeLog changes = sharedChanges != null ? sharedChanges : new ChangeLog(run.clock().instant());
         if (direction != SyncDirection.PULL) {
-            passes = accountPasses.prepare(central, run, resolveMissing);
+            passes = accountPasses.prepare(central, run, resolveMissing, changes);
             pushed = passes.pushable(pending);
-            push = new PushOperation(pushed);
+            push = new PushOperation(pushed, changes);
             operations.add(push);
         }
         if (direction != SyncDirection.PUSH) {
@@ -334,7 +376,11 @@ public final class CrossCloudSync {
             for (RecordSource source : pushed) {
                 lastCounts.add(push.counts(source));
             }
-            return passes == null ? result : passes.finish(result, push);
+            SyncResult finished = passes == null ? result : passes.finish(result, push);
+            ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, retry, run.config().centralPrefix(),
+                    sharedChanges != null ? null : changes, run.dryRun(), finished);
+            lastChanges = recorded.pushes();
+            return recorded.result();
         }
     }
 

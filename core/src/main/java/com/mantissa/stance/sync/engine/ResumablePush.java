@@ -1,6 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
+import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.Outcome;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
 import com.mantissa.stance.sync.engine.scan.ScanChunks;
@@ -57,6 +60,7 @@ public final class ResumablePush {
     private LongSupplier nanoTime = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private ResolveMissingResult lastResolve;
+    private List<PushChanges> lastChanges = List.of();
     private long deadlineAt = Long.MAX_VALUE;
     private SuccessiveProgress progress;
 
@@ -100,7 +104,8 @@ public final class ResumablePush {
      */
     public Outcome run(StorageAdapter store, String prefix, String source, String account, String provider,
                        Duration budget) {
-        return run(store, ScanLocator.locate(store, prefix), source, account, provider, budget);
+        return run(store, ScanLocator.locate(store, prefix, null, description.format()), source, account, provider,
+                budget);
     }
 
     /** As {@link #run(StorageAdapter, String, String, String, String, Duration)}, for files located already. */
@@ -112,6 +117,8 @@ public final class ResumablePush {
         deadlineAt = description.deadline() == null ? Long.MAX_VALUE : started + description.deadline().toNanos();
         Run run = new Run(store, files, source, account, provider, PushCheckpoint.key(config.centralPrefix(), account,
                 source), requestsBefore);
+        run.changes = new ChangeLog(clock.instant());
+        run.changes.snapshot(account, provider, AccountPushPass.snapshotOf(files));
         PushCheckpoint previous = load(run);
         if (previous != null) {
             run.counts = previous.counts();
@@ -122,7 +129,8 @@ public final class ResumablePush {
         boolean stopped = false;
         for (ScanLocator.ScanFile file : files) {
             String version = version(store, file);
-            PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(file.key());
+            String progressKey = progressKey(file);
+            PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(progressKey);
             if (before != null && !before.version().equals(version)) {
                 LOG.info(() -> file.key() + " changed since the checkpoint: pushing it from the start");
                 before = null;
@@ -130,12 +138,12 @@ public final class ResumablePush {
                 run.counted = new SnapshotCounts();
             }
             PushCheckpoint.FileProgress at = before != null ? before
-                    : new PushCheckpoint.FileProgress(file.key(), version, 0, 0, false);
+                    : new PushCheckpoint.FileProgress(progressKey, version, 0, 0, false);
             if (at.done() || stopped) {
                 run.progress.add(at);
                 continue;
             }
-            boolean wholeFile = budget == null || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
+            boolean wholeFile = budget == null || file.producer() || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
             try (InputStream in = store.openStream(file.key())) {
                 in.skipNBytes(at.byteOffset());
                 if (wholeFile) {
@@ -146,7 +154,7 @@ public final class ResumablePush {
                         run.progress.add(at);
                         return finish(run, false);
                     }
-                    run.progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(),
+                    run.progress.add(new PushCheckpoint.FileProgress(progressKey, version, at.line(), at.byteOffset(),
                             true));
                     continue;
                 }
@@ -160,7 +168,7 @@ public final class ResumablePush {
                     }
                     ScanChunks.Chunk chunk = chunks.next(lines);
                     if (chunk == null) {
-                        at = new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true);
+                        at = new PushCheckpoint.FileProgress(progressKey, version, at.line(), at.byteOffset(), true);
                         break;
                     }
                     // Measured, not guessed: the lines actually read (a file's tail may be far less
@@ -177,7 +185,7 @@ public final class ResumablePush {
                         run.progress.add(at);
                         return finish(run, false);
                     }
-                    at = new PushCheckpoint.FileProgress(file.key(), version, chunk.lastLine(), chunk.endOffset(), false);
+                    at = new PushCheckpoint.FileProgress(progressKey, version, chunk.lastLine(), chunk.endOffset(), false);
                     long taken = nanoTime.getAsLong() - runStarted;
                     secondsPerLine = Math.max(1e-7, taken / 1e9 / (chunk.lastLine() - chunk.firstLine() + 1));
                     List<PushCheckpoint.FileProgress> sofar = new ArrayList<>(run.progress);
@@ -211,6 +219,8 @@ public final class ResumablePush {
         int invocations = 1;
         SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
         boolean stored;
+        /** What this invocation's runs of the engine and its resolve pass change, recorded as one push at its end. */
+        ChangeLog changes;
 
         Run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account, String provider,
             String key, RequestCounts requestsBefore) {
@@ -230,12 +240,14 @@ public final class ResumablePush {
      */
     private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false)
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).shareChanges(run.changes)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());
         }
-        sync.addScanFile(file.kind(), file.displayName(), input, run.account, run.provider);
+        // A producer file is pushed once per kind; the reading of its first kind reports its problems.
+        boolean reports = run.files.stream().filter(f -> f.key().equals(file.key())).findFirst().orElse(file) == file;
+        sync.addScanFile(file, input, run.account, run.provider, reports);
         SyncResult r = sync.sync();
         run.total = run.total.plus(r, SyncDirection.PUSH);
         if (r.retryableErrors() > 0) {
@@ -258,6 +270,10 @@ public final class ResumablePush {
         } else {
             save(run.key, checkpoint);
         }
+        ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, Retry.defaults(), config.centralPrefix(),
+                run.changes, description.dryRun(), result);
+        lastChanges = recorded.pushes();
+        result = recorded.result();
         return new Outcome(result, finished, checkpoint, central.counts().minus(run.requestsBefore));
     }
 
@@ -276,7 +292,7 @@ public final class ResumablePush {
             census.read(run.store, run.files, config.includeAssets());
         }
         AccountPushPass pass = AccountPushPass.prepare(central, config, run.account, run.provider, census,
-                AccountPushPass.snapshotOf(run.files), description.resolve(), clock);
+                AccountPushPass.snapshotOf(run.files), description.resolve(), clock).recordChangesIn(run.changes);
         if (pass.refusal().isPresent()) {
             List<String> errors = new ArrayList<>(pushed.errors());
             errors.add("account '" + run.account + "': " + pass.refusal().get());
@@ -296,6 +312,15 @@ public final class ResumablePush {
         return resolved == 0 ? r : new SyncResult(r.recordsSynced() + resolved, r.recordsSkipped(),
                 r.conflictsResolved(), r.errors(), r.durationSeconds(), r.syncDirection(), r.retryableErrors(),
                 r.warnings());
+    }
+
+    /**
+     * What the last invocation changed in central's findings, as the change feed recorded it:
+     * one entry per run of the engine that changed something, and one for the resolve pass of
+     * the push that finished.
+     */
+    public List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve pass of the last push that finished; null when none ran. */
@@ -324,6 +349,11 @@ public final class ResumablePush {
 
     private void save(String key, PushCheckpoint checkpoint) {
         central.writeRecord(key, checkpoint.toBytes());
+    }
+
+    /** What a file's progress is kept under: its key, and for a producer file read once per kind, the kind too. */
+    private static String progressKey(ScanLocator.ScanFile file) {
+        return file.producer() ? file.key() + "#" + file.kind().folder() : file.key();
     }
 
     /**

@@ -1,13 +1,17 @@
 package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.PushNotifier;
 import com.mantissa.stance.sync.engine.ResolveSettings;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.notify.NotificationTargets;
+import com.mantissa.stance.sync.notify.SeverityThreshold;
 import com.mantissa.stance.sync.settings.ConfigurationException;
 import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -35,6 +39,7 @@ public final class FunctionSettings {
     public static final String ACCOUNT_ID = Settings.ACCOUNT_ID.env();
     public static final String SOURCES = Settings.SOURCES.env();
     public static final String PULL_TARGET = Settings.PULL_TARGET.env();
+    public static final String SOURCE_FORMAT = Settings.SOURCE_FORMAT.env();
     public static final String INDEX_MAX_AGE = Settings.INDEX_MAX_AGE.env();
     public static final String DEADLINE = Settings.DEADLINE.env();
     public static final Duration DEFAULT_DEADLINE = Settings.FUNCTION_DEADLINE;
@@ -50,10 +55,14 @@ public final class FunctionSettings {
     private final LifecycleSettings lifecycle;
     private final String workQueue;
     private final Duration timeBudget;
+    private final String notifyUri;
+    private final SeverityThreshold notifyMinSeverity;
+    private PushNotifier notifier;
 
     private FunctionSettings(StorageLocation central, PushDescription push, SyncDirection direction, String accountId,
                              List<SourceSpec> sources, String sourcesUri, StorageLocation pullTarget,
-                             LifecycleSettings lifecycle, String workQueue, Duration timeBudget) {
+                             LifecycleSettings lifecycle, String workQueue, Duration timeBudget, String notifyUri,
+                             SeverityThreshold notifyMinSeverity) {
         this.central = central;
         this.push = push;
         this.direction = direction;
@@ -64,6 +73,8 @@ public final class FunctionSettings {
         this.lifecycle = lifecycle;
         this.workQueue = workQueue;
         this.timeBudget = timeBudget;
+        this.notifyUri = notifyUri;
+        this.notifyMinSeverity = notifyMinSeverity;
     }
 
     /** @throws ConfigurationException naming the first variable that is missing or invalid, and its value */
@@ -105,14 +116,29 @@ public final class FunctionSettings {
         double maxShare = Settings.RESOLVE_MAX_SHARE.fromOrDefault(env);
         ResolveSettings resolve = Settings.RESOLVE_MISSING.fromOrDefault(env) ? new ResolveSettings(maxShare, false)
                 : null;
+        Format format = Settings.SOURCE_FORMAT.from(env).map(f -> Format.parse(f, SOURCE_FORMAT)).orElse(null);
         PushDescription push = new PushDescription(config, Settings.INDEX_MAX_AGE.fromOrDefault(env),
-                Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false);
+                Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false, format);
         return new FunctionSettings(central, push, direction, account, sources,
                 Settings.SOURCES_URI.from(env).orElse(null), pullTarget, LifecycleSettings.fromEnvironment(env),
-                Settings.WORK_QUEUE.from(env).orElse(null), Settings.TIME_BUDGET.from(env).orElse(null));
+                Settings.WORK_QUEUE.from(env).orElse(null), Settings.TIME_BUDGET.from(env).orElse(null),
+                notifyUri(env), SeverityThreshold.of(Settings.NOTIFY_MIN_SEVERITY.fromOrDefault(env)));
     }
 
-    /** {@code uri|account|provider} entries separated by commas, semicolons or new lines. */
+    /** The target's form is checked at start-up; its client is built on the first digest. */
+    private static String notifyUri(Map<String, String> env) {
+        String uri = Settings.NOTIFY_URI.from(env).orElse(null);
+        if (uri != null) {
+            try {
+                NotificationTargets.validate(uri);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(Settings.NOTIFY_URI.env() + ": " + e.getMessage(), e);
+            }
+        }
+        return uri;
+    }
+
+    /** {@code uri|account|provider[|format]} entries separated by commas, semicolons or new lines. */
     static List<SourceSpec> sources(String text) {
         List<SourceSpec> sources = new ArrayList<>();
         if (text == null) {
@@ -125,13 +151,14 @@ public final class FunctionSettings {
             }
             String[] parts = e.split("\\|", -1);
             String where = SOURCES + ": entry '" + StorageLocation.redact(e) + "'";
-            if (parts.length < 2 || parts.length > 3) {
-                throw new ConfigurationException(where + " must be uri|account|provider");
+            if (parts.length < 2 || parts.length > 4) {
+                throw new ConfigurationException(where + " must be uri|account|provider[|format]");
             }
             StorageLocation location = location(SOURCES, parts[0].strip());
             try {
                 String provider = parts.length == 3 && !parts[2].isBlank() ? parts[2].strip() : null;
-                sources.add(SourceSpec.of(location, parts[1].strip(), provider));
+                Format format = parts.length == 4 && !parts[3].isBlank() ? Format.parse(parts[3], "format") : null;
+                sources.add(SourceSpec.of(location, parts[1].strip(), provider).withFormat(format));
             } catch (IllegalArgumentException ex) {
                 throw new ConfigurationException(where + ": " + ex.getMessage(), ex);
             }
@@ -201,6 +228,36 @@ public final class FunctionSettings {
     /** The work queue ({@code STANCE_WORK_QUEUE}): the schedule fans out to it, the worker continues on it. */
     public Optional<String> workQueue() {
         return Optional.ofNullable(workQueue);
+    }
+
+    /** Where each push's digest goes ({@code STANCE_NOTIFY_URI}), when set. */
+    public Optional<String> notifyUri() {
+        return Optional.ofNullable(notifyUri);
+    }
+
+    /** The least severity a notified change reaches ({@code STANCE_NOTIFY_MIN_SEVERITY}). */
+    public SeverityThreshold notifyMinSeverity() {
+        return notifyMinSeverity;
+    }
+
+    /**
+     * The notifier of every push this function makes, built once on first use (one client for
+     * the life of the instance); empty when no target is set.
+     *
+     * @throws ConfigurationException when the target's SDK is not in this build
+     */
+    public synchronized Optional<PushNotifier> notifier() {
+        if (notifyUri == null) {
+            return Optional.empty();
+        }
+        if (notifier == null) {
+            try {
+                notifier = new PushNotifier(NotificationTargets.open(notifyUri), notifyMinSeverity);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(Settings.NOTIFY_URI.env() + ": " + e.getMessage(), e);
+            }
+        }
+        return Optional.of(notifier);
     }
 
     /** The time one source push may take ({@code STANCE_TIME_BUDGET}); empty for the invocation's own. */

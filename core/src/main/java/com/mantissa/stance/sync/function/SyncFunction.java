@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
+import com.mantissa.stance.sync.engine.PushDescription;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SuccessiveProgress;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +40,7 @@ import java.util.function.Function;
  */
 public final class SyncFunction {
     private static final String OBJECT_CREATED = "object-created";
+    private static final String FINDINGS_IMPORTED = "findings-imported";
 
     private final FunctionSettings settings;
     private final String configurationError;
@@ -131,6 +134,7 @@ public final class SyncFunction {
             return new BatchOutcome(entries, redeliver);
         }
         Map<String, AccountBatch> byAccount = new LinkedHashMap<>();
+        Map<String, List<FunctionEvent>> imported = new LinkedHashMap<>();
         for (FunctionEvent event : events) {
             switch (event.type()) {
                 case IGNORED -> entries.add(ignored(event));
@@ -148,6 +152,22 @@ public final class SyncFunction {
                         entries.add(refused);
                     }
                 }
+                case FINDINGS_IMPORTED -> {
+                    String account = settings.accountId().orElse(event.account());
+                    String refusal = accountRefusal(account);
+                    if (refusal != null) {
+                        entries.add(rejected(FINDINGS_IMPORTED, listOf(event.object()), refusal));
+                    } else {
+                        imported.computeIfAbsent(account, a -> new ArrayList<>()).add(event);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, List<FunctionEvent>> batch : imported.entrySet()) {
+            LogEntry entry = pushImported(batch.getKey(), batch.getValue());
+            entries.add(entry);
+            if (entry.redeliver()) {
+                batch.getValue().forEach(e -> redeliver.add(e.id()));
             }
         }
         for (AccountBatch batch : byAccount.values()) {
@@ -173,17 +193,43 @@ public final class SyncFunction {
             return ignored(event);
         }
         String account = settings.accountId().orElse(event.account());
-        if (account == null) {
-            return rejected(OBJECT_CREATED, listOf(event.object()), "no source account: the event names none;"
-                    + " set " + FunctionSettings.ACCOUNT_ID);
-        }
-        try {
-            RecordPaths.validateAccount(account);
-        } catch (IllegalArgumentException e) {
-            return rejected(OBJECT_CREATED, listOf(event.object()), "account '" + account + "': " + e.getMessage());
+        String refusal = accountRefusal(account);
+        if (refusal != null) {
+            return rejected(OBJECT_CREATED, listOf(event.object()), refusal);
         }
         byAccount.computeIfAbsent(account, AccountBatch::new).add(event, object);
         return null;
+    }
+
+    /** Why an event's account cannot be pushed into; null when it can. */
+    private static String accountRefusal(String account) {
+        if (account == null) {
+            return "no source account: the event names none; set " + FunctionSettings.ACCOUNT_ID;
+        }
+        try {
+            RecordPaths.validateAccount(account);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "account '" + account + "': " + e.getMessage();
+        }
+    }
+
+    /** The findings events of one account carried, pushed by one sync without a resolve pass. */
+    private LogEntry pushImported(String account, List<FunctionEvent> events) {
+        SyncResult result;
+        CrossCloudSync sync = null;
+        try {
+            ImportedFindings findings = new ImportedFindings(account);
+            events.forEach(findings::add);
+            sync = newPush(settings.push().withResolve(null));
+            result = findings.push(sync);
+        } catch (SyncAbortedException e) {
+            result = errorResult(e.getMessage(), false);
+        } catch (IllegalArgumentException | StorageException e) {
+            result = errorResult(e.getMessage(), e instanceof TransientStorageException);
+        }
+        return finished(FINDINGS_IMPORTED, events.stream().map(FunctionEvent::object).toList(), account, result,
+                sync == null ? RequestCounts.NONE : sync.requests());
     }
 
     /** The created scan files of one account in this batch: pushed by one sync. */
@@ -207,18 +253,20 @@ public final class SyncFunction {
             SyncResult result;
             CrossCloudSync sync = null;
             try {
-                sync = newPush();
+                sync = newPush(settings.push());
                 for (StorageLocation object : objects.values()) {
                     sync.addScanObject(stores.apply(object), object.prefix(), account, object.scheme().provider());
                 }
-                result = sync.sync();
+                result = notified(sync, sync.sync());
             } catch (SyncAbortedException e) {
                 result = errorResult(e.getMessage(), false);
             } catch (IllegalArgumentException | StorageException e) {
                 result = errorResult(e.getMessage(), e instanceof TransientStorageException);
             }
             return finished(OBJECT_CREATED, names, account, result,
-                    sync == null ? RequestCounts.NONE : sync.requests());
+                    sync == null ? RequestCounts.NONE : sync.requests())
+                    .withResolve(sync == null ? null : LogEntry.resolveSummary(sync.resolveResults(),
+                            sync.reopened()));
         }
     }
 
@@ -231,36 +279,49 @@ public final class SyncFunction {
      * @param fannedOut whether the sources went to the work queue (then an empty list is not "nothing to do")
      */
     public BatchOutcome tick(String id, String trigger, List<SourceSpec> sources, boolean fannedOut) {
+        return tick(id, trigger, sources, fannedOut, settings == null || settings.sources().isEmpty() ? null
+                : settings.sources().stream().map(SourceSpec::accountId).toList());
+    }
+
+    /**
+     * As {@link #tick(String, String, List, boolean)}, with the accounts that should report (those
+     * of {@code STANCE_SOURCES} and the sources file): the stale check warns once for each that
+     * never pushed. Null for no list.
+     */
+    public BatchOutcome tick(String id, String trigger, List<SourceSpec> sources, boolean fannedOut,
+                             Collection<String> expected) {
         if (configurationError != null) {
             return new BatchOutcome(List.of(rejected(trigger, List.of(), configurationError)), Set.of());
         }
-        LogEntry entry = onSchedule(trigger, sources, fannedOut);
+        LogEntry entry = onSchedule(trigger, sources, fannedOut, expected);
         return new BatchOutcome(List.of(entry), entry.redeliver() ? Set.of(id) : Set.of());
     }
 
     private LogEntry onSchedule(String trigger) {
-        return onSchedule(trigger, settings.sources(), false);
+        return onSchedule(trigger, settings.sources(), false, settings.sources().isEmpty() ? null
+                : settings.sources().stream().map(SourceSpec::accountId).toList());
     }
 
-    private LogEntry onSchedule(String trigger, List<SourceSpec> sources, boolean fannedOut) {
+    private LogEntry onSchedule(String trigger, List<SourceSpec> sources, boolean fannedOut,
+                                Collection<String> expected) {
         SyncResult total = empty(settings.direction());
         List<CrossCloudSync> syncs = new ArrayList<>(2);
         RequestCounts lifecycleRequests = RequestCounts.NONE;
         boolean didSomething = fannedOut;
         try {
             if (!sources.isEmpty() && settings.direction() != SyncDirection.PULL) {
-                CrossCloudSync push = newPush();
+                CrossCloudSync push = newPush(settings.push());
                 syncs.add(push);
                 for (SourceSpec source : sources) {
                     try {
                         push.addScanLocation(stores.apply(source.location()), source.location().prefixOr(""), null,
-                                source.accountId(), source.provider());
+                                source.format(), source.accountId(), source.provider());
                     } catch (IllegalArgumentException | StorageException e) {
                         total = total.plus(errorResult(StorageLocation.redact(source.location().toString()) + ": "
                                 + e.getMessage(), e instanceof TransientStorageException), total.syncDirection());
                     }
                 }
-                total = total.plus(push.sync(), total.syncDirection());
+                total = total.plus(notified(push, push.sync()), total.syncDirection());
                 didSomething = true;
             }
             if (settings.pullTarget().isPresent()) {
@@ -276,7 +337,8 @@ public final class SyncFunction {
                     total.syncDirection()), requests(syncs));
         }
         if (settings.lifecycle().exportTarget() != null || didSomething) {
-            ScheduledLifecycle.Outcome lifecycle = ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC());
+            ScheduledLifecycle.Outcome lifecycle = ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC(),
+                    expected);
             total = total.plus(lifecycle.result(), total.syncDirection());
             lifecycleRequests = lifecycle.requests();
             didSomething = true;
@@ -285,7 +347,10 @@ public final class SyncFunction {
             return rejected(trigger, List.of(), "configuration: nothing to do: set " + FunctionSettings.SOURCES
                     + ", " + FunctionSettings.PULL_TARGET + " and/or " + LifecycleSettings.EXPORT_TARGET);
         }
-        return finished(trigger, List.of(), null, total, requests(syncs).plus(lifecycleRequests));
+        LogEntry line = finished(trigger, List.of(), null, total, requests(syncs).plus(lifecycleRequests));
+        CrossCloudSync push = syncs.isEmpty() || sources.isEmpty() ? null : syncs.get(0);
+        return push == null ? line
+                : line.withResolve(LogEntry.resolveSummary(push.resolveResults(), push.reopened()));
     }
 
     private static RequestCounts requests(List<CrossCloudSync> syncs) {
@@ -301,9 +366,23 @@ public final class SyncFunction {
     }
 
     /** A push as the settings' push description directs, as every push of the functions and the worker is. */
-    private CrossCloudSync newPush() {
-        CrossCloudSync sync = central().push(settings.push());
+    private CrossCloudSync newPush(PushDescription description) {
+        if (!description.dryRun()) {
+            try {
+                settings.central().createMissingFolder();
+            } catch (java.io.IOException e) {
+                throw new SyncAbortedException("cannot create the central folder " + settings.central().folder()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        CrossCloudSync sync = central().push(description);
         return progress == null ? sync : sync.progress(progress.next());
+    }
+
+    /** The push's result, with the error of a digest that could not be sent (see {@link PushNotifications}). */
+    private SyncResult notified(CrossCloudSync push, SyncResult result) {
+        return PushNotifications.send(settings, push.lastChanges())
+                .map(error -> result.plus(errorResult(error, false), result.syncDirection())).orElse(result);
     }
 
     /** Progress of the pushes this function runs, for a worker on a terminal; none by default. */

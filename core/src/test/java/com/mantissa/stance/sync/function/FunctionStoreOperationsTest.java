@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.formats.ProducerDocuments;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
@@ -84,6 +85,12 @@ class FunctionStoreOperationsTest {
         RECORDED.put("schedule", scheduledTick(false, sourcesFile));
         RECORDED.put("schedule, resolve-missing", scheduledTick(true, sourcesFile));
         RECORDED.put("schedule, fan-out", fanOutTick(sourcesFile, queueUrl));
+        // With STANCE_NOTIFY_URI set, every function that pushes publishes the digests of its pushes
+        // (PushNotifications; sent on moto's SNS in NotifyPushEndToEndTest); the fan-out tick pushes nothing.
+        for (String function : List.of("object-created", "object-created, resolve-missing", "worker",
+                "worker, resolve-missing", "schedule", "schedule, resolve-missing")) {
+            RECORDED.get(function).put("notify-target", Map.of("*", Set.of("publish")));
+        }
     }
 
     @Test
@@ -152,6 +159,16 @@ class FunctionStoreOperationsTest {
             for (LogEntry entry : function.handle(events).entries()) {
                 assertTrue(entry.result().success(), entry.result().errors().toString());
             }
+        }
+        // The same function takes Security Hub's findings events: a push into central alone.
+        Map<String, Object> finding = ProducerDocuments.asff("arn:aws:securityhub:us-east-1:" + ACCOUNT + ":finding/1");
+        finding.put("AwsAccountId", ACCOUNT);
+        String event = ProducerDocuments.json(ProducerDocuments.map("detail-type", "Security Hub Findings - Imported",
+                "source", "aws.securityhub", "account", ACCOUNT, "detail",
+                ProducerDocuments.map("findings", List.of(finding))));
+        for (LogEntry entry : function.handle(EventDecoder.message("securityhub", event, null).events()).entries()) {
+            assertEquals("findings-imported", entry.trigger());
+            assertTrue(entry.result().success(), entry.result().errors().toString());
         }
         return f.recorded();
     }

@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine.account;
 
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.push.PushOperation;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
@@ -82,6 +83,7 @@ public final class AccountPasses {
             lastResolves.clear();
             List<String> errors = new ArrayList<>(pushed.errors());
             errors.addAll(refusals);
+            List<String> warnings = new ArrayList<>(pushed.warnings());
             long synced = pushed.recordsSynced();
             for (Map.Entry<Account, AccountPushPass> entry : passes.entrySet()) {
                 SnapshotCounts counted = new SnapshotCounts();
@@ -91,17 +93,21 @@ public final class AccountPasses {
                 AccountPushPass.Finished finished = entry.getValue().finish(pushed, counted, options.dryRun(),
                         options.useIndex());
                 entry.getValue().skipped().ifPresent(errors::add);
+                List<String> passWarnings = finished.result().warnings();
+                warnings.addAll(passWarnings.subList(Math.min(pushed.warnings().size(), passWarnings.size()),
+                        passWarnings.size()));
                 if (finished.resolve() != null) {
                     lastResolves.add(finished.resolve());
                     errors.addAll(finished.resolve().errors());
                     synced += finished.resolve().resolved();
                 }
             }
-            if (errors.size() == pushed.errors().size() && synced == pushed.recordsSynced()) {
+            if (errors.size() == pushed.errors().size() && synced == pushed.recordsSynced()
+                    && warnings.size() == pushed.warnings().size()) {
                 return pushed;
             }
             return new SyncResult(synced, pushed.recordsSkipped(), pushed.conflictsResolved(), errors,
-                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), pushed.warnings());
+                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), warnings);
         }
     }
 
@@ -110,6 +116,11 @@ public final class AccountPasses {
      * its resolve pass; without, reads nothing. Writes nothing.
      */
     public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve) {
+        return prepare(central, options, resolve, null);
+    }
+
+    /** As {@link #prepare(StorageAdapter, SyncOptions, ResolveSettings)}, telling {@code changes} (when not null) each account's snapshot and resolved findings. */
+    public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
         Prepared prepared = new Prepared(options);
         for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
             Account account = entry.getKey();
@@ -130,6 +141,9 @@ public final class AccountPasses {
                 prepared.refusedAccounts.add(account.account());
                 prepared.refusals.add("account '" + account.account() + "': " + pass.refusal().get());
             } else {
+                if (changes != null) {
+                    pass.recordChangesIn(changes);
+                }
                 prepared.passes.put(account, pass);
                 prepared.sources.put(account, sources);
             }

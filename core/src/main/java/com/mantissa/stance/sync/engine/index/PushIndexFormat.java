@@ -13,15 +13,19 @@ import java.util.zip.CRC32;
  * (u16 length + UTF-8); entry count (i32); entries of key (16 bytes), checksum (32), version
  * (i64), time (i64, epoch microseconds or {@link PushIndex#NO_TIME}), checked-at (i64, epoch
  * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), how that
- * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), token (u16
+ * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), the state of
+ * central's finding (u8, {@link FindingState}, 0 unknown or not a finding), token (u16
  * length + UTF-8); CRC32 of everything before it (i64). The earlier formats still read, their
- * lines' counts unknown (such a line is parsed once, and its entry then learns it):
- * {@code STIDX003} without the count, {@code STIDX002} also without the raw line hash,
+ * lines' counts and findings' states unknown (such a line is parsed once, a changed finding read
+ * once, and its entry then learns it): {@code STIDX004} without the finding state,
+ * {@code STIDX003} also without the count, {@code STIDX002} also without the raw line hash,
  * {@code STIDX001} also without checked-at (entries as never checked). Anything else, including
  * a different account, reads as corrupt.
  */
 final class PushIndexFormat {
-    private static final byte[] MAGIC = "STIDX004".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "STIDX005".getBytes(StandardCharsets.US_ASCII);
+    /** The fourth format: entries without their finding's state. */
+    private static final byte[] MAGIC_V4 = "STIDX004".getBytes(StandardCharsets.US_ASCII);
     /** The third format: entries without how their raw line counts. */
     private static final byte[] MAGIC_V3 = "STIDX003".getBytes(StandardCharsets.US_ASCII);
     /** The second format: entries without the raw line hash. */
@@ -40,7 +44,7 @@ final class PushIndexFormat {
         int[] count = {0};
         index.forEach((key, entry) -> {
             count[0]++;
-            length[0] += 16 + 32 + 8 + 8 + 8 + 16 + 1 + 2 + entry.token().getBytes(StandardCharsets.UTF_8).length;
+            length[0] += 16 + 32 + 8 + 8 + 8 + 16 + 1 + 1 + 2 + entry.token().getBytes(StandardCharsets.UTF_8).length;
         });
         if (length[0] > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("index too large to store: " + length[0] + " bytes");
@@ -54,6 +58,7 @@ final class PushIndexFormat {
             }
             out.putLong(e.version()).putLong(e.time()).putLong(e.checkedAt()).putLong(e.rawHi()).putLong(e.rawLo());
             out.put((byte) e.counted().code());
+            out.put((byte) e.findingState());
             byte[] token = e.token().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) token.length).put(token);
         });
@@ -64,7 +69,7 @@ final class PushIndexFormat {
     }
 
     /** Bytes of one stored entry besides its token's UTF-8. */
-    private static int entryBytesWithoutToken(boolean v1, boolean v2, boolean v3) {
+    private static int entryBytesWithoutToken(boolean v1, boolean v2, boolean v3, boolean v4) {
         int bytes = 16 + 32 + 8 + 8 + 2;
         if (!v1) {
             bytes += 8; // checked-at
@@ -74,6 +79,9 @@ final class PushIndexFormat {
         }
         if (!v1 && !v2 && !v3) {
             bytes += 1; // how the line counts
+        }
+        if (!v1 && !v2 && !v3 && !v4) {
+            bytes += 1; // the finding's state
         }
         return bytes;
     }
@@ -86,7 +94,8 @@ final class PushIndexFormat {
             boolean v1 = Arrays.equals(magic, MAGIC_V1);
             boolean v2 = Arrays.equals(magic, MAGIC_V2);
             boolean v3 = Arrays.equals(magic, MAGIC_V3);
-            if (!v1 && !v2 && !v3 && !Arrays.equals(magic, MAGIC)) {
+            boolean v4 = Arrays.equals(magic, MAGIC_V4);
+            if (!v1 && !v2 && !v3 && !v4 && !Arrays.equals(magic, MAGIC)) {
                 throw new CorruptIndexException("not a push index (bad magic)");
             }
             if (bytes.length < MAGIC.length + 8) {
@@ -107,7 +116,7 @@ final class PushIndexFormat {
                 throw new CorruptIndexException("implausible entry count " + count);
             }
             // The tokens' total is what the fixed-size parts of the entries leave of the bytes.
-            long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3);
+            long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3, v4);
             if (tokenBytes < 0) {
                 throw new CorruptIndexException("truncated");
             }
@@ -121,10 +130,12 @@ final class PushIndexFormat {
                 long rawHi = v1 || v2 ? 0 : in.getLong();
                 long rawLo = v1 || v2 ? 0 : in.getLong();
                 CountedAs counted = v1 || v2 || v3 ? CountedAs.UNKNOWN : CountedAs.ofCode(Byte.toUnsignedInt(in.get()));
+                int findingState = v1 || v2 || v3 || v4 ? FindingState.UNKNOWN
+                        : FindingState.valid(Byte.toUnsignedInt(in.get()));
                 byte[] token = new byte[Short.toUnsignedInt(in.getShort())];
                 in.get(token);
                 index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt,
-                        rawHi, rawLo, counted));
+                        rawHi, rawLo, counted, findingState));
             }
             index.markLoaded();
             if (in.remaining() != 8) {

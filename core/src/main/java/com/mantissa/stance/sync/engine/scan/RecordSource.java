@@ -4,13 +4,18 @@ import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.index.CountedAs;
 import com.mantissa.stance.sync.engine.index.LineHash;
 import com.mantissa.stance.sync.engine.index.PushIndex;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Records waiting to be pushed: an in-memory collection, or a scan file that is only opened,
@@ -68,6 +73,19 @@ public final class RecordSource {
         default long bytesRead() {
             return 0;
         }
+
+        /** What was read by a documented fallback since the last call (a producer's Unknown severity); each once. */
+        default List<String> takeWarnings() {
+            return List.of();
+        }
+
+        /**
+         * A digest of the content read so far: of a scan file its bytes, of a collection its
+         * records' JSON. Equal content gives an equal digest.
+         */
+        default String contentDigest() {
+            return "";
+        }
     }
 
     private interface Opener {
@@ -78,7 +96,13 @@ public final class RecordSource {
         String name = kind.folder();
         return new RecordSource(kind, name, accountId, provider, known -> new Items() {
             private final Iterator<?> it = records.iterator();
+            private final CRC32C crc = new CRC32C();
             private int index;
+
+            @Override
+            public String contentDigest() {
+                return Long.toHexString(crc.getValue()) + ":" + index;
+            }
 
             @Override
             public boolean hasNext() {
@@ -89,13 +113,27 @@ public final class RecordSource {
             public Item next() {
                 Object next = it.next();
                 String origin = name + "[" + index++ + "]";
-                return toItem(origin, next);
+                Item item = toItem(origin, next);
+                crc.update(digestBytes(item.raw()));
+                return item;
             }
 
             @Override
             public void close() {
             }
         }, -1);
+    }
+
+    /** A record's JSON for the content digest; its text when it holds a value JSON has no form for. */
+    private static byte[] digestBytes(Map<String, Object> raw) {
+        if (raw == null) {
+            return new byte[] {0};
+        }
+        try {
+            return CanonicalJson.bytes(raw);
+        } catch (RuntimeException notJson) {
+            return raw.toString().getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -127,6 +165,11 @@ public final class RecordSource {
                 }
 
                 @Override
+                public String contentDigest() {
+                    return counted.digest();
+                }
+
+                @Override
                 public boolean hasNext() {
                     return reader.hasNext();
                 }
@@ -149,6 +192,28 @@ public final class RecordSource {
                 }
             };
         }, size);
+    }
+
+    /** A located file: a Stance scan file, or one kind of a producer file ({@link ScanLocator.ScanFile#producer()}). */
+    public static RecordSource ofFile(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String accountId,
+                                      String provider, long size, boolean reportsProblems) {
+        return file.producer() ? ofProducerFile(file.kind(), file.displayName(), file.format(), input, accountId,
+                provider, size, reportsProblems)
+                : ofScanFile(file.kind(), file.displayName(), input, accountId, provider, size);
+    }
+
+    /**
+     * The records of {@code kind} in another producer's file ({@link Format#OCSF}, {@link Format#ASFF}),
+     * mapped onto Stance records; per-element errors and warnings only where {@code reportsProblems}
+     * (one of the file's sources), so that a file read once per kind reports each once.
+     *
+     * @param size the file's bytes, -1 when not known
+     */
+    public static RecordSource ofProducerFile(RecordKind kind, String displayName, Format format,
+                                              CrossCloudSync.ScanInput input, String accountId, String provider,
+                                              long size, boolean reportsProblems) {
+        return new RecordSource(kind, displayName, accountId, provider, known -> new ProducerItems(
+                new CountedInput(input.open()), displayName, format, kind, accountId, provider, reportsProblems), size);
     }
 
     public Items open() throws IOException {

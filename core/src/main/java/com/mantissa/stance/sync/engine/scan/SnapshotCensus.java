@@ -1,6 +1,8 @@
 package com.mantissa.stance.sync.engine.scan;
 
 import com.mantissa.stance.sync.engine.index.CountedAs;
+import com.mantissa.stance.sync.formats.ProducerRecord;
+import com.mantissa.stance.sync.formats.ProducerRecords;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.RecordPaths;
@@ -36,6 +38,8 @@ public final class SnapshotCensus {
     private int size;
     private boolean sorted = true;
     private String unclean;
+    private String truncated;
+    private final Coverage.Builder coverage = new Coverage.Builder();
 
     public SnapshotCensus(String centralPrefix, String account) {
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
@@ -50,9 +54,15 @@ public final class SnapshotCensus {
                 continue;
             }
             counts.reading(file.kind());
+            if (file.producer()) {
+                readProducerFile(store, file);
+                continue;
+            }
+            long lines = 0;
             try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
                 while (reader.hasNext()) {
                     ScanLine line = reader.next();
+                    lines++;
                     if (!line.isError()) {
                         add(file.kind(), line.object());
                     } else if (unclean == null) {
@@ -66,8 +76,53 @@ public final class SnapshotCensus {
                 if (unclean == null) {
                     unclean = file.displayName() + " could not be read whole";
                 }
+                continue;
+            }
+            if (file.manifestLines() != ScanLocator.ScanFile.UNKNOWN && lines < file.manifestLines()
+                    && truncated == null) {
+                truncated = file.displayName() + " holds " + lines + (lines == 1 ? " line" : " lines")
+                        + " but the snapshot's manifest counts " + file.manifestLines();
             }
         }
+    }
+
+    /** The records of one kind of a producer file, mapped as the push maps them. */
+    private void readProducerFile(StorageAdapter store, ScanLocator.ScanFile file) {
+        ProducerRecord.Kind wanted = file.kind() == RecordKind.FINDING ? ProducerRecord.Kind.FINDING
+                : ProducerRecord.Kind.ASSET;
+        try (ProducerRecords records = ProducerRecords.open(store.openStream(file.key()), file.displayName(),
+                file.format(), account, null)) {
+            while (records.hasNext()) {
+                ProducerRecord r = records.next();
+                if (r.isError() || r.kind() == null) {
+                    if (unclean == null) {
+                        unclean = r.origin() + " is not a record";
+                    }
+                } else if (r.kind() == wanted) {
+                    add(file.kind(), r.raw());
+                }
+            }
+        } catch (IOException | UncheckedIOException | StorageException unreadable) {
+            counts.unreadable(file.kind());
+            if (unclean == null) {
+                unclean = file.displayName() + " could not be read whole";
+            }
+        }
+    }
+
+    /**
+     * Why the snapshot is shorter than its manifest says (the first file with fewer lines than
+     * the manifest's {@code finding_count} or {@code asset_count}); null when no file is, or the
+     * manifest gave no counts. Every line of it may be a good record, yet it is not the whole
+     * snapshot, so it is no grounds for resolving anything either.
+     */
+    public String truncated() {
+        return truncated;
+    }
+
+    /** The (region, resource type) pairs of the snapshot's assets; empty without an inventory. */
+    public Coverage coverage() {
+        return coverage.build();
     }
 
     /**
@@ -102,6 +157,9 @@ public final class SnapshotCensus {
             return;
         }
         counts.add(CountedAs.ofRecord(kind, raw));
+        if (kind == RecordKind.ASSET) {
+            coverage.add(Coverage.Pair.of(raw));
+        }
         if (size == hashes.length) {
             hashes = Arrays.copyOf(hashes, size * 2);
         }
