@@ -11,7 +11,9 @@ import com.mantissa.stance.sync.engine.push.PushOperation;
 import com.mantissa.stance.sync.engine.push.SyncOperation;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.push.SyncSession;
+import com.mantissa.stance.sync.engine.push.UnchangedScanFiles;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
+import com.mantissa.stance.sync.engine.scan.ScanFileVersion;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.Asset;
@@ -73,6 +75,7 @@ public final class CrossCloudSync {
     private SyncProgress progress = SyncProgress.NONE;
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
+    private long lastFilesUnchanged;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -155,6 +158,11 @@ public final class CrossCloudSync {
         return lastCounts;
     }
 
+    /** Scan files the last {@link #sync()} did not read: the account's index showed them unchanged. */
+    public synchronized long lastFilesUnchanged() {
+        return lastFilesUnchanged;
+    }
+
     /** The resolve passes of the last sync. */
     public synchronized List<ResolveMissingResult> resolveResults() {
         return accountPasses.lastResolves();
@@ -228,16 +236,22 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
-        addScanSource(kind, displayName, input, accountId, provider, -1);
+        addScanSource(kind, displayName, input, accountId, provider, -1, null);
+    }
+
+    /** As {@link #addScanFile}, for a file whose version the account's index is to compare or remember. */
+    synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
+                                  String provider, ScanFileVersion version) {
+        addScanSource(kind, displayName, input, accountId, provider, -1, version);
     }
 
     /** The source added, or null for an asset file when assets are not included. */
     private RecordSource addScanSource(RecordKind kind, String displayName, ScanInput input, String accountId,
-                                       String provider, long size) {
+                                       String provider, long size, ScanFileVersion version) {
         if (kind == RecordKind.ASSET && !options.config().includeAssets()) {
             return null;
         }
-        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider, size);
+        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider, size, version);
         pending.add(source);
         return source;
     }
@@ -246,10 +260,12 @@ public final class CrossCloudSync {
     public synchronized void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
                                           String provider) {
         List<RecordSource> sources = new ArrayList<>(files.size());
+        String snapshot = AccountPushPass.snapshotOf(files);
         for (ScanLocator.ScanFile file : files) {
             RecordSource source = addScanSource(file.kind(), file.displayName(),
                     () -> retry.call(() -> store.openStream(file.key())), accountId, provider,
-                    file.metadata() == null ? -1 : file.metadata().size());
+                    file.metadata() == null ? -1 : file.metadata().size(),
+                    UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry));
             if (source != null) {
                 sources.add(source);
             }
@@ -331,6 +347,7 @@ public final class CrossCloudSync {
             }
             SyncResult result = session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
             lastCounts = new SnapshotCounts();
+            lastFilesUnchanged = push == null ? 0 : push.filesUnchanged();
             for (RecordSource source : pushed) {
                 lastCounts.add(push.counts(source));
             }

@@ -9,19 +9,22 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX004}; account id
+ * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX005}; account id
  * (u16 length + UTF-8); entry count (i32); entries of key (16 bytes), checksum (32), version
  * (i64), time (i64, epoch microseconds or {@link PushIndex#NO_TIME}), checked-at (i64, epoch
  * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), how that
  * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), token (u16
- * length + UTF-8); CRC32 of everything before it (i64). The earlier formats still read, their
- * lines' counts unknown (such a line is parsed once, and its entry then learns it):
- * {@code STIDX003} without the count, {@code STIDX002} also without the raw line hash,
+ * length + UTF-8); the scan files pushed whole ({@link ScanFileVersions}); CRC32 of everything
+ * before it (i64). The earlier formats still read: {@code STIDX004} without scan files, and
+ * before it with the lines' counts unknown (such a line is parsed once, and its entry then
+ * learns it): {@code STIDX003} without the count, {@code STIDX002} also without the raw line hash,
  * {@code STIDX001} also without checked-at (entries as never checked). Anything else, including
  * a different account, reads as corrupt.
  */
 final class PushIndexFormat {
-    private static final byte[] MAGIC = "STIDX004".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "STIDX005".getBytes(StandardCharsets.US_ASCII);
+    /** The fourth format: no scan files after the entries. */
+    private static final byte[] MAGIC_V4 = "STIDX004".getBytes(StandardCharsets.US_ASCII);
     /** The third format: entries without how their raw line counts. */
     private static final byte[] MAGIC_V3 = "STIDX003".getBytes(StandardCharsets.US_ASCII);
     /** The second format: entries without the raw line hash. */
@@ -36,7 +39,8 @@ final class PushIndexFormat {
         byte[] account = index.accountId().getBytes(StandardCharsets.UTF_8);
         // Two passes over the index rather than a list of every entry: a 1 GB scan's 708k
         // entries as objects took more heap than the index itself.
-        long[] length = {MAGIC.length + 2L + account.length + 4 + 8};
+        byte[] scanFiles = index.scanFiles().toBytes();
+        long[] length = {MAGIC.length + 2L + account.length + 4 + 8 + scanFiles.length};
         int[] count = {0};
         index.forEach((key, entry) -> {
             count[0]++;
@@ -57,6 +61,7 @@ final class PushIndexFormat {
             byte[] token = e.token().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) token.length).put(token);
         });
+        out.put(scanFiles);
         CRC32 crc = new CRC32();
         crc.update(out.array(), 0, out.position());
         out.putLong(crc.getValue());
@@ -86,7 +91,8 @@ final class PushIndexFormat {
             boolean v1 = Arrays.equals(magic, MAGIC_V1);
             boolean v2 = Arrays.equals(magic, MAGIC_V2);
             boolean v3 = Arrays.equals(magic, MAGIC_V3);
-            if (!v1 && !v2 && !v3 && !Arrays.equals(magic, MAGIC)) {
+            boolean v4 = Arrays.equals(magic, MAGIC_V4);
+            if (!v1 && !v2 && !v3 && !v4 && !Arrays.equals(magic, MAGIC)) {
                 throw new CorruptIndexException("not a push index (bad magic)");
             }
             if (bytes.length < MAGIC.length + 8) {
@@ -106,7 +112,7 @@ final class PushIndexFormat {
             if (count < 0 || count > PushIndex.MAX_ENTRIES) {
                 throw new CorruptIndexException("implausible entry count " + count);
             }
-            // The tokens' total is what the fixed-size parts of the entries leave of the bytes.
+            // The tokens' total is at most what the fixed-size parts of the entries leave of the bytes.
             long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3);
             if (tokenBytes < 0) {
                 throw new CorruptIndexException("truncated");
@@ -125,6 +131,11 @@ final class PushIndexFormat {
                 in.get(token);
                 index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt,
                         rawHi, rawLo, counted));
+            }
+            if (!v1 && !v2 && !v3 && !v4) {
+                in.limit(bytes.length - 8);
+                index.scanFiles().read(in);
+                in.limit(bytes.length);
             }
             index.markLoaded();
             if (in.remaining() != 8) {
