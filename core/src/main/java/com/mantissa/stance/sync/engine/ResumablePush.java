@@ -268,7 +268,7 @@ public final class ResumablePush {
      */
     private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, ScanFileVersion version) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false)
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).clock(clock)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());
