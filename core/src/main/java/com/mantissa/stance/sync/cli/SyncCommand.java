@@ -204,7 +204,8 @@ abstract class SyncCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
             Map<String, Object> json = PushPassReport.withResolveCounts(result.toMap(), resolves);
-            if (push() != null) {
+            if (filesUnchanged > 0) {
+                // Only a push that left scan files unread says so: one that read them all keeps the original's keys.
                 json = new LinkedHashMap<>(json);
                 json.put("files_unchanged", filesUnchanged);
             }
