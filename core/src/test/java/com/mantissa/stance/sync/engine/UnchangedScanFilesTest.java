@@ -9,14 +9,18 @@ import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncResult;
 import com.mantissa.stance.sync.storage.CountingStore;
+import com.mantissa.stance.sync.storage.LocalStorageAdapter;
+import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A push does not read a scan file the account's index remembers as pushed whole at the version
@@ -43,7 +47,10 @@ class UnchangedScanFilesTest {
 
     /** A Stance scan: a manifest naming the latest snapshot, its findings and its assets. */
     static MemoryStore spoke(String findings) {
-        MemoryStore spoke = new MemoryStore();
+        return spoke(new MemoryStore(), findings);
+    }
+
+    static <S extends StorageAdapter> S spoke(S spoke, String findings) {
         spoke.writeRecord("stance/snapshots/manifest.json",
                 ("{\"snapshots\": [{\"id\": \"" + SNAPSHOT + "\"}]}").getBytes(StandardCharsets.UTF_8));
         spoke.writeRecord(FINDINGS, findings.getBytes(StandardCharsets.UTF_8));
@@ -65,7 +72,7 @@ class UnchangedScanFilesTest {
         return List.of(status.findings(), status.open(), status.resolved(), status.assets());
     }
 
-    static List<Long> census(MemoryStore spoke) {
+    static List<Long> census(StorageAdapter spoke) {
         SnapshotCensus census = new SnapshotCensus(PREFIX, ACCOUNT);
         census.read(spoke, ScanLocator.locate(spoke, "stance"), true);
         return List.of(census.findings(), census.open(), census.resolved(), census.assets());
@@ -97,6 +104,29 @@ class UnchangedScanFilesTest {
         assertEquals(List.of(10L, 6L, 4L, 2L), census(spoke));
         assertEquals(census(spoke), status(central), "the status counts what the index remembers");
         assertEquals(T0.plusSeconds(3600), AccountStatus.load(central, PREFIX, ACCOUNT).orElseThrow().lastPush());
+    }
+
+    /** A folder's version is its file's size, modification time and file id. */
+    @Test
+    void aFolderSpokeIsSkippedUnchangedAndReadWhenAFileIsReplaced(@TempDir Path root) {
+        MemoryStore central = new MemoryStore();
+        LocalStorageAdapter folder = spoke(new LocalStorageAdapter(root), findings(10, null));
+        assertTrue(sync(central, new CountingStore(folder), T0, null).sync().success());
+        CountingStore unchanged = new CountingStore(folder);
+        CrossCloudSync again = sync(central, unchanged, T0.plusSeconds(60), null);
+        again.sync();
+        assertEquals(0, scanFileReads(unchanged), unchanged.counts().toString());
+        assertEquals(2, again.lastFilesUnchanged());
+
+        // The same size: only the file's modification time and id tell it apart.
+        folder.writeRecord(FINDINGS, findings(10, null).replace("f-9", "f-8").getBytes(StandardCharsets.UTF_8));
+        CountingStore replaced = new CountingStore(folder);
+        CrossCloudSync third = sync(central, replaced, T0.plusSeconds(120), null);
+        third.sync();
+
+        assertEquals(1, scanFileReads(replaced), replaced.counts().toString());
+        assertEquals(1, third.lastFilesUnchanged());
+        assertEquals(census(folder), status(central));
     }
 
     @Test
