@@ -6,7 +6,13 @@ import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.worker.SourcesFile;
+import com.mantissa.stance.sync.settings.ConfigurationException;
+import com.mantissa.stance.sync.storage.NotFoundException;
+import com.mantissa.stance.sync.storage.StorageException;
+import com.mantissa.stance.sync.storage.StorageLocation;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +41,13 @@ final class EnqueueCommand implements Callable<Integer> {
         SourcesFile.Contents contents;
         try (Stores stores = new Stores()) {
             contents = SourcesFile.read(stores, sources);
+        } catch (UncheckedIOException | StorageException e) {
+            // Nothing was sent: a file to fix, not a run to retry.
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            String why = cause instanceof NoSuchFileException || e instanceof NotFoundException ? "no such file"
+                    : cause.getMessage();
+            throw new ConfigurationException("--sources: " + StorageLocation.redact(sources) + " cannot be read ("
+                    + why + "); nothing sent", e);
         }
         contents.errors().forEach(e -> err.println("stance-sync: " + e));
         int sent = 0;

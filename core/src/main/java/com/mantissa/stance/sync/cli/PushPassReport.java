@@ -24,18 +24,40 @@ final class PushPassReport {
 
     /**
      * The push's result with the counts of its resolve passes, summed over accounts:
-     * {@code findings_resolved}, {@code findings_already_resolved} and {@code assets_removed},
-     * so that a machine sees what a push resolved and deleted. Without a resolve pass the result
-     * has exactly the original's keys.
+     * {@code findings_resolved}, {@code findings_already_resolved}, {@code findings_not_covered}
+     * (left because the snapshot did not look where they lie), {@code resolved_by_reason},
+     * {@code assets_removed} and {@code assets_not_covered}, so that a machine sees what a push
+     * resolved and deleted and what it left; and {@code findings_reopened} when the push wrote a
+     * resolved finding open again. Without a resolve pass or a reopening the result has exactly
+     * the original's keys.
      */
-    static Map<String, Object> withResolveCounts(Map<String, Object> result, List<ResolveMissingResult> resolves) {
-        if (resolves.isEmpty()) {
+    static Map<String, Object> withResolveCounts(Map<String, Object> result, List<ResolveMissingResult> resolves,
+                                                 long reopened) {
+        if (resolves.isEmpty() && reopened == 0) {
             return result;
         }
         Map<String, Object> map = new LinkedHashMap<>(result);
-        map.put("findings_resolved", resolves.stream().mapToLong(ResolveMissingResult::resolved).sum());
-        map.put("findings_already_resolved", resolves.stream().mapToLong(ResolveMissingResult::alreadyResolved).sum());
-        map.put("assets_removed", resolves.stream().mapToLong(ResolveMissingResult::assetsRemoved).sum());
+        if (!resolves.isEmpty()) {
+            map.put("findings_resolved", resolves.stream().mapToLong(ResolveMissingResult::resolved).sum());
+            map.put("findings_already_resolved",
+                    resolves.stream().mapToLong(ResolveMissingResult::alreadyResolved).sum());
+            map.put("findings_not_covered", resolves.stream().mapToLong(ResolveMissingResult::notCovered).sum());
+            map.put("resolved_by_reason", byReason(resolves));
+            map.put("assets_removed", resolves.stream().mapToLong(ResolveMissingResult::assetsRemoved).sum());
+            map.put("assets_not_covered",
+                    resolves.stream().mapToLong(ResolveMissingResult::assetsNotCovered).sum());
+        }
+        map.put("findings_reopened", reopened);
+        return map;
+    }
+
+    /** The findings the passes resolved now, by reason: {@code {"fixed": n, "resource_deleted": n, ...}}. */
+    private static Map<String, Object> byReason(List<ResolveMissingResult> resolves) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (ResolveMissingResult.Reason reason : ResolveMissingResult.Reason.values()) {
+            map.put(reason.text(), resolves.stream().flatMap(r -> r.changes().stream())
+                    .filter(c -> c.reason() == reason).count());
+        }
         return map;
     }
 
@@ -64,12 +86,19 @@ final class PushPassReport {
         return at > 0 && RECORD_ERROR.matcher(error.substring(0, at)).find();
     }
 
-    static void resolved(CommandSpec spec, List<ResolveMissingResult> results) {
+    static void resolved(CommandSpec spec, List<ResolveMissingResult> results, long reopened) {
         PrintWriter err = spec.commandLine().getErr();
         for (ResolveMissingResult result : results) {
-            err.printf(Locale.ROOT, "resolve-missing: %d findings resolved, %d already resolved, %d assets removed, "
-                    + "%d errors%n", result.resolved(), result.alreadyResolved(), result.assetsRemoved(),
-                    result.errors().size());
+            Map<String, Object> reasons = byReason(List.of(result));
+            err.printf(Locale.ROOT, "resolve-missing: %d findings resolved (%d fixed, %d resource_deleted, "
+                    + "%d missing_from_scan), %d already resolved, %d not covered, %d assets removed, "
+                    + "%d assets not covered, %d errors%n", result.resolved(), reasons.get("fixed"),
+                    reasons.get("resource_deleted"), reasons.get("missing_from_scan"), result.alreadyResolved(),
+                    result.notCovered(), result.assetsRemoved(), result.assetsNotCovered(), result.errors().size());
+        }
+        if (reopened > 0) {
+            err.printf(Locale.ROOT, "reopened: %d %s that central held as resolved%n", reopened,
+                    reopened == 1 ? "finding" : "findings");
         }
         err.flush();
     }

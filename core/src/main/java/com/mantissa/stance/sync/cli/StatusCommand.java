@@ -3,10 +3,12 @@ package com.mantissa.stance.sync.cli;
 import com.mantissa.stance.sync.engine.AccountStatus;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.StatusOperation;
+import com.mantissa.stance.sync.function.SourceSpec;
 import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.storage.CountingStore;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
+import com.mantissa.stance.sync.worker.SourcesFile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,19 +33,29 @@ final class StatusCommand extends CentralCommand {
                     + "${DEFAULT-VALUE}).")
     String staleAfter;
 
+    @Option(names = "--expected", paramLabel = "FILE",
+            description = "A sources file (JSON Lines of location, account, provider; a path or a store location) "
+                    + "naming the accounts that should report: each one that never pushed is a row with "
+                    + "\"missing\": true, and every row says whether its account is \"expected\". Missing "
+                    + "accounts make the exit code 1, as stale ones do.")
+    String expectedFile;
+
     @Override
     int run(Stores stores, StorageLocation centralLocation, String centralPrefix) {
         Duration stale = parseDuration(staleAfter);
         Instant now = Instant.now();
+        SourcesFile.Contents expected = expectedFile == null ? null : expected(stores);
         CountingStore central = new CountingStore(stores.open(centralLocation));
-        List<StatusOperation.Row> rows = Central.at(central, centralPrefix).status(stale).run();
+        List<StatusOperation.Row> rows = Central.at(central, centralPrefix).status(stale)
+                .expected(expected == null ? null : expected.sources().stream().map(SourceSpec::accountId).toList())
+                .run();
         if (rows.isEmpty()) {
             // Nothing was ever pushed under this prefix: most likely a mistyped --prefix, not an empty estate.
             throw new SyncAbortedException("no state under " + StorageLocation.redact(central.location()) + "/"
                     + (centralPrefix.isEmpty() ? "" : centralPrefix + "/") + "_state/: no push has written there; "
                     + "check --central and --prefix", null);
         }
-        boolean anyStale = rows.stream().anyMatch(StatusOperation.Row::stale);
+        boolean anyStale = rows.stream().anyMatch(row -> row.stale() || row.isMissing());
         if (json) {
             List<Map<String, Object>> accounts = new ArrayList<>();
             rows.forEach(row -> accounts.add(row.toMap()));
@@ -58,11 +70,13 @@ final class StatusCommand extends CentralCommand {
                 out().printf(Locale.ROOT, "%-20s %-8s %9s %9s %9s %9s  %-25s %-20s %-10s %s%n", row.account(),
                         s == null ? "-" : s.provider(), s == null ? "-" : s.findings(), s == null ? "-" : s.open(),
                         s == null ? "-" : s.resolved(), s == null ? "-" : s.assets(),
-                        s == null ? (row.error() != null ? "unreadable" : "never (no status)")
+                        s == null ? (row.error() != null ? "unreadable" : row.isMissing() ? "never"
+                                : "never (no status)")
                                 : s.lastPush() == null ? "never complete" : s.toMap().get("last_push"),
                         s == null || s.snapshot() == null ? "-" : s.snapshot(),
                         row.indexUpdated() == null ? "-" : age(Duration.between(row.indexUpdated(), now)),
-                        (row.stale() ? "STALE " : "") + (s != null && !s.lastAttemptOk() ? "LAST ATTEMPT FAILED "
+                        (row.stale() ? "STALE " : "") + (row.isMissing() ? "MISSING " : "")
+                                + (Boolean.FALSE.equals(row.expected()) ? "NOT EXPECTED " : "") + (s != null && !s.lastAttemptOk() ? "LAST ATTEMPT FAILED "
                                 + s.toMap().get("last_attempt") : ""));
             }
             out().flush();
@@ -72,10 +86,24 @@ final class StatusCommand extends CentralCommand {
                 err().println("error: " + row.error());
             }
         }
-        err().printf(Locale.ROOT, "status: %d accounts, %d stale (no push within %s); %s%n", rows.size(),
-                rows.stream().filter(StatusOperation.Row::stale).count(), staleAfter, central.counts());
+        if (expected != null) {
+            expected.errors().forEach(error -> err().println("error: " + error));
+        }
+        err().printf(Locale.ROOT, "status: %d accounts, %d stale (no push within %s)%s; %s%n", rows.size(),
+                rows.stream().filter(StatusOperation.Row::stale).count(), staleAfter, expected == null ? ""
+                        : ", " + rows.stream().filter(StatusOperation.Row::isMissing).count() + " missing (expected "
+                        + "but never pushed)", central.counts());
         err().flush();
-        return anyStale ? 1 : 0;
+        return anyStale || (expected != null && !expected.errors().isEmpty()) ? 1 : 0;
+    }
+
+    /** The sources file of {@code --expected}; one that cannot be read at all is a usage error. */
+    private SourcesFile.Contents expected(Stores stores) {
+        try {
+            return SourcesFile.read(stores, expectedFile);
+        } catch (RuntimeException e) {
+            throw usage("--expected: " + e.getMessage());
+        }
     }
 
     private Duration parseDuration(String text) {

@@ -94,9 +94,15 @@ abstract class SyncCommand implements Callable<Integer> {
             }
             List<ResolveMissingResult> resolves = sync.resolveResults();
             if (!common.quiet) {
-                PushPassReport.resolved(spec, resolves);
+                PushPassReport.resolved(spec, resolves, sync.reopened());
             }
-            report(result, resolves, sync.lastFilesUnchanged(), sync.retries(), sync.requests());
+            for (String warning : result.warnings()) {
+                if (!warning.startsWith("push index ")) {
+                    // The push index's warnings went to the log as they happened; the others are said here.
+                    spec.commandLine().getErr().println("warning: " + warning);
+                }
+            }
+            report(result, resolves, sync.reopened(), sync.lastFilesUnchanged(), sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -199,11 +205,11 @@ abstract class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private void report(SyncResult result, List<ResolveMissingResult> resolves, long filesUnchanged, long retries,
-                        RequestCounts requests) {
+    private void report(SyncResult result, List<ResolveMissingResult> resolves, long reopened, long filesUnchanged,
+                        long retries, RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
-            Map<String, Object> json = PushPassReport.withResolveCounts(result.toMap(), resolves);
+            Map<String, Object> json = PushPassReport.withResolveCounts(result.toMap(), resolves, reopened);
             if (filesUnchanged > 0) {
                 // Only a push that left scan files unread says so: one that read them all keeps the original's keys.
                 json = new LinkedHashMap<>(json);

@@ -51,9 +51,33 @@ import java.util.Set;
  */
 public record AccountStatus(String account, String provider, Instant lastPush, String snapshot, long findings,
                             long open, long resolved, long assets, Instant lastAttempt, boolean lastAttemptOk,
-                            String lastError) {
+                            String lastError, long reopened, Map<String, Long> resolvedByReason) {
     private static final Set<RecordKind> BOTH = EnumSet.allOf(RecordKind.class);
     private static final String ATTEMPT = "attempt";
+    private static final String BY_REASON = "resolved_by_reason";
+
+    public AccountStatus {
+        // null: no resolve pass counted them (the push ran without one).
+        resolvedByReason = resolvedByReason == null ? null : byReason(resolvedByReason);
+    }
+
+    /** A status without reopenings or reasons. */
+    public AccountStatus(String account, String provider, Instant lastPush, String snapshot, long findings,
+                         long open, long resolved, long assets, Instant lastAttempt, boolean lastAttemptOk,
+                         String lastError) {
+        this(account, provider, lastPush, snapshot, findings, open, resolved, assets, lastAttempt, lastAttemptOk,
+                lastError, 0, null);
+    }
+
+    /** Every reason with its count, in the reasons' order; 0 for a reason {@code counts} lacks. */
+    static Map<String, Long> byReason(Map<?, ?> counts) {
+        Map<String, Long> map = new LinkedHashMap<>();
+        for (ResolveMissingResult.Reason reason : ResolveMissingResult.Reason.values()) {
+            Object n = counts == null ? null : counts.get(reason.text());
+            map.put(reason.text(), n instanceof Number number ? number.longValue() : 0L);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
 
     /** The status of a complete push that had no errors. */
     public AccountStatus(String account, String provider, Instant lastPush, String snapshot, long findings,
@@ -130,8 +154,15 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             findings += resolve.resolved() + resolve.alreadyResolved();
             resolved += resolve.resolved() + resolve.alreadyResolved();
         }
+        Map<String, Long> reasons = null;
+        if (resolve != null && !resolve.refused()) {
+            reasons = new LinkedHashMap<>();
+            for (Map.Entry<ResolveMissingResult.Reason, Long> e : resolve.resolvedByReason().entrySet()) {
+                reasons.put(e.getKey().text(), e.getValue());
+            }
+        }
         return new AccountStatus(account, provider, at, snapshot, findings, counted.open(), resolved,
-                counted.assets(), at, firstError == null, firstError);
+                counted.assets(), at, firstError == null, firstError, counted.reopenedCount(), reasons);
     }
 
     /**
@@ -173,6 +204,10 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             map.put("findings", findings);
             map.put("open", open);
             map.put("resolved", resolved);
+            map.put("reopened", reopened);
+            if (resolvedByReason != null) {
+                map.put(BY_REASON, new LinkedHashMap<>(resolvedByReason));
+            }
         }
         if (kinds.contains(RecordKind.ASSET)) {
             map.put("assets", assets);
@@ -253,6 +288,7 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
         Map<String, Object> findings = null;
         Map<String, Object> assets = null;
         Map<String, Object> attempt = null;
+        Map<String, Object> reasons = null;
         for (Map<String, Object> map : objects) {
             if (Boolean.TRUE.equals(map.get(ATTEMPT))) {
                 attempt = attempt == null || later(map, attempt, "last_attempt") ? map : attempt;
@@ -261,7 +297,9 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             newest = newer(newest, map);
             findings = map.containsKey("findings") ? newer(findings, map) : findings;
             assets = map.containsKey("assets") ? newer(assets, map) : assets;
+            reasons = map.get(BY_REASON) instanceof Map<?, ?> ? newer(reasons, map) : reasons;
         }
+        Map<String, Long> byReason = reasons == null ? null : byReason((Map<?, ?>) reasons.get(BY_REASON));
         Instant lastPush = newest == null ? null : (Instant) newest.get("last_push");
         Instant attempted = attempt == null ? null : (Instant) attempt.get("last_attempt");
         if (attempt != null && (lastPush == null || (attempted != null && attempted.isAfter(lastPush)))) {
@@ -269,7 +307,8 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
             Map<String, Object> from = newest == null ? attempt : newest;
             return Optional.of(new AccountStatus(account, text(attempt, "provider"), lastPush, text(from, "snapshot"),
                     count(findings, "findings"), count(findings, "open"), count(findings, "resolved"),
-                    count(assets, "assets"), attempted, false, text(attempt, "last_error")));
+                    count(assets, "assets"), attempted, false, text(attempt, "last_error"),
+                    count(findings, "reopened"), byReason));
         }
         if (newest == null) {
             return Optional.empty();
@@ -278,7 +317,7 @@ public record AccountStatus(String account, String provider, Instant lastPush, S
         return Optional.of(new AccountStatus(account, text(newest, "provider"), lastPush, text(newest, "snapshot"),
                 count(findings, "findings"), count(findings, "open"), count(findings, "resolved"),
                 count(assets, "assets"), lastAttempt, !Boolean.FALSE.equals(newest.get("last_attempt_ok")),
-                text(newest, "last_error")));
+                text(newest, "last_error"), count(findings, "reopened"), byReason));
     }
 
     private static boolean later(Map<String, Object> a, Map<String, Object> b, String field) {

@@ -163,6 +163,11 @@ public final class CrossCloudSync {
         return lastFilesUnchanged;
     }
 
+    /** Findings the last sync wrote open that central held as resolved (with {@code _reopened_at}). */
+    public synchronized long reopened() {
+        return lastCounts.reopenedCount();
+    }
+
     /** The resolve passes of the last sync. */
     public synchronized List<ResolveMissingResult> resolveResults() {
         return accountPasses.lastResolves();

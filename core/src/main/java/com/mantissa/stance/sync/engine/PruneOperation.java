@@ -2,6 +2,8 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
+import com.mantissa.stance.sync.engine.index.CentralChanges;
+import com.mantissa.stance.sync.engine.push.AccountIndexCorrection;
 import com.mantissa.stance.sync.engine.push.CentralKeys;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.RecordPaths;
@@ -28,7 +30,8 @@ import java.util.Optional;
  *
  * <p>With a provider, only records whose {@code _source_provider} is that provider go, which
  * costs a read per record of the account, and {@code _state/{account}/} is removed only when
- * no record of another provider is left under that account id.
+ * no record of another provider is left under that account id; while it stays, the push index
+ * in it forgets the records pruned, so that pushing that provider's scan again writes them.
  */
 public final class PruneOperation {
     private final CountingStore central;
@@ -36,6 +39,8 @@ public final class PruneOperation {
     private final String account;
     private final String provider;
     private final StoreCalls calls;
+    /** The records deleted, for the push index of a state folder that stays; only with a provider. */
+    private final CentralChanges deleted = new CentralChanges();
     private boolean dryRun;
     private int concurrency = 16;
 
@@ -115,6 +120,9 @@ public final class PruneOperation {
                 stateObjects++;
             }
         }
+        if (other[0] > 0 && !dryRun) {
+            AccountIndexCorrection.apply(calls, centralPrefix, account, deleted).ifPresent(errors::add);
+        }
         return new PruneResult(account, provider, removed.get(RecordKind.FINDING)[0], removed.get(RecordKind.ASSET)[0],
                 stateObjects, other[0], dryRun, errors, (System.nanoTime() - started) / 1e9,
                 central.counts().minus(requestsBefore));
@@ -136,6 +144,9 @@ public final class PruneOperation {
                     central.deleteRecord(key);
                     return null;
                 });
+                if (provider != null) {
+                    deleted.deleted(key);
+                }
             }
             return new Step(Decision.REMOVED, null);
         } catch (SyncAbortedException e) {

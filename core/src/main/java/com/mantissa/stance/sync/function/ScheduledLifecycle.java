@@ -11,6 +11,7 @@ import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
 /**
  * What the scheduled function does after its pushes and pull: the export to
  * {@code STANCE_EXPORT_TARGET} when set, and one WARN line per account that has not pushed
- * within {@code STANCE_STALE_AFTER} (a spoke that silently stopped scanning looks clean).
+ * within {@code STANCE_STALE_AFTER} (a spoke that silently stopped scanning looks clean), and one
+ * per account of the sources ({@code STANCE_SOURCES}, {@code STANCE_SOURCES_URI}) that never pushed.
  */
 final class ScheduledLifecycle {
     private static final Logger LOG = Logger.getLogger(ScheduledLifecycle.class.getName());
@@ -40,8 +42,19 @@ final class ScheduledLifecycle {
         return run(settings, stores, clock, line -> LOG.log(Level.WARNING, line));
     }
 
+    /** Runs the export and the stale check, which also warns of each {@code expected} account that never pushed. */
+    static Outcome run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock,
+                       Collection<String> expected) {
+        return run(settings, stores, clock, line -> LOG.log(Level.WARNING, line), expected);
+    }
+
     static Outcome run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock,
                        Consumer<String> warn) {
+        return run(settings, stores, clock, warn, null);
+    }
+
+    static Outcome run(FunctionSettings settings, Function<StorageLocation, StorageAdapter> stores, Clock clock,
+                       Consumer<String> warn, Collection<String> expected) {
         LifecycleSettings lifecycle = settings.lifecycle();
         StorageAdapter central = stores.apply(settings.central());
         String prefix = settings.config().centralPrefix();
@@ -61,8 +74,10 @@ final class ScheduledLifecycle {
         }
         CountingStore statusCentral = new CountingStore(central);
         for (StatusOperation.Row row : Central.at(statusCentral, prefix).status(lifecycle.staleAfter()).clock(clock)
-                .run()) {
-            if (row.stale()) {
+                .expected(expected).run()) {
+            if (row.isMissing()) {
+                warn.accept("missing account " + row.account() + ": named in the sources, never pushed");
+            } else if (row.stale()) {
                 warn.accept("stale account " + row.account()
                         + (row.status() == null ? " (no push recorded)"
                         : " (" + row.status().provider() + "): last push " + row.toMap().get("last_push"))

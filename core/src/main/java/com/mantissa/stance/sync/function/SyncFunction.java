@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,7 +195,9 @@ public final class SyncFunction {
                 result = errorResult(e.getMessage(), e instanceof TransientStorageException);
             }
             return finished(OBJECT_CREATED, names, account, result,
-                    sync == null ? RequestCounts.NONE : sync.requests());
+                    sync == null ? RequestCounts.NONE : sync.requests())
+                    .withResolve(sync == null ? null : LogEntry.resolveSummary(sync.resolveResults(),
+                            sync.reopened()));
         }
     }
 
@@ -207,18 +210,31 @@ public final class SyncFunction {
      * @param fannedOut whether the sources went to the work queue (then an empty list is not "nothing to do")
      */
     public BatchOutcome tick(String id, String trigger, List<SourceSpec> sources, boolean fannedOut) {
+        return tick(id, trigger, sources, fannedOut, settings == null || settings.sources().isEmpty() ? null
+                : settings.sources().stream().map(SourceSpec::accountId).toList());
+    }
+
+    /**
+     * As {@link #tick(String, String, List, boolean)}, with the accounts that should report (those
+     * of {@code STANCE_SOURCES} and the sources file): the stale check warns once for each that
+     * never pushed. Null for no list.
+     */
+    public BatchOutcome tick(String id, String trigger, List<SourceSpec> sources, boolean fannedOut,
+                             Collection<String> expected) {
         if (configurationError != null) {
             return new BatchOutcome(List.of(rejected(trigger, List.of(), configurationError)), Set.of());
         }
-        LogEntry entry = onSchedule(trigger, sources, fannedOut);
+        LogEntry entry = onSchedule(trigger, sources, fannedOut, expected);
         return new BatchOutcome(List.of(entry), entry.redeliver() ? Set.of(id) : Set.of());
     }
 
     private LogEntry onSchedule(String trigger) {
-        return onSchedule(trigger, settings.sources(), false);
+        return onSchedule(trigger, settings.sources(), false, settings.sources().isEmpty() ? null
+                : settings.sources().stream().map(SourceSpec::accountId).toList());
     }
 
-    private LogEntry onSchedule(String trigger, List<SourceSpec> sources, boolean fannedOut) {
+    private LogEntry onSchedule(String trigger, List<SourceSpec> sources, boolean fannedOut,
+                                Collection<String> expected) {
         SyncResult total = empty(settings.direction());
         List<CrossCloudSync> syncs = new ArrayList<>(2);
         RequestCounts lifecycleRequests = RequestCounts.NONE;
@@ -252,7 +268,8 @@ public final class SyncFunction {
                     total.syncDirection()), requests(syncs));
         }
         if (settings.lifecycle().exportTarget() != null || didSomething) {
-            ScheduledLifecycle.Outcome lifecycle = ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC());
+            ScheduledLifecycle.Outcome lifecycle = ScheduledLifecycle.run(settings, stores, java.time.Clock.systemUTC(),
+                    expected);
             total = total.plus(lifecycle.result(), total.syncDirection());
             lifecycleRequests = lifecycle.requests();
             didSomething = true;
@@ -261,7 +278,10 @@ public final class SyncFunction {
             return rejected(trigger, List.of(), "configuration: nothing to do: set " + FunctionSettings.SOURCES
                     + ", " + FunctionSettings.PULL_TARGET + " and/or " + LifecycleSettings.EXPORT_TARGET);
         }
-        return finished(trigger, List.of(), null, total, requests(syncs).plus(lifecycleRequests));
+        LogEntry line = finished(trigger, List.of(), null, total, requests(syncs).plus(lifecycleRequests));
+        CrossCloudSync push = syncs.isEmpty() || sources.isEmpty() ? null : syncs.get(0);
+        return push == null ? line
+                : line.withResolve(LogEntry.resolveSummary(push.resolveResults(), push.reopened()));
     }
 
     private static RequestCounts requests(List<CrossCloudSync> syncs) {

@@ -25,7 +25,16 @@ public final class FanOut {
     public static final String WORK_QUEUE = Settings.WORK_QUEUE.env();
 
     /** What one tick sent; {@code errors} name bad lines of the sources file and failed sends. */
-    public record Result(int sent, List<String> errors, boolean retryable) {
+    public record Result(int sent, List<String> errors, boolean retryable, List<String> accounts) {
+        /** @param accounts the accounts of every source read (sent or not): those that should report */
+        public Result {
+            accounts = List.copyOf(accounts);
+        }
+
+        public Result(int sent, List<String> errors, boolean retryable) {
+            this(sent, errors, retryable, List.of());
+        }
+
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("sent", sent);
@@ -87,6 +96,6 @@ public final class FanOut {
                 retryable |= e.retryable();
             }
         }
-        return new Result(sent, errors, retryable);
+        return new Result(sent, errors, retryable, sources.stream().map(SourceSpec::accountId).toList());
     }
 }

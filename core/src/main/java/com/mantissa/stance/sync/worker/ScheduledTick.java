@@ -46,7 +46,9 @@ public final class ScheduledTick {
             }
             List<SourceSpec> sources = new ArrayList<>(settings.sources());
             sources.addAll(file.sources());
-            BatchOutcome outcome = function.tick(id, trigger, sources, false);
+            // The sources are the accounts that should report: the schedule warns of each that never did.
+            BatchOutcome outcome = function.tick(id, trigger, sources, false,
+                    sources.stream().map(SourceSpec::accountId).toList());
             if (file.errors().isEmpty()) {
                 return outcome;
             }
@@ -57,8 +59,10 @@ public final class ScheduledTick {
         }
         List<LogEntry> entries = new ArrayList<>();
         Set<String> redeliver = new HashSet<>();
+        List<String> expected = null;
         try {
             FanOut.Result sent = FanOut.tick(settings);
+            expected = sent.accounts().isEmpty() ? null : sent.accounts();
             SyncResult result = new SyncResult(0, 0, 0, sent.errors(), 0, SyncDirection.PUSH, sent.retryable() ? 1 : 0);
             entries.add(new LogEntry(trigger + ": " + sent.sent() + " source message(s) sent", List.of(), null,
                     sent.errors().isEmpty() ? LogEntry.Outcome.SUCCEEDED : LogEntry.Outcome.FAILED, sent.retryable(),
@@ -70,7 +74,7 @@ public final class ScheduledTick {
             SyncResult result = new SyncResult(0, 0, 0, List.of("fan-out: " + e.getMessage()), 0, SyncDirection.PUSH);
             entries.add(new LogEntry(trigger, List.of(), null, LogEntry.Outcome.FAILED, false, result));
         }
-        BatchOutcome rest = function.tick(id, trigger, List.of(), true);
+        BatchOutcome rest = function.tick(id, trigger, List.of(), true, expected);
         entries.addAll(rest.entries());
         redeliver.addAll(rest.redeliverIds());
         return new BatchOutcome(entries, redeliver);

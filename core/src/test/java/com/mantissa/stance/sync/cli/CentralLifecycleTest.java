@@ -209,8 +209,9 @@ class CentralLifecycleTest {
         assertEquals(2, accounts.size());
         for (Map<String, Object> row : accounts) {
             String account = (String) row.get("account");
-            assertEquals(List.of("account", "provider", "findings", "open", "resolved", "assets", "last_push",
-                    "last_attempt", "last_attempt_ok", "stale"), List.copyOf(row.keySet()));
+            assertEquals(List.of("account", "provider", "findings", "open", "resolved", "resolved_by_reason",
+                    "reopened", "assets", "last_push", "last_attempt", "last_attempt_ok", "stale"),
+                    List.copyOf(row.keySet()));
             assertEquals(row.get("last_push"), row.get("last_attempt"));
             assertEquals(true, row.get("last_attempt_ok"));
             assertEquals("aws", row.get("provider"));

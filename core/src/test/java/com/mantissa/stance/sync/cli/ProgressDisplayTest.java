@@ -74,6 +74,67 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void onATerminalTheBarAppearsAtItsDelayBeforeTheFirstBatchIsDone() {
+        AtomicLong now = new AtomicLong(1_000 * SECOND);
+        List<String> drawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProgressDisplay display = new ProgressDisplay("push", new PrintWriter(new StringWriter()), true, now::get,
+                Duration.ofSeconds(10), barOutput(drawn));
+
+        now.addAndGet(SECOND);
+        display.tick(); // before the delay: nothing
+        assertTrue(drawn.isEmpty(), drawn.toString());
+        now.addAndGet(SECOND);
+        display.tick(); // at the delay, with no batch done yet
+        display.refresh();
+        display.close();
+
+        assertTrue(!drawn.isEmpty() && drawn.get(0).startsWith("push"), drawn.toString());
+        assertTrue(drawn.get(drawn.size() - 1).contains("0 records") && drawn.get(drawn.size() - 1).contains("?"),
+                "no ETA without a basis: " + drawn);
+    }
+
+    @Test
+    void theBarsRateAndEtaAreTheWholeRunsEvenWhenItAppearsLate() {
+        AtomicLong now = new AtomicLong(1_000 * SECOND);
+        List<String> drawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProgressDisplay display = new ProgressDisplay("push", new PrintWriter(new StringWriter()), true, now::get,
+                Duration.ofSeconds(10), barOutput(drawn));
+
+        now.addAndGet(12 * SECOND); // the first batch took 12 s
+        display.bytesRead(3_500_000, 10_000_000); // 35 % of the scan read
+        display.recordsDone(1_200, -1); // 100 records/s: 65 % to go at that pace is 22 s
+        display.refresh();
+        String first = drawn.get(drawn.size() - 1);
+        now.addAndGet(2 * SECOND);
+        display.refresh();
+        String later = drawn.get(drawn.size() - 1);
+        display.close();
+
+        assertTrue(first.contains("100 records/s"), first);
+        assertEquals(Duration.ofSeconds(20), display.eta().orElseThrow(), "counts down between reports");
+        assertTrue(first.contains("0:00:22"), first);
+        assertTrue(later.contains("0:00:20"), later);
+    }
+
+    private static me.tongfei.progressbar.ProgressBarConsumer barOutput(List<String> drawn) {
+        return new me.tongfei.progressbar.ProgressBarConsumer() {
+            @Override
+            public int getMaxRenderedLength() {
+                return 160;
+            }
+
+            @Override
+            public void accept(String rendered) {
+                drawn.add(rendered);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
     void quietMeansNoDisplay() {
         assertNull(ProgressDisplay.of("push", new PrintWriter(new StringWriter()), true, true));
     }

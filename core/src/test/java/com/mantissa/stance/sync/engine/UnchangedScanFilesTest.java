@@ -189,6 +189,24 @@ class UnchangedScanFilesTest {
                 result.errors().get(0));
     }
 
+    /** Prune deletes the account's records and its index with the files it remembers. */
+    @Test
+    void afterAPruneTheUnchangedSpokeIsReadAndItsRecordsWrittenAgain() {
+        MemoryStore central = new MemoryStore();
+        MemoryStore spoke = spoke(findings(10, null));
+        assertTrue(sync(central, new CountingStore(spoke), T0, null).sync().success());
+        Central.at(central, PREFIX).prune(ACCOUNT, "aws").run();
+        CountingStore counted = new CountingStore(spoke);
+
+        CrossCloudSync again = sync(central, counted, T0.plusSeconds(60), null);
+        SyncResult result = again.sync();
+
+        assertEquals(2, scanFileReads(counted), counted.counts().toString());
+        assertEquals(0, again.lastFilesUnchanged());
+        assertEquals(12, result.recordsSynced());
+        assertEquals(census(spoke), status(central));
+    }
+
     @Test
     void aPushWithoutTheIndexReadsEveryFile() {
         MemoryStore central = new MemoryStore();

@@ -82,6 +82,7 @@ public final class AccountPasses {
             lastResolves.clear();
             List<String> errors = new ArrayList<>(pushed.errors());
             errors.addAll(refusals);
+            List<String> warnings = new ArrayList<>(pushed.warnings());
             long synced = pushed.recordsSynced();
             for (Map.Entry<Account, AccountPushPass> entry : passes.entrySet()) {
                 SnapshotCounts counted = new SnapshotCounts();
@@ -91,17 +92,21 @@ public final class AccountPasses {
                 AccountPushPass.Finished finished = entry.getValue().finish(pushed, counted, options.dryRun(),
                         options.useIndex());
                 entry.getValue().skipped().ifPresent(errors::add);
+                List<String> passWarnings = finished.result().warnings();
+                warnings.addAll(passWarnings.subList(Math.min(pushed.warnings().size(), passWarnings.size()),
+                        passWarnings.size()));
                 if (finished.resolve() != null) {
                     lastResolves.add(finished.resolve());
                     errors.addAll(finished.resolve().errors());
                     synced += finished.resolve().resolved();
                 }
             }
-            if (errors.size() == pushed.errors().size() && synced == pushed.recordsSynced()) {
+            if (errors.size() == pushed.errors().size() && synced == pushed.recordsSynced()
+                    && warnings.size() == pushed.warnings().size()) {
                 return pushed;
             }
             return new SyncResult(synced, pushed.recordsSkipped(), pushed.conflictsResolved(), errors,
-                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), pushed.warnings());
+                    pushed.durationSeconds(), pushed.syncDirection(), pushed.retryableErrors(), warnings);
         }
     }
 

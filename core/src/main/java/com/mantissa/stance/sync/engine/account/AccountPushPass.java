@@ -42,6 +42,8 @@ public final class AccountPushPass {
     private final Clock clock;
     /** Why the resolve pass was asked for and does not run; null when it runs or was not asked for. */
     private String skipped;
+    /** Why the resolve pass does not run although every line was a record: a warning, not an error. */
+    private String truncated;
 
     private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
                             String snapshot, ResolveMissingOperation resolve,
@@ -79,6 +81,13 @@ public final class AccountPushPass {
                     + "; a snapshot not read whole and clean resolves nothing";
             return pass;
         }
+        if (census.truncated() != null) {
+            AccountPushPass pass = new AccountPushPass(central, config, account, provider, snapshot, null, null, null,
+                    clock);
+            pass.truncated = "account '" + account + "': snapshot '" + snapshot + "' is truncated: "
+                    + census.truncated() + "; its records were pushed, and nothing resolved";
+            return pass;
+        }
         ResolveMissingOperation operation =
                 new ResolveMissingOperation(central, config.centralPrefix(), account, provider)
                         .maxShare(resolve.maxShare()).force(resolve.force())
@@ -109,6 +118,9 @@ public final class AccountPushPass {
         }
         ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
+        if (truncated != null) {
+            warnings.add(truncated);
+        }
         // Only the kinds this push read whole are recorded; another kind's counts stay as its
         // last push stored them, in an object of their own, so nothing needs reading first.
         // A push is complete when it attempted every record: none was left for a deadline or a

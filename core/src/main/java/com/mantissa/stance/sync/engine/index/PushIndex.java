@@ -297,7 +297,7 @@ public final class PushIndex {
     }
 
     /** Keeps the entry but marks it untrusted, so the next push reads the record first. */
-    void distrust(Key key) {
+    public void distrust(Key key) {
         int slot = find(key);
         if (slot >= 0) {
             slots.set(slot, VERSION, 0);

@@ -15,6 +15,15 @@ import java.util.Map;
  * when verification is on, {@code _version}) as canonical JSON.
  */
 public final class CentralRecordCodec {
+    /**
+     * Why a resolve pass resolved a finding (fixed, resource_deleted, missing_from_scan): the key
+     * it adds because a snapshot no longer had the finding. That is an inference from absence,
+     * which a scan that does report the finding, seen at the same time, overrules; a push that
+     * writes the record again leaves it out.
+     */
+    public static final String RESOLVED_REASON = "_resolved_reason";
+    /** When the resolve pass resolved it (naive UTC, as {@code _synced_at}). */
+    public static final String RESOLVED_AT = "_resolved_at";
     private static final byte[] CHECKSUM_KEY = "\"_checksum\": \"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SYNCED_AT_KEY = ", \"_synced_at\": ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VERSION_KEY = ", \"_version\": ".getBytes(StandardCharsets.US_ASCII);
@@ -136,6 +145,11 @@ public final class CentralRecordCodec {
         } catch (WireFormatException e) {
             return null;
         }
+    }
+
+    /** Whether a resolve pass, not a scan, wrote {@code record} last. */
+    public static boolean resolvedByResolvePass(Map<String, Object> record) {
+        return record != null && record.get(RESOLVED_REASON) != null;
     }
 
     /** Accepted writes so far; a record without {@code _version} (the original's) counts as one. */

@@ -32,7 +32,9 @@ final class ConflictResolver {
 
     /**
      * Compares {@code last_seen}, else {@code _synced_at}, naive times as UTC. Only a strictly
-     * newer local record wins; an unparsable time lets local win, as in the original.
+     * newer local record wins; an unparsable time lets local win, as in the original. A tie
+     * goes to local when a resolve pass wrote central's record: that pass inferred "resolved"
+     * from a snapshot that lacked the finding, while local is a scan that reports it.
      */
     static boolean localIsNewer(Map<String, Object> local, String localSyncedAt, Map<String, Object> central) {
         Object localTime = firstNonEmpty(local.get("last_seen"), localSyncedAt);
@@ -45,7 +47,8 @@ final class ConflictResolver {
         if (li.isEmpty() || ci.isEmpty()) {
             return true;
         }
-        return li.get().isAfter(ci.get());
+        return li.get().isAfter(ci.get())
+                || li.get().equals(ci.get()) && CentralRecordCodec.resolvedByResolvePass(central);
     }
 
     /**

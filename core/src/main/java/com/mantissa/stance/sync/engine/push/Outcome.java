@@ -8,25 +8,26 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What happened to one record, what the push index should learn from it, and how its line
- * counts in the account's status (null until the push classified it).
+ * What happened to one record, what the push index should learn from it, how its line counts
+ * in the account's status (null until the push classified it), and whether it reopened a
+ * resolved finding.
  */
 public record Outcome(Outcome.Status status, boolean conflictResolved, String error, boolean retryable, SyncRecord state,
-               Outcome.IndexUpdate indexUpdate, CountedAs counted) {
+               Outcome.IndexUpdate indexUpdate, CountedAs counted, boolean reopened) {
     enum Status { SYNCED, SKIPPED, ERROR }
 
     private static final Logger LOG = Logger.getLogger(Outcome.class.getName());
 
     static Outcome synced(boolean conflictResolved, SyncRecord state) {
-        return new Outcome(Status.SYNCED, conflictResolved, null, false, state, null, null);
+        return new Outcome(Status.SYNCED, conflictResolved, null, false, state, null, null, false);
     }
 
     static Outcome skipped(SyncRecord state) {
-        return new Outcome(Status.SKIPPED, false, null, false, state, null, null);
+        return new Outcome(Status.SKIPPED, false, null, false, state, null, null, false);
     }
 
     static Outcome error(String message, boolean retryable) {
-        return new Outcome(Status.ERROR, false, message, retryable, null, null, null);
+        return new Outcome(Status.ERROR, false, message, retryable, null, null, null, false);
     }
 
     /**
@@ -45,12 +46,20 @@ public record Outcome(Outcome.Status status, boolean conflictResolved, String er
             return this;
         }
         return new Outcome(status, conflictResolved, error, retryable, state, new IndexUpdate(index, key, entry),
-                counted);
+                counted, reopened);
     }
 
     /** This outcome, of a line that counts in its account's status as {@code how}. */
     Outcome counted(CountedAs how) {
-        return new Outcome(status, conflictResolved, error, retryable, state, indexUpdate, how);
+        return new Outcome(status, conflictResolved, error, retryable, state, indexUpdate, how, reopened);
+    }
+
+    /**
+     * This outcome, of a finding central held as resolved and that this push wrote open again
+     * (with {@code _reopened_at}, without the {@code _resolved_*} keys); {@link #state()} names it.
+     */
+    Outcome reopening() {
+        return new Outcome(status, conflictResolved, error, retryable, state, indexUpdate, counted, true);
     }
 
     /** Applied by the coordinating thread between batches, so the index needs no locking. */

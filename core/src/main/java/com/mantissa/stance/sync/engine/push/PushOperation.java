@@ -188,6 +188,9 @@ public final class PushOperation implements SyncOperation {
             // A record whose work failed unexpectedly is still counted as its line says.
             counted.add(outcome.counted() != null ? outcome.counted() : CountedAs.of(source.kind(),
                     batch.get(i).raw(), session.config().centralPrefix(), source.accountId()));
+            if (outcome.reopened()) {
+                counted.reopened();
+            }
             session.record(outcome);
             tally[RECORDS]++;
             if (outcome.status() == Outcome.Status.SYNCED) {

@@ -167,17 +167,25 @@ final class RecordPush {
                 content = t.model();
             } else {
                 String centralChecksum = Checksums.recordChecksum(centralRecord);
-                PushIndex.Entry seen = t.entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
+                // The index never vouches for a resolve pass's write: only a read can tell it from
+                // a scan's, and the conflict rule treats the two apart.
+                PushIndex.Entry seen = CentralRecordCodec.resolvedByResolvePass(centralRecord) ? null
+                        : t.entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
                         centralRecord.get("_synced_at"), current.get().versionToken());
                 if (centralChecksum.equals(checksum)) {
                     return Outcome.skipped(t.state(checksum, centralVersion)).indexing(t.index, t.key, seen);
                 }
-                Optional<Map<String, Object>> resolved = ConflictResolver.resolve(
-                        session.config().conflictResolution(), t.model(), t.syncedAt, centralRecord);
+                ConflictResolution strategy = session.config().conflictResolution();
+                Optional<Map<String, Object>> resolved =
+                        ConflictResolver.resolve(strategy, t.model(), t.syncedAt, centralRecord);
                 if (resolved.isEmpty() || Checksums.recordChecksum(resolved.get()).equals(centralChecksum)) {
                     return Outcome.skipped(null).indexing(t.index, t.key, seen);
                 }
                 content = resolved.get();
+            }
+            boolean reopened = centralRecord != null && Reopening.reopens(centralRecord, content);
+            if (reopened) {
+                content = Reopening.reopened(content, t.syncedAt);
             }
             Content written = content == t.model() ? t.local : Content.of(content);
             String newChecksum = written.checksum();
@@ -191,8 +199,9 @@ final class RecordPush {
             } catch (StorageException e) {
                 return writeFailed(t, e);
             }
-            return Outcome.synced(true, t.state(newChecksum, newVersion)).indexing(t.index, t.key,
+            Outcome synced = Outcome.synced(true, t.state(newChecksum, newVersion)).indexing(t.index, t.key,
                     t.entry(newChecksum, newVersion, content.get("last_seen"), t.syncedAt, token));
+            return reopened ? synced.reopening() : synced;
         }
         return Outcome.error(t.what() + ": " + t.path + " kept changing under concurrent writers; gave up after "
                 + MAX_CONFLICT_ATTEMPTS + " attempts", true).indexing(t.index, t.key, null);
@@ -230,6 +239,9 @@ final class RecordPush {
             return null; // central is read first, which also confirms the entry for another age
         }
         boolean unchanged = known.sameContent(PushIndex.checksum(checksum));
+        if (!unchanged && t.counted == CountedAs.OPEN_FINDING && known.counted() == CountedAs.RESOLVED_FINDING) {
+            return null; // central's is resolved: read it, so that the reopening is written as one
+        }
         ConflictResolution strategy = session.config().conflictResolution();
         switch (strategy) {
             case CENTRAL_WINS, LATEST_WINS -> {

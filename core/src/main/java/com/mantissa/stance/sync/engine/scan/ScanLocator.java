@@ -33,9 +33,17 @@ public final class ScanLocator {
      * metadata when the locator already asked the store for it (null otherwise), so that a push
      * needing the file's version token does not ask again.
      */
-    public record ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata) {
+    public record ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata,
+                           long manifestLines) {
+        /** What a file's manifest entry does not say: how many lines it holds. */
+        public static final long UNKNOWN = -1;
+
         public ScanFile(RecordKind kind, String key, String displayName) {
             this(kind, key, displayName, null);
+        }
+
+        public ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata) {
+            this(kind, key, displayName, metadata, UNKNOWN);
         }
     }
 
@@ -97,11 +105,15 @@ public final class ScanLocator {
         String dir = base.isEmpty() ? "" : base + "/";
         Optional<StoredObject> manifest = retry.call(() -> store.readRecord(dir + "snapshots/manifest.json"));
         if (manifest.isPresent()) {
-            String snapshot = latestSnapshot(manifest.get(), describe(store, dir + "snapshots/manifest.json"));
+            Map<?, ?> entry = latestEntry(manifest.get(), describe(store, dir + "snapshots/manifest.json"));
+            String snapshot = (String) entry.get("id");
             List<ScanFile> files = new ArrayList<>();
             for (RecordKind k : kinds) {
                 String rel = k.folder() + "/" + snapshot + "/" + k.folder() + ".jsonl";
-                retry.call(() -> store.getMetadata(dir + rel)).ifPresent(meta -> files.add(new ScanFile(k, dir + rel, rel, meta)));
+                long lines = entry.get(k == RecordKind.FINDING ? "finding_count" : "asset_count") instanceof Number n
+                        && n.longValue() >= 0 ? n.longValue() : ScanFile.UNKNOWN;
+                retry.call(() -> store.getMetadata(dir + rel))
+                        .ifPresent(meta -> files.add(new ScanFile(k, dir + rel, rel, meta, lines)));
             }
             if (files.isEmpty()) {
                 throw new IllegalArgumentException("latest snapshot '" + snapshot + "' in " + describe(store, dir)
@@ -140,6 +152,11 @@ public final class ScanLocator {
 
     /** Stance's manifest lists snapshots newest first: {@code {"snapshots": [{"id": …}, …]}}. */
     static String latestSnapshot(StoredObject manifest, String where) {
+        return (String) latestEntry(manifest, where).get("id");
+    }
+
+    /** The manifest's entry of its latest snapshot, whose {@code id} is a safe folder name. */
+    private static Map<?, ?> latestEntry(StoredObject manifest, String where) {
         Object parsed;
         try {
             parsed = JsonParser.parse(new String(manifest.content(), StandardCharsets.UTF_8));
@@ -149,7 +166,7 @@ public final class ScanLocator {
         if (parsed instanceof Map<?, ?> m && m.get("snapshots") instanceof List<?> list && !list.isEmpty()
                 && list.get(0) instanceof Map<?, ?> first && first.get("id") instanceof String id && !id.isBlank()
                 && !id.contains("/") && !id.equals("..") && !id.equals(".")) {
-            return id;
+            return first;
         }
         throw new IllegalArgumentException(where + " lists no snapshot (expected {\"snapshots\": [{\"id\": ...}]})");
     }

@@ -36,6 +36,8 @@ public final class SnapshotCensus {
     private int size;
     private boolean sorted = true;
     private String unclean;
+    private String truncated;
+    private final Coverage.Builder coverage = new Coverage.Builder();
 
     public SnapshotCensus(String centralPrefix, String account) {
         this.centralPrefix = centralPrefix == null ? "" : centralPrefix;
@@ -50,9 +52,11 @@ public final class SnapshotCensus {
                 continue;
             }
             counts.reading(file.kind());
+            long lines = 0;
             try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
                 while (reader.hasNext()) {
                     ScanLine line = reader.next();
+                    lines++;
                     if (!line.isError()) {
                         add(file.kind(), line.object());
                     } else if (unclean == null) {
@@ -66,8 +70,29 @@ public final class SnapshotCensus {
                 if (unclean == null) {
                     unclean = file.displayName() + " could not be read whole";
                 }
+                continue;
+            }
+            if (file.manifestLines() != ScanLocator.ScanFile.UNKNOWN && lines < file.manifestLines()
+                    && truncated == null) {
+                truncated = file.displayName() + " holds " + lines + (lines == 1 ? " line" : " lines")
+                        + " but the snapshot's manifest counts " + file.manifestLines();
             }
         }
+    }
+
+    /**
+     * Why the snapshot is shorter than its manifest says (the first file with fewer lines than
+     * the manifest's {@code finding_count} or {@code asset_count}); null when no file is, or the
+     * manifest gave no counts. Every line of it may be a good record, yet it is not the whole
+     * snapshot, so it is no grounds for resolving anything either.
+     */
+    public String truncated() {
+        return truncated;
+    }
+
+    /** The (region, resource type) pairs of the snapshot's assets; empty without an inventory. */
+    public Coverage coverage() {
+        return coverage.build();
     }
 
     /**
@@ -102,6 +127,9 @@ public final class SnapshotCensus {
             return;
         }
         counts.add(CountedAs.ofRecord(kind, raw));
+        if (kind == RecordKind.ASSET) {
+            coverage.add(Coverage.Pair.of(raw));
+        }
         if (size == hashes.length) {
             hashes = Arrays.copyOf(hashes, size * 2);
         }

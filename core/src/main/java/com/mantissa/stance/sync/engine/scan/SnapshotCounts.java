@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * An account's snapshot counted line by line ({@link CountedAs}): findings open, resolved and in
- * total, assets, and the kinds of record it read whole. Counted by the push as it goes (a line
+ * total, assets, and the kinds of record it read whole; and, counted by the push only, the
+ * findings it reopened. Counted by the push as it goes (a line
  * known from its bytes counts as its index entry says), and by {@link SnapshotCensus} when a
  * resolve pass reads the snapshot beforehand; both count alike. Lines are counted, not ids: a
  * duplicated id counts once per line, as the census always did. Not thread-safe.
@@ -22,6 +23,7 @@ public final class SnapshotCounts {
     private long open;
     private long resolved;
     private long assets;
+    private long reopened;
 
     /** A file of {@code kind} is being read. */
     public void reading(RecordKind kind) {
@@ -62,8 +64,19 @@ public final class SnapshotCounts {
         }
     }
 
+    /** The push wrote a finding open that central held as resolved. */
+    public void reopened() {
+        reopened++;
+    }
+
+    /** Findings the push reopened (not a count of the snapshot's lines: of what the push changed). */
+    public long reopenedCount() {
+        return reopened;
+    }
+
     /** Adds another part of the same snapshot (another of its files). */
     public void add(SnapshotCounts other) {
+        reopened += other.reopened;
         findings += other.findings;
         open += other.open;
         resolved += other.resolved;
@@ -104,6 +117,7 @@ public final class SnapshotCounts {
         m.put("open", open);
         m.put("resolved", resolved);
         m.put("assets", assets);
+        m.put("reopened", reopened);
         m.put("kinds", kinds.stream().map(RecordKind::folder).sorted().toList());
         m.put("incomplete", incomplete.stream().map(RecordKind::folder).sorted().toList());
         return m;
@@ -120,6 +134,8 @@ public final class SnapshotCounts {
         counts.open = number(m.get("open"));
         counts.resolved = number(m.get("resolved"));
         counts.assets = number(m.get("assets"));
+        // Written before reopenings were counted: none.
+        counts.reopened = m.containsKey("reopened") ? number(m.get("reopened")) : 0;
         for (RecordKind kind : RecordKind.values()) {
             if (m.get("kinds") instanceof List<?> kinds && kinds.contains(kind.folder())) {
                 counts.kinds.add(kind);

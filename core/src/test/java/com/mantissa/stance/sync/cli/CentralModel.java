@@ -1,0 +1,132 @@
+package com.mantissa.stance.sync.cli;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What central should hold after a sequence of pushes, resolve passes and prunes of one account,
+ * by the rules as users read them (conflict rule LATEST_WINS, resolve share 0.5), with none of
+ * the engine's machinery: no index, no listing, no conditional writes. {@link CentralModelTest}
+ * runs the same sequence through the CLI and compares.
+ */
+final class CentralModel {
+    /** One line of a snapshot: a finding (status open or resolved) or an asset (status null). */
+    record Line(String id, String status, int title) {
+        boolean finding() {
+            return status != null;
+        }
+    }
+
+    /** A scan of one provider, every line seen at {@code seen}; with {@code damaged} its first line is cut. */
+    record Snapshot(String provider, int seen, List<Line> findings, List<Line> assets, boolean damaged) {
+        List<Line> pushed() {
+            List<Line> out = new ArrayList<>(damaged ? findings.subList(1, findings.size()) : findings);
+            out.addAll(assets);
+            return out;
+        }
+
+        Set<String> ids() {
+            Set<String> ids = new HashSet<>();
+            findings.forEach(l -> ids.add(l.id()));
+            assets.forEach(l -> ids.add(l.id()));
+            return ids;
+        }
+    }
+
+    /** A central record as the model knows it: {@code byResolvePass} when a resolve pass wrote it last. */
+    record Held(String provider, String status, int title, int seen, boolean byResolvePass) {
+    }
+
+    enum Resolve { NONE, RESOLVE, FORCE }
+
+    /** What a push should do: its exit code and the findings its status then counts (null: status unchanged). */
+    record Expected(int exitCode, Long statusFindings) {
+    }
+
+    /** By id. */
+    final Map<String, Held> central = new TreeMap<>();
+    /**
+     * Ids deleted behind the engine's back: the push index still vouches for them, so only a
+     * push that re-checks every record is sure to write them again; until then central may or
+     * may not hold them, and the model takes what central holds.
+     */
+    final Set<String> unknown = new HashSet<>();
+    /** Per provider, the findings its status should count; absent: no status row. */
+    final Map<String, Long> statusFindings = new LinkedHashMap<>();
+
+    Expected push(Snapshot s, Resolve resolve, boolean recheckAll) {
+        boolean resolvePass = resolve != Resolve.NONE && !s.damaged();
+        List<String> toResolve = new ArrayList<>();
+        List<String> toRemove = new ArrayList<>();
+        if (resolvePass) {
+            Set<String> ids = s.ids();
+            central.forEach((id, held) -> {
+                if (held.provider().equals(s.provider()) && !ids.contains(id)) {
+                    if (held.status() == null) {
+                        toRemove.add(id);
+                    } else if (!held.status().equals("resolved")) {
+                        toResolve.add(id);
+                    }
+                }
+            });
+            long openBefore = s.findings().stream().filter(l -> !l.status().equals("resolved")).count()
+                    + toResolve.size();
+            long assetsBefore = s.assets().size() + toRemove.size();
+            if (resolve == Resolve.RESOLVE && (toResolve.size() > 0.5 * openBefore
+                    || toRemove.size() > 0.5 * assetsBefore)) {
+                return new Expected(1, null); // refused: nothing written
+            }
+        }
+        for (Line line : s.pushed()) {
+            if (unknown.contains(line.id())) {
+                if (!recheckAll) {
+                    continue; // central's answer is taken after the step
+                }
+                unknown.remove(line.id());
+            }
+            Held held = central.get(line.id());
+            Held local = new Held(s.provider(), line.status(), line.title(), s.seen(), false);
+            if (held == null || !sameContent(held, local) && (s.seen() > held.seen()
+                    || s.seen() == held.seen() && held.byResolvePass())) {
+                central.put(line.id(), local);
+            }
+        }
+        long counted = s.pushed().stream().filter(Line::finding).count();
+        if (resolvePass) {
+            for (String id : toResolve) {
+                Held held = central.get(id);
+                central.put(id, new Held(held.provider(), "resolved", held.title(), held.seen(), true));
+            }
+            toRemove.forEach(central::remove);
+            Set<String> ids = s.ids();
+            counted += central.entrySet().stream().filter(e -> e.getValue().provider().equals(s.provider())
+                    && e.getValue().status() != null && !ids.contains(e.getKey())).count();
+        }
+        statusFindings.put(s.provider(), counted);
+        return new Expected(s.damaged() ? 1 : 0, counted);
+    }
+
+    /** Prune of one provider's records; the account's state goes too once no other provider's record is left. */
+    void prune(String provider) {
+        central.values().removeIf(h -> h.provider().equals(provider));
+        statusFindings.remove(provider);
+        if (central.isEmpty()) {
+            unknown.clear(); // the push index went with the state folder: nothing vouches for them
+            statusFindings.clear();
+        }
+    }
+
+    void deletedBehindTheEnginesBack(String id) {
+        central.remove(id);
+        unknown.add(id);
+    }
+
+    private static boolean sameContent(Held a, Held b) {
+        return java.util.Objects.equals(a.status(), b.status()) && a.title() == b.title() && a.seen() == b.seen();
+    }
+}
