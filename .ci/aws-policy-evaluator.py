@@ -59,12 +59,14 @@ source = {"bucket": SCANS, "prefix": "stance"}
 queue = {"queue_arn": queue_arn}
 identities = {
     "object_created": (["object-created, resolve-missing"], {"central": central, "source": source}, ACCOUNT),
-    "schedule": (["schedule, resolve-missing", "schedule, fan-out"],
+    # The fan-out is on: the tick's grants are those of that mode alone.
+    "schedule": (["schedule, fan-out"],
                  {"central": central, "source": source, "work-queue": queue,
                   "export-target": {"bucket": EXPORT, "prefix": "stance-export"},
                   "pull-target": {"bucket": COPY, "prefix": "aggregated"},
                   "sources-file": {"bucket": CENTRAL, "prefix": "", "object": "_config/sources.jsonl"}}, None),
-    "worker": (["worker, resolve-missing"], {"central": central, "source": source, "work-queue": queue}, None),
+    "worker": (["worker, resolve-missing"], {"central": central, "work-queue": queue,
+                                             "source": [source, {"bucket": "moto-stance-extra", "prefix": "stance"}]}, None),
 }
 problems = []
 for name, (rows, stores, own) in identities.items():

@@ -5,10 +5,8 @@
 # with providers taken only from the offline mirror. Any finding fails the run.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mirror="${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
-
 fail() { echo "check-aws-iac: FAILED: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/terraform-lib.sh"
 
 command -v cfn-lint >/dev/null || fail "cfn-lint not found (pip install cfn-lint)"
 command -v terraform >/dev/null || fail "terraform not found (install Terraform >= 1.5)"
@@ -23,20 +21,7 @@ python3 "$root/.ci/check-sam-versions.py" "$root/template.yaml" || fail "SAM ver
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cat >"$work/tf.rc" <<RC
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/*/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/*/*"]
-  }
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/tf.rc"
-export TF_IN_AUTOMATION=1
-export CHECKPOINT_DISABLE=1
+offline_terraform "$work"
 
 # logging_config on aws_lambda_function needs hashicorp/aws 5.32: the constraint must not admit less.
 for f in terraform/aws/versions.tf terraform/aws/examples/*/main.tf; do

@@ -144,6 +144,12 @@ expect_block azurerm_role_assignment.hub_work_queues 'role_definition_name = "St
 expect_block azurerm_role_assignment.hub_work_queues 'azurerm_linux_function_app.hub.identity[0].principal_id'
 grep -qF '/queueServices/default/queues/${local.poison_queue_name}' "$module/fanout.tf" \
   || fail_fanout "the function's identity needs a role on the poison queue"
+# Notifications: the digest queue in the central account, send-only on that queue, and the setting.
+expect_block azurerm_storage_queue.changes 'storage_account_id = azurerm_storage_account.central.id'
+expect_block azurerm_role_assignment.hub_notify_sender 'role_definition_name = "Storage Queue Data Message Sender"'
+expect_block azurerm_role_assignment.hub_notify_sender '/queueServices/default/queues/${var.notify_queue_name}'
+grep -qF 'local.notify_settings' "$module/main.tf" \
+  || fail_fanout "the function app's app_settings must merge local.notify_settings (STANCE_NOTIFY_URI)"
 expect_block azurerm_role_assignment.hub_sources_file_reader 'role_definition_name = "Storage Blob Data Reader"'
 expect_block azurerm_role_assignment.hub_sources_file_reader "StringEquals '\${try(var.sources_file.blob_name, \"\")}'"
 expect_block azurerm_role_assignment.hub_export_writer "StringLike '\${var.export_prefix}/*'"

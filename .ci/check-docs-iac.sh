@@ -17,8 +17,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mirror="${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
 fail() { echo "check-docs-iac: FAILED: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/terraform-lib.sh"
 
 command -v mvn >/dev/null || fail "mvn (Maven 3.8+) is not installed"
 command -v terraform >/dev/null || fail "terraform is not installed (Terraform >= 1.6)"
@@ -26,18 +26,7 @@ python3 -c 'import samtranslator, cfnlint' 2>/dev/null || fail "python3 cannot i
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cat >"$work/tf.rc" <<RC
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/*/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/*/*"]
-  }
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/tf.rc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+offline_terraform "$work"
 
 # Lines of ```bash blocks, with backslash continuations joined.
 bash_lines() {

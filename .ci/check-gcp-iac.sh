@@ -66,6 +66,17 @@ expect_block google_pubsub_topic_iam_member.work_dead_letter_publisher 'member  
 expect_block google_pubsub_topic_iam_member.work_dead_letter_publisher 'role    = "roles/pubsub.publisher"'
 expect_block google_pubsub_topic_iam_member.work_publisher 'schedule = google_service_account.schedule[0].email'
 expect_block google_pubsub_topic_iam_member.work_publisher 'worker   = google_service_account.worker[0].email'
+# Notifications: the digest topic, publish on it for every identity whose function pushes
+# (object-created, the schedule's catch-up, the worker), and the setting the code reads.
+expect_block google_pubsub_topic.changes 'name    = local.notify_topic_name'
+expect_block google_pubsub_topic_iam_member.changes_publisher 'role     = "roles/pubsub.publisher"'
+grep -qF 'push = google_service_account.push[0].email' terraform/gcp/notify.tf \
+  && grep -qF 'schedule = google_service_account.schedule[0].email' terraform/gcp/notify.tf \
+  && grep -qF 'worker = google_service_account.worker[0].email' terraform/gcp/notify.tf \
+  || { echo "check-gcp-iac: the push, schedule and worker identities must each publish to the digest topic" >&2; status=1; }
+grep -qF 'STANCE_NOTIFY_URI          = "pubsub://${var.project_id}/${local.notify_topic_name}"' terraform/gcp/notify.tf \
+  && grep -qF 'local.notify_environment' terraform/gcp/main.tf \
+  || { echo "check-gcp-iac: every function's environment must carry STANCE_NOTIFY_URI of the digest topic" >&2; status=1; }
 expect_block google_cloudfunctions2_function.worker 'entry_point     = local.entry_points.worker'
 expect_block google_cloudfunctions2_function.worker 'pubsub_topic   = google_pubsub_topic.work[0].id'
 expect_block google_cloudfunctions2_function.worker 'retry_policy          = "RETRY_POLICY_RETRY"'
@@ -118,4 +129,4 @@ sed -n '/^variable "timeout_seconds"/,/^}/p' terraform/gcp/variables.tf | grep -
 expect_block google_storage_bucket_iam_member.push_central_list 'role   = "roles/storage.legacyBucketReader"'
 expect_block google_storage_bucket_iam_member.push_central_list 'count  = local.enable_push && var.resolve_missing ? 1 : 0'
 [[ $status -eq 0 ]] || exit $status
-echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled; fan-out with dead-letter topic; lifecycle settings; first-apply wait, BigQuery API and location, 540 s"
+echo "check-gcp-iac: terraform/gcp formatted; entry points exist; identities separated; APIs enabled; fan-out with dead-letter topic; digest topic and its publishers; lifecycle settings; first-apply wait, BigQuery API and location, 540 s"

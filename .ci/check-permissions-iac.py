@@ -7,8 +7,10 @@ FunctionStoreOperationsTest records from what the functions do.
   bucket policy for a spoke's role, is evaluated against the table's requests for that function
   (.ci/permissions.py): every needed request allowed, nothing else allowed.
 * terraform/gcp and terraform/azure (their providers are not available offline, so read from
-  the HCL): each identity's bucket roles and conditions, and the Azure ABAC conditions, give
-  exactly the operations of the functions that run as that identity.
+  the HCL and evaluated per set of variables, .ci/permissions_terraform.py): each identity's
+  roles and conditions on every store (central, source, sources file, export and pull target,
+  work queue), and the Azure ABAC paths of central per hub and spoke, give exactly the operations
+  of the functions that run as that identity, in the mode they run in.
 terraform/aws is checked on the roles it creates, in check-aws-policy-iac.sh.
 
 usage: check-permissions-iac.py   (needs cfn-lint, which ships the SAM translator)
@@ -22,6 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import permissions  # noqa: E402
+import permissions_terraform  # noqa: E402
 
 ROOT = permissions.ROOT
 PLATFORM_SIDS = {"WriteOwnLogs", "OnFailureDestination", "ConsumeScanEvents"}
@@ -70,11 +73,17 @@ def check_sam():
     cases = {
         "defaults": {},
         "hub, everything on": {
-            "ResolveMissing": "true", "FanOut": "true", "SyncDirection": "bidirectional",
+            "ResolveMissing": "true", "FanOut": "true", "Notify": "true", "SyncDirection": "bidirectional",
             "SourcesUri": f"s3://{central}/_config/sources.jsonl", "ExportBucketName": "example-stance-export",
             "PullTarget": "s3://example-copy/aggregated", "SpokeAccountIds": "111122223333",
             "SpokeRoleArns": "arn:aws:iam::111122223333:role/spoke-object-created"},
         "hub, sources file without fan-out": {"SourcesUri": f"s3://{central}/_config/sources.jsonl"},
+        "hub, catch-up of STANCE_SOURCES with resolve-missing": {
+            "ResolveMissing": "true", "StanceSources": "s3://spoke-scans/stance|111122223333|aws",
+            "ExtraSourceArns": "arn:aws:s3:::spoke-scans,arn:aws:s3:::spoke-scans/stance/*"},
+        "hub, fan-out without resolve-missing": {
+            "FanOut": "true", "SourcesUri": f"s3://{central}/_config/sources.jsonl",
+            "ExtraSourceArns": "arn:aws:s3:::spoke-scans,arn:aws:s3:::spoke-scans/stance/*"},
         "spoke, resolve-missing": {"CreateCentralBucket": "false", "ResolveMissing": "true", "AccountId": "444455556666"},
     }
     for case, overrides in cases.items():
@@ -84,19 +93,27 @@ def check_sam():
         prefix = params["CentralPrefix"]
         stores = {"central": {"bucket": central, "prefix": prefix},
                   "source": {"bucket": scans, "prefix": params["ScanPrefix"]}}
+        if params["Notify"] == "true":
+            stores["notify-target"] = {"topic_arn": "<ref ChangesTopic>"}
         own = params["AccountId"] or "123456789012"
+        # STANCE_SOURCES in other buckets: the functions that push any source read them too.
+        extra = [{"bucket": arn.removeprefix("arn:aws:s3:::").split("/")[0],
+                  "prefix": arn.removeprefix("arn:aws:s3:::").split("/", 1)[1].removesuffix("*").rstrip("/")}
+                 for arn in params["ExtraSourceArns"] if "/" in arn]
+        any_source = dict(stores, source=[stores["source"]] + extra)
         problems.extend(permissions.compare(f"template.yaml [{case}] ObjectCreatedFunctionRole", role("ObjectCreatedFunctionRole"),
                                             permissions.rows("object-created" + suffix), stores, own_account=own,
                                             platform_sids=PLATFORM_SIDS))
         schedule_rows = ["schedule" + suffix]
-        schedule_stores = dict(stores)
+        schedule_stores = dict(any_source)
         if params["SourcesUri"].startswith("s3://"):
             uri = params["SourcesUri"].removeprefix("s3://")
             schedule_stores["sources-file"] = {"bucket": uri.split("/")[0], "prefix": "", "object": uri.split("/", 1)[1]}
         if params["FanOut"] == "true":
-            schedule_rows.append("schedule, fan-out")
+            # The tick of one mode: with the fan-out the workers push, the schedule only sends.
+            schedule_rows = ["schedule, fan-out"]
             schedule_stores["work-queue"] = {"queue_arn": "<getatt WorkQueue.Arn>"}
-            worker_stores = dict(stores, **{"work-queue": {"queue_arn": "<getatt WorkQueue.Arn>"}})
+            worker_stores = dict(any_source, **{"work-queue": {"queue_arn": "<getatt WorkQueue.Arn>"}})
             problems.extend(permissions.compare(f"template.yaml [{case}] WorkerFunctionRole", role("WorkerFunctionRole"),
                                                 permissions.rows("worker" + suffix), worker_stores,
                                                 platform_sids=PLATFORM_SIDS))
@@ -158,82 +175,7 @@ def check_sam_rules():
     print(f"check-permissions-iac: template.yaml: {len(cases)} parameter sets accepted or refused by its Rules as expected")
 
 
-# ---------------------------------------------------------------- terraform (HCL, read as text)
-def blocks(directory, kind, type_name):
-    """name -> body text of every `kind "type_name" "name" { ... }` block in directory's *.tf."""
-    found = {}
-    for name in sorted(os.listdir(directory)):
-        if not name.endswith(".tf"):
-            continue
-        text = open(os.path.join(directory, name)).read()
-        for m in re.finditer(rf'^{kind} "{type_name}" "([^"]+)" \{{\n(.*?)^\}}', text, re.S | re.M):
-            found[m.group(1)] = m.group(2)
-    return found
-
-
-def attribute(body, name):
-    m = re.search(rf'^\s*{name}\s*=\s*(.+)$', body, re.M)
-    return m.group(1).strip() if m else None
-
-
-# Predefined Cloud Storage roles: the operations of the table each permits (read: objects.get;
-# write: objects.create, and objects.delete for a replacement; list: objects.list).
-GCS_ROLES = {"roles/storage.objectViewer": {"read", "list"},
-             "roles/storage.objectUser": {"read", "write", "conditional-write", "delete", "list"},
-             "roles/storage.legacyBucketReader": {"list"}}
-
-
-def check_gcp():
-    directory = os.path.join(ROOT, "terraform", "gcp")
-    members = blocks(directory, "resource", "google_storage_bucket_iam_member")
-    # Which functions run as which service account.
-    identities = {"push": ["object-created"], "schedule": ["schedule", "schedule, fan-out"], "worker": ["worker"]}
-    for resolve in (False, True):
-        suffix = ", resolve-missing" if resolve else ""
-        for identity, functions in identities.items():
-            needed = permissions.rows(*[f + suffix if f != "schedule, fan-out" else f for f in functions]).get("central", {})
-            # Operations on central by scope: objects under the central prefix, and the bucket (list).
-            need_objects = {op for key_class, ops in needed.items() if not key_class.endswith("/") for op in ops}
-            need_list = any("list" in ops for ops in needed.values())
-            granted_objects, granted_list, whole_bucket = set(), False, set()
-            for name, body in members.items():
-                bucket = attribute(body, "bucket") or ""
-                member = " ".join(l for l in body.splitlines() if "member" in l or "each.value" in l)
-                count = attribute(body, "count") or attribute(body, "for_each") or ""
-                if "local.central_bucket" not in bucket:
-                    continue
-                is_member = f"google_service_account.{identity}[0]" in member or (
-                    "central_writers" in (attribute(body, "for_each") or "") and identity in ("push", "schedule"))
-                if not is_member:
-                    continue
-                if "var.resolve_missing" in count and not resolve:
-                    continue
-                role = attribute(body, "role").strip('"')
-                ops = GCS_ROLES[role]
-                if "condition {" in body:
-                    if 'resource.name.startsWith(\\"${local.central_objects_prefix}\\")' not in body:
-                        problems.append(f"terraform/gcp {name}: a condition other than the central prefix")
-                    # Listing is bucket-level: a condition on object names denies it.
-                    granted_objects |= ops - {"list"}
-                else:
-                    granted_objects |= ops - {"list"}
-                    whole_bucket |= ops - {"list"}
-                    granted_list |= "list" in ops
-            label = f"terraform/gcp [{identity}{', resolve_missing' if resolve else ''}]"
-            if not need_objects <= granted_objects:
-                problems.append(f"{label}: missing on central objects: {sorted(need_objects - granted_objects)}")
-            if need_list and not granted_list:
-                problems.append(f"{label}: lists central, but no unconditioned role permits storage.objects.list")
-            if granted_list and not need_list:
-                problems.append(f"{label}: may list central, which it never does")
-            if whole_bucket - {"read"} or (whole_bucket and identity == "push"):
-                problems.append(f"{label}: {sorted(whole_bucket)} on the whole central bucket, beyond the prefix")
-            if "delete" in granted_objects and "delete" not in need_objects and "write" not in need_objects \
-                    and "conditional-write" not in need_objects:
-                problems.append(f"{label}: may delete central objects, which it never does")
-    print("check-permissions-iac: terraform/gcp: push, schedule and worker identities checked against the table")
-
-
+# ---------------------------------------------------------------- terraform/azure central (ABAC paths)
 def azure_patterns(rbac, local, label, variables, spoke_account):
     """The StringLike paths of local.<local> for <label> (hub, spoke), with variables (name -> bool)
     deciding each `cond ? [...] : []` line, and the placeholders filled in."""
@@ -261,9 +203,10 @@ def check_azure():
     for resolve in (False, True):
         for fan_out in (False, True):
             suffix = ", resolve-missing" if resolve else ""
-            # One function app runs every function: the hub identity needs the union of their operations.
-            functions = ["object-created" + suffix, "schedule" + suffix] + (
-                ["schedule, fan-out", "worker" + suffix] if fan_out else [])
+            # One function app runs every function: the hub identity needs the union of their
+            # operations, the timer's in the mode it runs in.
+            functions = ["object-created" + suffix] + (
+                ["schedule, fan-out", "worker" + suffix] if fan_out else ["schedule" + suffix])
             cases.append((f"hub, resolve_missing={resolve}, fan_out={fan_out}", "hub", functions, None,
                           {"var.resolve_missing": resolve, "var.fan_out": fan_out}))
         cases.append((f"spoke, resolve_missing={resolve}", "spoke", ["object-created" + suffix], spoke_account,
@@ -292,8 +235,11 @@ def check_azure():
 def main():
     check_sam()
     check_sam_rules()
-    check_gcp()
+    permissions_terraform.check_gcp(problems)
+    permissions_terraform.check_refusals(problems)
     check_azure()
+    permissions_terraform.check_azure(problems)
+    permissions_terraform.check_one_grant_fewer(problems)
     if problems:
         print("\n".join("check-permissions-iac: " + p for p in problems), file=sys.stderr)
         sys.exit("check-permissions-iac: FAILED")

@@ -68,6 +68,8 @@ VARIATIONS = {
     "ExportBucketName": "example-stance-export",
     "ExportKeep": "5",
     "StaleAfter": "24h",
+    "Notify": "true",
+    "NotifyMinSeverity": "critical",
 }
 NO_VALUE = object()
 

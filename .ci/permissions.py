@@ -20,6 +20,8 @@ QUEUE_ACTIONS = {"send": ["sqs:SendMessage"],
                  "consume": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                              "sqs:ChangeMessageVisibility"]}
 ALL_QUEUE_ACTIONS = sorted({a for actions in QUEUE_ACTIONS.values() for a in actions})
+TOPIC_ACTIONS = {"publish": ["sns:Publish"]}
+ALL_TOPIC_ACTIONS = sorted({a for actions in TOPIC_ACTIONS.values() for a in actions})
 
 
 def table():
@@ -42,7 +44,7 @@ def rows(*names):
 
 def _glob(pattern):
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + r"\Z",
-                      re.IGNORECASE if pattern.startswith(("s3:", "sqs:", "logs:")) else 0)
+                      re.IGNORECASE if pattern.startswith(("s3:", "sqs:", "sns:", "logs:")) else 0)
 
 
 def _listify(v):
@@ -74,6 +76,7 @@ def central_samples(prefix, own, other="999988887777"):
             (f"{p}assets/abcd/{account}/a.json", ["assets/????/{account}/*"], account),
             (f"{p}_state/{account}/status.json", ["_state/{account}/*"], account),
             (f"{p}_state/{account}/resume/0a1b.json", ["_state/{account}/resume/*", "_state/{account}/*"], account),
+            (f"{p}_changes/{account}/dt=2026-12-01/0a1b.jsonl", ["_changes/{account}/*"], account),
         ]
     samples += [(f"{p}findings/not-a-record.json", [], None), (f"{p}_exports/x.json", [], None),
                 (f"{p}other/abcd/{own}/x.json", [], None), (f"elsewhere/findings/abcd/{own}/f.json", [], None)]
@@ -83,18 +86,24 @@ def central_samples(prefix, own, other="999988887777"):
 def expectations(function_rows, stores, own_account=None):
     """Sample requests and whether the table needs them.
 
-    stores: store name -> dict(bucket=..., prefix=...) for S3 stores, or dict(queue_arn=...) for
-    the work queue, or dict(object=...) for a single file; a store the deployment does not
+    stores: store name -> dict(bucket=..., prefix=...) for S3 stores (or a list of them: the
+    sources of STANCE_SOURCES in several buckets), or dict(queue_arn=...) for the work queue, or
+    dict(topic_arn=...) for the notification topic, or dict(object=...) for a single file; a
+    store the deployment does not
     configure is left out (and so must the table's rows be unused). own_account: the account an
     account-scoped identity (a spoke's) is limited to; None: any account.
     Returns [(action, resource, needed, why)].
     """
     out = []
-    for store, where in stores.items():
+    for store, where in ((s, w) for s, ws in stores.items() for w in (ws if isinstance(ws, list) else [ws])):
         classes = function_rows.get(store, {})
         if "queue_arn" in where:
             needed = {a for op in classes.get("*", ()) for a in QUEUE_ACTIONS[op]}
             out += [(a, where["queue_arn"], a in needed, f"{store} {a}") for a in ALL_QUEUE_ACTIONS]
+            continue
+        if "topic_arn" in where:
+            needed = {a for op in classes.get("*", ()) for a in TOPIC_ACTIONS[op]}
+            out += [(a, where["topic_arn"], a in needed, f"{store} {a}") for a in ALL_TOPIC_ACTIONS]
             continue
         bucket_arn = f"arn:aws:s3:::{where['bucket']}"
         ops_anywhere = {op for ops in classes.values() for op in ops}
@@ -118,6 +127,15 @@ def expectations(function_rows, stores, own_account=None):
                 out.append((action, f"{bucket_arn}/{prefix}", needed, f"{store} {prefix} {action}"))
                 out.append((action, f"{bucket_arn}/{outside}", False, f"{store} {outside} {action}"))
     return out
+
+
+def _grants_nothing(action, resource):
+    """An object action on a bucket ARN, or a bucket action on an object ARN, matches no request:
+    a statement that lists bucket and object ARNs together (ExtraSourceArns) grants nothing more."""
+    if not resource.startswith("arn:aws:s3:::") or not action.lower().startswith("s3:"):
+        return False
+    on_object = "/" in resource.removeprefix("arn:aws:s3:::")
+    return on_object == (action.lower() == "s3:listbucket")
 
 
 def compare(label, statements, function_rows, stores, own_account=None, account="123456789012",
@@ -148,6 +166,8 @@ def compare(label, statements, function_rows, stores, own_account=None, account=
             if not action.lower().startswith(("s3:", "sqs:")):
                 continue
             for resource in _listify(st.get("Resource", [])):
+                if _grants_nothing(action, resource):
+                    continue
                 one = {"Effect": "Allow", "Action": action, "Resource": resource}
                 if not any(statement_allows(one, a, r, account) for a, r in needed_requests):
                     problems.append(f"{label}: grant no operation needs: {action} on {resource} (Sid {st.get('Sid')})")

@@ -205,6 +205,46 @@ resource "aws_glue_catalog_table" "export" {
   }
 }
 
+# The change feed ({central_prefix}/_changes/{account}/dt=YYYY-MM-DD/{push}.jsonl): one line per
+# change a push made to a finding, in the export's database, so that "what opened since
+# yesterday" is one Athena query. Not partitioned: the account comes before the day in the key
+# (so grants can be scoped per account), and a query reads the whole feed, which is a few
+# hundred bytes per change; expire old days with a lifecycle rule on _changes/.
+resource "aws_glue_catalog_table" "changes" {
+  count         = local.export_enabled && var.central_uri == null ? 1 : 0
+  name          = "changes"
+  database_name = aws_glue_catalog_database.export[0].name
+  table_type    = "EXTERNAL_TABLE"
+  description   = "What each push changed in central's findings (opened, reopened, resolved, severity_changed), one row per change; at is the push time (ISO 8601, UTC)."
+
+  parameters = {
+    EXTERNAL           = "TRUE"
+    classification     = "json"
+    has_encrypted_data = "true"
+  }
+
+  storage_descriptor {
+    location      = "s3://${var.central_bucket_name}/${var.central_prefix}/_changes/"
+    input_format  = "org.apache.hadoop.mapred.TextInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+
+    ser_de_info {
+      name                  = "stance-sync-changes"
+      serialization_library = "org.openx.data.jsonserde.JsonSerDe"
+      parameters            = { "case.insensitive" = "false", "ignore.malformed.json" = "false" }
+    }
+
+    dynamic "columns" {
+      for_each = ["at", "account", "provider", "id", "change", "severity", "previous_severity", "title", "asset_id",
+      "snapshot", "reason"]
+      content {
+        name = columns.value
+        type = "string"
+      }
+    }
+  }
+}
+
 output "export_location" {
   description = "Where the scheduled function exports central as a Stance scan (null without export)."
   value       = local.export_location
@@ -216,6 +256,9 @@ output "export_lifecycle_environment" {
 }
 
 output "export_athena_tables" {
-  description = "Glue tables over the export: query with WHERE snapshot_id = '<newest id in the manifest>'."
-  value       = { for name, table in aws_glue_catalog_table.export : name => "${table.database_name}.${table.name}" }
+  description = "Glue tables over the export (query with WHERE snapshot_id = '<newest id in the manifest>') and over central's change feed (changes)."
+  value = merge(
+    { for name, table in aws_glue_catalog_table.export : name => "${table.database_name}.${table.name}" },
+    { for table in aws_glue_catalog_table.changes : "changes" => "${table.database_name}.${table.name}" },
+  )
 }

@@ -247,6 +247,34 @@ resource "aws_lambda_event_source_mapping" "work" {
 }
 
 # ------------------------------------------------------------------ the schedule's side
+# A tick that fans out pushes nothing: the pull and the export read central's records and the
+# accounts' state, and the stale-account check lists it. No source, no write, no delete.
+data "aws_iam_policy_document" "schedule_reads_central" {
+  count = var.fan_out ? 1 : 0
+
+  statement {
+    sid       = "ListCentral"
+    actions   = ["s3:ListBucket"]
+    resources = [local.central_bucket_arn]
+  }
+
+  statement {
+    sid     = "ReadCentralRecords"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${local.central_bucket_arn}/${var.central_prefix}/findings/????/*",
+      "${local.central_bucket_arn}/${var.central_prefix}/assets/????/*",
+      "${local.central_bucket_arn}/${var.central_prefix}/_state/*",
+    ]
+  }
+
+  statement {
+    sid       = "OnFailureDestination"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.failed_invocations.arn]
+  }
+}
+
 data "aws_iam_policy_document" "schedule_fan_out" {
   count = var.fan_out || local.sources_s3_path != null ? 1 : 0
 

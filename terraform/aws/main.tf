@@ -49,6 +49,7 @@ locals {
       STANCE_CHECKSUM_VERIFY     = tostring(var.checksum_verify)
     },
     var.account_id == null ? {} : { STANCE_ACCOUNT_ID = var.account_id },
+    local.notify_env,
   )
   object_created_env = merge(local.common_env, local.resolve_environment)
   # Only the schedule runs pulls, exports and fans out; the object-created function always pushes.
@@ -72,20 +73,6 @@ locals {
 
   use_sqs = var.trigger_mode == "sqs"
   use_s3  = var.trigger_mode == "s3"
-}
-
-check "role_names_fit" {
-  assert {
-    condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
-    error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
-  }
-}
-
-check "s3_trigger_needs_own_bucket" {
-  assert {
-    condition     = var.trigger_mode != "s3" || var.create_source_bucket
-    error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
-  }
 }
 
 # ------------------------------------------------------------------ buckets (central, optional source)
@@ -210,6 +197,25 @@ data "aws_iam_policy_document" "central_bucket" {
         "${local.central_bucket_arn}/${var.central_prefix}/assets/????/$${aws:PrincipalAccount}/*",
         "${local.central_bucket_arn}/${var.central_prefix}/_state/$${aws:PrincipalAccount}/*",
       ]
+      principals {
+        type        = "AWS"
+        identifiers = var.spoke_account_ids
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.spoke_role_arns
+      }
+    }
+  }
+
+  # Each push of a spoke records what it changed in its own account's change feed.
+  dynamic "statement" {
+    for_each = length(var.spoke_account_ids) > 0 ? [1] : []
+    content {
+      sid       = "SpokesRecordOwnAccountChanges"
+      actions   = ["s3:PutObject"]
+      resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/$${aws:PrincipalAccount}/*"]
       principals {
         type        = "AWS"
         identifiers = var.spoke_account_ids
@@ -448,6 +454,13 @@ data "aws_iam_policy_document" "object_created" {
     resources = local.own_record_arns
   }
 
+  # Each push records what it changed in the account's change feed (create-if-absent only).
+  statement {
+    sid       = "RecordOwnAccountChanges"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/${local.account_id}/*"]
+  }
+
   # The resolve pass removes the account's assets that a snapshot no longer has.
   dynamic "statement" {
     for_each = var.resolve_missing ? [1] : []
@@ -483,6 +496,13 @@ data "aws_iam_policy_document" "push_any_account" {
     ]
   }
 
+  # Each push records what it changed in the accounts' change feed (create-if-absent only).
+  statement {
+    sid       = "RecordChanges"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.central_bucket_arn}/${var.central_prefix}/_changes/*"]
+  }
+
   # Every push runs the resolve pass when resolve_missing is on (the catch-up and the worker's
   # source pushes alike): it removes the assets that a snapshot no longer has.
   dynamic "statement" {
@@ -515,7 +535,11 @@ data "aws_iam_policy_document" "push_any_account" {
 }
 
 data "aws_iam_policy_document" "schedule" {
-  source_policy_documents = [data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json]
+  # The grants of the mode the tick runs in: the catch-up pushes every source here; with the
+  # fan-out the workers push them and the tick only reads central (fanout.tf).
+  source_policy_documents = var.fan_out ? [data.aws_iam_policy_document.schedule_reads_central[0].json] : [
+    data.aws_iam_policy_document.common.json, data.aws_iam_policy_document.push_any_account.json
+  ]
 
   statement {
     sid       = "WriteOwnLogs"
@@ -547,7 +571,18 @@ resource "aws_iam_role" "object_created" {
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
   tags               = var.tags
 
+  # Refused at plan time (a check block would only warn).
   lifecycle {
+    precondition {
+      condition     = alltrue([for role, name in local.role_name : length(name) <= 64])
+      error_message = "IAM role names (name-region-role) hold at most 64 characters: shorten var.name."
+    }
+
+    precondition {
+      condition     = var.trigger_mode != "s3" || var.create_source_bucket
+      error_message = "trigger_mode \"s3\" configures the bucket's notification, so create_source_bucket must be true; use sqs or eventbridge for an existing bucket."
+    }
+
     # Spokes are admitted by the central bucket's policy, which only the hub's module writes.
     precondition {
       condition     = length(var.spoke_account_ids) == 0 || var.create_central_bucket

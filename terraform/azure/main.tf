@@ -167,7 +167,7 @@ resource "azurerm_linux_function_app" "hub" {
 
   # No AZURE_STORAGE_CONNECTION_STRING here: without it the adapters authenticate with
   # DefaultAzureCredential, i.e. this app's managed identity.
-  app_settings = merge(local.lifecycle_settings, var.stance_settings, local.blob_account_setting, local.fan_out_settings, {
+  app_settings = merge(local.lifecycle_settings, var.stance_settings, local.blob_account_setting, local.fan_out_settings, local.pull_settings, local.notify_settings, {
     STANCE_CENTRAL_URI    = local.central_uri
     STANCE_CENTRAL_PREFIX = var.central_prefix
     STANCE_SOURCES        = local.stance_sources

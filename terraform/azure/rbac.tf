@@ -13,12 +13,13 @@ locals {
   # a blob in a four-character hash folder matches only when the next segment is the account.
   write_patterns = merge(
     # The hub's functions push any configured account: records and the accounts' state.
-    { hub = ["${var.central_prefix}/findings/????/*", "${var.central_prefix}/assets/????/*", "${var.central_prefix}/_state/*"] },
+    { hub = ["${var.central_prefix}/findings/????/*", "${var.central_prefix}/assets/????/*", "${var.central_prefix}/_state/*", "${var.central_prefix}/_changes/*"] },
     {
       for k, w in var.spoke_writers : "spoke-${k}" => [
         "${var.central_prefix}/findings/????/${w.account_id}/*",
         "${var.central_prefix}/assets/????/${w.account_id}/*",
         "${var.central_prefix}/_state/${w.account_id}/*",
+        "${var.central_prefix}/_changes/${w.account_id}/*",
       ]
     }
   )

@@ -189,13 +189,19 @@ variable "spoke_writers" {
 }
 
 variable "stance_settings" {
-  description = "Further STANCE_* app settings (STANCE_CONFLICT_RESOLUTION, STANCE_BATCH_SIZE, STANCE_PULL_TARGET...)."
+  description = "Further STANCE_* app settings (STANCE_CONFLICT_RESOLUTION, STANCE_BATCH_SIZE, an S3 or GCS STANCE_PULL_TARGET...; a blob container pull target is pull_target)."
   type        = map(string)
   default     = {}
 
   validation {
     condition     = alltrue([for k in keys(var.stance_settings) : startswith(k, "STANCE_")])
     error_message = "stance_settings keys must start with STANCE_."
+  }
+
+  # The function may write a blob container only through pull_target, which grants it.
+  validation {
+    condition     = !can(regex("^(az://|https?://)", lookup(var.stance_settings, "STANCE_PULL_TARGET", "")))
+    error_message = "stance_settings.STANCE_PULL_TARGET names a blob container, which the function may not write: set pull_target instead."
   }
 }
 

@@ -67,6 +67,11 @@ locals {
     || (upper(coalesce(local.export_dataset_location, "-")) == "US" && startswith(lower(coalesce(local.export_bucket_location, "-")), "us-"))
   )
   export_location = local.export_enabled ? "gs://${var.export_bucket_name}/${var.export_prefix}" : null
+  # The change feed's table reads central, so central must be where the dataset is too; only a
+  # central bucket created here has a location this module knows.
+  central_location = upper(var.create_central_bucket ? var.central_bucket_location : "-")
+  changes_readable = (local.central_location == upper(coalesce(local.export_dataset_location, "-"))
+  || (upper(coalesce(local.export_dataset_location, "-")) == "US" && startswith(lower(local.central_location), "us-")))
 
   # Every function that pushes (push, schedule, worker) resolves alike.
   resolve_environment = {
@@ -167,6 +172,31 @@ resource "google_bigquery_table" "export" {
   }
 }
 
+# The change feed ({central_prefix}/_changes/{account}/dt=YYYY-MM-DD/{push}.jsonl): one line per
+# change a push made to a finding, as an external table in the export's dataset, so that "what
+# opened since yesterday" is one query. Not hive-partitioned: the account comes before the day
+# in the key (so grants can be scoped per account). BigQuery reads external files only from a
+# bucket in the dataset's location: the table is made when central is where the export is.
+resource "google_bigquery_table" "changes" {
+  count               = local.export_enabled && local.changes_readable ? 1 : 0
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.export[0].dataset_id
+  table_id            = "changes"
+  deletion_protection = false
+  description         = "What each push changed in central's findings (opened, reopened, resolved, severity_changed), one row per change; at is the push time (ISO 8601, UTC)."
+  schema = jsonencode([
+    for name in ["at", "account", "provider", "id", "change", "severity", "previous_severity", "title", "asset_id",
+    "snapshot", "reason"] : { name = name, type = "STRING", mode = "NULLABLE" }
+  ])
+
+  external_data_configuration {
+    source_format         = "NEWLINE_DELIMITED_JSON"
+    autodetect            = false
+    ignore_unknown_values = true
+    source_uris           = ["gs://${local.central_bucket}/${var.central_prefix}/_changes/*"]
+  }
+}
+
 output "export_location" {
   description = "Where the scheduled function exports central as a Stance scan (null without export)."
   value       = local.export_location
@@ -178,6 +208,9 @@ output "export_lifecycle_environment" {
 }
 
 output "export_bigquery_tables" {
-  description = "External tables over the export."
-  value       = { for name, table in google_bigquery_table.export : name => "${table.project}.${table.dataset_id}.${table.table_id}" }
+  description = "External tables over the export, and over central's change feed (changes)."
+  value = merge(
+    { for name, table in google_bigquery_table.export : name => "${table.project}.${table.dataset_id}.${table.table_id}" },
+    { for table in google_bigquery_table.changes : "changes" => "${table.project}.${table.dataset_id}.${table.table_id}" },
+  )
 }

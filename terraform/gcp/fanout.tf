@@ -86,13 +86,6 @@ data "google_project" "this" {
   project_id = var.project_id
 }
 
-check "fan_out_needs_schedule" {
-  assert {
-    condition     = !var.fan_out || var.enable_schedule
-    error_message = "fan_out sends the work from the scheduled function: set enable_schedule = true."
-  }
-}
-
 # ---- topics -------------------------------------------------------------------------------------
 
 resource "google_pubsub_topic" "work" {

@@ -149,6 +149,13 @@ resource "google_cloudfunctions2_function" "schedule" {
     google_storage_bucket_iam_member.pull_target_write,
     time_sleep.iam_propagation,
   ]
+
+  lifecycle {
+    precondition {
+      condition     = local.pull_target_gcs_bucket == null || var.pull_target_bucket == local.pull_target_gcs_bucket
+      error_message = "pull_target ${coalesce(var.pull_target, "-")} is in gs://${coalesce(local.pull_target_gcs_bucket, "-")}: set pull_target_bucket = \"${coalesce(local.pull_target_gcs_bucket, "-")}\" so that the scheduled function may write there."
+    }
+  }
 }
 
 resource "google_cloud_run_service_iam_member" "schedule_invoker" {

@@ -13,9 +13,12 @@ locals {
   # everything else in the bucket (see docs/deploy-gcp.md, "Least privilege", for what it cannot do).
   central_objects_prefix = "projects/_/buckets/${local.central_bucket}/objects/${var.central_prefix}/"
 
+  # A gs:// pull target's bucket, which pull_target_bucket must name (the schedule's write grant).
+  pull_target_gcs_bucket = var.pull_target != null && startswith(coalesce(var.pull_target, "-"), "gs://") ? split("/", trimprefix(var.pull_target, "gs://"))[0] : null
+
   base_environment = merge(var.environment, {
     STANCE_CENTRAL_URI = local.central_uri
-  })
+  }, local.notify_environment)
 
   push_environment = merge(local.base_environment, local.resolve_environment, {
     STANCE_ACCOUNT_ID = local.account_id
@@ -40,10 +43,11 @@ locals {
     var.export_bucket_name != null ? ["bigquery.googleapis.com"] : [],
   )
 
-  # Both functions write records under the central prefix (the IAM condition below).
+  # The functions that push write records under the central prefix (the IAM condition below):
+  # the schedule only when it catches up itself; with the fan-out the workers push.
   central_writers = merge(
     local.enable_push ? { push = google_service_account.push[0].email } : {},
-    local.enable_schedule ? { schedule = google_service_account.schedule[0].email } : {},
+    local.enable_schedule && !local.enable_fan_out ? { schedule = google_service_account.schedule[0].email } : {},
   )
 
   entry_points = {
@@ -182,6 +186,14 @@ resource "google_service_account" "trigger" {
   display_name = "stance-sync Eventarc triggers"
   description  = "Identity of the Eventarc triggers that invoke the stance-sync functions."
   depends_on   = [terraform_data.apis_enabled]
+
+  # Refused at plan time (a check block would only warn); the trigger identity always exists.
+  lifecycle {
+    precondition {
+      condition     = !var.fan_out || var.enable_schedule
+      error_message = "fan_out sends the work from the scheduled function: set enable_schedule = true."
+    }
+  }
 }
 
 # Required by Eventarc for Cloud Storage (direct) events.
@@ -248,8 +260,9 @@ resource "google_storage_bucket_iam_member" "source_read" {
   member = "serviceAccount:${google_service_account.push[0].email}"
 }
 
+# The catch-up reads the sources; a tick that fans out does not (the workers do).
 resource "google_storage_bucket_iam_member" "scheduled_source_read" {
-  for_each = local.enable_schedule ? toset(var.source_read_buckets) : toset([])
+  for_each = local.enable_schedule && !local.enable_fan_out ? toset(var.source_read_buckets) : toset([])
   bucket   = each.value
   role     = "roles/storage.objectViewer"
   member   = "serviceAccount:${google_service_account.schedule[0].email}"

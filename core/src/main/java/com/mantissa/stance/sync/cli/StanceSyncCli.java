@@ -37,7 +37,8 @@ import picocli.CommandLine;
 public final class StanceSyncCli implements Runnable {
     /** The subcommands, in the order the usage lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(Push.class, Pull.class, Sync.class, EnqueueCommand.class,
-            WorkerCommand.class, ExportCommand.class, PruneCommand.class, StatusCommand.class);
+            WorkerCommand.class, ExportCommand.class, PruneCommand.class, StatusCommand.class,
+            ChangesCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -282,9 +283,17 @@ public final class StanceSyncCli implements Runnable {
         @Mixin
         ResolveOptions resolve = new ResolveOptions();
 
+        @Mixin
+        NotifyOptions notify = new NotifyOptions();
+
         @Override
         PushOptions push() {
             return push;
+        }
+
+        @Override
+        NotifyOptions notifyOptions() {
+            return notify;
         }
 
         @Override
@@ -319,9 +328,17 @@ public final class StanceSyncCli implements Runnable {
         @Option(names = "--target", required = true, paramLabel = "URI", description = "Where verified records go.")
         String target;
 
+        @Mixin
+        NotifyOptions notify = new NotifyOptions();
+
         @Override
         SyncDirection direction() {
             return SyncDirection.BIDIRECTIONAL;
+        }
+
+        @Override
+        NotifyOptions notifyOptions() {
+            return notify;
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.cli.StanceSyncCli.PushOptions;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.PushNotifier;
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.model.InvalidRecordException;
@@ -13,6 +14,7 @@ import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncResult;
+import com.mantissa.stance.sync.notify.NotificationException;
 import com.mantissa.stance.sync.storage.PermanentStorageException;
 import com.mantissa.stance.sync.storage.RequestCounts;
 import com.mantissa.stance.sync.storage.StorageAdapter;
@@ -59,14 +61,18 @@ abstract class SyncCommand implements Callable<Integer> {
         return null;
     }
 
+    NotifyOptions notifyOptions() {
+        return null;
+    }
+
     @Override
     public Integer call() {
         PushOptions push = push();
         StorageLocation centralLocation = location("--central", common.central);
         SyncConfig config = config(centralLocation, push);
-        try (Stores stores = new Stores()) {
-            if (push != null && !push.dryRun && centralLocation.scheme() == StorageLocation.Scheme.FILE
-                    && !Files.exists(centralLocation.folder())) {
+        PushNotifier notifier = push == null || notifyOptions() == null ? null : notifyOptions().notifier(spec);
+        try (Stores stores = new Stores(); PushNotifier notifying = notifier) {
+            if (push != null && !push.dryRun) {
                 makeFolder(centralLocation);
             }
             StorageAdapter central = open(stores, "--central", centralLocation);
@@ -86,6 +92,9 @@ abstract class SyncCommand implements Callable<Integer> {
                     sync.progress(progress);
                 }
                 result = execute(sync);
+                if (notifying != null) {
+                    result = notified(notifying, sync, result);
+                }
             } catch (SyncAbortedException e) {
                 // The store cannot be used at all: a configuration error, reported once.
                 spec.commandLine().getErr().println("stance-sync: " + e.getMessage());
@@ -107,6 +116,20 @@ abstract class SyncCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The result, with the error of a digest that could not be sent: the push itself went through
+     * and its changes are in the change feed, so the command finishes with errors (exit 1).
+     */
+    private static SyncResult notified(PushNotifier notifier, CrossCloudSync sync, SyncResult result) {
+        try {
+            notifier.sendAll(sync.lastChanges());
+            return result;
+        } catch (NotificationException e) {
+            return result.plus(new SyncResult(0, 0, 0, List.of("notification: " + e.getMessage()), 0,
+                    result.syncDirection()), result.syncDirection());
+        }
+    }
+
     /** The push description the flags give, as the functions' settings give theirs. */
     private PushDescription description(SyncConfig config, PushOptions push) {
         ResolveSettings resolve;
@@ -118,15 +141,10 @@ abstract class SyncCommand implements Callable<Integer> {
         return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
     }
 
-    /**
-     * A push makes its central folder, as its first write would: a resolve pass reads central
-     * before anything is written, and a folder that does not exist yet is an empty central, not
-     * a mistyped one (a pull, which only reads, still refuses it; a dry run writes nothing, and a
-     * path that is a file is left for the store to refuse).
-     */
+    /** A push makes its central folder; a pull, which only reads, still refuses a missing one. */
     private void makeFolder(StorageLocation central) {
         try {
-            Files.createDirectories(central.folder());
+            central.createMissingFolder();
         } catch (IOException e) {
             throw usage("--central: cannot create " + central.folder() + ": " + e.getMessage());
         }

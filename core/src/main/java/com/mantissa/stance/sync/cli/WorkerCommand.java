@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.cli;
 import com.mantissa.stance.sync.function.FunctionSettings;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
+import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.wire.CanonicalJson;
 import com.mantissa.stance.sync.worker.QueueWorker;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -58,6 +60,9 @@ final class WorkerCommand implements Callable<Integer> {
                     + "account (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Mixin
+    NotifyOptions notify = new NotifyOptions();
+
     @Option(names = "--quiet", description = "No progress and no line per source pushed on stderr (warnings and errors "
             + "are still printed).")
     boolean quiet;
@@ -73,6 +78,12 @@ final class WorkerCommand implements Callable<Integer> {
         }
         if (account != null) {
             env.put(FunctionSettings.ACCOUNT_ID, account);
+        }
+        if (notify.uri != null) {
+            env.put(Settings.NOTIFY_URI.env(), notify.uri);
+        }
+        if (notify.minSeverity != null) {
+            env.put(Settings.NOTIFY_MIN_SEVERITY.env(), notify.minSeverity);
         }
         if (batch < 1 || batch > 10) {
             throw new ParameterException(spec.commandLine(), "--batch takes 1 to 10 messages, got " + batch);

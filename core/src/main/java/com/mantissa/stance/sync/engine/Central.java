@@ -97,6 +97,16 @@ public final class Central {
         return new PruneOperation(store, prefix, account, provider);
     }
 
+    /**
+     * What pushes changed in central's findings at or after {@code since} and before
+     * {@code until}, from the change feed.
+     *
+     * @throws IllegalArgumentException when {@code since} is not before {@code until}
+     */
+    public ChangesOperation changes(java.time.Instant since, java.time.Instant until) {
+        return new ChangesOperation(store, prefix, since, until);
+    }
+
     /** One row per account: its status objects, and whether it went quiet for {@code staleAfter}. */
     public StatusOperation status(Duration staleAfter) {
         return new StatusOperation(store, prefix, staleAfter);

@@ -2,6 +2,8 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.AccountPasses;
 import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.ConcurrencyLimit;
 import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
 import com.mantissa.stance.sync.engine.exec.Retry;
@@ -76,6 +78,8 @@ public final class CrossCloudSync {
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
     private long lastFilesUnchanged;
+    private List<PushChanges> lastChanges = List.of();
+    private ChangeLog sharedChanges;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -99,6 +103,12 @@ public final class CrossCloudSync {
                 .indexMaxAge(push.indexMaxAge()).build();
         this.deadline = push.deadline();
         this.resolveMissing = push.resolve();
+        return this;
+    }
+
+    /** Tells {@code changes} what the following syncs change, leaving it to the caller to record them. */
+    synchronized CrossCloudSync shareChanges(ChangeLog changes) {
+        this.sharedChanges = changes;
         return this;
     }
 
@@ -166,6 +176,11 @@ public final class CrossCloudSync {
     /** Findings the last sync wrote open that central held as resolved (with {@code _reopened_at}). */
     public synchronized long reopened() {
         return lastCounts.reopenedCount();
+    }
+
+    /** What the last sync changed in central's findings, per account pushed, as the change feed recorded it. */
+    public synchronized List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve passes of the last sync. */
@@ -333,10 +348,11 @@ public final class CrossCloudSync {
         AccountPasses.Prepared passes = null;
         PushOperation push = null;
         List<RecordSource> pushed = List.of();
+        ChangeLog changes = sharedChanges != null ? sharedChanges : new ChangeLog(run.clock().instant());
         if (direction != SyncDirection.PULL) {
-            passes = accountPasses.prepare(central, run, resolveMissing);
+            passes = accountPasses.prepare(central, run, resolveMissing, changes);
             pushed = passes.pushable(pending);
-            push = new PushOperation(pushed);
+            push = new PushOperation(pushed, changes);
             operations.add(push);
         }
         if (direction != SyncDirection.PUSH) {
@@ -356,7 +372,11 @@ public final class CrossCloudSync {
             for (RecordSource source : pushed) {
                 lastCounts.add(push.counts(source));
             }
-            return passes == null ? result : passes.finish(result, push);
+            SyncResult finished = passes == null ? result : passes.finish(result, push);
+            ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, retry, run.config().centralPrefix(),
+                    sharedChanges != null ? null : changes, run.dryRun(), finished);
+            lastChanges = recorded.pushes();
+            return recorded.result();
         }
     }
 

@@ -1,6 +1,9 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.account.AccountPushPass;
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
+import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.Outcome;
 import com.mantissa.stance.sync.engine.index.ScanFileEntry;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
@@ -60,6 +63,7 @@ public final class ResumablePush {
     private LongSupplier nanoTime = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private ResolveMissingResult lastResolve;
+    private List<PushChanges> lastChanges = List.of();
     private long deadlineAt = Long.MAX_VALUE;
     private SuccessiveProgress progress;
 
@@ -119,6 +123,8 @@ public final class ResumablePush {
         deadlineAt = description.deadline() == null ? Long.MAX_VALUE : started + description.deadline().toNanos();
         Run run = new Run(store, files, source, account, provider, PushCheckpoint.key(config.centralPrefix(), account,
                 source), requestsBefore);
+        run.changes = new ChangeLog(clock.instant());
+        run.changes.snapshot(account, provider, AccountPushPass.snapshotOf(files));
         PushCheckpoint previous = load(run);
         if (previous != null) {
             run.counts = previous.counts();
@@ -249,6 +255,8 @@ public final class ResumablePush {
         long lastRecords;
         SnapshotCounts lastCounted = new SnapshotCounts();
         boolean lastFailed;
+        /** What this invocation's runs of the engine and its resolve pass change, recorded as one push at its end. */
+        ChangeLog changes;
 
         Run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account, String provider,
             String key, RequestCounts requestsBefore) {
@@ -268,7 +276,7 @@ public final class ResumablePush {
      */
     private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, ScanFileVersion version) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).clock(clock)
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).clock(clock).shareChanges(run.changes)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());
@@ -299,6 +307,10 @@ public final class ResumablePush {
         } else {
             save(run.key, checkpoint);
         }
+        ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, Retry.defaults(), config.centralPrefix(),
+                run.changes, description.dryRun(), result);
+        lastChanges = recorded.pushes();
+        result = recorded.result();
         return new Outcome(result, finished, checkpoint, central.counts().minus(run.requestsBefore),
                 run.filesUnchanged);
     }
@@ -318,7 +330,7 @@ public final class ResumablePush {
             census.read(run.store, run.files, config.includeAssets());
         }
         AccountPushPass pass = AccountPushPass.prepare(central, config, run.account, run.provider, census,
-                AccountPushPass.snapshotOf(run.files), description.resolve(), clock);
+                AccountPushPass.snapshotOf(run.files), description.resolve(), clock).recordChangesIn(run.changes);
         if (pass.refusal().isPresent()) {
             List<String> errors = new ArrayList<>(pushed.errors());
             errors.add("account '" + run.account + "': " + pass.refusal().get());
@@ -338,6 +350,15 @@ public final class ResumablePush {
         return resolved == 0 ? r : new SyncResult(r.recordsSynced() + resolved, r.recordsSkipped(),
                 r.conflictsResolved(), r.errors(), r.durationSeconds(), r.syncDirection(), r.retryableErrors(),
                 r.warnings());
+    }
+
+    /**
+     * What the last invocation changed in central's findings, as the change feed recorded it:
+     * one entry per run of the engine that changed something, and one for the resolve pass of
+     * the push that finished.
+     */
+    public List<PushChanges> lastChanges() {
+        return lastChanges;
     }
 
     /** The resolve pass of the last push that finished; null when none ran. */

@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.PushDescription;
+import com.mantissa.stance.sync.engine.PushNotifier;
 import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.InvalidRecordException;
@@ -8,6 +9,8 @@ import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
+import com.mantissa.stance.sync.notify.NotificationTargets;
+import com.mantissa.stance.sync.notify.SeverityThreshold;
 import com.mantissa.stance.sync.settings.ConfigurationException;
 import com.mantissa.stance.sync.settings.Settings;
 import com.mantissa.stance.sync.storage.StorageLocation;
@@ -50,10 +53,14 @@ public final class FunctionSettings {
     private final LifecycleSettings lifecycle;
     private final String workQueue;
     private final Duration timeBudget;
+    private final String notifyUri;
+    private final SeverityThreshold notifyMinSeverity;
+    private PushNotifier notifier;
 
     private FunctionSettings(StorageLocation central, PushDescription push, SyncDirection direction, String accountId,
                              List<SourceSpec> sources, String sourcesUri, StorageLocation pullTarget,
-                             LifecycleSettings lifecycle, String workQueue, Duration timeBudget) {
+                             LifecycleSettings lifecycle, String workQueue, Duration timeBudget, String notifyUri,
+                             SeverityThreshold notifyMinSeverity) {
         this.central = central;
         this.push = push;
         this.direction = direction;
@@ -64,6 +71,8 @@ public final class FunctionSettings {
         this.lifecycle = lifecycle;
         this.workQueue = workQueue;
         this.timeBudget = timeBudget;
+        this.notifyUri = notifyUri;
+        this.notifyMinSeverity = notifyMinSeverity;
     }
 
     /** @throws ConfigurationException naming the first variable that is missing or invalid, and its value */
@@ -109,7 +118,21 @@ public final class FunctionSettings {
                 Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false);
         return new FunctionSettings(central, push, direction, account, sources,
                 Settings.SOURCES_URI.from(env).orElse(null), pullTarget, LifecycleSettings.fromEnvironment(env),
-                Settings.WORK_QUEUE.from(env).orElse(null), Settings.TIME_BUDGET.from(env).orElse(null));
+                Settings.WORK_QUEUE.from(env).orElse(null), Settings.TIME_BUDGET.from(env).orElse(null),
+                notifyUri(env), SeverityThreshold.of(Settings.NOTIFY_MIN_SEVERITY.fromOrDefault(env)));
+    }
+
+    /** The target's form is checked at start-up; its client is built on the first digest. */
+    private static String notifyUri(Map<String, String> env) {
+        String uri = Settings.NOTIFY_URI.from(env).orElse(null);
+        if (uri != null) {
+            try {
+                NotificationTargets.validate(uri);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(Settings.NOTIFY_URI.env() + ": " + e.getMessage(), e);
+            }
+        }
+        return uri;
     }
 
     /** {@code uri|account|provider} entries separated by commas, semicolons or new lines. */
@@ -201,6 +224,36 @@ public final class FunctionSettings {
     /** The work queue ({@code STANCE_WORK_QUEUE}): the schedule fans out to it, the worker continues on it. */
     public Optional<String> workQueue() {
         return Optional.ofNullable(workQueue);
+    }
+
+    /** Where each push's digest goes ({@code STANCE_NOTIFY_URI}), when set. */
+    public Optional<String> notifyUri() {
+        return Optional.ofNullable(notifyUri);
+    }
+
+    /** The least severity a notified change reaches ({@code STANCE_NOTIFY_MIN_SEVERITY}). */
+    public SeverityThreshold notifyMinSeverity() {
+        return notifyMinSeverity;
+    }
+
+    /**
+     * The notifier of every push this function makes, built once on first use (one client for
+     * the life of the instance); empty when no target is set.
+     *
+     * @throws ConfigurationException when the target's SDK is not in this build
+     */
+    public synchronized Optional<PushNotifier> notifier() {
+        if (notifyUri == null) {
+            return Optional.empty();
+        }
+        if (notifier == null) {
+            try {
+                notifier = new PushNotifier(NotificationTargets.open(notifyUri), notifyMinSeverity);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(Settings.NOTIFY_URI.env() + ": " + e.getMessage(), e);
+            }
+        }
+        return Optional.of(notifier);
     }
 
     /** The time one source push may take ({@code STANCE_TIME_BUDGET}); empty for the invocation's own. */

@@ -188,7 +188,7 @@ public final class SyncFunction {
                 for (StorageLocation object : objects.values()) {
                     sync.addScanObject(stores.apply(object), object.prefix(), account, object.scheme().provider());
                 }
-                result = sync.sync();
+                result = notified(sync, sync.sync());
             } catch (SyncAbortedException e) {
                 result = errorResult(e.getMessage(), false);
             } catch (IllegalArgumentException | StorageException e) {
@@ -252,7 +252,7 @@ public final class SyncFunction {
                                 + e.getMessage(), e instanceof TransientStorageException), total.syncDirection());
                     }
                 }
-                total = total.plus(push.sync(), total.syncDirection());
+                total = total.plus(notified(push, push.sync()), total.syncDirection());
                 didSomething = true;
             }
             if (settings.pullTarget().isPresent()) {
@@ -298,8 +298,22 @@ public final class SyncFunction {
 
     /** A push as the settings' push description directs, as every push of the functions and the worker is. */
     private CrossCloudSync newPush() {
+        if (!settings.push().dryRun()) {
+            try {
+                settings.central().createMissingFolder();
+            } catch (java.io.IOException e) {
+                throw new SyncAbortedException("cannot create the central folder " + settings.central().folder()
+                        + ": " + e.getMessage(), e);
+            }
+        }
         CrossCloudSync sync = central().push(settings.push());
         return progress == null ? sync : sync.progress(progress.next());
+    }
+
+    /** The push's result, with the error of a digest that could not be sent (see {@link PushNotifications}). */
+    private SyncResult notified(CrossCloudSync push, SyncResult result) {
+        return PushNotifications.send(settings, push.lastChanges())
+                .map(error -> result.plus(errorResult(error, false), result.syncDirection())).orElse(result);
     }
 
     /** Progress of the pushes this function runs, for a worker on a terminal; none by default. */

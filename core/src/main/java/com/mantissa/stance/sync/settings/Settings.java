@@ -32,9 +32,10 @@ public final class Settings {
             Setting::text, "The spoke account of object-created events that name none.");
     public static final Setting<String> SOURCES = new Setting<>("STANCE_SOURCES", null, null, Setting::text,
             "Sources of the scheduled catch-up: `uri|account|provider` entries separated by commas, semicolons or "
-            + "new lines.");
+            + "new lines. Their accounts should report: the schedule warns of each that never pushed.");
     public static final Setting<String> SOURCES_URI = new Setting<>("STANCE_SOURCES_URI", "--sources", null,
-            Setting::text, "A sources file (JSON lines: location, account, provider) read by the scheduled function.");
+            Setting::text, "A sources file (JSON lines: location, account, provider) read by the scheduled function; "
+            + "its accounts should report (the schedule warns of each that never pushed).");
     public static final Setting<String> PULL_TARGET = new Setting<>("STANCE_PULL_TARGET", "--target", null,
             Setting::text, "Where verified central records are copied by a pull.");
     public static final Setting<Duration> INDEX_MAX_AGE = new Setting<>("STANCE_INDEX_MAX_AGE", "--index-max-age",
@@ -67,6 +68,13 @@ public final class Settings {
             Setting::duration, "How long opening a connection to a cloud store may take.");
     public static final Setting<Duration> REQUEST_TIMEOUT = new Setting<>("STANCE_REQUEST_TIMEOUT", null, "30s",
             Setting::duration, "How long one request to a cloud store may take, answer included.");
+    public static final Setting<String> NOTIFY_URI = new Setting<>("STANCE_NOTIFY_URI", "--notify", null,
+            Setting::text, "Where each push's digest of changes goes: an SNS topic ARN, `pubsub://PROJECT/TOPIC` or "
+            + "`azq://ACCOUNT/QUEUE` (default: none; see docs/notifications.md).");
+    public static final Setting<String> NOTIFY_MIN_SEVERITY = new Setting<>("STANCE_NOTIFY_MIN_SEVERITY",
+            "--notify-min-severity", "high", Setting.choice(List.of("critical", "high", "medium", "low", "info")),
+            "The least severity a change must reach to be notified; a severity change counts when its old or new "
+            + "severity reaches it.");
     public static final Setting<Boolean> CHILD_JVM = new Setting<>("STANCE_SYNC_CHILD_JVM", null, "true",
             Setting::bool, "Run a CLI command that names a bucket in a child JVM with a class-data archive.");
 
@@ -74,7 +82,8 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(CENTRAL_URI, CENTRAL_PREFIX, CONFLICT_RESOLUTION,
             SYNC_DIRECTION, INCLUDE_ASSETS, BATCH_SIZE, CHECKSUM_VERIFY, CONCURRENCY, ACCOUNT_ID, SOURCES, SOURCES_URI,
             PULL_TARGET, INDEX_MAX_AGE, DEADLINE, RESOLVE_MISSING, RESOLVE_MAX_SHARE, FORCE_RESOLVE, EXPORT_TARGET,
-            EXPORT_KEEP, STALE_AFTER, WORK_QUEUE, TIME_BUDGET, CONNECT_TIMEOUT, REQUEST_TIMEOUT, CHILD_JVM);
+            EXPORT_KEEP, STALE_AFTER, WORK_QUEUE, TIME_BUDGET, NOTIFY_URI, NOTIFY_MIN_SEVERITY, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
+            CHILD_JVM);
 
     /** What a function's push may take when {@link #DEADLINE} is unset: under the templates' 300 s timeout. */
     public static final Duration FUNCTION_DEADLINE = Duration.ofSeconds(240);

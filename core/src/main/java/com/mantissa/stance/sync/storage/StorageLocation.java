@@ -226,6 +226,23 @@ public final class StorageLocation {
         return folder;
     }
 
+    /**
+     * Makes a folder location that does not exist yet, as the first write into it would: a
+     * writer's resolve pass reads central before anything is written, and a folder that does not
+     * exist yet is an empty central, not a mistyped one. A bucket, an existing folder, and a path
+     * that is a file (left for the store to refuse) are untouched.
+     *
+     * @return whether the folder was made
+     * @throws java.io.IOException when the folder cannot be made
+     */
+    public boolean createMissingFolder() throws java.io.IOException {
+        if (scheme != Scheme.FILE || java.nio.file.Files.exists(folder)) {
+            return false;
+        }
+        java.nio.file.Files.createDirectories(folder);
+        return true;
+    }
+
     /** What {@code central_bucket} names: the bucket, {@code account/container}, or the folder. */
     public String bucketName() {
         return switch (scheme) {

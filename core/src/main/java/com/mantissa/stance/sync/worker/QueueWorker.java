@@ -7,6 +7,7 @@ import com.mantissa.stance.sync.function.EventDecoder;
 import com.mantissa.stance.sync.function.FunctionEvent;
 import com.mantissa.stance.sync.function.FunctionSettings;
 import com.mantissa.stance.sync.function.LogEntry;
+import com.mantissa.stance.sync.function.PushNotifications;
 import com.mantissa.stance.sync.function.SourceSpec;
 import com.mantissa.stance.sync.function.SyncFunction;
 import com.mantissa.stance.sync.function.WorkMessages;
@@ -238,9 +239,7 @@ public final class QueueWorker {
     private void checkCentral() {
         if (settings.central().scheme() == StorageLocation.Scheme.FILE) {
             try {
-                if (!java.nio.file.Files.exists(settings.central().folder())) {
-                    java.nio.file.Files.createDirectories(settings.central().folder());
-                }
+                settings.central().createMissingFolder();
                 return;
             } catch (java.io.IOException e) {
                 throw new ConfigurationException(FunctionSettings.CENTRAL_URI + ": cannot create "
@@ -368,9 +367,13 @@ public final class QueueWorker {
         try {
             StorageAdapter store = stores.open(source.location());
             Central central = Central.at(stores.open(settings.central()), settings.config().centralPrefix());
-            ResumablePush.Outcome outcome = central.resumablePush(settings.push()).progress(progress)
-                    .run(store, source.location().prefixOr(""), source.location().toString(), source.accountId(),
-                            source.provider(), budget);
+            ResumablePush push = central.resumablePush(settings.push()).progress(progress);
+            ResumablePush.Outcome outcome = push.run(store, source.location().prefixOr(""),
+                    source.location().toString(), source.accountId(), source.provider(), budget);
+            PushNotifications.send(settings, push.lastChanges()).ifPresent(error -> {
+                failed++;
+                logLine("ERROR", where + ": " + error, null);
+            });
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
             requests = requests.plus(outcome.requests());

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The package graph is the architecture: settings at the bottom; wire format → model → storage,
- * queue → engine (entered through its facade) → function → worker → cli and the handler modules. Each rule names the packages a layer must not reach, so a new dependency in the wrong
+ * queue → notify → engine (entered through its facade) → function → worker → cli and the handler modules. Each rule names the packages a layer must not reach, so a new dependency in the wrong
  * direction fails the build instead of quietly growing a cycle.
  */
 @AnalyzeClasses(packages = "com.mantissa.stance.sync", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -24,26 +24,26 @@ class ArchitectureTest {
     static final ArchRule wireDependsOnNothingOfOurs = noClasses()
             .that().resideInAPackage(ROOT + "wire..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "model..", ROOT + "storage..",
-                    ROOT + "engine..", ROOT + "function..", ROOT + "worker..", ROOT + "cli..", ROOT + "formats..");
+                    ROOT + "engine..", ROOT + "function..", ROOT + "worker..", ROOT + "cli..", ROOT + "formats..", ROOT + "notify..");
 
     @ArchTest
     static final ArchRule modelDependsOnlyOnWire = noClasses()
             .that().resideInAPackage(ROOT + "model..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "storage..", ROOT + "engine..",
-                    ROOT + "function..", ROOT + "worker..", ROOT + "cli..", ROOT + "formats..");
+                    ROOT + "function..", ROOT + "worker..", ROOT + "cli..", ROOT + "formats..", ROOT + "notify..");
 
     /** Producer formats map documents onto the model alone, so any reader of files or events can use them. */
     @ArchTest
     static final ArchRule formatsDependOnlyOnModelAndWire = noClasses()
             .that().resideInAPackage(ROOT + "formats..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "storage..", ROOT + "engine..",
-                    ROOT + "function..", ROOT + "cli..", ROOT + "queue..");
+                    ROOT + "function..", ROOT + "cli..", ROOT + "queue..", ROOT + "notify..");
 
     @ArchTest
     static final ArchRule storageKnowsNoEngineOrFunction = noClasses()
             .that().resideInAPackage(ROOT + "storage..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
-                    ROOT + "worker..", ROOT + "cli..");
+                    ROOT + "worker..", ROOT + "cli..", ROOT + "notify..");
 
     @ArchTest
     static final ArchRule engineKnowsNoFunctionOrCli = noClasses()
@@ -59,12 +59,22 @@ class ArchitectureTest {
     static final ArchRule queueKnowsNoEngineFunctionOrCli = noClasses()
             .that().resideInAPackage(ROOT + "queue..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
+                    ROOT + "worker..", ROOT + "cli..", ROOT + "notify..");
+
+    /**
+     * Notifications build digests from the model and publish them through the queue adapters or
+     * their own SDK client; the engine decides when to send (after a push) and retries them.
+     */
+    @ArchTest
+    static final ArchRule notifyKnowsNoEngineFunctionOrCli = noClasses()
+            .that().resideInAPackage(ROOT + "notify..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "engine..", ROOT + "function..",
                     ROOT + "worker..", ROOT + "cli..");
 
     /** The classes built on a cloud SDK, with their nested classes. */
     private static final Set<String> CLOUD_ADAPTERS = Set.of(ROOT + "storage.S3StorageAdapter",
             ROOT + "storage.GCSStorageAdapter", ROOT + "storage.AzureBlobStorageAdapter", ROOT + "queue.SqsWorkQueue",
-            ROOT + "queue.PubSubWorkQueue", ROOT + "queue.AzureStorageWorkQueue");
+            ROOT + "queue.PubSubWorkQueue", ROOT + "queue.AzureStorageWorkQueue", ROOT + "notify.SnsNotificationTarget");
 
     private static final DescribedPredicate<JavaClass> CLOUD_ADAPTER = new DescribedPredicate<>("are cloud adapters") {
         @Override
@@ -89,7 +99,8 @@ class ArchitectureTest {
     static final ArchRule settingsDependOnNothingOfOurs = noClasses()
             .that().resideInAPackage(ROOT + "settings..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "wire..", ROOT + "model..", ROOT + "storage..",
-                    ROOT + "queue..", ROOT + "engine..", ROOT + "function..", ROOT + "worker..", ROOT + "cli..");
+                    ROOT + "queue..", ROOT + "engine..", ROOT + "function..", ROOT + "worker..", ROOT + "cli..",
+                    ROOT + "notify..");
 
     /** The functions' core knows no worker: the worker and the scheduled tick are built on it, not in it. */
     @ArchTest

@@ -44,8 +44,8 @@ final class CentralModel {
 
     enum Resolve { NONE, RESOLVE, FORCE }
 
-    /** What a push should do: its exit code and the findings its status then counts (null: status unchanged). */
-    record Expected(int exitCode, Long statusFindings) {
+    /** What a push should do: its exit code. */
+    record Expected(int exitCode) {
     }
 
     /** By id. */
@@ -79,7 +79,7 @@ final class CentralModel {
             long assetsBefore = s.assets().size() + toRemove.size();
             if (resolve == Resolve.RESOLVE && (toResolve.size() > 0.5 * openBefore
                     || toRemove.size() > 0.5 * assetsBefore)) {
-                return new Expected(1, null); // refused: nothing written
+                return new Expected(1); // refused: nothing written
             }
         }
         for (Line line : s.pushed()) {
@@ -108,7 +108,7 @@ final class CentralModel {
                     && e.getValue().status() != null && !ids.contains(e.getKey())).count();
         }
         statusFindings.put(s.provider(), counted);
-        return new Expected(s.damaged() ? 1 : 0, counted);
+        return new Expected(s.damaged() ? 1 : 0);
     }
 
     /** Prune of one provider's records; the account's state goes too once no other provider's record is left. */

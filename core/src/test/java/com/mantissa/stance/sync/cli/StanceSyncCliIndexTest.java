@@ -52,12 +52,12 @@ class StanceSyncCliIndexTest {
         CliRunner.Result first = CliRunner.run(args);
         CliRunner.Result again = CliRunner.run(args);
 
-        // First: the index read (absent), two creates, the index's create and the account's
-        // findings status written (a push of one kind of file writes its own status object,
-        // without reading the other kind's).
-        assertTrue(first.err().contains("; 5 requests: 1 read, 3 conditional writes, 1 unconditional write, 0 lists, 0 deletes, 0 metadata"),
+        // First: the index read (absent), two creates, the index's create, the change feed's one
+        // object (two findings opened) and the account's findings status written (a push of one
+        // kind of file writes its own status object, without reading the other kind's).
+        assertTrue(first.err().contains("; 6 requests: 1 read, 4 conditional writes, 1 unconditional write, 0 lists, 0 deletes, 0 metadata"),
                 first.err());
-        // Unchanged: the index read and the status written.
+        // Unchanged: the index read and the status written; no change, so no feed object.
         assertTrue(again.err().contains("; 2 requests: 1 read, 0 conditional writes, 1 unconditional write, 0 lists, 0 deletes, 0 metadata"),
                 again.err());
         assertEquals(java.util.List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",

@@ -101,10 +101,11 @@ class CrossCloudSyncTest {
         assertEquals(1, result.recordsSynced());
         assertTrue(result.errors().get(0).startsWith("findings[0]: "), result.errors().get(0));
         try (Stream<Path> files = Files.walk(root)) {
-            // The account's push index is the one file besides records that a push keeps in central.
+            // The account's push index and its change feed are the files besides records that a push keeps in central.
             Path index = root.resolve("central").resolve(CrossCloudSync.indexPath("aggregated", ACCOUNT));
+            Path feed = root.resolve("central/aggregated/_changes");
             List<Path> written = files.filter(Files::isRegularFile)
-                    .filter(p -> !p.toString().contains(".stance-sync") && !p.equals(index))
+                    .filter(p -> !p.toString().contains(".stance-sync") && !p.equals(index) && !p.startsWith(feed))
                     .collect(Collectors.toList());
             assertEquals(1, written.size(), written.toString());
             assertTrue(written.get(0).startsWith(root.resolve("central/aggregated/findings")));

@@ -1,28 +1,20 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.TransientStorageException;
-import com.mantissa.stance.sync.storage.WriteCondition;
-import java.util.List;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import java.util.Optional;
 
 /** A decorator over a real store that injects failures, to pin how the engine reacts to them. */
-public class FaultInjectingStore implements StorageAdapter {
+public class FaultInjectingStore extends ForwardingStore {
     public enum Fault { NONE, TRANSIENT_READS }
 
-    final StorageAdapter delegate;
     private final Fault fault;
 
     public FaultInjectingStore(StorageAdapter delegate, Fault fault) {
-        this.delegate = delegate;
+        super(delegate);
         this.fault = fault;
-    }
-
-    @Override
-    public String writeRecord(String path, byte[] content, WriteCondition condition) {
-        return delegate.writeRecord(path, content, condition);
     }
 
     @Override
@@ -31,25 +23,5 @@ public class FaultInjectingStore implements StorageAdapter {
             throw new TransientStorageException("503 SlowDown (injected)", null);
         }
         return delegate.readRecord(path);
-    }
-
-    @Override
-    public List<String> listRecords(String prefix) {
-        return delegate.listRecords(prefix);
-    }
-
-    @Override
-    public void deleteRecord(String path) {
-        delegate.deleteRecord(path);
-    }
-
-    @Override
-    public Optional<ObjectMetadata> getMetadata(String path) {
-        return delegate.getMetadata(path);
-    }
-
-    @Override
-    public String location() {
-        return delegate.location();
     }
 }

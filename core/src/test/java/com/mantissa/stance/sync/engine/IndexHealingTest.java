@@ -122,7 +122,7 @@ class IndexHealingTest {
 
         assertEquals(1, result.recordsSynced());
         assertEquals(RECORDS + 1, counting.reads.get(), "the index and one read per record");
-        assertEquals(2, counting.writes.get(), "the restored record and the index");
+        assertEquals(3, counting.writes.get(), "the restored record, the index and the change feed (it opened again)");
         assertTrue(central.readRecord(path("f-5")).isPresent());
     }
 

@@ -82,7 +82,7 @@ class PushIndexSyncTest {
 
         assertEquals(RECORDS, result.recordsSynced());
         assertEquals(1, counting.reads.get(), "only the (absent) index is read");
-        assertEquals(RECORDS + 1, counting.writes.get(), "one create per record plus the index");
+        assertEquals(RECORDS + 2, counting.writes.get(), "one create per record plus the index and the change feed");
         assertTrue(central.readRecord(indexPath()).isPresent());
     }
 

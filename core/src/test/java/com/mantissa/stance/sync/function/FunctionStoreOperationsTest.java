@@ -84,6 +84,12 @@ class FunctionStoreOperationsTest {
         RECORDED.put("schedule", scheduledTick(false, sourcesFile));
         RECORDED.put("schedule, resolve-missing", scheduledTick(true, sourcesFile));
         RECORDED.put("schedule, fan-out", fanOutTick(sourcesFile, queueUrl));
+        // With STANCE_NOTIFY_URI set, every function that pushes publishes the digests of its pushes
+        // (PushNotifications; sent on moto's SNS in NotifyPushEndToEndTest); the fan-out tick pushes nothing.
+        for (String function : List.of("object-created", "object-created, resolve-missing", "worker",
+                "worker, resolve-missing", "schedule", "schedule, resolve-missing")) {
+            RECORDED.get(function).put("notify-target", Map.of("*", Set.of("publish")));
+        }
     }
 
     @Test

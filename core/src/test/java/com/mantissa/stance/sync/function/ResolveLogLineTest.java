@@ -40,7 +40,8 @@ class ResolveLogLineTest {
                 FunctionSettings.SOURCES, scan.toUri() + "|111111111111|aws",
                 LifecycleSettings.RESOLVE_MISSING, "true", LifecycleSettings.RESOLVE_MAX_SHARE, "1");
         SyncFunction function = SyncFunction.fromEnvironment(env);
-        assertTrue(line(function).result().success());
+        LogEntry first = line(function);
+        assertTrue(first.result().success(), first.toJson());
 
         writeScan(scan, fStays, east);
         LogEntry resolved = line(function);

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>Keys of central are named by the pattern a grant would use: record keys
  * {@code findings/????/{account}/*}, the account's state {@code _state/{account}/*} and its resume
- * checkpoints {@code _state/{account}/resume/*}; a listing by the folder it lists. Every other
+ * checkpoints {@code _state/{account}/resume/*}, its change feed {@code _changes/{account}/*}; a
+ * listing by the folder it lists. Every other
  * store (source, export target, pull target) is one class, {@code *}.
  */
 final class StoreOperationRecorder extends ForwardingStore {
@@ -36,6 +37,7 @@ final class StoreOperationRecorder extends ForwardingStore {
 
     private static final Pattern RECORD = Pattern.compile("(findings|assets)/[0-9a-f]{4}/[^/]+/[^/]+");
     private static final Pattern STATE = Pattern.compile("_state/[^/]+/(resume/)?[^/]+");
+    private static final Pattern CHANGES = Pattern.compile("_changes/[^/]+/dt=[0-9-]+/[^/]+\\.jsonl");
 
     private final String name;
     private final String base;
@@ -77,6 +79,9 @@ final class StoreOperationRecorder extends ForwardingStore {
         Matcher state = STATE.matcher(rest);
         if (state.matches()) {
             return state.group(1) == null ? "_state/{account}/*" : "_state/{account}/resume/*";
+        }
+        if (CHANGES.matcher(rest).matches()) {
+            return "_changes/{account}/*";
         }
         throw new AssertionError(name + ": a key of no known class: " + key);
     }

@@ -175,7 +175,10 @@ class HostileScanInputTest {
         assertEverythingInside(central, "acct\u2215..\uff0f..");
     }
 
-    /** Every file below {@code dir} is in the scan, the store's lock folder, the account's state folder or a record in its account folder. */
+    /**
+     * Every file below {@code dir} is in the scan, the store's lock folder, the account's state
+     * folder, its change feed or a record in its account folder.
+     */
     private void assertEverythingInside(Path central, String account) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
@@ -188,6 +191,12 @@ class HostileScanInputTest {
                         || rel.toString().matches("_state/" + account
                                 + "/(status(-findings|-assets)?|attempt)\\.(aws|gcp|azure)\\.json")) {
                     continue; // the account's own push index and status, files in its own state folder
+                }
+                if (rel.getNameCount() == 4 && rel.getName(0).toString().equals("_changes")
+                        && rel.getName(1).toString().equals(account)
+                        && rel.getName(2).toString().matches("dt=\\d{4}-\\d{2}-\\d{2}")
+                        && rel.getName(3).toString().matches("[0-9a-f]{32}\\.jsonl")) {
+                    continue; // the account's own change feed
                 }
                 assertTrue(rel.getNameCount() >= 4, "a record file: " + rel);
                 assertTrue(rel.getName(0).toString().equals("findings") || rel.getName(0).toString().equals("assets"),
@@ -203,7 +212,8 @@ class HostileScanInputTest {
     private static List<Path> recordFiles(Path central) throws IOException {
         try (Stream<Path> files = Files.walk(central.resolve("aggregated"))) {
             return files.filter(Files::isRegularFile)
-                    .filter(p -> !p.startsWith(central.resolve("aggregated").resolve("_state"))).toList();
+                    .filter(p -> !p.startsWith(central.resolve("aggregated").resolve("_state")))
+                    .filter(p -> !p.startsWith(central.resolve("aggregated").resolve("_changes"))).toList();
         }
     }
 }

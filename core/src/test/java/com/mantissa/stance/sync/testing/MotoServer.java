@@ -59,6 +59,7 @@ public final class MotoServer implements EmulatorServer {
                 "/moto-api/", INSTALL_HINT);
         process.publish("aws.endpointUrlS3", process.baseUrl());
         process.publish("aws.endpointUrlSqs", process.baseUrl());
+        process.publish("aws.endpointUrlSns", process.baseUrl());
         process.publish("aws.accessKeyId", ACCESS_KEY);
         process.publish("aws.secretAccessKey", SECRET_KEY);
         process.publish("aws.region", REGION);
@@ -114,6 +115,7 @@ public final class MotoServer implements EmulatorServer {
         return Map.of(
                 "AWS_ENDPOINT_URL_S3", endpoint(),
                 "AWS_ENDPOINT_URL_SQS", endpoint(),
+                "AWS_ENDPOINT_URL_SNS", endpoint(),
                 "AWS_ACCESS_KEY_ID", ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                 "AWS_REGION", REGION);

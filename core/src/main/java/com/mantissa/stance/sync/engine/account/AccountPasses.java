@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine.account;
 
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.push.PushOperation;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
@@ -115,6 +116,11 @@ public final class AccountPasses {
      * its resolve pass; without, reads nothing. Writes nothing.
      */
     public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve) {
+        return prepare(central, options, resolve, null);
+    }
+
+    /** As {@link #prepare(StorageAdapter, SyncOptions, ResolveSettings)}, telling {@code changes} (when not null) each account's snapshot and resolved findings. */
+    public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
         Prepared prepared = new Prepared(options);
         for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
             Account account = entry.getKey();
@@ -135,6 +141,9 @@ public final class AccountPasses {
                 prepared.refusedAccounts.add(account.account());
                 prepared.refusals.add("account '" + account.account() + "': " + pass.refusal().get());
             } else {
+                if (changes != null) {
+                    pass.recordChangesIn(changes);
+                }
                 prepared.passes.put(account, pass);
                 prepared.sources.put(account, sources);
             }

@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.engine.account;
 import com.mantissa.stance.sync.engine.AccountStatus;
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.push.StoreFailures;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
@@ -94,6 +95,18 @@ public final class AccountPushPass {
                         .checksumVerify(config.checksumVerify()).concurrency(config.concurrency()).clock(clock);
         return new AccountPushPass(central, config, account, provider, snapshot, operation,
                 operation.plan(census), resolve, clock);
+    }
+
+    /**
+     * Tells {@code changes} the snapshot of this account's changes, and has the resolve pass
+     * tell it each finding it resolves.
+     */
+    public AccountPushPass recordChangesIn(ChangeLog changes) {
+        changes.snapshot(account, provider, snapshot);
+        if (resolve != null) {
+            resolve.changes(changes);
+        }
+        return this;
     }
 
     /** The one line saying why the push must not run; empty when it may. */

@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.engine.account;
 import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveMissingResult.Reason;
 import com.mantissa.stance.sync.engine.ResolveMissingResult.Resolved;
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.index.CentralChanges;
@@ -78,6 +79,7 @@ public final class ResolveMissingOperation {
     private boolean checksum = true;
     private int concurrency = 16;
     private Clock clock = Clock.systemUTC();
+    private ChangeLog changeLog;
 
     public ResolveMissingOperation(StorageAdapter central, String centralPrefix, String account, String provider) {
         this.central = Objects.requireNonNull(central, "central");
@@ -110,6 +112,12 @@ public final class ResolveMissingOperation {
 
     public ResolveMissingOperation concurrency(int threads) {
         this.concurrency = Math.max(1, threads);
+        return this;
+    }
+
+    /** Told each finding this pass resolves, for the change feed; null (the default) for none. */
+    public ResolveMissingOperation changes(ChangeLog changes) {
+        this.changeLog = changes;
         return this;
     }
 
@@ -326,7 +334,7 @@ public final class ResolveMissingOperation {
     }
 
     /** @return null when resolved, "" when someone resolved it meanwhile, else the error */
-    private String resolve(String key, Reason reason, CentralChanges changes) {
+    private String resolve(String key, Reason reason, CentralChanges indexChanges) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Optional<StoredObject> object = call(() -> central.readRecord(key));
@@ -341,6 +349,8 @@ public final class ResolveMissingOperation {
                     return "";
                 }
                 String now = PythonTimestamps.isoformatNaiveUtc(clock.instant());
+                Object statusBefore = record.get("status");
+                Object severityBefore = record.get("severity");
                 record.put("status", "resolved");
                 record.put("_synced_at", now);
                 // Engine keys: outside the checksum, so the original still verifies the record.
@@ -352,8 +362,12 @@ public final class ResolveMissingOperation {
                 record.put("_version", CentralRecordCodec.versionOf(record) + 1);
                 byte[] bytes = CanonicalJson.bytes(record);
                 String token = object.get().versionToken();
-                changes.rewritten(key); // before the write: a failed one may still have landed
+                indexChanges.rewritten(key); // before the write: a failed one may still have landed
                 call(() -> central.writeRecord(key, bytes, WriteCondition.ifMatch(token)));
+                if (changeLog != null && key.startsWith(new CentralKeys(central, centralPrefix, calls.retry()).folder(RecordKind.FINDING))) {
+                    changeLog.written(account, provider, true, statusBefore instanceof String s ? s : null,
+                            severityBefore instanceof String s ? s : null, record);
+                }
                 return null;
             } catch (PreconditionFailedException lostRace) {
                 continue;

@@ -62,7 +62,8 @@ public final class AccountIndex {
         if (known != null && known.version() == entry.version() && known.time() == entry.time()
                 && known.token().equals(entry.token()) && known.sameContent(entry.checksum())
                 && known.checkedAt() == entry.checkedAt() && known.rawHi() == entry.rawHi()
-                && known.rawLo() == entry.rawLo() && known.counted() == entry.counted()) {
+                && known.rawLo() == entry.rawLo() && known.counted() == entry.counted()
+                && known.findingState() == entry.findingState()) {
             return;
         }
         if (known == null && index.size() >= PushIndex.MAX_ENTRIES) {

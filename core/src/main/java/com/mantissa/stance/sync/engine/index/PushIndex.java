@@ -122,7 +122,12 @@ public final class PushIndex {
      *                  {@link #NO_TIME} when never
      */
     public record Entry(long[] checksum, long version, long time, String token, long checkedAt, long rawHi, long rawLo,
-                 CountedAs counted) {
+                 CountedAs counted, int findingState) {
+        public Entry(long[] checksum, long version, long time, String token, long checkedAt, long rawHi, long rawLo,
+                     CountedAs counted) {
+            this(checksum, version, time, token, checkedAt, rawHi, rawLo, counted, FindingState.UNKNOWN);
+        }
+
         /** An entry never confirmed against central (as the first stored format holds them). */
         public Entry(long[] checksum, long version, long time, String token) {
             this(checksum, version, time, token, NO_TIME);
@@ -138,7 +143,12 @@ public final class PushIndex {
          */
         public Entry withRaw(LineHash raw, CountedAs counted) {
             return raw == null ? this
-                    : new Entry(checksum, version, time, token, checkedAt, raw.hi(), raw.lo(), counted);
+                    : new Entry(checksum, version, time, token, checkedAt, raw.hi(), raw.lo(), counted, findingState);
+        }
+
+        /** This entry, knowing that central's record is a finding in {@code state} ({@link FindingState}). */
+        public Entry withFindingState(int state) {
+            return new Entry(checksum, version, time, token, checkedAt, rawHi, rawLo, counted, state);
         }
 
         public boolean hasRaw(LineHash raw) {
@@ -200,7 +210,8 @@ public final class PushIndex {
         slots.read(slot, SUM, sum, 4);
         long token = slots.get(slot, TOKEN);
         return new Entry(sum, slots.get(slot, VERSION), slots.get(slot, TIME), tokens.get(token),
-                slots.get(slot, CHECKED), slots.get(slot, RAW), slots.get(slot, RAW + 1), TokenPool.counted(token));
+                slots.get(slot, CHECKED), slots.get(slot, RAW), slots.get(slot, RAW + 1), TokenPool.counted(token),
+                TokenPool.findingState(token));
     }
 
     /** A line known from its bytes: the key of its record, and how the line counts. */
@@ -285,7 +296,7 @@ public final class PushIndex {
         slots.set(slot, CHECKED, entry.checkedAt());
         slots.set(slot, RAW, entry.rawHi());
         slots.set(slot, RAW + 1, entry.rawLo());
-        slots.set(slot, TOKEN, tokens.store(entry.token(), entry.counted()));
+        slots.set(slot, TOKEN, tokens.store(entry.token(), entry.counted(), entry.findingState()));
         fresh[slot] = true;
         indexRaw(slot);
     }

@@ -13,17 +13,19 @@ import java.util.zip.CRC32;
  * (u16 length + UTF-8); entry count (i32); entries of key (16 bytes), checksum (32), version
  * (i64), time (i64, epoch microseconds or {@link PushIndex#NO_TIME}), checked-at (i64, epoch
  * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), how that
- * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), token (u16
+ * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), the state of
+ * central's finding (u8, {@link FindingState}, 0 unknown or not a finding), token (u16
  * length + UTF-8); the scan files pushed whole ({@link ScanFileVersions}); CRC32 of everything
- * before it (i64). The earlier formats still read: {@code STIDX004} without scan files, and
- * before it with the lines' counts unknown (such a line is parsed once, and its entry then
- * learns it): {@code STIDX003} without the count, {@code STIDX002} also without the raw line hash,
+ * before it (i64). The earlier formats still read, without scan files and with their lines'
+ * counts and findings' states unknown (such a line is parsed once, a changed finding read once,
+ * and its entry then learns it): {@code STIDX004} without the finding state,
+ * {@code STIDX003} also without the count, {@code STIDX002} also without the raw line hash,
  * {@code STIDX001} also without checked-at (entries as never checked). Anything else, including
  * a different account, reads as corrupt.
  */
 final class PushIndexFormat {
     private static final byte[] MAGIC = "STIDX005".getBytes(StandardCharsets.US_ASCII);
-    /** The fourth format: no scan files after the entries. */
+    /** The fourth format: entries without their finding's state, and no scan files after them. */
     private static final byte[] MAGIC_V4 = "STIDX004".getBytes(StandardCharsets.US_ASCII);
     /** The third format: entries without how their raw line counts. */
     private static final byte[] MAGIC_V3 = "STIDX003".getBytes(StandardCharsets.US_ASCII);
@@ -44,7 +46,7 @@ final class PushIndexFormat {
         int[] count = {0};
         index.forEach((key, entry) -> {
             count[0]++;
-            length[0] += 16 + 32 + 8 + 8 + 8 + 16 + 1 + 2 + entry.token().getBytes(StandardCharsets.UTF_8).length;
+            length[0] += 16 + 32 + 8 + 8 + 8 + 16 + 1 + 1 + 2 + entry.token().getBytes(StandardCharsets.UTF_8).length;
         });
         if (length[0] > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("index too large to store: " + length[0] + " bytes");
@@ -58,6 +60,7 @@ final class PushIndexFormat {
             }
             out.putLong(e.version()).putLong(e.time()).putLong(e.checkedAt()).putLong(e.rawHi()).putLong(e.rawLo());
             out.put((byte) e.counted().code());
+            out.put((byte) e.findingState());
             byte[] token = e.token().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) token.length).put(token);
         });
@@ -69,7 +72,7 @@ final class PushIndexFormat {
     }
 
     /** Bytes of one stored entry besides its token's UTF-8. */
-    private static int entryBytesWithoutToken(boolean v1, boolean v2, boolean v3) {
+    private static int entryBytesWithoutToken(boolean v1, boolean v2, boolean v3, boolean v4) {
         int bytes = 16 + 32 + 8 + 8 + 2;
         if (!v1) {
             bytes += 8; // checked-at
@@ -79,6 +82,9 @@ final class PushIndexFormat {
         }
         if (!v1 && !v2 && !v3) {
             bytes += 1; // how the line counts
+        }
+        if (!v1 && !v2 && !v3 && !v4) {
+            bytes += 1; // the finding's state
         }
         return bytes;
     }
@@ -113,7 +119,7 @@ final class PushIndexFormat {
                 throw new CorruptIndexException("implausible entry count " + count);
             }
             // The tokens' total is at most what the fixed-size parts of the entries leave of the bytes.
-            long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3);
+            long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3, v4);
             if (tokenBytes < 0) {
                 throw new CorruptIndexException("truncated");
             }
@@ -127,10 +133,12 @@ final class PushIndexFormat {
                 long rawHi = v1 || v2 ? 0 : in.getLong();
                 long rawLo = v1 || v2 ? 0 : in.getLong();
                 CountedAs counted = v1 || v2 || v3 ? CountedAs.UNKNOWN : CountedAs.ofCode(Byte.toUnsignedInt(in.get()));
+                int findingState = v1 || v2 || v3 || v4 ? FindingState.UNKNOWN
+                        : FindingState.valid(Byte.toUnsignedInt(in.get()));
                 byte[] token = new byte[Short.toUnsignedInt(in.getShort())];
                 in.get(token);
                 index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt,
-                        rawHi, rawLo, counted));
+                        rawHi, rawLo, counted, findingState));
             }
             if (!v1 && !v2 && !v3 && !v4) {
                 in.limit(bytes.length - 8);

@@ -5,12 +5,14 @@ import java.util.Arrays;
 
 /**
  * The version tokens of a {@link PushIndex}, appended to one byte array and referred to by one
- * long per entry: offset (40 bits) and length (16 bits), with the entry's {@link CountedAs} in
- * the top byte, so that knowing how a raw line counts costs the index no memory. A replaced
+ * long per entry: offset (32 bits) and length (16 bits), with the entry's {@link CountedAs} in
+ * the top byte and its finding's state ({@link FindingState}) in the byte below, so that knowing
+ * how a raw line counts and what central's finding was costs the index no memory (the pool
+ * never passes 2 GB, so 32 bits of offset are plenty). A replaced
  * token's bytes stay behind until the index is loaded again. Not thread-safe.
  */
 final class TokenPool {
-    private static final long MAX_OFFSET = (1L << 40) - 1;
+    private static final long MAX_OFFSET = (1L << 32) - 1;
 
     private byte[] bytes;
     private long used;
@@ -28,8 +30,8 @@ final class TokenPool {
         this.bytes = new byte[Math.max(16, capacity)];
     }
 
-    /** Appends the token; its reference, carrying {@code counted}. */
-    long store(String token, CountedAs counted) {
+    /** Appends the token; its reference, carrying {@code counted} and {@code findingState}. */
+    long store(String token, CountedAs counted, int findingState) {
         byte[] b = token.getBytes(StandardCharsets.UTF_8);
         if (b.length > 0xffff) {
             throw new IllegalArgumentException("version token longer than 65535 bytes");
@@ -43,7 +45,7 @@ final class TokenPool {
         }
         System.arraycopy(b, 0, bytes, at, b.length);
         used += b.length;
-        return ((long) counted.code() << 56) | ((long) at << 16) | b.length;
+        return ((long) counted.code() << 56) | ((long) (findingState & 0xff) << 48) | ((long) at << 16) | b.length;
     }
 
     /** The token a reference names. */
@@ -54,6 +56,11 @@ final class TokenPool {
     /** Whether the reference names a token of at least one byte. */
     static boolean nonEmpty(long ref) {
         return (ref & 0xffff) != 0;
+    }
+
+    /** The entry's finding state, as the reference carries it; {@link FindingState#UNKNOWN} when none. */
+    static int findingState(long ref) {
+        return (int) ((ref >>> 48) & 0xff);
     }
 
     /** How the entry's raw line counts, as the reference carries it. */

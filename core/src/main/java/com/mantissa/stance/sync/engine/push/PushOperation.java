@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine.push;
 
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.index.AccountIndex;
 import com.mantissa.stance.sync.engine.index.CountedAs;
 import com.mantissa.stance.sync.engine.index.PushIndex;
@@ -42,15 +43,22 @@ public final class PushOperation implements SyncOperation {
     private final List<RecordSource> sources;
     private final Map<RecordSource, SnapshotCounts> counts = new IdentityHashMap<>();
     private long filesUnchanged;
+    private final ChangeLog changes;
 
     public PushOperation(List<RecordSource> sources) {
+        this(sources, null);
+    }
+
+    /** @param changes told every finding change a write made, and each source's content digest; null for none */
+    public PushOperation(List<RecordSource> sources, ChangeLog changes) {
         this.sources = List.copyOf(sources);
+        this.changes = changes;
     }
 
     @Override
     public void run(SyncSession session) {
         AccountIndexStore indexStore = new AccountIndexStore(session);
-        RecordPush pusher = new RecordPush(session);
+        RecordPush pusher = new RecordPush(session, changes);
         int batchSize = session.config().batchSize();
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();
         counts.clear();
@@ -89,6 +97,9 @@ public final class PushOperation implements SyncOperation {
                 }
                 session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                 runBatch(session, pusher, source, index, batch, counted, tally);
+                if (changes != null) {
+                    changes.content(source.accountId(), source.provider(), items.contentDigest());
+                }
             } catch (PermanentStorageException e) {
                 throw StoreFailures.abort("source", source.name(), e);
             } catch (IOException | UncheckedIOException | StorageException e) {

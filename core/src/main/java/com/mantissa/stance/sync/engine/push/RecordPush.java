@@ -1,6 +1,8 @@
 package com.mantissa.stance.sync.engine.push;
 
+import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.index.AccountIndex;
+import com.mantissa.stance.sync.engine.index.FindingState;
 import com.mantissa.stance.sync.engine.index.CountedAs;
 import com.mantissa.stance.sync.engine.index.LineHash;
 import com.mantissa.stance.sync.engine.index.PushIndex;
@@ -40,9 +42,16 @@ final class RecordPush {
     private final CentralRecordCodec codec;
     /** How long an index entry is trusted without a look at central, in microseconds; 0: never. */
     private final long indexMaxAgeMicros;
+    /** Told each finding write that landed; null when no one records changes. */
+    private final ChangeLog changes;
 
     RecordPush(SyncSession session) {
+        this(session, null);
+    }
+
+    RecordPush(SyncSession session, ChangeLog changes) {
         this.session = session;
+        this.changes = changes;
         this.central = session.central();
         this.codec = new CentralRecordCodec(session.config().checksumVerify());
         long micros;
@@ -124,14 +133,31 @@ final class RecordPush {
             return local.map();
         }
 
-        /** What central holds after this push read or wrote it: confirmed now. */
-        PushIndex.Entry entry(String checksum, long version, Object lastSeen, Object syncedAt, String token) {
+        /**
+         * What central holds after this push read or wrote it: confirmed now.
+         *
+         * @param content central's record, for a finding's state
+         */
+        PushIndex.Entry entry(String checksum, long version, Object lastSeen, Object syncedAt, String token,
+                              Map<String, Object> content) {
             long time = PushIndex.micros(ConflictResolver.isEmpty(lastSeen) ? syncedAt : lastSeen);
             PushIndex.Entry entry = new PushIndex.Entry(PushIndex.checksum(checksum), version, time,
                     token == null ? "" : token, PushIndex.micros(now));
+            if (source.kind() == RecordKind.FINDING) {
+                entry = entry.withFindingState(FindingState.of(content));
+            }
             // Central now holds this very line's content: its bytes alone can recognise it next time.
             return checksum.equals(local.checksum()) ? entry.withRaw(line, counted) : entry;
         }
+    }
+
+    /** Tells the change log of a finding write that landed; the result, to return. */
+    private Outcome written(Target t, Outcome outcome, boolean existed, String beforeStatus, String beforeSeverity,
+                            Map<String, Object> after) {
+        if (changes != null && t.source.kind() == RecordKind.FINDING && !session.options().dryRun()) {
+            changes.written(t.source.accountId(), t.source.provider(), existed, beforeStatus, beforeSeverity, after);
+        }
+        return outcome;
     }
 
     private Outcome readResolveWrite(Target t) {
@@ -154,8 +180,9 @@ final class RecordPush {
                 } catch (StorageException e) {
                     return writeFailed(t, e);
                 }
-                return Outcome.synced(false, t.state(checksum, 1))
-                        .indexing(t.index, t.key, t.entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token));
+                return written(t, Outcome.synced(false, t.state(checksum, 1)).indexing(t.index, t.key,
+                        t.entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token, t.model())),
+                        false, null, null, t.model());
             }
 
             Map<String, Object> centralRecord = CentralRecordCodec.parseOrNull(current.get().content());
@@ -171,7 +198,7 @@ final class RecordPush {
                 // a scan's, and the conflict rule treats the two apart.
                 PushIndex.Entry seen = CentralRecordCodec.resolvedByResolvePass(centralRecord) ? null
                         : t.entry(centralChecksum, centralVersion, centralRecord.get("last_seen"),
-                        centralRecord.get("_synced_at"), current.get().versionToken());
+                        centralRecord.get("_synced_at"), current.get().versionToken(), centralRecord);
                 if (centralChecksum.equals(checksum)) {
                     return Outcome.skipped(t.state(checksum, centralVersion)).indexing(t.index, t.key, seen);
                 }
@@ -200,8 +227,11 @@ final class RecordPush {
                 return writeFailed(t, e);
             }
             Outcome synced = Outcome.synced(true, t.state(newChecksum, newVersion)).indexing(t.index, t.key,
-                    t.entry(newChecksum, newVersion, content.get("last_seen"), t.syncedAt, token));
-            return reopened ? synced.reopening() : synced;
+                    t.entry(newChecksum, newVersion, content.get("last_seen"), t.syncedAt, token, content));
+            // An unreadable central record was a finding in no known state: as if it were new.
+            Outcome told = centralRecord == null ? written(t, synced, false, null, null, content)
+                    : written(t, synced, true, text(centralRecord, "status"), text(centralRecord, "severity"), content);
+            return reopened ? told.reopening() : told;
         }
         return Outcome.error(t.what() + ": " + t.path + " kept changing under concurrent writers; gave up after "
                 + MAX_CONFLICT_ATTEMPTS + " attempts", true).indexing(t.index, t.key, null);
@@ -226,8 +256,9 @@ final class RecordPush {
                 String token = session.write(central, t.path, codec.recordBytes(t.local, t.source, t.syncedAt, 1),
                         WriteCondition.IF_ABSENT);
                 index.created.incrementAndGet();
-                return Outcome.synced(false, t.state(checksum, 1))
-                        .indexing(index, t.key, t.entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token));
+                return written(t, Outcome.synced(false, t.state(checksum, 1)).indexing(index, t.key,
+                        t.entry(checksum, 1, t.model().get("last_seen"), t.syncedAt, token, t.model())),
+                        false, null, null, t.model());
             } catch (PreconditionFailedException exists) {
                 index.collisions.incrementAndGet();
                 return null;
@@ -249,8 +280,14 @@ final class RecordPush {
                     Outcome skipped = Outcome.skipped(t.state(checksum, known.version()));
                     // Same content in other bytes (or first seen since): remember these bytes.
                     // So does an entry that does not know how its line counts yet (an older index).
-                    return t.line == null || known.hasRaw(t.line) && known.counted() == t.counted ? skipped
-                            : skipped.indexing(index, t.key, known.withRaw(t.line, t.counted));
+                    // So does an entry of a finding that does not know its state yet (an older index).
+                    boolean learnState = t.source.kind() == RecordKind.FINDING
+                            && known.findingState() == FindingState.UNKNOWN;
+                    if (learnState) {
+                        known = known.withFindingState(FindingState.of(t.model()));
+                    }
+                    return !learnState && (t.line == null || known.hasRaw(t.line) && known.counted() == t.counted)
+                            ? skipped : skipped.indexing(index, t.key, known.withRaw(t.line, t.counted));
                 }
                 if (strategy == ConflictResolution.CENTRAL_WINS
                         || !ConflictResolver.localIsNewer(t.model(), t.syncedAt, timeOnly(known.time()))) {
@@ -266,12 +303,17 @@ final class RecordPush {
                 return null;
             }
         }
+        if (changes != null && t.source.kind() == RecordKind.FINDING && known.findingState() == FindingState.UNKNOWN) {
+            return null; // what the finding was is needed for the change feed: read it this once
+        }
         long newVersion = known.version() + 1;
         try {
             String token = session.write(central, t.path, codec.recordBytes(t.local, t.source, t.syncedAt, newVersion),
                     WriteCondition.ifMatch(known.token()));
-            return Outcome.synced(true, t.state(checksum, newVersion)).indexing(index, t.key,
-                    t.entry(checksum, newVersion, t.model().get("last_seen"), t.syncedAt, token));
+            return written(t, Outcome.synced(true, t.state(checksum, newVersion)).indexing(index, t.key,
+                    t.entry(checksum, newVersion, t.model().get("last_seen"), t.syncedAt, token, t.model())),
+                    true, FindingState.status(known.findingState()), FindingState.severity(known.findingState()),
+                    t.model());
         } catch (PreconditionFailedException | NotFoundException centralMovedOn) {
             return null;
         } catch (StorageException e) {
@@ -293,6 +335,10 @@ final class RecordPush {
         // The write may have landed: the index must not vouch for this record any more.
         return Outcome.error(t.what() + ": write of " + t.path + " failed: " + Outcome.message(e),
                 e instanceof TransientStorageException).indexing(t.index, t.key, null);
+    }
+
+    private static String text(Map<String, Object> record, String key) {
+        return record.get(key) instanceof String s ? s : null;
     }
 
     /** A stand-in central record carrying only the time the index kept, for LATEST_WINS. */

@@ -7,10 +7,13 @@ import com.mantissa.stance.sync.engine.index.PushIndex;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
+import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Records waiting to be pushed: an in-memory collection, or a scan file that is only opened,
@@ -76,6 +79,14 @@ public final class RecordSource {
         default long bytesRead() {
             return 0;
         }
+
+        /**
+         * A digest of the content read so far: of a scan file its bytes, of a collection its
+         * records' JSON. Equal content gives an equal digest.
+         */
+        default String contentDigest() {
+            return "";
+        }
     }
 
     private interface Opener {
@@ -86,7 +97,13 @@ public final class RecordSource {
         String name = kind.folder();
         return new RecordSource(kind, name, accountId, provider, known -> new Items() {
             private final Iterator<?> it = records.iterator();
+            private final CRC32C crc = new CRC32C();
             private int index;
+
+            @Override
+            public String contentDigest() {
+                return Long.toHexString(crc.getValue()) + ":" + index;
+            }
 
             @Override
             public boolean hasNext() {
@@ -97,13 +114,27 @@ public final class RecordSource {
             public Item next() {
                 Object next = it.next();
                 String origin = name + "[" + index++ + "]";
-                return toItem(origin, next);
+                Item item = toItem(origin, next);
+                crc.update(digestBytes(item.raw()));
+                return item;
             }
 
             @Override
             public void close() {
             }
         }, -1);
+    }
+
+    /** A record's JSON for the content digest; its text when it holds a value JSON has no form for. */
+    private static byte[] digestBytes(Map<String, Object> raw) {
+        if (raw == null) {
+            return new byte[] {0};
+        }
+        try {
+            return CanonicalJson.bytes(raw);
+        } catch (RuntimeException notJson) {
+            return raw.toString().getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -141,6 +172,11 @@ public final class RecordSource {
                 @Override
                 public long bytesRead() {
                     return counted.count();
+                }
+
+                @Override
+                public String contentDigest() {
+                    return counted.digest();
                 }
 
                 @Override
