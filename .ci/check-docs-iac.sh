@@ -108,7 +108,7 @@ for pair in aws-lambda:aws gcp-function:gcp azure-function:azure; do
 done
 staging="$(ls -d azure-function/target/azure-functions/*/ 2>/dev/null | head -1)"
 [[ -n "$staging" && -f "$staging/host.json" ]] || fail "docs/deploy-azure.md: azure-functions:package left no staging folder with host.json"
-for fn in StanceEventGridSync StanceBlobSync StanceScheduledSync StanceQueueWorker; do
+for fn in StanceEventGridSync StanceBlobSync StanceProducerBlobSync StanceScheduledSync StanceQueueWorker; do
   [[ -f "$staging/$fn/function.json" ]] || fail "docs/deploy-azure.md: $staging$fn/function.json is missing"
 done
 jars=(gcp-function/target/deployment/*.jar)

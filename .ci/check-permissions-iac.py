@@ -85,6 +85,8 @@ def check_sam():
             "FanOut": "true", "SourcesUri": f"s3://{central}/_config/sources.jsonl",
             "ExtraSourceArns": "arn:aws:s3:::spoke-scans,arn:aws:s3:::spoke-scans/stance/*"},
         "spoke, resolve-missing": {"CreateCentralBucket": "false", "ResolveMissing": "true", "AccountId": "444455556666"},
+        "Security Hub findings through the queue": {"SecurityHubFindings": "true"},
+        "Security Hub findings through EventBridge": {"SecurityHubFindings": "true", "TriggerMode": "EventBridge"},
     }
     for case, overrides in cases.items():
         params, role, bucket_policy = resolved(overrides)
@@ -167,6 +169,9 @@ def check_sam_rules():
         ({"TriggerMode": "S3"}, ["DirectS3NotificationNeedsOwnBucket"]),
         ({"SourcesUri": "s3://b/_config/sources.jsonl"}, []),
         ({"SyncDirection": "pull"}, ["PullNeedsTarget"]),
+        ({"SecurityHubFindings": "true"}, []),
+        ({"SecurityHubFindings": "true", "TriggerMode": "S3", "CreateSourceBucket": "true"},
+         ["SecurityHubNeedsEventBridgeOrSqs"]),
     ]
     for overrides, expected in cases:
         actual = refused(overrides)

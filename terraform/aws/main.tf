@@ -73,6 +73,9 @@ locals {
 
   use_sqs = var.trigger_mode == "sqs"
   use_s3  = var.trigger_mode == "s3"
+
+  # Stance's scan files and Prowler's output: one notification per suffix (they do not overlap).
+  object_created_suffixes = [".jsonl", ".ocsf.json", ".asff.json"]
 }
 
 # ------------------------------------------------------------------ buckets (central, optional source)
@@ -296,22 +299,22 @@ resource "aws_s3_bucket_notification" "source" {
   eventbridge = var.trigger_mode == "eventbridge"
 
   dynamic "lambda_function" {
-    for_each = var.trigger_mode == "s3" ? [1] : []
+    for_each = var.trigger_mode == "s3" ? local.object_created_suffixes : []
     content {
       lambda_function_arn = aws_lambda_alias.object_created.arn
       events              = ["s3:ObjectCreated:*"]
       filter_prefix       = local.scan_filter_prefix
-      filter_suffix       = ".jsonl"
+      filter_suffix       = lambda_function.value
     }
   }
 
   dynamic "queue" {
-    for_each = local.use_sqs ? [1] : []
+    for_each = local.use_sqs ? local.object_created_suffixes : []
     content {
       queue_arn     = aws_sqs_queue.scan_events[0].arn
       events        = ["s3:ObjectCreated:*"]
       filter_prefix = local.scan_filter_prefix
-      filter_suffix = ".jsonl"
+      filter_suffix = queue.value
     }
   }
 
@@ -363,6 +366,24 @@ data "aws_iam_policy_document" "scan_events_queue" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.security_hub_findings ? [1] : []
+    content {
+      sid       = "SecurityHubFindingsRule"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.scan_events[0].arn]
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [aws_cloudwatch_event_rule.security_hub_findings[0].arn]
+      }
     }
   }
 
@@ -758,7 +779,7 @@ resource "aws_cloudwatch_event_rule" "object_created" {
     detail-type = ["Object Created"]
     detail = {
       bucket = { name = [var.source_bucket_name] }
-      object = { key = [{ wildcard = "${var.scan_prefix}/*.jsonl" }] }
+      object = { key = [for suffix in local.object_created_suffixes : { wildcard = "${var.scan_prefix}/*${suffix}" }] }
     }
   })
   tags = var.tags
@@ -780,6 +801,44 @@ resource "aws_lambda_permission" "eventbridge" {
   principal      = "events.amazonaws.com"
   source_account = data.aws_caller_identity.current.account_id
   source_arn     = aws_cloudwatch_event_rule.object_created[0].arn
+}
+
+# Security Hub's findings events, pushed into the event's account by the object-created path:
+# to the queue (trigger_mode sqs) or the function (eventbridge); the S3 handler does not read them.
+resource "aws_cloudwatch_event_rule" "security_hub_findings" {
+  count       = var.security_hub_findings ? 1 : 0
+  name        = "${var.name}-security-hub-findings"
+  description = "Security Hub findings imported into this account (ASFF), pushed into central."
+  event_pattern = jsonencode({
+    source      = ["aws.securityhub"]
+    detail-type = ["Security Hub Findings - Imported"]
+  })
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.trigger_mode != "s3"
+      error_message = "security_hub_findings needs trigger_mode sqs or eventbridge: the S3-notification handler does not read EventBridge events."
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_target" "security_hub_findings" {
+  count     = var.security_hub_findings ? 1 : 0
+  rule      = aws_cloudwatch_event_rule.security_hub_findings[0].name
+  target_id = local.use_sqs ? "security-hub-queue" : "security-hub-function"
+  arn       = local.use_sqs ? aws_sqs_queue.scan_events[0].arn : aws_lambda_alias.object_created.arn
+}
+
+resource "aws_lambda_permission" "security_hub_findings" {
+  count          = var.security_hub_findings && var.trigger_mode == "eventbridge" ? 1 : 0
+  statement_id   = "AllowSecurityHubFindingsRule"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.object_created.function_name
+  qualifier      = aws_lambda_alias.object_created.name
+  principal      = "events.amazonaws.com"
+  source_account = data.aws_caller_identity.current.account_id
+  source_arn     = aws_cloudwatch_event_rule.security_hub_findings[0].arn
 }
 
 resource "aws_lambda_event_source_mapping" "scan_events" {

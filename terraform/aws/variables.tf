@@ -87,6 +87,12 @@ variable "trigger_mode" {
   }
 }
 
+variable "security_hub_findings" {
+  description = "Also push the findings of Security Hub's \"Security Hub Findings - Imported\" EventBridge events of this account (ASFF, into the event's account, no resolve pass) through the object-created path; needs trigger_mode sqs or eventbridge."
+  type        = bool
+  default     = false
+}
+
 variable "schedule_expression" {
   description = "EventBridge Scheduler expression for the catch-up over STANCE_SOURCES and/or the pull."
   type        = string

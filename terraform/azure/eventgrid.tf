@@ -20,8 +20,9 @@ resource "azurerm_eventgrid_system_topic" "source" {
   tags                = var.tags
 }
 
-# BlobCreated of findings.jsonl / assets.jsonl below each source's container and prefix, delivered
-# to the Event Grid function. A failed invocation is redelivered with Event Grid's backoff.
+# BlobCreated of findings.jsonl / assets.jsonl (and Prowler's *.ocsf.json / *.asff.json) below each
+# source's container and prefix, delivered to the Event Grid function. A failed invocation is
+# redelivered with Event Grid's backoff.
 resource "azurerm_eventgrid_system_topic_event_subscription" "source" {
   provider            = azurerm.source
   for_each            = var.trigger_mode == "event_grid" && var.event_subscription_enabled ? var.sources : {}
@@ -45,7 +46,7 @@ resource "azurerm_eventgrid_system_topic_event_subscription" "source" {
   advanced_filter {
     string_ends_with {
       key    = "subject"
-      values = ["/findings.jsonl", "/assets.jsonl"]
+      values = ["/findings.jsonl", "/assets.jsonl", ".ocsf.json", ".asff.json"]
     }
 
     # Data Lake (CreateFile) and SFTP (SftpCreate) uploads first raise BlobCreated for a still

@@ -175,11 +175,12 @@ resource "azurerm_linux_function_app" "hub" {
 
     # Binding settings of the blob-trigger alternative; always present so that its function
     # indexes cleanly even when disabled.
-    STANCE_SOURCE_CONTAINER                     = local.blob_source == null ? "unused" : local.blob_source.container_name
-    STANCE_SOURCE_STORAGE__blobServiceUri       = local.blob_source == null ? azurerm_storage_account.host.primary_blob_endpoint : data.azurerm_storage_account.source[local.blob_source.storage_account_id].primary_blob_endpoint
-    STANCE_SOURCE_STORAGE__queueServiceUri      = local.blob_source == null ? azurerm_storage_account.host.primary_queue_endpoint : data.azurerm_storage_account.source[local.blob_source.storage_account_id].primary_queue_endpoint
-    "AzureWebJobs.StanceBlobSync.Disabled"      = var.trigger_mode == "blob" ? "false" : "true"
-    "AzureWebJobs.StanceEventGridSync.Disabled" = var.trigger_mode == "event_grid" ? "false" : "true"
+    STANCE_SOURCE_CONTAINER                        = local.blob_source == null ? "unused" : local.blob_source.container_name
+    STANCE_SOURCE_STORAGE__blobServiceUri          = local.blob_source == null ? azurerm_storage_account.host.primary_blob_endpoint : data.azurerm_storage_account.source[local.blob_source.storage_account_id].primary_blob_endpoint
+    STANCE_SOURCE_STORAGE__queueServiceUri         = local.blob_source == null ? azurerm_storage_account.host.primary_queue_endpoint : data.azurerm_storage_account.source[local.blob_source.storage_account_id].primary_queue_endpoint
+    "AzureWebJobs.StanceBlobSync.Disabled"         = var.trigger_mode == "blob" ? "false" : "true"
+    "AzureWebJobs.StanceProducerBlobSync.Disabled" = var.trigger_mode == "blob" ? "false" : "true"
+    "AzureWebJobs.StanceEventGridSync.Disabled"    = var.trigger_mode == "event_grid" ? "false" : "true"
   })
 
   tags = var.tags

@@ -11,7 +11,7 @@ resource "google_cloudfunctions2_function" "push" {
   project     = var.project_id
   name        = "${var.name_prefix}-push"
   location    = var.region
-  description = "Pushes each finalized Stance findings.jsonl / assets.jsonl of gs://${var.source_bucket} to ${local.central_uri}."
+  description = "Pushes each finalized Stance findings.jsonl / assets.jsonl (and Prowler *.ocsf.json / *.asff.json) of gs://${var.source_bucket} to ${local.central_uri}."
   labels      = var.labels
 
   build_config {

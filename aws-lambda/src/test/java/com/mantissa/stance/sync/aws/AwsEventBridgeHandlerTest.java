@@ -9,7 +9,12 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
+import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.testing.VisibleVectors;
+import com.mantissa.stance.sync.wire.Checksums;
+import com.mantissa.stance.sync.wire.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +48,31 @@ class AwsEventBridgeHandlerTest {
         assertEquals(findings, AwsFixtures.store(central).listRecords("aggregated/findings/").size());
         assertTrue(AwsFixtures.store(central).listRecords("aggregated/findings/").stream()
                 .allMatch(k -> k.split("/")[3].equals(AwsFixtures.ACCOUNT)), "records under the event's account");
+    }
+
+    @Test
+    void securityHubFindingsLandInTheEventsAccountWithTheirStates() {
+        String central = AwsFixtures.newS3Central(moto, "central-eb-securityhub");
+        TestContext context = new TestContext("999999999999");
+
+        new EventBridgeHandler(AwsFixtures.env(central)).handleRequest(
+                EventLoader.loadScheduledEvent("events/eventbridge-securityhub-findings-imported.json"), context);
+
+        assertEquals("succeeded", context.invocations().get(0).get("outcome"), context.lines().toString());
+        assertEquals("findings-imported", context.invocations().get(0).get("trigger"));
+        StorageAdapter store = AwsFixtures.store(central);
+        List<String> findings = store.listRecords("aggregated/findings/");
+        assertEquals(2, findings.size(), findings.toString());
+        assertTrue(findings.stream().allMatch(k -> k.split("/")[3].equals(AwsFixtures.ACCOUNT)), findings.toString());
+        assertEquals(2, store.listRecords("aggregated/assets/").size());
+        Map<String, String> statuses = new java.util.TreeMap<>();
+        for (String key : findings) {
+            Map<String, Object> f = JsonParser.parseObject(new String(store.readRecord(key).orElseThrow().content(),
+                    StandardCharsets.UTF_8));
+            assertEquals(Checksums.recordChecksum(f), f.get("_checksum"), key);
+            statuses.put((String) f.get("rule_id"), f.get("status") + "/" + f.get("severity"));
+        }
+        assertEquals(Map.of("EC2.19", "open/critical", "S3.5", "resolved/medium"), statuses);
     }
 
     @Test

@@ -79,6 +79,25 @@ public final class StanceSyncFunctions {
                     connection = "STANCE_SOURCE_STORAGE") byte[] content,
             @BindingName("Uri") String uri,
             ExecutionContext context) {
+        onBlobCreated(uri, context);
+    }
+
+    /**
+     * The blob trigger for other producers' files (Prowler's {@code *.ocsf.json},
+     * {@code *.asff.json}): a blob path pattern names one extension, so {@code .json} blobs have
+     * their own function; the core ignores (debug log) every {@code .json} that is not one of them.
+     */
+    @FunctionName("StanceProducerBlobSync")
+    public void onProducerBlob(
+            @BlobTrigger(name = "content", dataType = "binary",
+                    path = "%STANCE_SOURCE_CONTAINER%/{name}.json",
+                    connection = "STANCE_SOURCE_STORAGE") byte[] content,
+            @BindingName("Uri") String uri,
+            ExecutionContext context) {
+        onBlobCreated(uri, context);
+    }
+
+    private void onBlobCreated(String uri, ExecutionContext context) {
         FunctionEvent event = uri == null || uri.isBlank()
                 ? FunctionEvent.malformed(context.getInvocationId(), "blob", "blob trigger metadata 'Uri' is missing")
                 : FunctionEvent.objectCreated(context.getInvocationId(), unquote(uri), null);

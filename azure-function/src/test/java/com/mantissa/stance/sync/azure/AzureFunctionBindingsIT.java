@@ -43,7 +43,8 @@ class AzureFunctionBindingsIT {
         try (Stream<Path> entries = Files.list(STAGING)) {
             List<String> functions = entries.filter(p -> Files.isRegularFile(p.resolve("function.json")))
                     .map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-            assertEquals(List.of("StanceBlobSync", "StanceEventGridSync", "StanceQueueWorker", "StanceScheduledSync"), functions);
+            assertEquals(List.of("StanceBlobSync", "StanceEventGridSync", "StanceProducerBlobSync", "StanceQueueWorker",
+                    "StanceScheduledSync"), functions);
         }
     }
 
@@ -90,6 +91,9 @@ class AzureFunctionBindingsIT {
         assertEquals("%STANCE_SOURCE_CONTAINER%/{name}.jsonl", binding.get("path"));
         assertEquals("STANCE_SOURCE_STORAGE", binding.get("connection"));
         assertEquals("binary", binding.get("dataType"));
+        Map<String, Object> producer = onlyBinding(functionJson("StanceProducerBlobSync"));
+        assertEquals("%STANCE_SOURCE_CONTAINER%/{name}.json", producer.get("path"));
+        assertEquals("STANCE_SOURCE_STORAGE", producer.get("connection"));
     }
 
     @Test

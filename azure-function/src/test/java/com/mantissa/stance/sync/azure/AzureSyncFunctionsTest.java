@@ -7,6 +7,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.testing.AzuriteServer;
 import com.mantissa.stance.sync.testing.Emulators;
 import com.mantissa.stance.sync.testing.MotoServer;
@@ -227,6 +228,30 @@ class AzureSyncFunctionsTest {
         List<String> assets = blobNames(central, "aggregated/assets/");
         assertEquals(SCAN_ASSETS, assets.size());
         assertTrue(assets.stream().allMatch(n -> n.split("/")[3].equals("acct-blob")), assets.toString());
+    }
+
+    @Test
+    void producerBlobTriggerPushesProwlersOcsfOutputAsFindingsAndAssets() {
+        String source = newContainer("source");
+        String central = newContainer("central");
+        // A Detection Finding as Prowler writes it for Azure (made-up values): FAIL, High, one storage account.
+        String event = "[{\"class_uid\": 2004, \"severity_id\": 4, \"status_code\": \"FAIL\", \"time\": 1767261600,"
+                + " \"metadata\": {\"event_code\": \"storage_secure_transfer_required\", \"product\": {\"name\": \"Prowler\"}},"
+                + " \"finding_info\": {\"uid\": \"prowler-azure-1\", \"title\": \"Secure transfer required\"},"
+                + " \"cloud\": {\"account\": {\"uid\": \"acct-blob\"}, \"provider\": \"azure\"},"
+                + " \"resources\": [{\"uid\": \"/subscriptions/acct-blob/storageAccounts/logs\", \"type\": \"StorageAccount\","
+                + " \"region\": \"westeurope\"}]}]";
+        upload(source, "prowler/output.ocsf.json", event);
+        RecordingExecutionContext context = new RecordingExecutionContext("StanceProducerBlobSync");
+        Map<String, String> env = Map.of("STANCE_CENTRAL_URI", "az://" + AzuriteServer.ACCOUNT + "/" + central,
+                "STANCE_ACCOUNT_ID", "acct-blob");
+
+        new StanceSyncFunctions(env).onProducerBlob(new byte[0], azurite.blobEndpoint() + "/" + source
+                + "/prowler/output.ocsf.json", context);
+
+        assertEquals(List.of(RecordPaths.findingPath("aggregated", "acct-blob", "prowler-azure-1")),
+                blobNames(central, "aggregated/findings/"));
+        assertEquals(1, blobNames(central, "aggregated/assets/").size());
     }
 
     @Test

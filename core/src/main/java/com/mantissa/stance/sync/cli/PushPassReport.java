@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class PushPassReport {
     /** What every record a deadline left unattempted says, after its file and line. */
     static final String DEADLINE_PASSED = "not attempted: the sync's deadline";
-    /** How a record's error starts: its file and line. */
-    private static final Pattern RECORD_ERROR = Pattern.compile("^\\S.* line \\d+: ");
+    /** How a record's error starts: its file and line (a producer file's: its element and "(line N)"). */
+    private static final Pattern RECORD_ERROR = Pattern.compile("^\\S.* line \\d+\\)?: ");
 
     private PushPassReport() {
     }

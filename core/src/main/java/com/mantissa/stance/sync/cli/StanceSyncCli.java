@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.cli;
 
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -228,6 +229,11 @@ public final class StanceSyncCli implements Runnable {
                 description = "What --source holds: required for a file not named findings.jsonl or assets.jsonl; "
                         + "for a folder, push only this kind.")
         ScanKind kind;
+
+        @Option(names = "--format", paramLabel = "stance|ocsf|asff",
+                description = "Read --source as Stance's scan, OCSF findings (Prowler) or ASFF findings "
+                        + "(Security Hub); default: by the file name (*.ocsf.json, *.asff.json), else its first record.")
+        Format format;
 
         @Option(names = "--index-max-age", paramLabel = "DURATION", defaultValue = "24h",
                 converter = DurationConverter.class,

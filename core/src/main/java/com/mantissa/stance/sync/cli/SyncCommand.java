@@ -138,7 +138,8 @@ abstract class SyncCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--resolve-max-share: " + e.getMessage());
         }
-        return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun);
+        return new PushDescription(config, push.indexMaxAge, common.deadline, resolve, !push.noIndex, push.dryRun,
+                push.format);
     }
 
     /** A push makes its central folder; a pull, which only reads, still refuses a missing one. */

@@ -18,6 +18,7 @@ import com.mantissa.stance.sync.engine.scan.RecordSource;
 import com.mantissa.stance.sync.engine.scan.ScanFileVersion;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -34,11 +35,12 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Synchronises findings and assets between local sources and central storage: the original's
@@ -78,6 +80,7 @@ public final class CrossCloudSync {
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
     private long lastFilesUnchanged;
+    private Format format;
     private List<PushChanges> lastChanges = List.of();
     private ChangeLog sharedChanges;
 
@@ -103,6 +106,7 @@ public final class CrossCloudSync {
                 .indexMaxAge(push.indexMaxAge()).build();
         this.deadline = push.deadline();
         this.resolveMissing = push.resolve();
+        this.format = push.format();
         return this;
     }
 
@@ -256,22 +260,26 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
-        addScanSource(kind, displayName, input, accountId, provider, -1, null);
+        addScanSource(new ScanLocator.ScanFile(kind, displayName, displayName), input, accountId, provider, -1, true,
+                null);
     }
 
-    /** As {@link #addScanFile}, for a file whose version the account's index is to compare or remember. */
-    synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
-                                  String provider, ScanFileVersion version) {
-        addScanSource(kind, displayName, input, accountId, provider, -1, version);
+    /**
+     * One located file (a Stance scan file, or one kind of a producer file), with its version for
+     * the account's index to compare or remember (null for none).
+     */
+    synchronized void addScanFile(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
+                                  boolean reportsProblems, ScanFileVersion version) {
+        addScanSource(file, input, accountId, provider, -1, reportsProblems, version);
     }
 
     /** The source added, or null for an asset file when assets are not included. */
-    private RecordSource addScanSource(RecordKind kind, String displayName, ScanInput input, String accountId,
-                                       String provider, long size, ScanFileVersion version) {
-        if (kind == RecordKind.ASSET && !options.config().includeAssets()) {
+    private RecordSource addScanSource(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
+                                       long size, boolean reportsProblems, ScanFileVersion version) {
+        if (file.kind() == RecordKind.ASSET && !options.config().includeAssets()) {
             return null;
         }
-        RecordSource source = RecordSource.ofScanFile(kind, displayName, input, accountId, provider, size, version);
+        RecordSource source = RecordSource.ofFile(file, input, accountId, provider, size, reportsProblems, version);
         pending.add(source);
         return source;
     }
@@ -281,11 +289,13 @@ public final class CrossCloudSync {
                                           String provider) {
         List<RecordSource> sources = new ArrayList<>(files.size());
         String snapshot = AccountPushPass.snapshotOf(files);
+        // A producer file is located once per kind; its first reading reports its problems. It is
+        // always read: the index remembers whole files, and a producer file is two sources.
+        Set<String> reported = new HashSet<>();
         for (ScanLocator.ScanFile file : files) {
-            RecordSource source = addScanSource(file.kind(), file.displayName(),
-                    () -> retry.call(() -> store.openStream(file.key())), accountId, provider,
-                    file.metadata() == null ? -1 : file.metadata().size(),
-                    UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry));
+            RecordSource source = addScanSource(file, () -> retry.call(() -> store.openStream(file.key())), accountId,
+                    provider, file.metadata() == null ? -1 : file.metadata().size(), reported.add(file.key()),
+                    file.producer() ? null : UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry));
             if (source != null) {
                 sources.add(source);
             }
@@ -302,24 +312,34 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanLocation(StorageAdapter store, String prefix, RecordKind kind, String accountId,
                                              String provider) {
-        addScanFiles(store, ScanLocator.locate(store, prefix, kind), accountId, provider);
+        addScanLocation(store, prefix, kind, format, accountId, provider);
+    }
+
+    /** As above, a single file read as {@code format} (null: as the description says). */
+    public synchronized void addScanLocation(StorageAdapter store, String prefix, RecordKind kind, Format format,
+                                             String accountId, String provider) {
+        Format read = format != null ? format : this.format;
+        addScanFiles(store, ScanLocator.locate(store, prefix, kind, read), accountId, provider);
     }
 
     /**
-     * The scan file an object-created event named, when {@code key} is one (by its name:
-     * {@code findings.jsonl}, {@code assets.jsonl} and their folders' forms).
+     * The scan file an object-created event named, when {@code key} is one by its name
+     * ({@link ScanLocator#objectFiles}: a scan's {@code findings.jsonl}, {@code assets.jsonl}, a
+     * producer's {@code *.ocsf.json}, {@code *.asff.json}).
      *
      * @return false, adding nothing, when the key is not a scan file
      */
     public synchronized boolean addScanObject(StorageAdapter store, String key, String accountId, String provider) {
-        Optional<RecordKind> kind = ScanLocator.scanFileKind(key);
-        kind.ifPresent(k -> addScanFiles(store, List.of(new ScanLocator.ScanFile(k, key, key)), accountId, provider));
-        return kind.isPresent();
+        List<ScanLocator.ScanFile> files = ScanLocator.objectFiles(key, format);
+        if (!files.isEmpty()) {
+            addScanFiles(store, files, accountId, provider);
+        }
+        return !files.isEmpty();
     }
 
-    /** Whether an object-created event for {@code key} names a scan file this engine pushes. */
+    /** Whether an object-created event for {@code key} names a scan file or a producer file this engine pushes. */
     public static boolean isScanFile(String key) {
-        return ScanLocator.scanFileKind(key).isPresent();
+        return !ScanLocator.objectFiles(key, null).isEmpty();
     }
 
     /** Opens a scan file's bytes; called once per sync. */

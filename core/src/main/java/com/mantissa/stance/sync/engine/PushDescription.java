@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.model.SyncDirection;
 import java.time.Duration;
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param resolve     the resolve pass after the push; null for none
  * @param useIndex    whether the account's push index is used
  * @param dryRun      read and decide, write nothing
+ * @param format      the format every source file is read as (Stance, OCSF, ASFF); null to let
+ *                    each file's name or first record decide
  */
 public record PushDescription(SyncConfig config, Duration indexMaxAge, Duration deadline, ResolveSettings resolve,
-                              boolean useIndex, boolean dryRun) {
+                              boolean useIndex, boolean dryRun, Format format) {
     public static final Duration DEFAULT_INDEX_MAX_AGE = Duration.ofHours(24);
 
     public PushDescription {
@@ -38,30 +41,41 @@ public record PushDescription(SyncConfig config, Duration indexMaxAge, Duration 
         }
     }
 
+    /** A description whose files' format is decided by each file. */
+    public PushDescription(SyncConfig config, Duration indexMaxAge, Duration deadline, ResolveSettings resolve,
+                           boolean useIndex, boolean dryRun) {
+        this(config, indexMaxAge, deadline, resolve, useIndex, dryRun, null);
+    }
+
     /** The defaults: index entries trusted for a day, no deadline, no resolve pass, the index used. */
     public static PushDescription of(SyncConfig config) {
         return new PushDescription(config, DEFAULT_INDEX_MAX_AGE, null, null, true, false);
     }
 
+    /** @param format null to let each file's name or first record decide */
+    public PushDescription withFormat(Format format) {
+        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun, format);
+    }
+
     public PushDescription withIndexMaxAge(Duration maxAge) {
-        return new PushDescription(config, maxAge, deadline, resolve, useIndex, dryRun);
+        return new PushDescription(config, maxAge, deadline, resolve, useIndex, dryRun, format);
     }
 
     /** @param deadline null or zero for none */
     public PushDescription withDeadline(Duration deadline) {
-        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun);
+        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun, format);
     }
 
     /** @param resolve null for no resolve pass */
     public PushDescription withResolve(ResolveSettings resolve) {
-        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun);
+        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun, format);
     }
 
     public PushDescription withUseIndex(boolean useIndex) {
-        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun);
+        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun, format);
     }
 
     public PushDescription withDryRun(boolean dryRun) {
-        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun);
+        return new PushDescription(config, indexMaxAge, deadline, resolve, useIndex, dryRun, format);
     }
 }

@@ -111,7 +111,8 @@ public final class ResumablePush {
      */
     public Outcome run(StorageAdapter store, String prefix, String source, String account, String provider,
                        Duration budget) {
-        return run(store, ScanLocator.locate(store, prefix), source, account, provider, budget);
+        return run(store, ScanLocator.locate(store, prefix, null, description.format()), source, account, provider,
+                budget);
     }
 
     /** As {@link #run(StorageAdapter, String, String, String, String, Duration)}, for files located already. */
@@ -139,7 +140,8 @@ public final class ResumablePush {
         for (ScanLocator.ScanFile file : files) {
             ObjectMetadata meta = metadata(store, file);
             String version = ScanFileVersion.token(meta);
-            PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(file.key());
+            String progressKey = progressKey(file);
+            PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(progressKey);
             if (before != null && !before.version().equals(version)) {
                 LOG.info(() -> file.key() + " changed since the checkpoint: pushing it from the start");
                 before = null;
@@ -147,15 +149,15 @@ public final class ResumablePush {
                 run.counted = new SnapshotCounts();
             }
             PushCheckpoint.FileProgress at = before != null ? before
-                    : new PushCheckpoint.FileProgress(file.key(), version, 0, 0, false);
+                    : new PushCheckpoint.FileProgress(progressKey, version, 0, 0, false);
             if (at.done() || stopped) {
                 run.progress.add(at);
                 continue;
             }
-            ScanFileVersion fileVersion = at.line() > 0 ? null : unchanged.version(store, file, meta);
+            ScanFileVersion fileVersion = at.line() > 0 || file.producer() ? null : unchanged.version(store, file, meta);
             ScanFileEntry same = fileVersion == null ? null : unchanged.entry(fileVersion);
             if (same != null) {
-                run.progress.add(new PushCheckpoint.FileProgress(file.key(), version, 0, 0, true));
+                run.progress.add(new PushCheckpoint.FileProgress(progressKey, version, 0, 0, true));
                 run.counts = run.counts.plus(0, same.records(), 0, 0);
                 run.counted.add(UnchangedScanFiles.counts(same));
                 run.total = run.total.plus(new SyncResult(0, same.records(), 0, List.of(), 0, SyncDirection.PUSH),
@@ -166,7 +168,7 @@ public final class ResumablePush {
             // Remembered by the run that reads the file's last line, with what the earlier runs pushed of it.
             long fileRecords = 0;
             SnapshotCounts fileCounts = new SnapshotCounts();
-            boolean wholeFile = budget == null || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
+            boolean wholeFile = budget == null || file.producer() || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
             try (InputStream in = store.openStream(file.key())) {
                 in.skipNBytes(at.byteOffset());
                 if (wholeFile) {
@@ -178,7 +180,7 @@ public final class ResumablePush {
                         run.progress.add(at);
                         return finish(run, false);
                     }
-                    run.progress.add(new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(),
+                    run.progress.add(new PushCheckpoint.FileProgress(progressKey, version, at.line(), at.byteOffset(),
                             true));
                     continue;
                 }
@@ -192,7 +194,7 @@ public final class ResumablePush {
                     }
                     ScanChunks.Chunk chunk = chunks.next(lines);
                     if (chunk == null) {
-                        at = new PushCheckpoint.FileProgress(file.key(), version, at.line(), at.byteOffset(), true);
+                        at = new PushCheckpoint.FileProgress(progressKey, version, at.line(), at.byteOffset(), true);
                         break;
                     }
                     // Measured, not guessed: the lines actually read (a file's tail may be far less
@@ -216,7 +218,7 @@ public final class ResumablePush {
                     if (run.lastFailed) {
                         fileVersion = null; // a record failed: the file is not remembered
                     }
-                    at = new PushCheckpoint.FileProgress(file.key(), version, chunk.lastLine(), chunk.endOffset(), false);
+                    at = new PushCheckpoint.FileProgress(progressKey, version, chunk.lastLine(), chunk.endOffset(), false);
                     long taken = nanoTime.getAsLong() - runStarted;
                     secondsPerLine = Math.max(1e-7, taken / 1e9 / (chunk.lastLine() - chunk.firstLine() + 1));
                     List<PushCheckpoint.FileProgress> sofar = new ArrayList<>(run.progress);
@@ -281,7 +283,9 @@ public final class ResumablePush {
         if (progress != null) {
             sync.progress(progress.next());
         }
-        sync.addScanFile(file.kind(), file.displayName(), input, run.account, run.provider, version);
+        // A producer file is pushed once per kind; the reading of its first kind reports its problems.
+        boolean reports = run.files.stream().filter(f -> f.key().equals(file.key())).findFirst().orElse(file) == file;
+        sync.addScanFile(file, input, run.account, run.provider, reports, version);
         SyncResult r = sync.sync();
         run.lastRecords = r.recordsSynced() + r.recordsSkipped() + r.errors().size();
         run.lastCounted = sync.lastCounts();
@@ -387,6 +391,11 @@ public final class ResumablePush {
 
     private void save(String key, PushCheckpoint checkpoint) {
         central.writeRecord(key, checkpoint.toBytes());
+    }
+
+    /** What a file's progress is kept under: its key, and for a producer file read once per kind, the kind too. */
+    private static String progressKey(ScanLocator.ScanFile file) {
+        return file.producer() ? file.key() + "#" + file.kind().folder() : file.key();
     }
 
     /**

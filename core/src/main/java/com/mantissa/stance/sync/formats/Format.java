@@ -26,6 +26,21 @@ public enum Format {
     }
 
     /**
+     * The format a file's name says: Prowler's {@code *.ocsf.json} and {@code *.asff.json} (in any
+     * case); null for every other name, whose first record decides.
+     */
+    public static Format ofName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".ocsf.json")) {
+            return OCSF;
+        }
+        if (lower.endsWith(".asff.json")) {
+            return ASFF;
+        }
+        return null;
+    }
+
+    /**
      * The format one record is written in. OCSF events carry {@code class_uid} (and every finding
      * class {@code finding_info}); ASFF findings carry {@code SchemaVersion}, {@code ProductArn}
      * or {@code AwsAccountId} with {@code GeneratorId}, and Security Hub's wrappers

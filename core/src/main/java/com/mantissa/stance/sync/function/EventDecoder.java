@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.net.URLDecoder;
@@ -21,6 +22,9 @@ import java.util.List;
  *       {@code ObjectCreated:*}, keys form-URL-decoded; {@code s3:TestEvent} is ignored.</li>
  *   <li>EventBridge events from {@code aws.s3} of detail-type "Object Created", the key as stored;
  *       the account is the event's own.</li>
+ *   <li>EventBridge events from {@code aws.securityhub} of detail-type "Security Hub Findings -
+ *       Imported" (ASFF) or "Findings Imported V2" (OCSF): the findings in {@code detail.findings},
+ *       pushed into the event's account.</li>
  *   <li>Event Grid {@code Microsoft.Storage.BlobCreated}, in the Event Grid schema
  *       ({@code eventType}, {@code topic}) or the CloudEvents schema ({@code type}, {@code source}),
  *       one event or an array; the account is the subscription the topic names.</li>
@@ -44,8 +48,13 @@ public final class EventDecoder {
     public static final String BLOB_CREATED = "Microsoft.Storage.BlobCreated";
     public static final String GCS_FINALIZED = "google.cloud.storage.object.v1.finalized";
     static final String GCS_NOTIFICATION_FINALIZE = "OBJECT_FINALIZE";
+    static final String SECURITY_HUB_SOURCE = "aws.securityhub";
+    /** Security Hub CSPM's event: ASFF findings. */
+    public static final String SECURITY_HUB_IMPORTED = "Security Hub Findings - Imported";
+    /** Security Hub's newer event: OCSF findings. */
+    public static final String SECURITY_HUB_IMPORTED_V2 = "Findings Imported V2";
     private static final String ACCEPTED = "expected a stance_sync source message, an S3 event notification,"
-            + " an EventBridge S3 event, an Event Grid or CloudEvents BlobCreated event or a GCS notification";
+            + " an EventBridge S3 or Security Hub event, an Event Grid or CloudEvents BlobCreated event or a GCS notification";
 
     private EventDecoder() {
     }
@@ -155,9 +164,22 @@ public final class EventDecoder {
         }
     }
 
-    /** An EventBridge event: S3's "Object Created" names the bucket, the key as stored and the account. */
+    /**
+     * An EventBridge event: S3's "Object Created" names the bucket, the key as stored and the
+     * account; Security Hub's "Findings - Imported" carries findings of the event's account.
+     */
     public static FunctionEvent eventBridge(String id, String source, String detailType, String account,
                                             JsonNode detail, String platformAccount) {
+        if (SECURITY_HUB_SOURCE.equals(source)
+                && (SECURITY_HUB_IMPORTED.equals(detailType) || SECURITY_HUB_IMPORTED_V2.equals(detailType))) {
+            String what = "securityhub event " + id;
+            if (!detail.path("findings").isArray()) {
+                return FunctionEvent.malformed(id, what, "Security Hub event without detail.findings");
+            }
+            Format format = SECURITY_HUB_IMPORTED.equals(detailType) ? Format.ASFF : Format.OCSF;
+            return FunctionEvent.findingsImported(id, what, account != null ? account : platformAccount,
+                    new FunctionEvent.Imported(format, "{\"detail\": " + detail + "}"));
+        }
         if (!EVENTBRIDGE_SOURCE.equals(source) || !EVENTBRIDGE_CREATED.equals(detailType)) {
             return FunctionEvent.ignored(id, "event " + id, "eventbridge " + source + " " + detailType);
         }
@@ -310,8 +332,10 @@ public final class EventDecoder {
                     && continuation.asInt() >= 0)) {
                 throw new IllegalArgumentException("continuation must be a whole number, 0 or more, not " + continuation);
             }
+            String format = EventJson.optionalText(m, "format");
             return new SourcePush(SourceSpec.of(StorageLocation.parse(location), account,
-                    EventJson.optionalText(m, "provider")), continuation.asInt(0));
+                    EventJson.optionalText(m, "provider")).withFormat(format == null ? null
+                    : Format.parse(format, "format")), continuation.asInt(0));
         } catch (IllegalArgumentException | InvalidRecordException e) {
             throw new MalformedEventException("source message: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.function;
 
+import com.mantissa.stance.sync.formats.Format;
 import java.util.Objects;
 
 /**
@@ -15,15 +16,46 @@ import java.util.Objects;
  * @param account the account the platform says the object belongs to; null when it does not say
  * @param reason  for an ignored event, what kind of event it was ("s3 ObjectRemoved:Delete");
  *                for a malformed one, what is wrong with it; null otherwise
+ * @param imported for findings an event carries (Security Hub's), the findings; null otherwise
  */
-public record FunctionEvent(String id, Type type, String object, String account, String reason) {
+public record FunctionEvent(String id, Type type, String object, String account, String reason, Imported imported) {
 
     /** What an event asks of the function. */
-    public enum Type { OBJECT_CREATED, TICK, IGNORED, MALFORMED }
+    public enum Type { OBJECT_CREATED, FINDINGS_IMPORTED, TICK, IGNORED, MALFORMED }
+
+    /**
+     * The findings an event carries: the event as JSON (its {@code detail.findings} are read) and
+     * their format.
+     */
+    public record Imported(Format format, String json) {
+        public Imported {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(json, "json");
+        }
+    }
 
     public FunctionEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
+        if ((type == Type.FINDINGS_IMPORTED) != (imported != null)) {
+            throw new IllegalArgumentException("an event carries findings exactly when it is FINDINGS_IMPORTED");
+        }
+    }
+
+    /** An event about an object or a schedule, carrying no findings. */
+    public FunctionEvent(String id, Type type, String object, String account, String reason) {
+        this(id, type, object, account, reason, null);
+    }
+
+    /**
+     * Findings an event carries (Security Hub's "Findings - Imported"): pushed into {@code account}
+     * (the event's; null when it names none), never followed by a resolve pass, since an event
+     * holds a few findings and not a scan.
+     *
+     * @param what what the event is, for the log ("securityhub event 7d3f…")
+     */
+    public static FunctionEvent findingsImported(String id, String what, String account, Imported findings) {
+        return new FunctionEvent(id, Type.FINDINGS_IMPORTED, what, blankToNull(account), null, findings);
     }
 
     /** An object was created; {@code account} may be null (then {@code STANCE_ACCOUNT_ID} must be set). */

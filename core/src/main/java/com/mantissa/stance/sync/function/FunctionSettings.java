@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.function;
 import com.mantissa.stance.sync.engine.PushDescription;
 import com.mantissa.stance.sync.engine.PushNotifier;
 import com.mantissa.stance.sync.engine.ResolveSettings;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.Provider;
@@ -38,6 +39,7 @@ public final class FunctionSettings {
     public static final String ACCOUNT_ID = Settings.ACCOUNT_ID.env();
     public static final String SOURCES = Settings.SOURCES.env();
     public static final String PULL_TARGET = Settings.PULL_TARGET.env();
+    public static final String SOURCE_FORMAT = Settings.SOURCE_FORMAT.env();
     public static final String INDEX_MAX_AGE = Settings.INDEX_MAX_AGE.env();
     public static final String DEADLINE = Settings.DEADLINE.env();
     public static final Duration DEFAULT_DEADLINE = Settings.FUNCTION_DEADLINE;
@@ -114,8 +116,9 @@ public final class FunctionSettings {
         double maxShare = Settings.RESOLVE_MAX_SHARE.fromOrDefault(env);
         ResolveSettings resolve = Settings.RESOLVE_MISSING.fromOrDefault(env) ? new ResolveSettings(maxShare, false)
                 : null;
+        Format format = Settings.SOURCE_FORMAT.from(env).map(f -> Format.parse(f, SOURCE_FORMAT)).orElse(null);
         PushDescription push = new PushDescription(config, Settings.INDEX_MAX_AGE.fromOrDefault(env),
-                Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false);
+                Settings.DEADLINE.from(env).orElse(Settings.FUNCTION_DEADLINE), resolve, true, false, format);
         return new FunctionSettings(central, push, direction, account, sources,
                 Settings.SOURCES_URI.from(env).orElse(null), pullTarget, LifecycleSettings.fromEnvironment(env),
                 Settings.WORK_QUEUE.from(env).orElse(null), Settings.TIME_BUDGET.from(env).orElse(null),
@@ -135,7 +138,7 @@ public final class FunctionSettings {
         return uri;
     }
 
-    /** {@code uri|account|provider} entries separated by commas, semicolons or new lines. */
+    /** {@code uri|account|provider[|format]} entries separated by commas, semicolons or new lines. */
     static List<SourceSpec> sources(String text) {
         List<SourceSpec> sources = new ArrayList<>();
         if (text == null) {
@@ -148,13 +151,14 @@ public final class FunctionSettings {
             }
             String[] parts = e.split("\\|", -1);
             String where = SOURCES + ": entry '" + StorageLocation.redact(e) + "'";
-            if (parts.length < 2 || parts.length > 3) {
-                throw new ConfigurationException(where + " must be uri|account|provider");
+            if (parts.length < 2 || parts.length > 4) {
+                throw new ConfigurationException(where + " must be uri|account|provider[|format]");
             }
             StorageLocation location = location(SOURCES, parts[0].strip());
             try {
                 String provider = parts.length == 3 && !parts[2].isBlank() ? parts[2].strip() : null;
-                sources.add(SourceSpec.of(location, parts[1].strip(), provider));
+                Format format = parts.length == 4 && !parts[3].isBlank() ? Format.parse(parts[3], "format") : null;
+                sources.add(SourceSpec.of(location, parts[1].strip(), provider).withFormat(format));
             } catch (IllegalArgumentException ex) {
                 throw new ConfigurationException(where + ": " + ex.getMessage(), ex);
             }

@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.function;
 
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
+import com.mantissa.stance.sync.engine.PushDescription;
 import com.mantissa.stance.sync.model.Provider;
 import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SuccessiveProgress;
@@ -39,6 +40,7 @@ import java.util.function.Function;
  */
 public final class SyncFunction {
     private static final String OBJECT_CREATED = "object-created";
+    private static final String FINDINGS_IMPORTED = "findings-imported";
 
     private final FunctionSettings settings;
     private final String configurationError;
@@ -108,6 +110,7 @@ public final class SyncFunction {
             return new BatchOutcome(entries, redeliver);
         }
         Map<String, AccountBatch> byAccount = new LinkedHashMap<>();
+        Map<String, List<FunctionEvent>> imported = new LinkedHashMap<>();
         for (FunctionEvent event : events) {
             switch (event.type()) {
                 case IGNORED -> entries.add(ignored(event));
@@ -125,6 +128,22 @@ public final class SyncFunction {
                         entries.add(refused);
                     }
                 }
+                case FINDINGS_IMPORTED -> {
+                    String account = settings.accountId().orElse(event.account());
+                    String refusal = accountRefusal(account);
+                    if (refusal != null) {
+                        entries.add(rejected(FINDINGS_IMPORTED, listOf(event.object()), refusal));
+                    } else {
+                        imported.computeIfAbsent(account, a -> new ArrayList<>()).add(event);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, List<FunctionEvent>> batch : imported.entrySet()) {
+            LogEntry entry = pushImported(batch.getKey(), batch.getValue());
+            entries.add(entry);
+            if (entry.redeliver()) {
+                batch.getValue().forEach(e -> redeliver.add(e.id()));
             }
         }
         for (AccountBatch batch : byAccount.values()) {
@@ -150,17 +169,43 @@ public final class SyncFunction {
             return ignored(event);
         }
         String account = settings.accountId().orElse(event.account());
-        if (account == null) {
-            return rejected(OBJECT_CREATED, listOf(event.object()), "no source account: the event names none;"
-                    + " set " + FunctionSettings.ACCOUNT_ID);
-        }
-        try {
-            RecordPaths.validateAccount(account);
-        } catch (IllegalArgumentException e) {
-            return rejected(OBJECT_CREATED, listOf(event.object()), "account '" + account + "': " + e.getMessage());
+        String refusal = accountRefusal(account);
+        if (refusal != null) {
+            return rejected(OBJECT_CREATED, listOf(event.object()), refusal);
         }
         byAccount.computeIfAbsent(account, AccountBatch::new).add(event, object);
         return null;
+    }
+
+    /** Why an event's account cannot be pushed into; null when it can. */
+    private static String accountRefusal(String account) {
+        if (account == null) {
+            return "no source account: the event names none; set " + FunctionSettings.ACCOUNT_ID;
+        }
+        try {
+            RecordPaths.validateAccount(account);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "account '" + account + "': " + e.getMessage();
+        }
+    }
+
+    /** The findings events of one account carried, pushed by one sync without a resolve pass. */
+    private LogEntry pushImported(String account, List<FunctionEvent> events) {
+        SyncResult result;
+        CrossCloudSync sync = null;
+        try {
+            ImportedFindings findings = new ImportedFindings(account);
+            events.forEach(findings::add);
+            sync = newPush(settings.push().withResolve(null));
+            result = findings.push(sync);
+        } catch (SyncAbortedException e) {
+            result = errorResult(e.getMessage(), false);
+        } catch (IllegalArgumentException | StorageException e) {
+            result = errorResult(e.getMessage(), e instanceof TransientStorageException);
+        }
+        return finished(FINDINGS_IMPORTED, events.stream().map(FunctionEvent::object).toList(), account, result,
+                sync == null ? RequestCounts.NONE : sync.requests());
     }
 
     /** The created scan files of one account in this batch: pushed by one sync. */
@@ -184,7 +229,7 @@ public final class SyncFunction {
             SyncResult result;
             CrossCloudSync sync = null;
             try {
-                sync = newPush();
+                sync = newPush(settings.push());
                 for (StorageLocation object : objects.values()) {
                     sync.addScanObject(stores.apply(object), object.prefix(), account, object.scheme().provider());
                 }
@@ -241,12 +286,12 @@ public final class SyncFunction {
         boolean didSomething = fannedOut;
         try {
             if (!sources.isEmpty() && settings.direction() != SyncDirection.PULL) {
-                CrossCloudSync push = newPush();
+                CrossCloudSync push = newPush(settings.push());
                 syncs.add(push);
                 for (SourceSpec source : sources) {
                     try {
                         push.addScanLocation(stores.apply(source.location()), source.location().prefixOr(""), null,
-                                source.accountId(), source.provider());
+                                source.format(), source.accountId(), source.provider());
                     } catch (IllegalArgumentException | StorageException e) {
                         total = total.plus(errorResult(StorageLocation.redact(source.location().toString()) + ": "
                                 + e.getMessage(), e instanceof TransientStorageException), total.syncDirection());
@@ -297,8 +342,8 @@ public final class SyncFunction {
     }
 
     /** A push as the settings' push description directs, as every push of the functions and the worker is. */
-    private CrossCloudSync newPush() {
-        if (!settings.push().dryRun()) {
+    private CrossCloudSync newPush(PushDescription description) {
+        if (!description.dryRun()) {
             try {
                 settings.central().createMissingFolder();
             } catch (java.io.IOException e) {
@@ -306,7 +351,7 @@ public final class SyncFunction {
                         + ": " + e.getMessage(), e);
             }
         }
-        CrossCloudSync sync = central().push(settings.push());
+        CrossCloudSync sync = central().push(description);
         return progress == null ? sync : sync.progress(progress.next());
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
  * about one source; {@link EventDecoder} reads it, with every platform event a queue may carry:
  * <pre>{"stance_sync": "source", "location": "s3://spoke/stance", "account": "123456789012",
  *  "provider": "aws", "continuation": 0}</pre>
+ * and, for a source whose files are read as a given format, {@code "format": "ocsf"}.
  */
 public final class WorkMessages {
 
@@ -22,6 +23,9 @@ public final class WorkMessages {
         m.put("location", source.location().toString());
         m.put("account", source.accountId());
         m.put("provider", source.provider());
+        if (source.format() != null) {
+            m.put("format", source.format().value());
+        }
         m.put("continuation", continuation);
         return CanonicalJson.writeUnsorted(m);
     }

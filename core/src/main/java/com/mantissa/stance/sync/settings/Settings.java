@@ -31,11 +31,15 @@ public final class Settings {
     public static final Setting<String> ACCOUNT_ID = new Setting<>("STANCE_ACCOUNT_ID", "--account", null,
             Setting::text, "The spoke account of object-created events that name none.");
     public static final Setting<String> SOURCES = new Setting<>("STANCE_SOURCES", null, null, Setting::text,
-            "Sources of the scheduled catch-up: `uri|account|provider` entries separated by commas, semicolons or "
+            "Sources of the scheduled catch-up: `uri|account|provider[|format]` entries separated by commas, semicolons or "
             + "new lines. Their accounts should report: the schedule warns of each that never pushed.");
     public static final Setting<String> SOURCES_URI = new Setting<>("STANCE_SOURCES_URI", "--sources", null,
-            Setting::text, "A sources file (JSON lines: location, account, provider) read by the scheduled function; "
-            + "its accounts should report (the schedule warns of each that never pushed).");
+            Setting::text, "A sources file (JSON lines: location, account, provider, format) read by the scheduled "
+            + "function; its accounts should report (the schedule warns of each that never pushed).");
+    public static final Setting<String> SOURCE_FORMAT = new Setting<>("STANCE_SOURCE_FORMAT", "--format", null,
+            Setting.choice(List.of("stance", "ocsf", "asff")), "Read every source file as a Stance scan, OCSF "
+            + "findings (Prowler) or ASFF findings (Security Hub); a source's own `format` wins (default: by the file "
+            + "name, `*.ocsf.json` or `*.asff.json`, else by its first record).");
     public static final Setting<String> PULL_TARGET = new Setting<>("STANCE_PULL_TARGET", "--target", null,
             Setting::text, "Where verified central records are copied by a pull.");
     public static final Setting<Duration> INDEX_MAX_AGE = new Setting<>("STANCE_INDEX_MAX_AGE", "--index-max-age",
@@ -81,9 +85,9 @@ public final class Settings {
     /** The table, in the order the settings page lists it. */
     public static final List<Setting<?>> ALL = List.of(CENTRAL_URI, CENTRAL_PREFIX, CONFLICT_RESOLUTION,
             SYNC_DIRECTION, INCLUDE_ASSETS, BATCH_SIZE, CHECKSUM_VERIFY, CONCURRENCY, ACCOUNT_ID, SOURCES, SOURCES_URI,
-            PULL_TARGET, INDEX_MAX_AGE, DEADLINE, RESOLVE_MISSING, RESOLVE_MAX_SHARE, FORCE_RESOLVE, EXPORT_TARGET,
-            EXPORT_KEEP, STALE_AFTER, WORK_QUEUE, TIME_BUDGET, NOTIFY_URI, NOTIFY_MIN_SEVERITY, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-            CHILD_JVM);
+            SOURCE_FORMAT, PULL_TARGET, INDEX_MAX_AGE, DEADLINE, RESOLVE_MISSING, RESOLVE_MAX_SHARE, FORCE_RESOLVE,
+            EXPORT_TARGET, EXPORT_KEEP, STALE_AFTER, WORK_QUEUE, TIME_BUDGET, NOTIFY_URI, NOTIFY_MIN_SEVERITY,
+            CONNECT_TIMEOUT, REQUEST_TIMEOUT, CHILD_JVM);
 
     /** What a function's push may take when {@link #DEADLINE} is unset: under the templates' 300 s timeout. */
     public static final Duration FUNCTION_DEADLINE = Duration.ofSeconds(240);

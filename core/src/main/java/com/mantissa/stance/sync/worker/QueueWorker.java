@@ -367,7 +367,7 @@ public final class QueueWorker {
         try {
             StorageAdapter store = stores.open(source.location());
             Central central = Central.at(stores.open(settings.central()), settings.config().centralPrefix());
-            ResumablePush push = central.resumablePush(settings.push()).progress(progress);
+            ResumablePush push = central.resumablePush(source.pushedAs(settings.push())).progress(progress);
             ResumablePush.Outcome outcome = push.run(store, source.location().prefixOr(""),
                     source.location().toString(), source.accountId(), source.provider(), budget);
             PushNotifications.send(settings, push.lastChanges()).ifPresent(error -> {

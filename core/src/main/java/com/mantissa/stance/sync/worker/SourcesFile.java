@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.worker;
 
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.function.SourceSpec;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.settings.Settings;
@@ -24,12 +25,14 @@ import java.util.Set;
  * on any store the functions reach ({@code s3://central/_config/sources.jsonl}, named by
  * {@code STANCE_SOURCES_URI}), one object per line:
  * <pre>{"location": "s3://spoke-bucket/stance", "account": "123456789012", "provider": "aws"}</pre>
- * {@code provider} may be left out; it then follows the location's scheme. Blank lines are
+ * {@code provider} may be left out; it then follows the location's scheme. {@code format}
+ * ({@code stance}, {@code ocsf}, {@code asff}) forces how the source's files are read; left out,
+ * {@code STANCE_SOURCE_FORMAT} or each file's name or first record decides. Blank lines are
  * ignored. A bad line is an error naming its line, and every good line is still returned.
  */
 public final class SourcesFile {
     public static final String SOURCES_URI = Settings.SOURCES_URI.env();
-    private static final Set<String> KEYS = Set.of("location", "account", "provider");
+    private static final Set<String> KEYS = Set.of("location", "account", "provider", "format");
 
     /** The good lines' sources, in file order, and one error per bad line. */
     public record Contents(List<SourceSpec> sources, List<String> errors) {
@@ -90,7 +93,8 @@ public final class SourcesFile {
         Map<String, Object> entry = JsonParser.parseObject(line.strip());
         for (String key : entry.keySet()) {
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown key '" + key + "' (expected location, account, provider)");
+                throw new IllegalArgumentException("unknown key '" + key
+                        + "' (expected location, account, provider, format)");
             }
         }
         StorageLocation location = StorageLocation.parse(text(entry, "location", true));
@@ -98,7 +102,9 @@ public final class SourcesFile {
                 && !location.folder().isAbsolute()) {
             throw new IllegalArgumentException("location must be absolute");
         }
-        return SourceSpec.of(location, text(entry, "account", true), text(entry, "provider", false));
+        String format = text(entry, "format", false);
+        return SourceSpec.of(location, text(entry, "account", true), text(entry, "provider", false))
+                .withFormat(format == null ? null : Format.parse(format, "format"));
     }
 
     private static String text(Map<String, Object> entry, String key, boolean required) {
@@ -117,7 +123,11 @@ public final class SourcesFile {
 
     /** One line of a sources file for {@code source}, the inverse of reading it. */
     public static String line(SourceSpec source) {
-        return com.mantissa.stance.sync.wire.CanonicalJson.write(Map.of("location", source.location().toString(),
+        Map<String, Object> line = new java.util.LinkedHashMap<>(Map.of("location", source.location().toString(),
                 "account", source.accountId(), "provider", source.provider()));
+        if (source.format() != null) {
+            line.put("format", source.format().value());
+        }
+        return com.mantissa.stance.sync.wire.CanonicalJson.write(line);
     }
 }

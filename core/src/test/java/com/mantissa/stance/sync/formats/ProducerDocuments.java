@@ -15,8 +15,8 @@ import java.util.Map;
  * Producer documents written for these tests from the public OCSF 1.x schema (Detection Finding,
  * Compliance Finding) and the AWS Security Finding Format; the values are made up.
  */
-final class ProducerDocuments {
-    static final String ACCOUNT = "111122223333";
+public final class ProducerDocuments {
+    public static final String ACCOUNT = "111122223333";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -24,7 +24,7 @@ final class ProducerDocuments {
     }
 
     /** A Prowler-style Detection Finding: FAIL, High, one S3 bucket, two frameworks. */
-    static Map<String, Object> detection(String uid, String check, String resourceUid) {
+    public static Map<String, Object> detection(String uid, String check, String resourceUid) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("message", "Bucket example-logs allows public reads.");
         e.put("metadata", map("event_code", check, "product", map("name", "Prowler", "uid", "prowler",
@@ -65,7 +65,7 @@ final class ProducerDocuments {
     }
 
     /** An ASFF finding from Security Hub: a FAILED control, HIGH, one S3 bucket. */
-    static Map<String, Object> asff(String id) {
+    public static Map<String, Object> asff(String id) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("SchemaVersion", "2018-10-08");
         f.put("Id", id);
@@ -94,7 +94,7 @@ final class ProducerDocuments {
     }
 
     /** Alternating keys and values, in order; a null value is kept. */
-    static Map<String, Object> map(Object... kv) {
+    public static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
@@ -104,7 +104,7 @@ final class ProducerDocuments {
 
     /** A copy of a nested map, so that a test may change one field deep inside. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> copy(Map<String, Object> m) {
+    public static Map<String, Object> copy(Map<String, Object> m) {
         try {
             return JSON.readValue(JSON.writeValueAsBytes(m), LinkedHashMap.class);
         } catch (IOException e) {
@@ -112,7 +112,7 @@ final class ProducerDocuments {
         }
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {
@@ -120,7 +120,7 @@ final class ProducerDocuments {
         }
     }
 
-    static String pretty(Object value) {
+    public static String pretty(Object value) {
         try {
             return PRETTY.writeValueAsString(value);
         } catch (IOException e) {
@@ -128,7 +128,7 @@ final class ProducerDocuments {
         }
     }
 
-    static String jsonLines(List<?> values) {
+    public static String jsonLines(List<?> values) {
         StringBuilder sb = new StringBuilder();
         for (Object v : values) {
             sb.append(json(v)).append('\n');

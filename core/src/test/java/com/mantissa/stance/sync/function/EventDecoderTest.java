@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -50,6 +51,17 @@ class EventDecoderTest {
         assertEquals(FunctionEvent.Type.MALFORMED, event.type(), event.toString());
         assertEquals("m", event.id());
         assertEquals("message m", event.object());
+    }
+
+    @Test
+    void aSourceMessageCarriesItsFormat() {
+        SourceSpec source = new SourceSpec(StorageLocation.parse("s3://spoke/prowler"), "111122223333", "aws",
+                Format.OCSF);
+        String message = WorkMessages.source(source, 0);
+        assertTrue(message.contains("\"format\": \"ocsf\""), message);
+        assertEquals(List.of(new EventDecoder.SourcePush(source, 0)), decode(message).sources());
+        assertEquals(FunctionEvent.Type.MALFORMED, only(decode(
+                "{\"stance_sync\": \"source\", \"location\": \"s3://s\", \"account\": \"1\", \"format\": \"csv\"}")).type());
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import java.util.HashMap;
 import java.util.Map;
+import com.mantissa.stance.sync.formats.Format;
 import org.junit.jupiter.api.Test;
 
 class FunctionSettingsTest {
@@ -95,6 +96,24 @@ class FunctionSettingsTest {
         assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_SOURCES", "s3://a"), "STANCE_SOURCES");
         assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_SYNC_DIRECTION", "pull"), "STANCE_PULL_TARGET");
         assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_CENTRAL_PREFIX", "a/../b"), "STANCE_CENTRAL_PREFIX");
+        assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_SOURCE_FORMAT", "csv"), "STANCE_SOURCE_FORMAT");
+        assertMessage(Map.of("STANCE_CENTRAL_URI", "s3://c", "STANCE_SOURCES", "s3://a|1|aws|csv"), "STANCE_SOURCES");
+    }
+
+    @Test
+    void theSourceFormatIsThePushDescriptionsAndASourceMayHaveItsOwn() {
+        FunctionSettings unset = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://c",
+                "STANCE_SOURCES", "s3://a|1|aws|ASFF;s3://b|2"));
+        assertEquals(null, unset.push().format());
+        assertEquals(Format.ASFF, unset.sources().get(0).format());
+        assertEquals(Format.ASFF, unset.sources().get(0).pushedAs(unset.push()).format());
+        assertEquals(null, unset.sources().get(1).format());
+
+        FunctionSettings forced = FunctionSettings.fromEnvironment(Map.of("STANCE_CENTRAL_URI", "s3://c",
+                "STANCE_SOURCE_FORMAT", "ocsf", "STANCE_SOURCES", "s3://a|1|aws|asff;s3://b|2"));
+        assertEquals(Format.OCSF, forced.push().format());
+        assertEquals(Format.ASFF, forced.sources().get(0).pushedAs(forced.push()).format());
+        assertEquals(Format.OCSF, forced.sources().get(1).pushedAs(forced.push()).format());
     }
 
     private static void assertMessage(Map<String, String> env, String variable) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.ResumablePush;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
+import com.mantissa.stance.sync.formats.ProducerDocuments;
 import com.mantissa.stance.sync.queue.QueueMessage;
 import com.mantissa.stance.sync.queue.WorkQueue;
 import com.mantissa.stance.sync.queue.WorkQueues;
@@ -158,6 +159,16 @@ class FunctionStoreOperationsTest {
             for (LogEntry entry : function.handle(events).entries()) {
                 assertTrue(entry.result().success(), entry.result().errors().toString());
             }
+        }
+        // The same function takes Security Hub's findings events: a push into central alone.
+        Map<String, Object> finding = ProducerDocuments.asff("arn:aws:securityhub:us-east-1:" + ACCOUNT + ":finding/1");
+        finding.put("AwsAccountId", ACCOUNT);
+        String event = ProducerDocuments.json(ProducerDocuments.map("detail-type", "Security Hub Findings - Imported",
+                "source", "aws.securityhub", "account", ACCOUNT, "detail",
+                ProducerDocuments.map("findings", List.of(finding))));
+        for (LogEntry entry : function.handle(EventDecoder.message("securityhub", event, null).events()).entries()) {
+            assertEquals("findings-imported", entry.trigger());
+            assertTrue(entry.result().success(), entry.result().errors().toString());
         }
         return f.recorded();
     }

@@ -35,7 +35,8 @@ final class StoreOperationRecorder extends ForwardingStore {
     static final String LIST = "list";
     static final String DELETE = "delete";
 
-    private static final Pattern RECORD = Pattern.compile("(findings|assets)/[0-9a-f]{4}/[^/]+/[^/]+");
+    /** A record's key; an id may hold '/' (Security Hub's ARNs do), which a grant's trailing '*' covers. */
+    private static final Pattern RECORD = Pattern.compile("(findings|assets)/[0-9a-f]{4}/[^/]+/.+");
     private static final Pattern STATE = Pattern.compile("_state/[^/]+/(resume/)?[^/]+");
     private static final Pattern CHANGES = Pattern.compile("_changes/[^/]+/dt=[0-9-]+/[^/]+\\.jsonl");
 

@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.function.SourceSpec;
 import com.mantissa.stance.sync.storage.Stores;
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,19 @@ class SourcesFileTest {
         assertTrue(c.errors().get(1).startsWith("sources.jsonl line 5: "), c.errors().get(1));
         assertTrue(c.errors().get(2).startsWith("sources.jsonl line 6: provider: unknown value 'oracle'"), c.errors().get(2));
         assertTrue(c.errors().get(3).startsWith("sources.jsonl line 7: "), c.errors().get(3));
+    }
+
+    @Test
+    void aSourceMayForceItsFormatAndKeepsItThroughItsLine() throws IOException {
+        SourcesFile.Contents c = parse(String.join("\n",
+                "{\"location\": \"s3://spoke/prowler\", \"account\": \"1\", \"format\": \"ocsf\"}",
+                "{\"location\": \"s3://spoke/stance\", \"account\": \"2\"}",
+                "{\"location\": \"s3://spoke/x\", \"account\": \"3\", \"format\": \"csv\"}"));
+
+        assertEquals(Arrays.asList(Format.OCSF, null), c.sources().stream().map(SourceSpec::format).toList());
+        assertEquals(1, c.errors().size(), c.errors()::toString);
+        assertTrue(c.errors().get(0).startsWith("sources.jsonl line 3: format: unknown value 'csv'"), c.errors().get(0));
+        assertEquals(c.sources().get(0), parse(SourcesFile.line(c.sources().get(0))).sources().get(0));
     }
 
     @Test

@@ -92,11 +92,13 @@ public final class PushOperation implements SyncOperation {
                     if (batch.size() >= batchSize) {
                         session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                         runBatch(session, pusher, source, index, batch, counted, tally);
+                        items.takeWarnings().forEach(session.tally()::warn);
                         batch.clear();
                     }
                 }
                 session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
                 runBatch(session, pusher, source, index, batch, counted, tally);
+                items.takeWarnings().forEach(session.tally()::warn);
                 if (changes != null) {
                     changes.content(source.accountId(), source.provider(), items.contentDigest());
                 }

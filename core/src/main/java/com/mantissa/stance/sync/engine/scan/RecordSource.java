@@ -4,6 +4,7 @@ import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.index.CountedAs;
 import com.mantissa.stance.sync.engine.index.LineHash;
 import com.mantissa.stance.sync.engine.index.PushIndex;
+import com.mantissa.stance.sync.formats.Format;
 import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -12,6 +13,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -78,6 +80,11 @@ public final class RecordSource {
         /** Bytes of a scan file read so far (read ahead of the items returned by up to one buffer). */
         default long bytesRead() {
             return 0;
+        }
+
+        /** What was read by a documented fallback since the last call (a producer's Unknown severity); each once. */
+        default List<String> takeWarnings() {
+            return List.of();
         }
 
         /**
@@ -202,6 +209,28 @@ public final class RecordSource {
                 }
             };
         }, size, fileVersion);
+    }
+
+    /** A located file: a Stance scan file, or one kind of a producer file ({@link ScanLocator.ScanFile#producer()}). */
+    public static RecordSource ofFile(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String accountId,
+                                      String provider, long size, boolean reportsProblems, ScanFileVersion version) {
+        return file.producer() ? ofProducerFile(file.kind(), file.displayName(), file.format(), input, accountId,
+                provider, size, reportsProblems)
+                : ofScanFile(file.kind(), file.displayName(), input, accountId, provider, size, version);
+    }
+
+    /**
+     * The records of {@code kind} in another producer's file ({@link Format#OCSF}, {@link Format#ASFF}),
+     * mapped onto Stance records; per-element errors and warnings only where {@code reportsProblems}
+     * (one of the file's sources), so that a file read once per kind reports each once.
+     *
+     * @param size the file's bytes, -1 when not known
+     */
+    public static RecordSource ofProducerFile(RecordKind kind, String displayName, Format format,
+                                              CrossCloudSync.ScanInput input, String accountId, String provider,
+                                              long size, boolean reportsProblems) {
+        return new RecordSource(kind, displayName, accountId, provider, known -> new ProducerItems(
+                new CountedInput(input.open()), displayName, format, kind, accountId, provider, reportsProblems), size);
     }
 
     public Items open() throws IOException {

@@ -1,11 +1,16 @@
 package com.mantissa.stance.sync.engine.scan;
 
 import com.mantissa.stance.sync.engine.exec.Retry;
+import com.mantissa.stance.sync.formats.Format;
+import com.mantissa.stance.sync.formats.ProducerRecords;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.wire.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +25,11 @@ import java.util.regex.Pattern;
  * and/or {@code assets.jsonl}, a single {@code .jsonl}/{@code .json} file, or a Stance scan
  * prefix whose {@code snapshots/manifest.json} names the latest snapshot. Works on any store,
  * so a local folder and {@code s3://spoke-bucket/stance} are found the same way.
+ *
+ * <p>A single file may also be another producer's ({@link Format}): Prowler's {@code *.ocsf.json}
+ * and {@code *.asff.json} by their names, any other file but Stance's own {@code findings.jsonl}
+ * and {@code assets.jsonl} by its first record, unless a format is forced. A producer file holds
+ * both kinds, so it is located as two scan files of one key, one per kind pushed.
  */
 public final class ScanLocator {
     private static final Pattern SCAN_FILE =
@@ -33,18 +43,68 @@ public final class ScanLocator {
      * metadata when the locator already asked the store for it (null otherwise), so that a push
      * needing the file's version token does not ask again.
      */
-    public record ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata,
+    public record ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata, Format format,
                            long manifestLines) {
         /** What a file's manifest entry does not say: how many lines it holds. */
         public static final long UNKNOWN = -1;
 
+        /** A Stance scan file. */
+        public ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata) {
+            this(kind, key, displayName, metadata, null, UNKNOWN);
+        }
+
+        /** A file of {@code format}, whose manifest says nothing of its lines. */
+        public ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata, Format format) {
+            this(kind, key, displayName, metadata, format, UNKNOWN);
+        }
+
+        /** A Stance scan file whose manifest counts its lines. */
+        public ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata, long manifestLines) {
+            this(kind, key, displayName, metadata, null, manifestLines);
+        }
+
+        /** A Stance scan file whose metadata was not asked for. */
         public ScanFile(RecordKind kind, String key, String displayName) {
             this(kind, key, displayName, null);
         }
 
-        public ScanFile(RecordKind kind, String key, String displayName, ObjectMetadata metadata) {
-            this(kind, key, displayName, metadata, UNKNOWN);
+        /** Whether the file is another producer's (OCSF, ASFF): its records are mapped, not read as Stance lines. */
+        public boolean producer() {
+            return format != null && format != Format.STANCE;
         }
+    }
+
+    /**
+     * The scan files of one producer file: one per kind, findings first (whose reading reports the
+     * file's errors), or only {@code kind} when given.
+     */
+    public static List<ScanFile> producerFiles(String key, String displayName, ObjectMetadata metadata, Format format,
+                                               RecordKind kind) {
+        List<ScanFile> files = new ArrayList<>(2);
+        for (RecordKind k : kind == null ? List.of(RecordKind.FINDING, RecordKind.ASSET) : List.of(kind)) {
+            files.add(new ScanFile(k, key, displayName, metadata, format));
+        }
+        return files;
+    }
+
+    /**
+     * The files an object-created event for {@code key} pushes: a scan's own file
+     * ({@link #scanFileKind}), or a producer file by its name ({@code *.ocsf.json},
+     * {@code *.asff.json}); none for every other key.
+     *
+     * @param format the format forced on every file; null to go by the name
+     */
+    public static List<ScanFile> objectFiles(String key, Format format) {
+        Format named = Format.ofName(key.substring(key.lastIndexOf('/') + 1));
+        Optional<RecordKind> kind = scanFileKind(key);
+        if (named == null && kind.isEmpty()) {
+            return List.of();
+        }
+        Format read = format != null ? format : named;
+        if (read != null && read != Format.STANCE) {
+            return producerFiles(key, key, null, read, null);
+        }
+        return kind.map(k -> List.of(new ScanFile(k, key, key, null, read))).orElse(List.of());
     }
 
     /**
@@ -89,6 +149,16 @@ public final class ScanLocator {
      *                                  a single file is neither given nor unambiguous from its name
      */
     public static List<ScanFile> locate(StorageAdapter store, String prefix, RecordKind kind) {
+        return locate(store, prefix, kind, null);
+    }
+
+    /**
+     * As {@link #locate(StorageAdapter, String, RecordKind)}, with the format of a single file.
+     *
+     * @param format the format a single file is read as; null to go by its name, else its first
+     *               record. The files of a snapshot folder or scan prefix are Stance's.
+     */
+    public static List<ScanFile> locate(StorageAdapter store, String prefix, RecordKind kind, Format format) {
         // The same retry policy as every other store call: the SDKs make one attempt each.
         Retry retry = Retry.defaults();
         String base = prefix == null ? "" : prefix;
@@ -99,7 +169,14 @@ public final class ScanLocator {
                 throw new IllegalArgumentException("no scan file at " + describe(store, base));
             }
             String name = base.substring(base.lastIndexOf('/') + 1);
-            return List.of(new ScanFile(singleFileKind(name, kind), base, name, meta.get()));
+            Format read = format != null ? format : Format.ofName(name);
+            if (read == null && !isStanceScanName(name)) {
+                read = firstRecordFormat(retry, store, base, name);
+            }
+            if (read != null && read != Format.STANCE) {
+                return producerFiles(base, name, meta.get(), read, kind);
+            }
+            return List.of(new ScanFile(singleFileKind(name, kind), base, name, meta.get(), read));
         }
         List<RecordKind> kinds = kind == null ? List.of(RecordKind.values()) : List.of(kind);
         String dir = base.isEmpty() ? "" : base + "/";
@@ -131,6 +208,35 @@ public final class ScanLocator {
                     + names(kinds) + ", a .jsonl/.json file, or a scan prefix with snapshots/manifest.json");
         }
         return files;
+    }
+
+    /** Exactly {@code findings.jsonl} or {@code assets.jsonl}: what a Stance scan writes, read without a look inside. */
+    private static boolean isStanceScanName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.equals("findings.jsonl") || lower.equals("assets.jsonl");
+    }
+
+    /** How many elements are looked at for a format before the file is taken for Stance's. */
+    private static final int FORMAT_PROBE_ELEMENTS = 100;
+
+    /**
+     * The format of the file's first readable record: one read of the file's head (a JSON array
+     * is streamed, so only its first element is parsed). A file without a readable record in its
+     * first elements is taken for Stance's, whose reading then reports each bad line.
+     */
+    private static Format firstRecordFormat(Retry retry, StorageAdapter store, String key, String name) {
+        try (InputStream in = retry.call(() -> store.openStream(key));
+             ProducerRecords records = ProducerRecords.open(in, name, null, null, null)) {
+            for (int i = 0; i < FORMAT_PROBE_ELEMENTS && records.hasNext(); i++) {
+                records.next();
+                if (records.format() != null) {
+                    return records.format();
+                }
+            }
+            return null;
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot read " + describe(store, key) + ": " + e.getMessage(), e);
+        }
     }
 
     private static RecordKind singleFileKind(String name, RecordKind given) {

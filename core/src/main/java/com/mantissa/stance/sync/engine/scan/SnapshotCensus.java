@@ -1,6 +1,8 @@
 package com.mantissa.stance.sync.engine.scan;
 
 import com.mantissa.stance.sync.engine.index.CountedAs;
+import com.mantissa.stance.sync.formats.ProducerRecord;
+import com.mantissa.stance.sync.formats.ProducerRecords;
 import com.mantissa.stance.sync.model.InvalidRecordException;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.RecordPaths;
@@ -52,6 +54,10 @@ public final class SnapshotCensus {
                 continue;
             }
             counts.reading(file.kind());
+            if (file.producer()) {
+                readProducerFile(store, file);
+                continue;
+            }
             long lines = 0;
             try (ScanFileReader reader = ScanFileReader.open(file.displayName(), store.openStream(file.key()))) {
                 while (reader.hasNext()) {
@@ -76,6 +82,30 @@ public final class SnapshotCensus {
                     && truncated == null) {
                 truncated = file.displayName() + " holds " + lines + (lines == 1 ? " line" : " lines")
                         + " but the snapshot's manifest counts " + file.manifestLines();
+            }
+        }
+    }
+
+    /** The records of one kind of a producer file, mapped as the push maps them. */
+    private void readProducerFile(StorageAdapter store, ScanLocator.ScanFile file) {
+        ProducerRecord.Kind wanted = file.kind() == RecordKind.FINDING ? ProducerRecord.Kind.FINDING
+                : ProducerRecord.Kind.ASSET;
+        try (ProducerRecords records = ProducerRecords.open(store.openStream(file.key()), file.displayName(),
+                file.format(), account, null)) {
+            while (records.hasNext()) {
+                ProducerRecord r = records.next();
+                if (r.isError() || r.kind() == null) {
+                    if (unclean == null) {
+                        unclean = r.origin() + " is not a record";
+                    }
+                } else if (r.kind() == wanted) {
+                    add(file.kind(), r.raw());
+                }
+            }
+        } catch (IOException | UncheckedIOException | StorageException unreadable) {
+            counts.unreadable(file.kind());
+            if (unclean == null) {
+                unclean = file.displayName() + " could not be read whole";
             }
         }
     }
