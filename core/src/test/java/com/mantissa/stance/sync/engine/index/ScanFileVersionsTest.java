@@ -51,9 +51,12 @@ class ScanFileVersionsTest {
     @Test
     void anIndexOfTheFormatBeforeScanFilesStillReadsWithNone() {
         byte[] current = indexWithOneRecord().serialize();
-        // The same index in the earlier format: its magic, and no scan file count before the CRC.
-        ByteBuffer old = ByteBuffer.allocate(current.length - 4);
-        old.put("STIDX004".getBytes(StandardCharsets.US_ASCII)).put(current, 8, current.length - 8 - 4 - 8);
+        // The same index in the earlier format: its magic, its one entry without the finding's
+        // state (the byte after how its line counts), and no scan file count before the CRC.
+        int stateAt = 8 + 2 + ACCOUNT.getBytes(StandardCharsets.UTF_8).length + 4 + 16 + 32 + 8 + 8 + 8 + 16 + 1;
+        ByteBuffer old = ByteBuffer.allocate(current.length - 4 - 1);
+        old.put("STIDX004".getBytes(StandardCharsets.US_ASCII)).put(current, 8, stateAt - 8)
+                .put(current, stateAt + 1, current.length - stateAt - 1 - 4 - 8);
         CRC32 crc = new CRC32();
         crc.update(old.array(), 0, old.position());
         old.putLong(crc.getValue());
