@@ -24,8 +24,10 @@ import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,7 +111,7 @@ abstract class SyncCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println("warning: " + warning);
                 }
             }
-            report(result, resolves, sync.reopened(), sync.retries(), sync.requests());
+            report(result, resolves, sync.reopened(), sync.lastFilesUnchanged(), sync.retries(), sync.requests());
             return result.success() ? 0 : 1;
         }
     }
@@ -222,18 +224,24 @@ abstract class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private void report(SyncResult result, List<ResolveMissingResult> resolves, long reopened, long retries,
-                        RequestCounts requests) {
+    private void report(SyncResult result, List<ResolveMissingResult> resolves, long reopened, long filesUnchanged,
+                        long retries, RequestCounts requests) {
         PrintWriter err = spec.commandLine().getErr();
         if (common.json) {
-            spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(PushPassReport.withResolveCounts(
-                    result.toMap(), resolves, reopened)));
+            Map<String, Object> json = PushPassReport.withResolveCounts(result.toMap(), resolves, reopened);
+            if (filesUnchanged > 0) {
+                // Only a push that left scan files unread says so: one that read them all keeps the original's keys.
+                json = new LinkedHashMap<>(json);
+                json.put("files_unchanged", filesUnchanged);
+            }
+            spec.commandLine().getOut().println(CanonicalJson.writeUnsorted(json));
         }
         PushPassReport.errors(err, result.errors());
         if (!common.quiet) {
             err.printf(Locale.ROOT, "%s: %d synced, %d skipped, %d conflicts resolved, %d errors, %d retries in %.2fs; "
-                    + "%s%n", result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
-                    result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds(), requests);
+                    + "%s%s%n", result.syncDirection().value(), result.recordsSynced(), result.recordsSkipped(),
+                    result.conflictsResolved(), result.errors().size(), retries, result.durationSeconds(), requests,
+                    push() == null ? "" : "; " + filesUnchanged + " unchanged files");
         }
         if (!common.json) {
             spec.commandLine().getOut().println(result.success() ? "OK" : "FAILED");

@@ -13,7 +13,9 @@ import com.mantissa.stance.sync.engine.push.PushOperation;
 import com.mantissa.stance.sync.engine.push.SyncOperation;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.push.SyncSession;
+import com.mantissa.stance.sync.engine.push.UnchangedScanFiles;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
+import com.mantissa.stance.sync.engine.scan.ScanFileVersion;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.formats.Format;
@@ -77,6 +79,7 @@ public final class CrossCloudSync {
     private SyncProgress progress = SyncProgress.NONE;
     private ConcurrencyLimit lastLimit;
     private SnapshotCounts lastCounts = new SnapshotCounts();
+    private long lastFilesUnchanged;
     private Format format;
     private List<PushChanges> lastChanges = List.of();
     private ChangeLog sharedChanges;
@@ -169,6 +172,11 @@ public final class CrossCloudSync {
         return lastCounts;
     }
 
+    /** Scan files the last {@link #sync()} did not read: the account's index showed them unchanged. */
+    public synchronized long lastFilesUnchanged() {
+        return lastFilesUnchanged;
+    }
+
     /** Findings the last sync wrote open that central held as resolved (with {@code _reopened_at}). */
     public synchronized long reopened() {
         return lastCounts.reopenedCount();
@@ -252,22 +260,26 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
-        addScanSource(new ScanLocator.ScanFile(kind, displayName, displayName), input, accountId, provider, -1, true);
+        addScanSource(new ScanLocator.ScanFile(kind, displayName, displayName), input, accountId, provider, -1, true,
+                null);
     }
 
-    /** One located file (a Stance scan file, or one kind of a producer file). */
+    /**
+     * One located file (a Stance scan file, or one kind of a producer file), with its version for
+     * the account's index to compare or remember (null for none).
+     */
     synchronized void addScanFile(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
-                                  boolean reportsProblems) {
-        addScanSource(file, input, accountId, provider, -1, reportsProblems);
+                                  boolean reportsProblems, ScanFileVersion version) {
+        addScanSource(file, input, accountId, provider, -1, reportsProblems, version);
     }
 
     /** The source added, or null for an asset file when assets are not included. */
     private RecordSource addScanSource(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
-                                       long size, boolean reportsProblems) {
+                                       long size, boolean reportsProblems, ScanFileVersion version) {
         if (file.kind() == RecordKind.ASSET && !options.config().includeAssets()) {
             return null;
         }
-        RecordSource source = RecordSource.ofFile(file, input, accountId, provider, size, reportsProblems);
+        RecordSource source = RecordSource.ofFile(file, input, accountId, provider, size, reportsProblems, version);
         pending.add(source);
         return source;
     }
@@ -276,11 +288,14 @@ public final class CrossCloudSync {
     public synchronized void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
                                           String provider) {
         List<RecordSource> sources = new ArrayList<>(files.size());
-        // A producer file is located once per kind; its first reading reports its problems.
+        String snapshot = AccountPushPass.snapshotOf(files);
+        // A producer file is located once per kind; its first reading reports its problems. It is
+        // always read: the index remembers whole files, and a producer file is two sources.
         Set<String> reported = new HashSet<>();
         for (ScanLocator.ScanFile file : files) {
             RecordSource source = addScanSource(file, () -> retry.call(() -> store.openStream(file.key())), accountId,
-                    provider, file.metadata() == null ? -1 : file.metadata().size(), reported.add(file.key()));
+                    provider, file.metadata() == null ? -1 : file.metadata().size(), reported.add(file.key()),
+                    file.producer() ? null : UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry));
             if (source != null) {
                 sources.add(source);
             }
@@ -373,6 +388,7 @@ public final class CrossCloudSync {
             }
             SyncResult result = session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
             lastCounts = new SnapshotCounts();
+            lastFilesUnchanged = push == null ? 0 : push.filesUnchanged();
             for (RecordSource source : pushed) {
                 lastCounts.add(push.counts(source));
             }

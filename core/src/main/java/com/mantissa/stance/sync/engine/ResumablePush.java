@@ -5,9 +5,12 @@ import com.mantissa.stance.sync.engine.changes.ChangeFeed;
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.Outcome;
+import com.mantissa.stance.sync.engine.index.ScanFileEntry;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
+import com.mantissa.stance.sync.engine.push.UnchangedScanFiles;
 import com.mantissa.stance.sync.engine.scan.ScanChunks;
 import com.mantissa.stance.sync.engine.scan.ScanFileReader;
+import com.mantissa.stance.sync.engine.scan.ScanFileVersion;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCensus;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
@@ -64,8 +67,12 @@ public final class ResumablePush {
     private long deadlineAt = Long.MAX_VALUE;
     private SuccessiveProgress progress;
 
-    /** What one invocation did, and the central requests it made, by kind. */
-    public record Outcome(SyncResult result, boolean finished, PushCheckpoint checkpoint, RequestCounts requests) {
+    /**
+     * What one invocation did, the central requests it made, by kind, and the scan files it did not
+     * read because the account's index showed them unchanged.
+     */
+    public record Outcome(SyncResult result, boolean finished, PushCheckpoint checkpoint, RequestCounts requests,
+                          long filesUnchanged) {
         /** The push stopped for the budget and a continuation should follow. */
         public boolean needsContinuation() {
             return !finished && result.retryableErrors() == 0;
@@ -127,8 +134,12 @@ public final class ResumablePush {
         }
         double secondsPerLine = -1;
         boolean stopped = false;
+        UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
+                AccountPushPass.snapshotOf(files), UnchangedScanFiles.applies(config, description.useIndex(),
+                description.dryRun(), false), description.indexMaxAge(), clock.instant());
         for (ScanLocator.ScanFile file : files) {
-            String version = version(store, file);
+            ObjectMetadata meta = metadata(store, file);
+            String version = ScanFileVersion.token(meta);
             String progressKey = progressKey(file);
             PushCheckpoint.FileProgress before = previous == null ? null : previous.progress(progressKey);
             if (before != null && !before.version().equals(version)) {
@@ -143,6 +154,20 @@ public final class ResumablePush {
                 run.progress.add(at);
                 continue;
             }
+            ScanFileVersion fileVersion = at.line() > 0 || file.producer() ? null : unchanged.version(store, file, meta);
+            ScanFileEntry same = fileVersion == null ? null : unchanged.entry(fileVersion);
+            if (same != null) {
+                run.progress.add(new PushCheckpoint.FileProgress(progressKey, version, 0, 0, true));
+                run.counts = run.counts.plus(0, same.records(), 0, 0);
+                run.counted.add(UnchangedScanFiles.counts(same));
+                run.total = run.total.plus(new SyncResult(0, same.records(), 0, List.of(), 0, SyncDirection.PUSH),
+                        SyncDirection.PUSH);
+                run.filesUnchanged++;
+                continue;
+            }
+            // Remembered by the run that reads the file's last line, with what the earlier runs pushed of it.
+            long fileRecords = 0;
+            SnapshotCounts fileCounts = new SnapshotCounts();
             boolean wholeFile = budget == null || file.producer() || file.key().toLowerCase(Locale.ROOT).endsWith(".json");
             try (InputStream in = store.openStream(file.key())) {
                 in.skipNBytes(at.byteOffset());
@@ -150,7 +175,8 @@ public final class ResumablePush {
                     // No budget (or a JSON document, which is read whole anyway): the rest of the
                     // file streams through one run, never buffered.
                     long linesBefore = at.line();
-                    if (!push(run, file, () -> new SequenceInputStream(new ScanChunks.EmptyLines(linesBefore), in))) {
+                    if (!push(run, file, () -> new SequenceInputStream(new ScanChunks.EmptyLines(linesBefore), in),
+                            fileVersion == null ? null : fileVersion.lastRunAfter(0, fileCounts))) {
                         run.progress.add(at);
                         return finish(run, false);
                     }
@@ -181,9 +207,16 @@ public final class ResumablePush {
                         break;
                     }
                     long runStarted = nanoTime.getAsLong();
-                    if (!push(run, file, chunk::open)) {
+                    ScanFileVersion completes = fileVersion != null && chunks.atEnd()
+                            ? fileVersion.lastRunAfter(fileRecords, fileCounts) : null;
+                    if (!push(run, file, chunk::open, completes)) {
                         run.progress.add(at);
                         return finish(run, false);
+                    }
+                    fileRecords += run.lastRecords;
+                    fileCounts.add(run.lastCounted);
+                    if (run.lastFailed) {
+                        fileVersion = null; // a record failed: the file is not remembered
                     }
                     at = new PushCheckpoint.FileProgress(progressKey, version, chunk.lastLine(), chunk.endOffset(), false);
                     long taken = nanoTime.getAsLong() - runStarted;
@@ -219,6 +252,11 @@ public final class ResumablePush {
         int invocations = 1;
         SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
         boolean stored;
+        long filesUnchanged;
+        /** What the last run of the engine pushed: its records, their counts, whether any failed. */
+        long lastRecords;
+        SnapshotCounts lastCounted = new SnapshotCounts();
+        boolean lastFailed;
         /** What this invocation's runs of the engine and its resolve pass change, recorded as one push at its end. */
         ChangeLog changes;
 
@@ -238,17 +276,20 @@ public final class ResumablePush {
      * Pushes one run of lines under the description (its index age, the deadline left), adding
      * what it did to {@code run}; false when it had transient failures and must not move on.
      */
-    private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input) {
+    private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, ScanFileVersion version) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
-        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).shareChanges(run.changes)
+        CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).clock(clock).shareChanges(run.changes)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());
         }
         // A producer file is pushed once per kind; the reading of its first kind reports its problems.
         boolean reports = run.files.stream().filter(f -> f.key().equals(file.key())).findFirst().orElse(file) == file;
-        sync.addScanFile(file, input, run.account, run.provider, reports);
+        sync.addScanFile(file, input, run.account, run.provider, reports, version);
         SyncResult r = sync.sync();
+        run.lastRecords = r.recordsSynced() + r.recordsSkipped() + r.errors().size();
+        run.lastCounted = sync.lastCounts();
+        run.lastFailed = !r.errors().isEmpty();
         run.total = run.total.plus(r, SyncDirection.PUSH);
         if (r.retryableErrors() > 0) {
             return false;
@@ -274,7 +315,8 @@ public final class ResumablePush {
                 run.changes, description.dryRun(), result);
         lastChanges = recorded.pushes();
         result = recorded.result();
-        return new Outcome(result, finished, checkpoint, central.counts().minus(run.requestsBefore));
+        return new Outcome(result, finished, checkpoint, central.counts().minus(run.requestsBefore),
+                run.filesUnchanged);
     }
 
     /**
@@ -357,12 +399,12 @@ public final class ResumablePush {
     }
 
     /**
-     * The version token of a scan file: its etag, and on GCS its generation; from the metadata
-     * the locator read when it has them.
+     * The metadata of a scan file, whose version token ({@link ScanFileVersion#token}) keys its
+     * progress: what the locator read when it has them.
      */
-    static String version(StorageAdapter store, ScanLocator.ScanFile file) {
-        ObjectMetadata meta = file.metadata() != null ? file.metadata() : store.getMetadata(file.key())
+    static ObjectMetadata metadata(StorageAdapter store, ScanLocator.ScanFile file) {
+        return file.metadata() != null ? file.metadata() : store.getMetadata(file.key())
                 .orElseThrow(() -> new NotFoundException(store.location() + "/" + file.key() + " does not exist", null));
-        return (meta.etag() == null ? "" : meta.etag()) + (meta.generation() == null ? "" : "#" + meta.generation());
     }
+
 }

@@ -61,7 +61,13 @@ class StanceSyncCliIndexTest {
         assertTrue(again.err().contains("; 2 requests: 1 read, 0 conditional writes, 1 unconditional write, 0 lists, 0 deletes, 0 metadata"),
                 again.err());
         assertEquals(java.util.List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",
-                "duration_seconds", "sync_direction"), java.util.List.copyOf(again.json().keySet()));
+                "duration_seconds", "sync_direction"), java.util.List.copyOf(first.json().keySet()));
+        assertTrue(first.err().contains("; 0 unchanged files"), first.err());
+        // The scan file is unchanged: not read, its records skipped, and both outputs say so.
+        assertEquals(java.util.List.of("success", "records_synced", "records_skipped", "conflicts_resolved", "errors",
+                "duration_seconds", "sync_direction", "files_unchanged"), java.util.List.copyOf(again.json().keySet()));
         assertEquals(2L, again.json().get("records_skipped"));
+        assertEquals(1L, again.json().get("files_unchanged"));
+        assertTrue(again.err().contains("; 1 unchanged files"), again.err());
     }
 }

@@ -302,6 +302,33 @@ public abstract class StorageAdapterContractTest {
     }
 
     /**
+     * What a push compares to tell an unchanged scan file without reading it: the version a
+     * metadata request reports (etag, and GCS's generation) stays while the object is only read,
+     * and changes when the object is rewritten with other content of the same size.
+     */
+    @Test
+    void metadataVersionStaysWhileReadAndChangesWithNewContent() throws IOException {
+        String path = key("findings.jsonl");
+        store().writeRecord(path, utf8("{\"id\": \"f-1\"}\n"));
+        String first = version(store().getMetadata(path).orElseThrow());
+        store().readRecord(path);
+        try (var in = store().openStream(path)) {
+            in.readAllBytes();
+        }
+
+        assertEquals(first, version(store().getMetadata(path).orElseThrow()));
+        store().writeRecord(path, utf8("{\"id\": \"f-2\"}\n"));
+        ObjectMetadata rewritten = store().getMetadata(path).orElseThrow();
+        assertNotEquals(first, version(rewritten));
+        assertEquals(utf8("{\"id\": \"f-2\"}\n").length, rewritten.size());
+    }
+
+    private static String version(ObjectMetadata metadata) {
+        assertNotNull(metadata.etag() != null ? metadata.etag() : metadata.generation(), "a version to compare");
+        return metadata.etag() + "#" + metadata.generation();
+    }
+
+    /**
      * Whether the store limits each {@code /}-separated name of a key (a folder: 255 bytes per
      * file or folder name) rather than the whole key (S3, GCS, Azure: 1,024 bytes).
      */

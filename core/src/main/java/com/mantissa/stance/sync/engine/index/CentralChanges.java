@@ -50,7 +50,9 @@ public final class CentralChanges {
         if (!touches) {
             return null;
         }
-        // Open addressing without tombstones: the index is copied without the deleted entries.
+        // Open addressing without tombstones: the index is copied without the deleted entries. The
+        // copy remembers no scan file: which files held the changed records is not known, and a
+        // file the index showed unchanged would not be read to write them again.
         PushIndex out = new PushIndex(index.accountId(), index.size());
         index.forEach((key, entry) -> {
             if (!deleted.contains(key)) {

@@ -67,6 +67,8 @@ public final class PushIndex {
     private int size;
     /** Version tokens, by reference from each slot, with how the entry's raw line counts. */
     private final TokenPool tokens;
+    /** The scan files pushed whole, so that an unchanged one is not read again. */
+    private final ScanFileVersions scanFiles = new ScanFileVersions();
 
     public PushIndex(String accountId) {
         this(accountId, 16, 1024);
@@ -96,6 +98,10 @@ public final class PushIndex {
 
     public String accountId() {
         return accountId;
+    }
+
+    public ScanFileVersions scanFiles() {
+        return scanFiles;
     }
 
     /** The lookup key of a record path. */
@@ -316,6 +322,7 @@ public final class PushIndex {
      * of the same version and token, the one confirmed later.
      */
     public void mergeNewer(PushIndex other) {
+        scanFiles.mergeNewer(other.scanFiles);
         for (int slot = 0; slot < other.used.length; slot++) {
             if (!other.used[slot]) {
                 continue;

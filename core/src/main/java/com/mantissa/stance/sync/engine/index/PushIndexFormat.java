@@ -9,22 +9,23 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX004}; account id
+ * The stored bytes of a {@link PushIndex}, big-endian: magic {@code STIDX005}; account id
  * (u16 length + UTF-8); entry count (i32); entries of key (16 bytes), checksum (32), version
  * (i64), time (i64, epoch microseconds or {@link PushIndex#NO_TIME}), checked-at (i64, epoch
  * microseconds or {@link PushIndex#NO_TIME}), raw line hash (16 bytes, zero for none), how that
  * line counts in the account's status (u8, {@link CountedAs} ordinal, 0 unknown), the state of
  * central's finding (u8, {@link FindingState}, 0 unknown or not a finding), token (u16
- * length + UTF-8); CRC32 of everything before it (i64). The earlier formats still read, their
- * lines' counts and findings' states unknown (such a line is parsed once, a changed finding read
- * once, and its entry then learns it): {@code STIDX004} without the finding state,
+ * length + UTF-8); the scan files pushed whole ({@link ScanFileVersions}); CRC32 of everything
+ * before it (i64). The earlier formats still read, without scan files and with their lines'
+ * counts and findings' states unknown (such a line is parsed once, a changed finding read once,
+ * and its entry then learns it): {@code STIDX004} without the finding state,
  * {@code STIDX003} also without the count, {@code STIDX002} also without the raw line hash,
  * {@code STIDX001} also without checked-at (entries as never checked). Anything else, including
  * a different account, reads as corrupt.
  */
 final class PushIndexFormat {
     private static final byte[] MAGIC = "STIDX005".getBytes(StandardCharsets.US_ASCII);
-    /** The fourth format: entries without their finding's state. */
+    /** The fourth format: entries without their finding's state, and no scan files after them. */
     private static final byte[] MAGIC_V4 = "STIDX004".getBytes(StandardCharsets.US_ASCII);
     /** The third format: entries without how their raw line counts. */
     private static final byte[] MAGIC_V3 = "STIDX003".getBytes(StandardCharsets.US_ASCII);
@@ -40,7 +41,8 @@ final class PushIndexFormat {
         byte[] account = index.accountId().getBytes(StandardCharsets.UTF_8);
         // Two passes over the index rather than a list of every entry: a 1 GB scan's 708k
         // entries as objects took more heap than the index itself.
-        long[] length = {MAGIC.length + 2L + account.length + 4 + 8};
+        byte[] scanFiles = index.scanFiles().toBytes();
+        long[] length = {MAGIC.length + 2L + account.length + 4 + 8 + scanFiles.length};
         int[] count = {0};
         index.forEach((key, entry) -> {
             count[0]++;
@@ -62,6 +64,7 @@ final class PushIndexFormat {
             byte[] token = e.token().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) token.length).put(token);
         });
+        out.put(scanFiles);
         CRC32 crc = new CRC32();
         crc.update(out.array(), 0, out.position());
         out.putLong(crc.getValue());
@@ -115,7 +118,7 @@ final class PushIndexFormat {
             if (count < 0 || count > PushIndex.MAX_ENTRIES) {
                 throw new CorruptIndexException("implausible entry count " + count);
             }
-            // The tokens' total is what the fixed-size parts of the entries leave of the bytes.
+            // The tokens' total is at most what the fixed-size parts of the entries leave of the bytes.
             long tokenBytes = in.remaining() - 8L - (long) count * entryBytesWithoutToken(v1, v2, v3, v4);
             if (tokenBytes < 0) {
                 throw new CorruptIndexException("truncated");
@@ -136,6 +139,11 @@ final class PushIndexFormat {
                 in.get(token);
                 index.put(key, new Entry(sum, version, time, new String(token, StandardCharsets.UTF_8), checkedAt,
                         rawHi, rawLo, counted, findingState));
+            }
+            if (!v1 && !v2 && !v3 && !v4) {
+                in.limit(bytes.length - 8);
+                index.scanFiles().read(in);
+                in.limit(bytes.length);
             }
             index.markLoaded();
             if (in.remaining() != 8) {

@@ -5,7 +5,9 @@ import com.mantissa.stance.sync.engine.index.AccountIndex;
 import com.mantissa.stance.sync.engine.index.CountedAs;
 import com.mantissa.stance.sync.engine.index.PushIndex;
 import com.mantissa.stance.sync.engine.scan.KnownLines;
+import com.mantissa.stance.sync.engine.index.ScanFileEntry;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
+import com.mantissa.stance.sync.engine.scan.ScanFileVersion;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.ConflictResolution;
 import com.mantissa.stance.sync.model.RecordKind;
@@ -30,11 +32,17 @@ import java.util.function.Supplier;
  * pushes each batch's records in parallel through {@link RecordPush}, and keeps one
  * {@link AccountIndex} per account, loaded before its first record and stored after the last.
  * Counts each source's lines for its account's status as it goes ({@link SnapshotCounts}), so
- * that no one has to read the scan again to learn them.
+ * that no one has to read the scan again to learn them. A scan file the index shows unchanged is
+ * not read at all ({@link UnchangedScanFiles}).
  */
 public final class PushOperation implements SyncOperation {
+    /** Per source read: its records, those written, those failed. */
+    private static final int RECORDS = 0;
+    private static final int WRITTEN = 1;
+    private static final int FAILED = 2;
     private final List<RecordSource> sources;
     private final Map<RecordSource, SnapshotCounts> counts = new IdentityHashMap<>();
+    private long filesUnchanged;
     private final ChangeLog changes;
 
     public PushOperation(List<RecordSource> sources) {
@@ -56,24 +64,40 @@ public final class PushOperation implements SyncOperation {
         counts.clear();
         long bytesToRead = bytesToRead();
         long bytesBefore = 0;
+        filesUnchanged = 0;
+        boolean fileSkips = UnchangedScanFiles.applies(session.options());
+        long now = PushIndex.micros(session.options().clock().instant());
         for (RecordSource source : sources) {
             AccountIndex index = indexes.computeIfAbsent(source.accountId(), indexStore::load);
+            ScanFileVersion file = fileSkips && index.enabled() ? source.fileVersion() : null;
+            ScanFileEntry unchanged = UnchangedScanFiles.unchanged(file == null ? null : index.index, file, now,
+                    pusher.indexMaxAgeMicros());
+            if (unchanged != null) {
+                counts.put(source, UnchangedScanFiles.counts(unchanged));
+                session.skippedUnread(unchanged.records());
+                filesUnchanged++;
+                bytesBefore += Math.max(0, source.size());
+                session.inputRead(bytesBefore, bytesToRead);
+                session.reportProgress();
+                continue;
+            }
             SnapshotCounts counted = new SnapshotCounts();
             counts.put(source, counted);
             counted.reading(source.kind());
+            long[] tally = new long[3];
             try (RecordSource.Items items = source.open(knownLines(session, index, source.kind(), pusher))) {
                 List<RecordSource.Item> batch = new ArrayList<>(Math.min(batchSize, 4096));
                 while (items.hasNext()) {
                     batch.add(items.next());
                     if (batch.size() >= batchSize) {
                         session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
-                        runBatch(session, pusher, source, index, batch, counted);
+                        runBatch(session, pusher, source, index, batch, counted, tally);
                         items.takeWarnings().forEach(session.tally()::warn);
                         batch.clear();
                     }
                 }
                 session.inputRead(bytesBefore + items.bytesRead(), bytesToRead);
-                runBatch(session, pusher, source, index, batch, counted);
+                runBatch(session, pusher, source, index, batch, counted, tally);
                 items.takeWarnings().forEach(session.tally()::warn);
                 if (changes != null) {
                     changes.content(source.accountId(), source.provider(), items.contentDigest());
@@ -82,8 +106,12 @@ public final class PushOperation implements SyncOperation {
                 throw StoreFailures.abort("source", source.name(), e);
             } catch (IOException | UncheckedIOException | StorageException e) {
                 counted.unreadable(source.kind());
+                tally[FAILED]++;
                 session.tally().add(Outcome.error(source.name() + ": cannot read: " + Outcome.message(e),
                         e instanceof TransientStorageException));
+            }
+            if (file != null) {
+                UnchangedScanFiles.afterRead(index, file, tally[RECORDS], tally[WRITTEN], tally[FAILED], counted, now);
             }
             bytesBefore += Math.max(0, source.size());
         }
@@ -91,6 +119,11 @@ public final class PushOperation implements SyncOperation {
         for (AccountIndex index : indexes.values()) {
             indexStore.store(index);
         }
+    }
+
+    /** Scan files the last run did not read because the index showed them unchanged. */
+    public long filesUnchanged() {
+        return filesUnchanged;
     }
 
     /** The bytes of all sources when each is a scan file of known size, else -1. */
@@ -131,7 +164,7 @@ public final class PushOperation implements SyncOperation {
      * one in-order processing gives, at any concurrency.
      */
     private static void runBatch(SyncSession session, RecordPush pusher, RecordSource source, AccountIndex index,
-                                 List<RecordSource.Item> batch, SnapshotCounts counted) {
+                                 List<RecordSource.Item> batch, SnapshotCounts counted, long[] tally) {
         Outcome[] inOrder = new Outcome[batch.size()];
         parseInParallel(session, source, batch);
         parseKnownLinesSharingAPath(session, source, batch);
@@ -172,6 +205,12 @@ public final class PushOperation implements SyncOperation {
                 counted.reopened();
             }
             session.record(outcome);
+            tally[RECORDS]++;
+            if (outcome.status() == Outcome.Status.SYNCED) {
+                tally[WRITTEN]++;
+            } else if (outcome.status() == Outcome.Status.ERROR) {
+                tally[FAILED]++;
+            }
         }
         session.reportProgress();
     }

@@ -130,6 +130,12 @@ public final class SyncSession {
         progress.recordsDone(done, expected);
     }
 
+    /** Takes in the records of a scan file not read because the index shows it unchanged: all skipped. */
+    void skippedUnread(long records) {
+        tally.skipped(records);
+        done += records;
+    }
+
     /** Takes in one record's outcome, in input order. */
     void record(Outcome outcome) {
         tally.add(outcome);

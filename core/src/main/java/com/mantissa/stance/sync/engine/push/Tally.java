@@ -45,6 +45,11 @@ public final class Tally {
         }
     }
 
+    /** Records skipped without being read (their scan file is unchanged). */
+    void skipped(long records) {
+        skipped += records;
+    }
+
     public SyncResult toResult(double seconds, SyncDirection direction) {
         List<String> all = new ArrayList<>(errors);
         if (unlisted > 0) {

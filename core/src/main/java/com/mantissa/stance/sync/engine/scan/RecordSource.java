@@ -29,8 +29,16 @@ public final class RecordSource {
     private final Opener opener;
     /** Bytes of a scan file, -1 when not known (or not a file). */
     private final long size;
+    /** The scan file's version as its store showed it before the push; null when not known. */
+    private final ScanFileVersion fileVersion;
 
     private RecordSource(RecordKind kind, String name, String accountId, String provider, Opener opener, long size) {
+        this(kind, name, accountId, provider, opener, size, null);
+    }
+
+    private RecordSource(RecordKind kind, String name, String accountId, String provider, Opener opener, long size,
+                         ScanFileVersion fileVersion) {
+        this.fileVersion = fileVersion;
         this.kind = kind;
         this.name = name;
         this.accountId = accountId;
@@ -154,6 +162,15 @@ public final class RecordSource {
     /** @param size the file's bytes, -1 when not known */
     public static RecordSource ofScanFile(RecordKind kind, String displayName, CrossCloudSync.ScanInput input,
                                    String accountId, String provider, long size) {
+        return ofScanFile(kind, displayName, input, accountId, provider, size, null);
+    }
+
+    /**
+     * @param size        the file's bytes, -1 when not known
+     * @param fileVersion the file's version as its store showed it before the push; null when not known
+     */
+    public static RecordSource ofScanFile(RecordKind kind, String displayName, CrossCloudSync.ScanInput input,
+                                   String accountId, String provider, long size, ScanFileVersion fileVersion) {
         return new RecordSource(kind, displayName, accountId, provider, known -> {
             CountedInput counted = new CountedInput(input.open());
             ScanFileReader reader = ScanFileReader.open(displayName, counted);
@@ -191,15 +208,15 @@ public final class RecordSource {
                     reader.close();
                 }
             };
-        }, size);
+        }, size, fileVersion);
     }
 
     /** A located file: a Stance scan file, or one kind of a producer file ({@link ScanLocator.ScanFile#producer()}). */
     public static RecordSource ofFile(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String accountId,
-                                      String provider, long size, boolean reportsProblems) {
+                                      String provider, long size, boolean reportsProblems, ScanFileVersion version) {
         return file.producer() ? ofProducerFile(file.kind(), file.displayName(), file.format(), input, accountId,
                 provider, size, reportsProblems)
-                : ofScanFile(file.kind(), file.displayName(), input, accountId, provider, size);
+                : ofScanFile(file.kind(), file.displayName(), input, accountId, provider, size, version);
     }
 
     /**
@@ -238,6 +255,11 @@ public final class RecordSource {
 
     public long size() {
         return size;
+    }
+
+    /** The scan file's version as its store showed it before the push; null when not known. */
+    public ScanFileVersion fileVersion() {
+        return fileVersion;
     }
 
     public String name() {
