@@ -135,8 +135,9 @@ public final class ResumablePush {
         double secondsPerLine = -1;
         boolean stopped = false;
         UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
-                AccountPushPass.snapshotOf(files), UnchangedScanFiles.applies(config, description.useIndex(),
-                description.dryRun(), false), description.indexMaxAge(), clock.instant());
+                AccountPushPass.snapshotOf(files), !description.indexMaxAge().isZero()
+                && UnchangedScanFiles.applies(config, description.useIndex(), description.dryRun(), false),
+                description.indexMaxAge(), clock.instant());
         for (ScanLocator.ScanFile file : files) {
             ObjectMetadata meta = metadata(store, file);
             String version = ScanFileVersion.token(meta);
