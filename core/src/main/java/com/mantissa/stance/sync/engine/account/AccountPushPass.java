@@ -129,18 +129,22 @@ public final class AccountPushPass {
         if (dryRun) {
             return new Finished(pushed, null);
         }
-        ResolveMissingResult result = resolve == null ? null : resolve.apply(plan);
+        // A push is complete when it attempted every record: none was left for a deadline or a
+        // transient store failure. A pass after an incomplete push would go on writing past the
+        // deadline and resolve the account by a push that did not happen; the next push resolves.
+        boolean complete = pushed.retryableErrors() == 0;
+        ResolveMissingResult result = resolve == null || !complete ? null : resolve.apply(plan);
         List<String> warnings = new ArrayList<>(pushed.warnings());
         if (truncated != null) {
             warnings.add(truncated);
         }
+        if (resolve != null && !complete) {
+            warnings.add("account '" + account + "': no resolve pass: the push did not attempt every record");
+        }
         // Only the kinds this push read whole are recorded; another kind's counts stay as its
         // last push stored them, in an object of their own, so nothing needs reading first.
-        // A push is complete when it attempted every record: none was left for a deadline or a
-        // transient store failure. Only a complete push's counts and time are the account's status;
-        // one that is not leaves them and records the attempt (errors of a sync of several accounts
-        // count for each of them).
-        boolean complete = pushed.retryableErrors() == 0;
+        // Only a complete push's counts and time are the account's status; one that is not leaves
+        // them and records the attempt (errors of a sync of several accounts count for each of them).
         List<String> errors = new ArrayList<>(pushed.errors());
         if (result != null) {
             errors.addAll(result.errors());
