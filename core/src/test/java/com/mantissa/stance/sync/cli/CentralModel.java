@@ -63,24 +63,8 @@ final class CentralModel {
         boolean resolvePass = resolve != Resolve.NONE && !s.damaged();
         List<String> toResolve = new ArrayList<>();
         List<String> toRemove = new ArrayList<>();
-        if (resolvePass) {
-            Set<String> ids = s.ids();
-            central.forEach((id, held) -> {
-                if (held.provider().equals(s.provider()) && !ids.contains(id)) {
-                    if (held.status() == null) {
-                        toRemove.add(id);
-                    } else if (!held.status().equals("resolved")) {
-                        toResolve.add(id);
-                    }
-                }
-            });
-            long openBefore = s.findings().stream().filter(l -> !l.status().equals("resolved")).count()
-                    + toResolve.size();
-            long assetsBefore = s.assets().size() + toRemove.size();
-            if (resolve == Resolve.RESOLVE && (toResolve.size() > 0.5 * openBefore
-                    || toRemove.size() > 0.5 * assetsBefore)) {
-                return new Expected(1); // refused: nothing written
-            }
+        if (resolvePass && refused(s, resolve, toResolve, toRemove)) {
+            return new Expected(1); // refused: nothing written
         }
         for (Line line : s.pushed()) {
             if (unknown.contains(line.id())) {
@@ -89,10 +73,8 @@ final class CentralModel {
                 }
                 unknown.remove(line.id());
             }
-            Held held = central.get(line.id());
             Held local = new Held(s.provider(), line.status(), line.title(), s.seen(), false);
-            if (held == null || !sameContent(held, local) && (s.seen() > held.seen()
-                    || s.seen() == held.seen() && held.byResolvePass())) {
+            if (replaces(central.get(line.id()), local)) {
                 central.put(line.id(), local);
             }
         }
@@ -111,6 +93,49 @@ final class CentralModel {
         return new Expected(s.damaged() ? 1 : 0);
     }
 
+    /**
+     * Whether a resolve pass over {@code s} is refused for resolving more than half of the
+     * provider's open findings or removing more than half its assets; fills in what it would
+     * resolve and remove.
+     */
+    boolean refused(Snapshot s, Resolve resolve, List<String> toResolve, List<String> toRemove) {
+        Set<String> ids = s.ids();
+        central.forEach((id, held) -> {
+            if (held.provider().equals(s.provider()) && !ids.contains(id)) {
+                if (held.status() == null) {
+                    toRemove.add(id);
+                } else if (!held.status().equals("resolved")) {
+                    toResolve.add(id);
+                }
+            }
+        });
+        long openBefore = s.findings().stream().filter(l -> !l.status().equals("resolved")).count()
+                + toResolve.size();
+        long assetsBefore = s.assets().size() + toRemove.size();
+        return resolve == Resolve.RESOLVE && (toResolve.size() > 0.5 * openBefore
+                || toRemove.size() > 0.5 * assetsBefore);
+    }
+
+    /**
+     * A push its deadline cut before it attempted every record: no resolve pass, and the counts
+     * of the provider's status stay its last complete push's (a provider without one gets a row
+     * without counts). Any record may or may not have landed: returned, by id, what each record
+     * the push would write holds if it landed; the caller takes what central shows.
+     */
+    Map<String, Held> cutPush(Snapshot s) {
+        Map<String, Held> landed = new TreeMap<>();
+        for (Line line : s.pushed()) {
+            Held local = new Held(s.provider(), line.status(), line.title(), s.seen(), false);
+            if (!unknown.contains(line.id()) && replaces(central.get(line.id()), local)) {
+                landed.put(line.id(), local);
+            }
+        }
+        if (!statusFindings.containsKey(s.provider())) {
+            statusFindings.put(s.provider(), null);
+        }
+        return landed;
+    }
+
     /** Prune of one provider's records; the account's state goes too once no other provider's record is left. */
     void prune(String provider) {
         central.values().removeIf(h -> h.provider().equals(provider));
@@ -124,6 +149,12 @@ final class CentralModel {
     void deletedBehindTheEnginesBack(String id) {
         central.remove(id);
         unknown.add(id);
+    }
+
+    /** Whether a push of {@code local} writes it over {@code held} (absent: null), by LATEST_WINS. */
+    private static boolean replaces(Held held, Held local) {
+        return held == null || !sameContent(held, local) && (local.seen() > held.seen()
+                || local.seen() == held.seen() && held.byResolvePass());
     }
 
     private static boolean sameContent(Held a, Held b) {

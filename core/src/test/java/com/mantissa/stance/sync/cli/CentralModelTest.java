@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mantissa.stance.sync.cli.CentralModel.Held;
 import com.mantissa.stance.sync.cli.CentralModel.Line;
@@ -19,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -31,13 +30,15 @@ import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
 
 /**
- * Random sequences of what users do to one account's central folder through the CLI (pushes of
- * new, re-pushed and damaged snapshots with and without resolve-missing or force, pushes that
- * re-check every record, prunes of a provider, records deleted behind the engine's back,
- * exports), after each step compared with {@link CentralModel}: every record, each provider's
- * status row and the newest export. A failing sequence shrinks to a short one, to be kept as a
- * plain regression test. How many sequences: {@code jqwik.tries.default} (a few in the normal
- * and quick builds, see {@code junit-platform.properties}; many more in {@code .ci/run}).
+ * Random sequences of what users do to one account's central through the CLI (pushes of new,
+ * re-pushed and damaged snapshots with and without resolve-missing or force, pushes that
+ * re-check every record, pushes cut by their deadline, prunes of a provider, records deleted
+ * behind the engine's back, exports), after each step compared with {@link CentralModel}: every
+ * record, each provider's status row and the newest export. The same property runs on a folder
+ * central and on an S3 bucket on moto ({@link ModelCentral}). A failing sequence shrinks to a
+ * short one, to be kept as a plain regression test. How many sequences:
+ * {@code jqwik.tries.default} (a few in the normal and quick builds, see
+ * {@code junit-platform.properties}; many more in {@code .ci/run}).
  */
 class CentralModelTest {
     static final String ACCOUNT = "111111111111";
@@ -47,24 +48,40 @@ class CentralModelTest {
     private static Path root;
 
     @Property(shrinking = net.jqwik.api.ShrinkingMode.FULL)
-    void centralAlwaysHoldsWhatTheRulesSay(@ForAll("sequences") ActionChain<World> chain) {
+    void aFolderCentralAlwaysHoldsWhatTheRulesSay(@ForAll("onAFolder") ActionChain<World> chain) {
+        chain.withInvariant("central equals the model", World::check).run();
+    }
+
+    @Property(shrinking = net.jqwik.api.ShrinkingMode.FULL)
+    void anS3CentralAlwaysHoldsWhatTheRulesSay(@ForAll("onS3") ActionChain<World> chain) {
         chain.withInvariant("central equals the model", World::check).run();
     }
 
     @Provide
-    Arbitrary<ActionChain<World>> sequences() {
-        return ActionChain.<World>startWith(World::new)
-                .withAction(4, new PushNew())
-                .withAction(2, new Repush())
+    Arbitrary<ActionChain<World>> onAFolder() {
+        return sequences(ModelCentral.Kind.FOLDER);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<World>> onS3() {
+        return sequences(ModelCentral.Kind.S3);
+    }
+
+    private static Arbitrary<ActionChain<World>> sequences(ModelCentral.Kind kind) {
+        return ActionChain.<World>startWith(() -> new World(kind))
+                .withAction(4, new CentralModelActions.PushNew())
+                .withAction(2, new CentralModelActions.Repush())
+                .withAction(1, new CentralModelActions.DeadlineCutPush())
                 .withAction(1, Action.just(Transformer.mutate("prune aws", w -> w.prune("aws"))))
                 .withAction(1, Action.just(Transformer.mutate("prune azure", w -> w.prune("azure"))))
-                .withAction(1, new DeleteBehindTheEnginesBack())
+                .withAction(1, new CentralModelActions.DeleteBehindTheEnginesBack())
                 .withAction(1, Action.just(Transformer.mutate("export", World::export)))
                 .withMaxTransformations(10);
     }
 
     @AfterContainer
     static void removeFolders() throws IOException {
+        ModelCentral.closeAll();
         if (root != null) {
             try (Stream<Path> all = Files.walk(root)) {
                 for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
@@ -81,65 +98,32 @@ class CentralModelTest {
         return root;
     }
 
-    static final class PushNew implements Action.Independent<World> {
-        @Override
-        public Arbitrary<Transformer<World>> transformer() {
-            Arbitrary<List<Integer>> findings = Arbitraries.integers().between(0, 4).list().ofSize(FINDINGS);
-            Arbitrary<List<Integer>> assets = Arbitraries.integers().between(0, 2).list().ofSize(ASSETS);
-            return Combinators.combine(Arbitraries.of(PROVIDERS), findings, assets,
-                    Arbitraries.of(Resolve.class), Arbitraries.of(false, true),
-                    Arbitraries.frequency(net.jqwik.api.Tuple.of(9, false), net.jqwik.api.Tuple.of(1, true)))
-                    .as((provider, f, a, resolve, recheck, damaged) -> Transformer.mutate(
-                            "push new " + provider + " findings " + f + " assets " + a + " " + resolve
-                                    + (recheck ? " index-max-age 0" : "") + (damaged ? " damaged" : ""),
-                            w -> w.push(w.snapshot(provider, f, a, damaged), resolve, recheck)));
-        }
-    }
-
-    static final class Repush implements Action.Dependent<World> {
-        @Override
-        public boolean precondition(World w) {
-            return !w.pushed.isEmpty();
-        }
-
-        @Override
-        public Arbitrary<Transformer<World>> transformer(World w) {
-            return Combinators.combine(Arbitraries.integers().between(0, w.pushed.size() - 1),
-                    Arbitraries.of(Resolve.class), Arbitraries.of(false, true)).as((i, resolve, recheck) ->
-                    Transformer.mutate("re-push snapshot " + i + " " + resolve + (recheck ? " index-max-age 0" : ""),
-                            world -> world.push(world.pushed.get(i), resolve, recheck)));
-        }
-    }
-
-    static final class DeleteBehindTheEnginesBack implements Action.Dependent<World> {
-        @Override
-        public boolean precondition(World w) {
-            return !w.model.central.isEmpty();
-        }
-
-        @Override
-        public Arbitrary<Transformer<World>> transformer(World w) {
-            return Arbitraries.of(new ArrayList<>(w.model.central.keySet())).map(id ->
-                    Transformer.mutate("delete " + id + " behind the engine's back", world -> world.deleteRecord(id)));
-        }
-    }
-
-    /** One central folder, the scans pushed into it, and the model. */
+    /** One central (a folder or a bucket), the scans pushed into it, and the model. */
     static final class World {
+        /** ISO-8601 for one nanosecond: passed before a push makes its first store call. */
+        static final String CUT_AT_ONCE = "PT0.000000001S";
         final CentralModel model = new CentralModel();
         final List<Snapshot> pushed = new ArrayList<>();
         final Path dir;
-        final Path central;
+        final ModelCentral store;
+        final String central;
         private int clock;
         private int exports;
 
-        World() {
+        World(ModelCentral.Kind kind) {
             try {
                 dir = Files.createTempDirectory(root(), "world");
-                central = Files.createDirectories(dir.resolve("central"));
+                Files.createDirectories(dir.resolve("central"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            store = ModelCentral.create(kind, dir);
+            central = store.centralUri();
+        }
+
+        @Override
+        public String toString() {
+            return "world on " + central;
         }
 
         Snapshot snapshot(String provider, List<Integer> findings, List<Integer> assets, boolean damaged) {
@@ -160,18 +144,7 @@ class CentralModelTest {
         }
 
         void push(Snapshot s, Resolve resolve, boolean recheck) {
-            if (!pushed.contains(s)) {
-                pushed.add(s);
-            }
-            Path scan = write(s);
-            List<String> args = new ArrayList<>(List.of("push", "--source", scan.toString(), "--central",
-                    central.toString(), "--account", ACCOUNT, "--provider", s.provider(), "--quiet"));
-            if (resolve != Resolve.NONE) {
-                args.add("--resolve-missing");
-            }
-            if (resolve == Resolve.FORCE) {
-                args.add("--force-resolve");
-            }
+            List<String> args = pushArgs(s, resolve);
             if (recheck) {
                 args.addAll(List.of("--index-max-age", "0"));
             }
@@ -181,8 +154,60 @@ class CentralModelTest {
             adoptUnknown();
         }
 
+        /**
+         * A push cut by its deadline: each record it would have written holds either its old
+         * content or the push's; the provider's last complete push stays its status, and the
+         * failed attempt is shown.
+         */
+        void cutPush(Snapshot s, Resolve resolve) {
+            List<String> args = pushArgs(s, resolve);
+            args.addAll(List.of("--deadline", CUT_AT_ONCE));
+            Map<String, Object> before = statusRows().get(s.provider());
+            if (resolve != Resolve.NONE && model.refused(s, resolve, new ArrayList<>(), new ArrayList<>())) {
+                // The pass is planned from a census of the snapshot before the push starts.
+                CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+                assertEquals(1, r.exitCode(), "refused: " + r.out() + r.err());
+                assertTrue(r.err().contains("refused"), r.err());
+                return;
+            }
+            Map<String, Held> landed = model.cutPush(s);
+            CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+            assertEquals(1, r.exitCode(), "cut push exit code: " + r.out() + r.err());
+            assertTrue(r.err().contains("deadline"), "the push says its deadline cut it: " + r.err());
+            Map<String, Map<String, Object>> actual = store.records();
+            landed.forEach((id, pushedContent) -> {
+                Held now = actual.containsKey(id) ? held(actual.get(id)) : null;
+                if (pushedContent.equals(now)) {
+                    model.central.put(id, pushedContent);
+                } else {
+                    assertEquals(model.central.get(id), now, id + ": either its old content or the cut push's");
+                }
+            });
+            adoptUnknown();
+            Map<String, Object> after = statusRows().get(s.provider());
+            assertEquals(false, after.get("last_attempt_ok"), "a cut push is a failed attempt: " + after);
+            assertEquals(before == null ? null : before.get("last_push"), after.get("last_push"),
+                    "a cut push is not the last push: " + after);
+        }
+
+        private List<String> pushArgs(Snapshot s, Resolve resolve) {
+            if (!pushed.contains(s)) {
+                pushed.add(s);
+            }
+            Path scan = write(s);
+            List<String> args = new ArrayList<>(List.of("push", "--source", scan.toString(), "--central",
+                    central, "--account", ACCOUNT, "--provider", s.provider(), "--quiet"));
+            if (resolve != Resolve.NONE) {
+                args.add("--resolve-missing");
+            }
+            if (resolve == Resolve.FORCE) {
+                args.add("--force-resolve");
+            }
+            return args;
+        }
+
         void prune(String provider) {
-            CliRunner.Result r = CliRunner.run("prune", "--central", central.toString(), "--account", ACCOUNT,
+            CliRunner.Result r = CliRunner.run("prune", "--central", central, "--account", ACCOUNT,
                     "--provider", provider, "--json");
             adoptUnknown(); // what central holds of them decides whether the state folder stays
             model.prune(provider);
@@ -190,11 +215,7 @@ class CentralModelTest {
         }
 
         void deleteRecord(String id) {
-            try {
-                Files.delete(path(id));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            store.delete(key(id));
             model.deletedBehindTheEnginesBack(id);
         }
 
@@ -203,31 +224,26 @@ class CentralModelTest {
          * change): it must hold exactly central's records.
          */
         void export() {
-            Path target = dir.resolve("export");
-            CliRunner.Result r = CliRunner.run("export", "--central", central.toString(), "--target",
-                    target.toString(), "--keep", "2", "--snapshot", "s" + (++exports), "--quiet");
+            CliRunner.Result r = CliRunner.run("export", "--central", central, "--target",
+                    store.exportUri(), "--keep", "2", "--snapshot", "s" + (++exports), "--quiet");
             assertEquals(0, r.exitCode(), r.out() + r.err());
-            try {
-                Map<String, Object> manifest = JsonParser.parseObject(
-                        Files.readString(target.resolve("snapshots/manifest.json")));
-                @SuppressWarnings("unchecked")
-                String newest = (String) ((List<Map<String, Object>>) manifest.get("snapshots")).get(0).get("id");
-                Map<String, String> exported = new TreeMap<>();
-                for (String kind : List.of("findings", "assets")) {
-                    Path file = target.resolve(kind).resolve(newest).resolve(kind + ".jsonl");
-                    for (String line : Files.exists(file) ? Files.readAllLines(file) : List.<String>of()) {
-                        exported.put((String) JsonParser.parseObject(line).get("id"), line);
-                    }
+            Map<String, Object> manifest = JsonParser.parseObject(
+                    store.exported("snapshots/manifest.json").orElseThrow());
+            @SuppressWarnings("unchecked")
+            String newest = (String) ((List<Map<String, Object>>) manifest.get("snapshots")).get(0).get("id");
+            Map<String, String> exported = new TreeMap<>();
+            for (String kind : List.of("findings", "assets")) {
+                String file = store.exported(kind + "/" + newest + "/" + kind + ".jsonl").orElse("");
+                for (String line : file.lines().filter(l -> !l.isBlank()).toList()) {
+                    exported.put((String) JsonParser.parseObject(line).get("id"), line);
                 }
-                assertEquals(centralRecords().keySet(), exported.keySet(), "the export holds central's records");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            assertEquals(store.records().keySet(), exported.keySet(), "the export holds central's records");
         }
 
         /** The invariant: every record, and each provider's status row. */
         void check() {
-            Map<String, Map<String, Object>> actual = centralRecords();
+            Map<String, Map<String, Object>> actual = store.records();
             Map<String, Held> expected = new TreeMap<>(model.central);
             assertEquals(expected.keySet(), actual.keySet(), "the ids central holds");
             expected.forEach((id, held) -> {
@@ -244,58 +260,53 @@ class CentralModelTest {
 
         /** Unknown ids are whatever central holds of them. */
         private void adoptUnknown() {
-            Map<String, Map<String, Object>> actual = centralRecords();
+            if (model.unknown.isEmpty()) {
+                return;
+            }
+            Map<String, Map<String, Object>> actual = store.records();
             for (String id : model.unknown) {
                 Map<String, Object> r = actual.get(id);
                 if (r == null) {
                     model.central.remove(id);
                 } else {
-                    String provider = (String) r.get("_source_provider");
-                    Object status = r.get("status");
-                    int title = String.valueOf(status == null ? r.get("name") : r.get("title")).endsWith("1") ? 1 : 0;
-                    int seen = Integer.parseInt(((String) r.get("last_seen")).substring(14, 16));
-                    model.central.put(id, new Held(provider, (String) status, title, seen,
-                            r.containsKey("_resolved_reason")));
+                    model.central.put(id, held(r));
                 }
             }
         }
 
+        /** A record of central as the model writes it down. */
+        private static Held held(Map<String, Object> r) {
+            Object status = r.get("status");
+            int title = String.valueOf(status == null ? r.get("name") : r.get("title")).endsWith("1") ? 1 : 0;
+            int seen = Integer.parseInt(((String) r.get("last_seen")).substring(14, 16));
+            return new Held((String) r.get("_source_provider"), (String) status, title, seen,
+                    r.containsKey("_resolved_reason"));
+        }
+
+        /** Each provider's findings count; null for a provider with no complete push. */
         private Map<String, Long> statusFindings() {
-            CliRunner.Result r = CliRunner.run("status", "--central", central.toString(), "--json");
             Map<String, Long> out = new TreeMap<>();
+            statusRows().forEach((provider, row) -> out.put(provider, (Long) row.get("findings")));
+            return out;
+        }
+
+        private Map<String, Map<String, Object>> statusRows() {
+            CliRunner.Result r = CliRunner.run("status", "--central", central, "--json");
+            Map<String, Map<String, Object>> out = new TreeMap<>();
             if (r.exitCode() == 2) {
                 return out; // no state at all under the prefix
             }
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rows = (List<Map<String, Object>>) r.json().get("accounts");
             for (Map<String, Object> row : rows) {
-                out.put((String) row.get("provider"), (Long) row.get("findings"));
+                out.put((String) row.get("provider"), row);
             }
             return out;
         }
 
-        private Map<String, Map<String, Object>> centralRecords() {
-            Map<String, Map<String, Object>> out = new TreeMap<>();
-            Path records = central.resolve("aggregated");
-            if (!Files.exists(records)) {
-                return out;
-            }
-            try (Stream<Path> files = Files.walk(records)) {
-                for (Path p : files.filter(p -> p.toString().endsWith(".json") && !p.toString().contains("_state"))
-                        .toList()) {
-                    Map<String, Object> record = JsonParser.parseObject(Files.readString(p));
-                    out.put((String) record.get("id"), record);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out;
-        }
-
-        private Path path(String id) {
-            String key = id.contains("-f") ? RecordPaths.findingPath("aggregated", ACCOUNT, id)
+        private static String key(String id) {
+            return id.contains("-f") ? RecordPaths.findingPath("aggregated", ACCOUNT, id)
                     : RecordPaths.assetPath("aggregated", ACCOUNT, id);
-            return central.resolve(key);
         }
 
         private Path write(Snapshot s) {
