@@ -1,10 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
-import com.mantissa.stance.sync.engine.account.AccountPasses;
-import com.mantissa.stance.sync.engine.account.AccountPushPass;
-import com.mantissa.stance.sync.engine.changes.ChangeFeed;
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
-import com.mantissa.stance.sync.engine.exec.ConcurrencyLimit;
 import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
 import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.AccountIndexStore;
@@ -13,7 +9,6 @@ import com.mantissa.stance.sync.engine.push.PushOperation;
 import com.mantissa.stance.sync.engine.push.SyncOperation;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.push.SyncSession;
-import com.mantissa.stance.sync.engine.push.UnchangedScanFiles;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
 import com.mantissa.stance.sync.engine.scan.ScanFileVersion;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
@@ -23,7 +18,6 @@ import com.mantissa.stance.sync.model.Asset;
 import com.mantissa.stance.sync.model.Finding;
 import com.mantissa.stance.sync.model.RecordKind;
 import com.mantissa.stance.sync.model.SyncConfig;
-import com.mantissa.stance.sync.model.SyncDirection;
 import com.mantissa.stance.sync.model.SyncProgress;
 import com.mantissa.stance.sync.model.SyncRecord;
 import com.mantissa.stance.sync.model.SyncResult;
@@ -34,13 +28,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Synchronises findings and assets between local sources and central storage: the original's
@@ -52,8 +43,9 @@ import java.util.Set;
  * counts accepted writes. Sources are streamed batch by batch, so memory is bounded by
  * {@code batch_size} and not by the size of a scan.
  *
- * <p>How it is built: this class only collects sources and options. {@link #sync()} fixes the
- * options in an immutable {@link SyncOptions}, opens a {@link SyncSession} (stores, retries,
+ * <p>How it is built: this class only collects sources ({@link PendingSources}) and options.
+ * {@link #sync()} ({@link SyncRunner}) fixes the options in an immutable {@link SyncOptions},
+ * opens a {@link SyncSession} (stores, retries,
  * one {@link OrderedBatchRunner} thread pool, the tally) and runs the operations the
  * direction asks for: {@link PushOperation} (with {@link RecordPush} per record and
  * {@link AccountIndexStore} for the push index) and {@link PullOperation}. Central records
@@ -70,18 +62,14 @@ public final class CrossCloudSync {
     private final CountingStore central;
     private final CountingStore pullTarget;
     private final Retry retry;
-    private final List<RecordSource> pending = new ArrayList<>();
     private final Map<String, SyncRecord> syncState = new LinkedHashMap<>();
-    private final AccountPasses accountPasses = new AccountPasses();
+    private final PendingSources sources = new PendingSources();
+    private final SyncRunner runner;
     private ResolveSettings resolveMissing;
     private SyncOptions options;
     private Duration deadline;
     private SyncProgress progress = SyncProgress.NONE;
-    private ConcurrencyLimit lastLimit;
-    private SnapshotCounts lastCounts = new SnapshotCounts();
-    private long lastFilesUnchanged;
     private Format format;
-    private List<PushChanges> lastChanges = List.of();
     private ChangeLog sharedChanges;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
@@ -98,6 +86,7 @@ public final class CrossCloudSync {
         this.central = new CountingStore(Objects.requireNonNull(central, "central storage"));
         this.pullTarget = pullTarget == null ? null : new CountingStore(pullTarget);
         this.retry = Retry.defaults();
+        this.runner = new SyncRunner(this.central, this.pullTarget, retry, sources, syncState, this);
     }
 
     /** Runs the following syncs as {@code push} describes: index, index age, deadline, resolve pass, dry run. */
@@ -169,27 +158,27 @@ public final class CrossCloudSync {
 
     /** What the last sync counted of the lines it pushed, over all its sources. */
     public synchronized SnapshotCounts lastCounts() {
-        return lastCounts;
+        return runner.lastCounts();
     }
 
     /** Scan files the last {@link #sync()} did not read: the account's index showed them unchanged. */
     public synchronized long lastFilesUnchanged() {
-        return lastFilesUnchanged;
+        return runner.lastFilesUnchanged();
     }
 
     /** Findings the last sync wrote open that central held as resolved (with {@code _reopened_at}). */
     public synchronized long reopened() {
-        return lastCounts.reopenedCount();
+        return runner.lastCounts().reopenedCount();
     }
 
     /** What the last sync changed in central's findings, per account pushed, as the change feed recorded it. */
     public synchronized List<PushChanges> lastChanges() {
-        return lastChanges;
+        return runner.lastChanges();
     }
 
     /** The resolve passes of the last sync. */
     public synchronized List<ResolveMissingResult> resolveResults() {
-        return accountPasses.lastResolves();
+        return sources.lastResolves();
     }
 
     /**
@@ -244,13 +233,13 @@ public final class CrossCloudSync {
 
     /** Findings as {@link Finding} objects or raw maps (as a scan line holds them). */
     public synchronized void addLocalFindings(Iterable<?> findings, String accountId, String provider) {
-        pending.add(RecordSource.ofCollection(RecordKind.FINDING, findings, accountId, provider));
+        sources.add(RecordSource.ofCollection(RecordKind.FINDING, findings, accountId, provider));
     }
 
     /** Assets as {@link Asset} objects or raw maps; ignored when {@code include_assets} is false. */
     public synchronized void addLocalAssets(Iterable<?> assets, String accountId, String provider) {
         if (options.config().includeAssets()) {
-            pending.add(RecordSource.ofCollection(RecordKind.ASSET, assets, accountId, provider));
+            sources.add(RecordSource.ofCollection(RecordKind.ASSET, assets, accountId, provider));
         }
     }
 
@@ -260,8 +249,8 @@ public final class CrossCloudSync {
      */
     public synchronized void addScanFile(RecordKind kind, String displayName, ScanInput input, String accountId,
                                          String provider) {
-        addScanSource(new ScanLocator.ScanFile(kind, displayName, displayName), input, accountId, provider, -1, true,
-                null);
+        sources.addScanSource(new ScanLocator.ScanFile(kind, displayName, displayName), input, accountId, provider, -1,
+                true, null, options);
     }
 
     /**
@@ -270,37 +259,13 @@ public final class CrossCloudSync {
      */
     synchronized void addScanFile(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
                                   boolean reportsProblems, ScanFileVersion version) {
-        addScanSource(file, input, accountId, provider, -1, reportsProblems, version);
-    }
-
-    /** The source added, or null for an asset file when assets are not included. */
-    private RecordSource addScanSource(ScanLocator.ScanFile file, ScanInput input, String accountId, String provider,
-                                       long size, boolean reportsProblems, ScanFileVersion version) {
-        if (file.kind() == RecordKind.ASSET && !options.config().includeAssets()) {
-            return null;
-        }
-        RecordSource source = RecordSource.ofFile(file, input, accountId, provider, size, reportsProblems, version);
-        pending.add(source);
-        return source;
+        sources.addScanSource(file, input, accountId, provider, -1, reportsProblems, version, options);
     }
 
     /** Scan files found by {@link ScanLocator} in {@code store}, streamed from it during the sync. */
     public synchronized void addScanFiles(StorageAdapter store, List<ScanLocator.ScanFile> files, String accountId,
                                           String provider) {
-        List<RecordSource> sources = new ArrayList<>(files.size());
-        String snapshot = AccountPushPass.snapshotOf(files);
-        // A producer file is located once per kind; its first reading reports its problems. It is
-        // always read: the index remembers whole files, and a producer file is two sources.
-        Set<String> reported = new HashSet<>();
-        for (ScanLocator.ScanFile file : files) {
-            RecordSource source = addScanSource(file, () -> retry.call(() -> store.openStream(file.key())), accountId,
-                    provider, file.metadata() == null ? -1 : file.metadata().size(), reported.add(file.key()),
-                    file.producer() ? null : UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry));
-            if (source != null) {
-                sources.add(source);
-            }
-        }
-        accountPasses.add(store, files, sources, accountId, provider);
+        sources.addScanFiles(store, files, accountId, provider, options, retry);
     }
 
     /**
@@ -360,44 +325,7 @@ public final class CrossCloudSync {
      *                              no push index: a prefix that does not exist)
      */
     public synchronized SyncResult sync() {
-        long started = System.nanoTime();
-        retry.deadlineIn(deadline);
-        SyncOptions run = options;
-        SyncDirection direction = run.config().syncDirection();
-        List<SyncOperation> operations = new ArrayList<>(2);
-        AccountPasses.Prepared passes = null;
-        PushOperation push = null;
-        List<RecordSource> pushed = List.of();
-        ChangeLog changes = sharedChanges != null ? sharedChanges : new ChangeLog(run.clock().instant());
-        if (direction != SyncDirection.PULL) {
-            passes = accountPasses.prepare(central, run, resolveMissing, changes);
-            pushed = passes.pushable(pending);
-            push = new PushOperation(pushed, changes);
-            operations.add(push);
-        }
-        if (direction != SyncDirection.PUSH) {
-            operations.add(new PullOperation());
-        }
-        ConcurrencyLimit limit = run.config().adaptiveConcurrency() ? ConcurrencyLimit.adaptive()
-                : ConcurrencyLimit.fixed(run.config().concurrency());
-        lastLimit = limit;
-        try (OrderedBatchRunner runner = new OrderedBatchRunner(limit)) {
-            SyncSession session = new SyncSession(run, central, pullTarget, retry, runner, syncState, this, progress);
-            for (SyncOperation operation : operations) {
-                operation.run(session);
-            }
-            SyncResult result = session.tally().toResult((System.nanoTime() - started) / 1e9, direction);
-            lastCounts = new SnapshotCounts();
-            lastFilesUnchanged = push == null ? 0 : push.filesUnchanged();
-            for (RecordSource source : pushed) {
-                lastCounts.add(push.counts(source));
-            }
-            SyncResult finished = passes == null ? result : passes.finish(result, push);
-            ChangeFeed.Recorded recorded = ChangeFeed.recordAll(central, retry, run.config().centralPrefix(),
-                    sharedChanges != null ? null : changes, run.dryRun(), finished);
-            lastChanges = recorded.pushes();
-            return recorded.result();
-        }
+        return runner.run(options, deadline, resolveMissing, sharedChanges, progress);
     }
 
     /**
@@ -414,7 +342,7 @@ public final class CrossCloudSync {
      * ended ("adaptive, now 40 (highest 64, 3 throttled)"); null before the first sync.
      */
     public synchronized String concurrency() {
-        return lastLimit == null ? null : lastLimit.toString();
+        return runner.concurrency();
     }
 
     /**
@@ -433,8 +361,7 @@ public final class CrossCloudSync {
 
     /** Drops pending records and the sync state. */
     public synchronized void clear() {
-        pending.clear();
+        sources.clear();
         syncState.clear();
-        accountPasses.clear();
     }
 }

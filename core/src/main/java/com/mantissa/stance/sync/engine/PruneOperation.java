@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.changes.ChangeFeed;
 import com.mantissa.stance.sync.engine.exec.OrderedReads;
 import com.mantissa.stance.sync.engine.exec.StoreCalls;
 import com.mantissa.stance.sync.engine.index.CentralChanges;
@@ -24,7 +25,8 @@ import java.util.Optional;
 
 /**
  * Offboards an account: deletes its findings and assets from central and its
- * {@code _state/{account}/} folder (push index, status). Central's layout puts the hash folder
+ * {@code _state/{account}/} folder (push index, status), and the account's change feed
+ * ({@code _changes/{account}/}) once no record of the account is left. Central's layout puts the hash folder
  * before the account, so finding the account's records costs a listing of all of central's
  * keys (one request per 1,000 keys on the clouds); deleting costs one request per record.
  *
@@ -106,6 +108,25 @@ public final class PruneOperation {
         // pruned provider's status: that would still show the counts of what is gone.
         for (String key : call(() -> central.listRecords(folder))) {
             if (other[0] == 0 || call(() -> AccountStatus.isStatusOf(central, key, provider))) {
+                if (!dryRun) {
+                    try {
+                        call(() -> {
+                            central.deleteRecord(key);
+                            return null;
+                        });
+                    } catch (StorageException e) {
+                        errors.add("delete of " + key + " failed: " + e.getMessage());
+                        continue;
+                    }
+                }
+                stateObjects++;
+            }
+        }
+        if (other[0] == 0) {
+            // Nothing of the account is left: its change feed goes with it (another provider's
+            // records under the account id keep the feed, whose lines name their provider).
+            String feed = ChangeFeed.base(centralPrefix) + account + "/";
+            for (String key : call(() -> central.listRecords(feed))) {
                 if (!dryRun) {
                     try {
                         call(() -> {

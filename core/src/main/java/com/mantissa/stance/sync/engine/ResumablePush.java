@@ -122,8 +122,8 @@ public final class ResumablePush {
         RequestCounts requestsBefore = central.counts();
         long deadline = budget == null ? Long.MAX_VALUE : started + budget.toNanos();
         deadlineAt = description.deadline() == null ? Long.MAX_VALUE : started + description.deadline().toNanos();
-        Run run = new Run(store, files, source, account, provider, PushCheckpoint.key(config.centralPrefix(), account,
-                source), requestsBefore);
+        ResumablePushRun run = new ResumablePushRun(store, files, source, account, provider,
+                PushCheckpoint.key(config.centralPrefix(), account, source), requestsBefore);
         run.changes = new ChangeLog(clock.instant());
         run.changes.snapshot(account, provider, AccountPushPass.snapshotOf(files));
         PushCheckpoint previous = load(run);
@@ -135,8 +135,9 @@ public final class ResumablePush {
         double secondsPerLine = -1;
         boolean stopped = false;
         UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
-                AccountPushPass.snapshotOf(files), UnchangedScanFiles.applies(config, description.useIndex(),
-                description.dryRun(), false), description.indexMaxAge(), clock.instant());
+                AccountPushPass.snapshotOf(files), !description.indexMaxAge().isZero()
+                && UnchangedScanFiles.applies(config, description.useIndex(), description.dryRun(), false),
+                description.indexMaxAge(), clock.instant());
         for (ScanLocator.ScanFile file : files) {
             ObjectMetadata meta = metadata(store, file);
             String version = ScanFileVersion.token(meta);
@@ -237,46 +238,12 @@ public final class ResumablePush {
         return finish(run, !stopped);
     }
 
-    /** One invocation's state: what it pushes, and what it has counted so far. */
-    private static final class Run {
-        final StorageAdapter store;
-        final List<ScanLocator.ScanFile> files;
-        final String source;
-        final String account;
-        final String provider;
-        final String key;
-        final RequestCounts requestsBefore;
-        final List<PushCheckpoint.FileProgress> progress = new ArrayList<>();
-        PushCheckpoint.Counts counts = PushCheckpoint.Counts.ZERO;
-        SnapshotCounts counted = new SnapshotCounts();
-        int invocations = 1;
-        SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
-        boolean stored;
-        long filesUnchanged;
-        /** What the last run of the engine pushed: its records, their counts, whether any failed. */
-        long lastRecords;
-        SnapshotCounts lastCounted = new SnapshotCounts();
-        boolean lastFailed;
-        /** What this invocation's runs of the engine and its resolve pass change, recorded as one push at its end. */
-        ChangeLog changes;
-
-        Run(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account, String provider,
-            String key, RequestCounts requestsBefore) {
-            this.store = store;
-            this.files = files;
-            this.source = source;
-            this.account = account;
-            this.provider = provider;
-            this.key = key;
-            this.requestsBefore = requestsBefore;
-        }
-    }
-
     /**
      * Pushes one run of lines under the description (its index age, the deadline left), adding
      * what it did to {@code run}; false when it had transient failures and must not move on.
      */
-    private boolean push(Run run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, ScanFileVersion version) {
+    private boolean push(ResumablePushRun run, ScanLocator.ScanFile file, CrossCloudSync.ScanInput input,
+                         ScanFileVersion version) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
         CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).clock(clock).shareChanges(run.changes)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
@@ -299,7 +266,7 @@ public final class ResumablePush {
         return true;
     }
 
-    private Outcome finish(Run run, boolean finished) {
+    private Outcome finish(ResumablePushRun run, boolean finished) {
         PushCheckpoint checkpoint = new PushCheckpoint(run.source, run.progress, run.counts, run.counted,
                 run.invocations);
         SyncResult result = run.total;
@@ -324,7 +291,7 @@ public final class ResumablePush {
      * resolve pass over the snapshot (read once more, for its ids) and the account's status from
      * what every invocation counted. A resolve plan that is refused writes nothing of the pass.
      */
-    private SyncResult finishAccount(Run run, SyncResult pushed) {
+    private SyncResult finishAccount(ResumablePushRun run, SyncResult pushed) {
         if (description.dryRun()) {
             return pushed;
         }
@@ -371,7 +338,7 @@ public final class ResumablePush {
     }
 
     /** The checkpoint of the run's source, or null; notes in the run whether any object is at the key. */
-    private PushCheckpoint load(Run run) {
+    private PushCheckpoint load(ResumablePushRun run) {
         String key = run.key;
         String source = run.source;
         Optional<StoredObject> stored = central.readRecord(key);

@@ -1,10 +1,11 @@
 package com.mantissa.stance.sync.function;
 
+import static com.mantissa.stance.sync.function.LogLines.*;
+
 import com.mantissa.stance.sync.engine.Central;
 import com.mantissa.stance.sync.engine.CrossCloudSync;
 import com.mantissa.stance.sync.engine.PushDescription;
 import com.mantissa.stance.sync.model.Provider;
-import com.mantissa.stance.sync.model.RecordPaths;
 import com.mantissa.stance.sync.model.SuccessiveProgress;
 import com.mantissa.stance.sync.model.SyncAbortedException;
 import com.mantissa.stance.sync.model.SyncConfig;
@@ -39,9 +40,6 @@ import java.util.function.Function;
  * package documentation.
  */
 public final class SyncFunction {
-    private static final String OBJECT_CREATED = "object-created";
-    private static final String FINDINGS_IMPORTED = "findings-imported";
-
     private final FunctionSettings settings;
     private final String configurationError;
     private final Function<StorageLocation, StorageAdapter> stores;
@@ -201,19 +199,6 @@ public final class SyncFunction {
         return null;
     }
 
-    /** Why an event's account cannot be pushed into; null when it can. */
-    private static String accountRefusal(String account) {
-        if (account == null) {
-            return "no source account: the event names none; set " + FunctionSettings.ACCOUNT_ID;
-        }
-        try {
-            RecordPaths.validateAccount(account);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return "account '" + account + "': " + e.getMessage();
-        }
-    }
-
     /** The findings events of one account carried, pushed by one sync without a resolve pass. */
     private LogEntry pushImported(String account, List<FunctionEvent> events) {
         SyncResult result;
@@ -353,14 +338,6 @@ public final class SyncFunction {
                 : line.withResolve(LogEntry.resolveSummary(push.resolveResults(), push.reopened()));
     }
 
-    private static RequestCounts requests(List<CrossCloudSync> syncs) {
-        RequestCounts sum = RequestCounts.NONE;
-        for (CrossCloudSync sync : syncs) {
-            sum = sum.plus(sync.requests());
-        }
-        return sum;
-    }
-
     private Central central() {
         return Central.at(stores.apply(settings.central()), settings.config().centralPrefix());
     }
@@ -392,51 +369,5 @@ public final class SyncFunction {
 
     private SyncConfig config(SyncDirection direction) {
         return settings.config().toBuilder().syncDirection(direction).build();
-    }
-
-    /**
-     * The failure policy, in one place: a transient store failure that is left after the engine's
-     * own retries asks for redelivery; everything else (bad lines, store-level permanent failures)
-     * is logged and acknowledged.
-     */
-    private static LogEntry finished(String trigger, List<String> objects, String account, SyncResult result,
-                                     RequestCounts requests) {
-        boolean redeliver = result.retryableErrors() > 0;
-        return new LogEntry(trigger, objects, account,
-                result.success() ? LogEntry.Outcome.SUCCEEDED : LogEntry.Outcome.FAILED, redeliver, result, requests);
-    }
-
-    /** The one shape of a rejected event: logged at error with its reason, acknowledged. */
-    private static LogEntry rejected(String trigger, List<String> objects, String reason) {
-        return new LogEntry(trigger, objects, null, LogEntry.Outcome.FAILED, false, errorResult(reason, false));
-    }
-
-    private static LogEntry ignored(FunctionEvent event) {
-        String trigger = event.type() == FunctionEvent.Type.IGNORED && event.reason() != null ? event.reason()
-                : OBJECT_CREATED;
-        return new LogEntry(trigger, listOf(event.object()), null, LogEntry.Outcome.IGNORED, false,
-                empty(SyncDirection.PUSH));
-    }
-
-    private static String describe(FunctionEvent.Type type) {
-        return type == FunctionEvent.Type.TICK ? "schedule" : OBJECT_CREATED;
-    }
-
-    private static List<String> objects(List<FunctionEvent> events) {
-        List<String> objects = new ArrayList<>();
-        events.forEach(e -> objects.addAll(listOf(e.object())));
-        return objects;
-    }
-
-    private static List<String> listOf(String object) {
-        return object == null ? List.of() : List.of(object);
-    }
-
-    private static SyncResult errorResult(String error, boolean retryable) {
-        return new SyncResult(0, 0, 0, List.of(error), 0, SyncDirection.PUSH, retryable ? 1 : 0);
-    }
-
-    private static SyncResult empty(SyncDirection direction) {
-        return new SyncResult(0, 0, 0, List.of(), 0, direction);
     }
 }

@@ -29,7 +29,6 @@ import com.mantissa.stance.sync.storage.StorageException;
 import com.mantissa.stance.sync.storage.StorageLocation;
 import com.mantissa.stance.sync.storage.Stores;
 import com.mantissa.stance.sync.storage.TransientStorageException;
-import com.mantissa.stance.sync.wire.CanonicalJson;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,8 +58,6 @@ public final class QueueWorker {
     public static final String TIME_BUDGET = Settings.TIME_BUDGET.env();
     /** What a push without a budget is assumed to take at most: Lambda's longest invocation. */
     static final Duration UNBOUNDED_PUSH = Duration.ofMinutes(15);
-    /** Time left for acknowledging a message after its push. */
-    static final Duration EXTENSION_MARGIN = Duration.ofSeconds(10);
 
     /**
      * How the worker runs; {@code timeBudget} null means each push may take as long as it needs;
@@ -114,7 +111,7 @@ public final class QueueWorker {
     private final SyncFunction function;
     private final WorkQueue queue;
     private final Options options;
-    private final PrintWriter log;
+    private final WorkerLog log;
     private final Stores stores = new Stores();
     private long messages;
     private long pushes;
@@ -125,7 +122,6 @@ public final class QueueWorker {
     private SyncResult total = new SyncResult(0, 0, 0, List.of(), 0, SyncDirection.PUSH);
     private RequestCounts requests = RequestCounts.NONE;
     private SuccessiveProgress progress;
-    private boolean quiet;
     private String platformAccount;
 
     public QueueWorker(FunctionSettings settings, WorkQueue queue, Options options, PrintWriter log) {
@@ -137,7 +133,7 @@ public final class QueueWorker {
         this.function = function;
         this.queue = queue;
         this.options = options;
-        this.log = log;
+        this.log = new WorkerLog(log);
     }
 
     /** Shows the records pushed so far, counting on across every push of this worker. */
@@ -149,7 +145,7 @@ public final class QueueWorker {
 
     /** Logs only warnings and errors: no line for each source pushed or message ignored. */
     public QueueWorker quiet(boolean quiet) {
-        this.quiet = quiet;
+        log.quiet(quiet);
         return this;
     }
 
@@ -216,7 +212,7 @@ public final class QueueWorker {
                 if (!e.retryable()) {
                     throw e;
                 }
-                logLine("WARNING", "receive failed, trying again: " + e.getMessage(), null);
+                log.line("WARNING", "receive failed, trying again: " + e.getMessage(), null);
                 sleep(Duration.ofSeconds(1));
                 continue;
             }
@@ -259,50 +255,8 @@ public final class QueueWorker {
     }
 
     private void handle(List<QueueMessage> batch, long receivedAt) {
-        Map<String, QueueMessage> taken = new LinkedHashMap<>();
-        Map<String, String> bodies = new LinkedHashMap<>();
-        for (QueueMessage message : batch) {
-            taken.put(message.id(), message);
-            bodies.put(message.id(), message.body());
-        }
-        // A source push may use the whole budget; the messages of the batch still waiting keep
-        // out of other workers' sight meanwhile, so that no source is pushed twice at once. They
-        // are extended only when the next push might outlast their visibility: most pushes take
-        // far less than the budget, and extending ten messages before each push cost up to ten
-        // requests per source.
-        long[] hiddenUntil = {receivedAt + options.visibility().toNanos()};
-        Set<String> redeliver = process(bodies, options.timeBudget(), () -> {
-            long now = System.nanoTime();
-            if (needsExtension(now, hiddenUntil[0], options.work())) {
-                taken.replaceAll((id, message) -> extend(message));
-                hiddenUntil[0] = now + options.visibility().toNanos();
-            }
-        });
-        for (QueueMessage message : taken.values()) {
-            if (redeliver.contains(message.id())) {
-                redeliveries++;
-            } else {
-                queue.ack(message);
-            }
-        }
-    }
-
-    /**
-     * Whether messages hidden until {@code hiddenUntil} (nanoTime) must be extended before a push
-     * that may take up to {@code work}: when the push, plus a margin for the acknowledgement,
-     * could end after they become visible again.
-     */
-    static boolean needsExtension(long now, long hiddenUntil, Duration work) {
-        return now + work.toNanos() + EXTENSION_MARGIN.toNanos() >= hiddenUntil;
-    }
-
-    private QueueMessage extend(QueueMessage message) {
-        try {
-            return queue.extend(message, options.visibility());
-        } catch (QueueException e) {
-            logLine("WARNING", "could not extend message " + message.id() + ": " + e.getMessage(), null);
-            return message;
-        }
+        ReceivedBatch received = new ReceivedBatch(queue, batch, receivedAt, options, log);
+        received.settle(process(received.bodies(), options.timeBudget(), received::keepHidden), () -> redeliveries++);
     }
 
     /**
@@ -336,12 +290,7 @@ public final class QueueWorker {
         }
         if (!events.isEmpty()) {
             BatchOutcome outcome = function.handle(events);
-            outcome.log((severity, line) -> {
-                if (logs(severity.name())) {
-                    log.println(line);
-                    log.flush();
-                }
-            });
+            outcome.log((severity, line) -> log.write(severity.name(), line));
             for (LogEntry entry : outcome.entries()) {
                 switch (entry.outcome()) {
                     case IGNORED -> ignored++;
@@ -372,7 +321,7 @@ public final class QueueWorker {
                     source.location().toString(), source.accountId(), source.provider(), budget);
             PushNotifications.send(settings, push.lastChanges()).ifPresent(error -> {
                 failed++;
-                logLine("ERROR", where + ": " + error, null);
+                log.line("ERROR", where + ": " + error, null);
             });
             pushes++;
             total = total.plus(outcome.result(), SyncDirection.PUSH);
@@ -380,46 +329,26 @@ public final class QueueWorker {
             if (outcome.needsContinuation()) {
                 queue.send(WorkMessages.source(source, continuation + 1));
                 continuations++;
-                logLine("INFO", where + ": time budget used up; continuation " + (continuation + 1) + " sent", outcome);
+                log.line("INFO", where + ": time budget used up; continuation " + (continuation + 1) + " sent", outcome);
                 return true;
             }
             if (outcome.result().retryableErrors() > 0) {
-                logLine("ERROR", where + ": transient failures; left for redelivery", outcome);
+                log.line("ERROR", where + ": transient failures; left for redelivery", outcome);
                 return false;
             }
             if (!outcome.result().success()) {
                 failed++;
             }
-            logLine(outcome.result().success() ? "INFO" : "ERROR", where + ": pushed", outcome);
+            log.line(outcome.result().success() ? "INFO" : "ERROR", where + ": pushed", outcome);
             return true;
         } catch (TransientStorageException e) {
-            logLine("ERROR", where + ": " + e.getMessage() + "; left for redelivery", null);
+            log.line("ERROR", where + ": " + e.getMessage() + "; left for redelivery", null);
             return false;
         } catch (SyncAbortedException | StorageException | IllegalArgumentException e) {
             failed++;
-            logLine("ERROR", where + ": " + e.getMessage(), null);
+            log.line("ERROR", where + ": " + e.getMessage(), null);
             return true;
         }
-    }
-
-    /** Whether a line of this severity is written: a quiet worker keeps warnings and errors only. */
-    private boolean logs(String severity) {
-        return !quiet || !(severity.equals("INFO") || severity.equals("DEBUG"));
-    }
-
-    private void logLine(String severity, String message, ResumablePush.Outcome push) {
-        if (!logs(severity)) {
-            return;
-        }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("severity", severity);
-        line.put("message", "stance-sync worker: " + message);
-        if (push != null) {
-            line.put("result", push.result().toMap());
-            line.put("requests", push.requests().toMap());
-        }
-        log.println(CanonicalJson.writeUnsorted(line));
-        log.flush();
     }
 
     private static void sleep(Duration d) {

@@ -165,7 +165,7 @@ class CentralLifecycleTest {
                 "--account", B, "--provider", "aws");
         assertEquals(0, pushB.exitCode(), pushB.err());
         Map<String, String> accountB = new HashMap<>(objects(centralStore, prefix));
-        accountB.keySet().removeIf(k -> !ofAccount(k, B) || k.contains("_state/"));
+        accountB.keySet().removeIf(k -> !ofAccount(k, B) || k.contains("_state/") || k.contains("_changes/"));
         assertEquals(FINDINGS + ASSETS, accountB.size());
 
         // 2. A shorter snapshot of A resolves exactly what it no longer has.
@@ -189,7 +189,7 @@ class CentralLifecycleTest {
         assertEquals(8, afterResolve.keySet().stream()
                 .filter(k -> ofAccount(k, A) && k.startsWith(prefix + "assets/")).count(), "missing assets removed");
         Map<String, String> accountBNow = new HashMap<>(objects(centralStore, prefix));
-        accountBNow.keySet().removeIf(k -> !ofAccount(k, B) || k.contains("_state/"));
+        accountBNow.keySet().removeIf(k -> !ofAccount(k, B) || k.contains("_state/") || k.contains("_changes/"));
         assertEquals(accountB, accountBNow, "the other account is untouched");
 
         // 3. A much shorter snapshot is refused, and nothing changes.

@@ -80,7 +80,7 @@ class QueueWorkerEndToEndTest {
         List<S3Object> objects = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/")).forEach(page -> objects.addAll(page.contents()));
         for (S3Object o : objects) {
-            if (o.key().contains("/_state/")) {
+            if (o.key().contains("/_state/") || o.key().contains("/_changes/")) {
                 continue;
             }
             Map<String, Object> record = JsonParser.parseObject(s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key()))

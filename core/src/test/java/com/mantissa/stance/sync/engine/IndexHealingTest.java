@@ -121,7 +121,9 @@ class IndexHealingTest {
         SyncResult result = push(counting, ConflictResolution.LATEST_WINS, T0.plusSeconds(1), Duration.ZERO, true);
 
         assertEquals(1, result.recordsSynced());
-        assertEquals(RECORDS + 1, counting.reads.get(), "the index and one read per record");
+        // The same content on the same day is the same push: its change feed object is there
+        // already, and is read once to tell it from a lost answer of this push's own write.
+        assertEquals(RECORDS + 2, counting.reads.get(), "the index, one read per record and the feed object");
         assertEquals(3, counting.writes.get(), "the restored record, the index and the change feed (it opened again)");
         assertTrue(central.readRecord(path("f-5")).isPresent());
     }

@@ -31,18 +31,21 @@ final class CentralContent {
     }
 
     /**
-     * The engine's per-account push index ({@code {prefix}/_state/{account}/}): a cache
-     * next to the records, binary, and no record itself, so the record checks leave it out.
+     * The engine's own objects next to the records: each account's push index and status
+     * ({@code {prefix}/_state/{account}/}, binary or not records) and change feed
+     * ({@code {prefix}/_changes/{account}/}, JSON lines). No record itself, so the record checks
+     * leave them out.
      */
-    static boolean isPushIndex(String key) {
-        return key.startsWith("_state/") || key.contains("/_state/");
+    static boolean isEngineObject(String key) {
+        return key.startsWith("_state/") || key.contains("/_state/") || key.startsWith("_changes/")
+                || key.contains("/_changes/");
     }
 
     /** Every object under {@code prefix} in an S3 bucket, read directly (not through a proxy). */
     static Map<String, byte[]> s3(S3Client client, String bucket, String prefix) {
         Map<String, byte[]> all = new TreeMap<>();
         for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-            if (isPushIndex(o.key())) {
+            if (isEngineObject(o.key())) {
                 continue;
             }
             ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(b -> b.bucket(bucket).key(o.key()));
@@ -55,7 +58,7 @@ final class CentralContent {
     static Map<String, byte[]> azure(BlobContainerClient container, String prefix) {
         Map<String, byte[]> all = new TreeMap<>();
         for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            if (isPushIndex(item.getName())) {
+            if (isEngineObject(item.getName())) {
                 continue;
             }
             all.put(item.getName(), container.getBlobClient(item.getName()).downloadContent().toBytes());
@@ -67,7 +70,7 @@ final class CentralContent {
     static Map<String, byte[]> of(StorageAdapter store, String prefix) {
         Map<String, byte[]> all = new TreeMap<>();
         for (String key : store.listRecords(prefix)) {
-            if (!isPushIndex(key)) {
+            if (!isEngineObject(key)) {
                 all.put(key, store.readRecord(key).orElseThrow().content());
             }
         }
@@ -102,7 +105,7 @@ final class CentralContent {
         SyncResult result = sync.sync();
         assertTrue(result.success(), () -> "the clean run succeeds: " + result.errors());
         Map<String, byte[]> records = new TreeMap<>(store.contents());
-        records.keySet().removeIf(CentralContent::isPushIndex);
+        records.keySet().removeIf(CentralContent::isEngineObject);
         return records;
     }
 

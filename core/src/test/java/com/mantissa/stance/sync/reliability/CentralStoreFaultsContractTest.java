@@ -130,7 +130,10 @@ public abstract class CentralStoreFaultsContractTest {
             List<String> errors = (List<String>) first.get("errors");
             long synced = (Long) first.get("records_synced");
             assertTrue(synced >= killAfterWrites - 16 && synced < findings, "synced " + synced);
-            assertEquals(findings, synced + errors.size(), "every record not synced has an error");
+            // The change feed's one object for the records that were written is an error of its own.
+            List<String> recordErrors = errors.stream().filter(e -> !e.startsWith("change feed of account")).toList();
+            assertTrue(errors.size() - recordErrors.size() <= 1, errors.toString());
+            assertEquals(findings, synced + recordErrors.size(), "every record not synced has an error");
             assertTrue(errors.stream().allMatch(e -> e.contains("connection failed or timed out")), errors.get(0));
 
             // Whatever reached the store is whole and verifies: no torn or corrupt record is readable.

@@ -76,12 +76,12 @@ class QueueWorkerBatchTest {
         long hiddenUntil = received + options.visibility().toNanos();
         assertEquals(Duration.ofSeconds(40), options.visibility(), "twice the budget and 30 s");
 
-        assertFalse(QueueWorker.needsExtension(received, hiddenUntil, options.work()), "right after the receive");
-        assertFalse(QueueWorker.needsExtension(Duration.ofSeconds(24).toNanos(), hiddenUntil, options.work()),
+        assertFalse(ReceivedBatch.needsExtension(received, hiddenUntil, options.work()), "right after the receive");
+        assertFalse(ReceivedBatch.needsExtension(Duration.ofSeconds(24).toNanos(), hiddenUntil, options.work()),
                 "a 5 s push and a 10 s margin still end 1 s before the messages show again");
-        assertTrue(QueueWorker.needsExtension(Duration.ofSeconds(25).toNanos(), hiddenUntil, options.work()),
+        assertTrue(ReceivedBatch.needsExtension(Duration.ofSeconds(25).toNanos(), hiddenUntil, options.work()),
                 "a 5 s push could end as they show again");
-        assertTrue(QueueWorker.needsExtension(Duration.ofSeconds(60).toNanos(), hiddenUntil, options.work()),
+        assertTrue(ReceivedBatch.needsExtension(Duration.ofSeconds(60).toNanos(), hiddenUntil, options.work()),
                 "already visible");
     }
 

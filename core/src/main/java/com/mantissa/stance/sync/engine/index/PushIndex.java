@@ -52,7 +52,8 @@ public final class PushIndex {
     private static final int VERSION = 6;
     private static final int TIME = 7;
     private static final int CHECKED = 8;
-    private static final int RAW = 9;
+    /** The column of the raw line hash (2 longs), which {@link RawLineSlots} looks entries up by. */
+    static final int RAW = 9;
     private static final int TOKEN = 11;
 
     private final String accountId;
@@ -61,9 +62,8 @@ public final class PushIndex {
     private boolean[] used;
     /** Set for slots written since the index was loaded or created: what this sync learnt. */
     private boolean[] fresh;
-    /** Slot + 1 of the entry with a raw line hash, by that hash; 0 empty. Verified on lookup. */
-    private int[] byRaw;
-    private int rawCount;
+    /** The slots of the entries with a raw line hash, by that hash. */
+    private final RawLineSlots rawLines;
     private int size;
     /** Version tokens, by reference from each slot, with how the entry's raw line counts. */
     private final TokenPool tokens;
@@ -89,7 +89,7 @@ public final class PushIndex {
         this.slots = new SlotPages(capacity, STRIDE);
         this.used = new boolean[capacity];
         this.fresh = new boolean[capacity];
-        this.byRaw = new int[capacity];
+        this.rawLines = new RawLineSlots(capacity);
     }
 
     public int size() {
@@ -224,57 +224,20 @@ public final class PushIndex {
      * counts; else null (the line is then parsed, never guessed).
      */
     public Known knownLine(LineHash raw, long nowMicros, long maxAgeMicros) {
-        int mask = byRaw.length - 1;
-        for (int i = (int) (raw.hi() ^ (raw.lo() >>> 17)) & mask; byRaw[i] != 0; i = (i + 1) & mask) {
-            int slot = byRaw[i] - 1;
-            if (slots.get(slot, RAW) == raw.hi() && slots.get(slot, RAW + 1) == raw.lo()) {
-                // Read from the slot, not through an Entry: an unchanged re-push asks this once per
-                // line, and an Entry copies the checksum and decodes the token.
-                long token = slots.get(slot, TOKEN);
-                long checkedAt = slots.get(slot, CHECKED);
-                CountedAs counted = TokenPool.counted(token);
-                boolean trusted = slots.get(slot, VERSION) > 0 && TokenPool.nonEmpty(token);
-                boolean fresh = checkedAt != NO_TIME && maxAgeMicros > 0 && nowMicros - checkedAt < maxAgeMicros;
-                return trusted && fresh && counted != CountedAs.UNKNOWN
-                        ? new Known(new Key(slots.get(slot, KEY), slots.get(slot, KEY + 1)), counted)
-                        : null;
-            }
+        int slot = rawLines.find(slots, raw.hi(), raw.lo());
+        if (slot < 0) {
+            return null;
         }
-        return null;
-    }
-
-    private void indexRaw(int slot) {
-        long hi = slots.get(slot, RAW);
-        long lo = slots.get(slot, RAW + 1);
-        if (hi == 0 && lo == 0) {
-            return;
-        }
-        if ((rawCount + 1) * 4L > byRaw.length * 3L) {
-            rebuildRaw();
-        }
-        int mask = byRaw.length - 1;
-        int i = (int) (hi ^ (lo >>> 17)) & mask;
-        while (byRaw[i] != 0) {
-            int other = byRaw[i] - 1;
-            if (slots.get(other, RAW) == hi && slots.get(other, RAW + 1) == lo) {
-                byRaw[i] = slot + 1;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
-        byRaw[i] = slot + 1;
-        rawCount++;
-    }
-
-    /** Rebuilds the raw-hash table from the entries: after the slots moved, or when stale hashes filled it. */
-    private void rebuildRaw() {
-        byRaw = new int[used.length];
-        rawCount = 0;
-        for (int slot = 0; slot < used.length; slot++) {
-            if (used[slot]) {
-                indexRaw(slot);
-            }
-        }
+        // Read from the slot, not through an Entry: an unchanged re-push asks this once per
+        // line, and an Entry copies the checksum and decodes the token.
+        long token = slots.get(slot, TOKEN);
+        long checkedAt = slots.get(slot, CHECKED);
+        CountedAs counted = TokenPool.counted(token);
+        boolean trusted = slots.get(slot, VERSION) > 0 && TokenPool.nonEmpty(token);
+        boolean fresh = checkedAt != NO_TIME && maxAgeMicros > 0 && nowMicros - checkedAt < maxAgeMicros;
+        return trusted && fresh && counted != CountedAs.UNKNOWN
+                ? new Known(new Key(slots.get(slot, KEY), slots.get(slot, KEY + 1)), counted)
+                : null;
     }
 
     /** Records what central now holds at the path of {@code key}. */
@@ -298,7 +261,7 @@ public final class PushIndex {
         slots.set(slot, RAW + 1, entry.rawLo());
         slots.set(slot, TOKEN, tokens.store(entry.token(), entry.counted(), entry.findingState()));
         fresh[slot] = true;
-        indexRaw(slot);
+        rawLines.add(slots, used, slot);
     }
 
     /** Whether the entry of {@code key} was written since this index was loaded. */
@@ -404,6 +367,6 @@ public final class PushIndex {
                 slots.copySlot(oldSlots, slot, target);
             }
         }
-        rebuildRaw();
+        rawLines.rebuild(slots, used);
     }
 }

@@ -82,7 +82,9 @@ public final class UnchangedScanFiles {
     }
 
     static boolean applies(SyncOptions options) {
-        return applies(options.config(), options.useIndex(), options.dryRun(), options.trackState());
+        // An index maximum age of 0 re-checks every record: no file is skipped, so none is compared.
+        return !options.indexMaxAge().isZero()
+                && applies(options.config(), options.useIndex(), options.dryRun(), options.trackState());
     }
 
     /**

@@ -22,21 +22,26 @@ class ScanLocatorTest {
     @TempDir
     Path dir;
 
-    /** Fails on any content read of a scan file: finding one needs metadata only. */
+    /**
+     * Fails on any whole read of a scan file, and records the files opened: a file whose name
+     * does not say its format is opened for its first record; any other needs metadata only.
+     */
     private FaultInjectingStore store;
+    private final List<String> opened = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
         store = new FaultInjectingStore(new LocalStorageAdapter(dir), FaultInjectingStore.Fault.NONE) {
             @Override
             public Optional<StoredObject> readRecord(String path) {
-                assertTrue(path.endsWith("manifest.json"), "read the content of " + path);
+                assertTrue(path.endsWith("manifest.json") || opened.contains(path), "read the content of " + path);
                 return super.readRecord(path);
             }
 
             @Override
             public InputStream openStream(String path) {
-                throw new AssertionError("opened " + path + " while locating");
+                opened.add(path);
+                return super.openStream(path);
             }
         };
     }
@@ -51,6 +56,8 @@ class ScanLocatorTest {
             Files.writeString(dir.resolve(name), "{}\n");
             assertEquals(List.of(RecordKind.FINDING), kinds(ScanLocator.locate(store, name, null)), name);
         }
+        // Only the name that is not Stance's own (a .json file may be another producer's) was opened.
+        assertEquals(List.of("Findings.json"), opened);
         for (String name : List.of("assets.jsonl", "Assets.jsonl", "ASSETS.json")) {
             Files.writeString(dir.resolve(name), "{}\n");
             assertEquals(List.of(RecordKind.ASSET), kinds(ScanLocator.locate(store, name, null)), name);
@@ -83,6 +90,7 @@ class ScanLocatorTest {
         Files.writeString(dir.resolve("assets.jsonl"), "{}\n");
         assertEquals(List.of(RecordKind.FINDING, RecordKind.ASSET), kinds(ScanLocator.locate(store, "", null)));
         assertEquals(List.of(RecordKind.ASSET), kinds(ScanLocator.locate(store, "", RecordKind.ASSET)));
+        assertEquals(List.of(), opened, "a folder's Stance files are located by their names");
     }
 
     @Test
