@@ -90,6 +90,10 @@ final class PushPassReport {
         PrintWriter err = spec.commandLine().getErr();
         for (ResolveMissingResult result : results) {
             Map<String, Object> reasons = byReason(List.of(result));
+            if (result.snapshotUnchanged()) {
+                err.printf(Locale.ROOT, "resolve-missing: snapshot unchanged since its last resolve pass, "
+                        + "not read; none run%n");
+            }
             err.printf(Locale.ROOT, "resolve-missing: %d findings resolved (%d fixed, %d resource_deleted, "
                     + "%d missing_from_scan), %d already resolved, %d not covered, %d assets removed, "
                     + "%d assets not covered, %d errors%n", result.resolved(), reasons.get("fixed"),

@@ -12,12 +12,15 @@ import java.util.Map;
  * because it would have resolved more than the allowed share of the account's open findings
  * (then nothing was written).
  *
- * @param resolvedByReason the account's findings resolved by a resolve pass, by reason: those this
- *                         pass resolved and those it found resolved with a reason already
+ * @param resolvedByReason  the account's findings resolved by a resolve pass, by reason: those this
+ *                          pass resolved and those it found resolved with a reason already
+ * @param snapshotUnchanged no pass ran: the snapshot is unchanged since the account's last pass, not
+ *                          read, and this is what that pass left (all of it already resolved)
  */
 public record ResolveMissingResult(long resolved, long alreadyResolved, long assetsRemoved, long openBefore,
                                    boolean refused, List<String> errors, long notCovered, long assetsNotCovered,
-                                   Map<Reason, Long> resolvedByReason, List<Resolved> changes) {
+                                   Map<Reason, Long> resolvedByReason, List<Resolved> changes,
+                                   boolean snapshotUnchanged) {
 
     /** Why the resolve pass resolved a finding, as {@code _resolved_reason} names it. */
     public enum Reason {
@@ -65,6 +68,14 @@ public record ResolveMissingResult(long resolved, long alreadyResolved, long ass
             byReason.put(reason, resolvedByReason.getOrDefault(reason, 0L));
         }
         resolvedByReason = java.util.Collections.unmodifiableMap(byReason);
+    }
+
+    /** A pass that ran. */
+    public ResolveMissingResult(long resolved, long alreadyResolved, long assetsRemoved, long openBefore,
+                                boolean refused, List<String> errors, long notCovered, long assetsNotCovered,
+                                Map<Reason, Long> resolvedByReason, List<Resolved> changes) {
+        this(resolved, alreadyResolved, assetsRemoved, openBefore, refused, errors, notCovered, assetsNotCovered,
+                resolvedByReason, changes, false);
     }
 
     /** A pass without coverage data: nothing left uncovered, no reasons known. */

@@ -85,6 +85,11 @@ public record LogEntry(String trigger, List<String> objects, String account, Out
             map.put("not_covered", passes.stream().mapToLong(ResolveMissingResult::notCovered).sum());
             map.put("assets_removed", passes.stream().mapToLong(ResolveMissingResult::assetsRemoved).sum());
             map.put("assets_not_covered", passes.stream().mapToLong(ResolveMissingResult::assetsNotCovered).sum());
+            long unchanged = passes.stream().filter(ResolveMissingResult::snapshotUnchanged).count();
+            if (unchanged > 0) {
+                // Accounts whose snapshot was not read: unchanged since its last resolve pass, none run.
+                map.put("unchanged_since_last_pass", unchanged);
+            }
         }
         if (!passes.isEmpty() || reopened > 0) {
             map.put("reopened", reopened);

@@ -69,6 +69,23 @@ class PushReportTest {
     }
 
     @Test
+    void aPushOfASnapshotUnchangedSinceItsLastResolvePassSaysNoneRan() throws IOException {
+        Path scan = scan("full", 4, 2);
+        CliRunner.Result first = push(scan, "--resolve-missing");
+        assertEquals(0, first.exitCode(), first.err());
+        assertFalse(first.err().contains("snapshot unchanged"), first.err());
+
+        CliRunner.Result again = push(scan, "--resolve-missing");
+
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.err().contains("resolve-missing: snapshot unchanged since its last resolve pass, not read; "
+                + "none run"), again.err());
+        assertTrue(again.err().contains("2 unchanged files"), again.err());
+        CliRunner.Result everything = push(scan, "--resolve-missing", "--index-max-age", "0");
+        assertFalse(everything.err().contains("snapshot unchanged"), everything.err());
+    }
+
+    @Test
     void pushDashCapitalVPrintsTheVersion() {
         CliRunner.Result run = CliRunner.run("push", "-V");
         assertEquals(0, run.exitCode(), run.err());

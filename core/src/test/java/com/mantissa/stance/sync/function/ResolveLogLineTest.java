@@ -57,6 +57,35 @@ class ResolveLogLineTest {
                 reopened.toJson());
     }
 
+    @Test
+    void aTickOfASnapshotUnchangedSinceItsLastPassSaysSo() throws IOException {
+        Path scan = dir.resolve("scan");
+        String east = "{\"id\": \"b-east\", \"region\": \"us-east-1\", \"resource_type\": \"s3_bucket\"}\n";
+        String fEast = "{\"id\": \"f-east\", \"asset_id\": \"b-east\", \"status\": \"open\"}\n";
+        String fGone = "{\"id\": \"f-gone\", \"asset_id\": \"b-east\", \"status\": \"open\"}\n";
+        writeScan(scan, fEast + fGone, east);
+        Map<String, String> env = Map.of(FunctionSettings.CENTRAL_URI, dir.resolve("central").toString(),
+                FunctionSettings.SOURCES, scan.toUri() + "|111111111111|aws",
+                LifecycleSettings.RESOLVE_MISSING, "true", LifecycleSettings.RESOLVE_MAX_SHARE, "1");
+        SyncFunction function = SyncFunction.fromEnvironment(env);
+        assertTrue(line(function).result().success());
+        writeScan(scan, fEast, east);
+        assertEquals(1L, ((Map<?, ?>) JsonParser.parseObject(line(function).toJson()).get("resolve"))
+                .get("resolved"), "f-gone");
+        LogEntry remembered = line(function);
+        assertEquals(null, ((Map<?, ?>) JsonParser.parseObject(remembered.toJson()).get("resolve"))
+                .get("unchanged_since_last_pass"), "the pass that found nothing to do runs, and is remembered");
+
+        LogEntry unchanged = line(function);
+
+        Map<String, Object> json = JsonParser.parseObject(unchanged.toJson());
+        assertTrue(unchanged.result().success(), unchanged.toJson());
+        assertEquals(Map.of("resolved", 0L, "resolved_by_reason", Map.of("fixed", 0L, "resource_deleted", 0L,
+                "missing_from_scan", 0L), "already_resolved", 1L, "not_covered", 0L, "assets_removed", 0L,
+                "assets_not_covered", 0L, "unchanged_since_last_pass", 1L, "reopened", 0L), json.get("resolve"),
+                unchanged.toJson());
+    }
+
     private static LogEntry line(SyncFunction function) {
         List<LogEntry> entries = function.handle(List.of(FunctionEvent.tick("t", "schedule"))).entries();
         assertEquals(1, entries.size());

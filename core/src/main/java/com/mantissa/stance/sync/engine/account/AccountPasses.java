@@ -58,10 +58,25 @@ public final class AccountPasses {
         private final Map<Account, List<RecordSource>> sources = new LinkedHashMap<>();
         private final Set<String> refusedAccounts = new TreeSet<>();
         private final List<String> refusals = new ArrayList<>();
+        private final StorageAdapter central;
         private final SyncOptions options;
 
-        private Prepared(SyncOptions options) {
+        private Prepared(StorageAdapter central, SyncOptions options) {
+            this.central = central;
             this.options = options;
+        }
+
+        /**
+         * Remembers a pass that ran whole, changing nothing, after a push without errors, so that
+         * the unchanged snapshot need not run it again.
+         */
+        private void rememberPass(Account account, SyncResult pushed, ResolveMissingResult pass) {
+            // A pass that resolved or removed anything had the index forget the files it vouched
+            // for; the next pass, finding nothing left to do, is the one remembered.
+            if (!pass.snapshotUnchanged() && !pass.refused() && pass.errors().isEmpty() && pass.resolved() == 0
+                    && pass.assetsRemoved() == 0 && pushed.errors().isEmpty() && pushed.retryableErrors() == 0) {
+                UnchangedSnapshotResolve.remember(central, options, account.account(), sources.get(account), pass);
+            }
         }
 
         /** The sources to push: all but those of refused accounts. */
@@ -97,6 +112,7 @@ public final class AccountPasses {
                 warnings.addAll(passWarnings.subList(Math.min(pushed.warnings().size(), passWarnings.size()),
                         passWarnings.size()));
                 if (finished.resolve() != null) {
+                    rememberPass(entry.getKey(), pushed, finished.resolve());
                     lastResolves.add(finished.resolve());
                     errors.addAll(finished.resolve().errors());
                     synced += finished.resolve().resolved();
@@ -113,7 +129,9 @@ public final class AccountPasses {
 
     /**
      * With {@code resolve}, reads each account's snapshot once (a {@link SnapshotCensus}) and plans
-     * its resolve pass; without, reads nothing. Writes nothing.
+     * its resolve pass, unless the snapshot is unchanged since the account's last pass
+     * ({@link UnchangedSnapshotResolve}: then it reads only the account's index); without, reads
+     * nothing. Writes nothing.
      */
     public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve) {
         return prepare(central, options, resolve, null);
@@ -121,22 +139,29 @@ public final class AccountPasses {
 
     /** As {@link #prepare(StorageAdapter, SyncOptions, ResolveSettings)}, telling {@code changes} (when not null) each account's snapshot and resolved findings. */
     public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
-        Prepared prepared = new Prepared(options);
+        Prepared prepared = new Prepared(central, options);
         for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
             Account account = entry.getKey();
-            SnapshotCensus census = resolve == null ? null
-                    : new SnapshotCensus(options.config().centralPrefix(), account.account());
             List<ScanLocator.ScanFile> files = new ArrayList<>();
             List<RecordSource> sources = new ArrayList<>();
+            int censusFiles = 0;
             for (Scan scan : entry.getValue()) {
-                if (census != null) {
-                    census.read(scan.store(), scan.files(), options.config().includeAssets());
-                }
                 files.addAll(scan.files());
                 sources.addAll(scan.sources());
+                censusFiles += SnapshotCensus.filesRead(scan.files(), options.config().includeAssets());
             }
-            AccountPushPass pass = AccountPushPass.prepare(central, options.config(), account.account(),
-                    account.provider(), census, AccountPushPass.snapshotOf(files), resolve, options.clock());
+            ResolveMissingResult lastPass = resolve == null ? null
+                    : UnchangedSnapshotResolve.lastPass(central, options, account.account(), censusFiles, sources);
+            SnapshotCensus census = resolve == null || lastPass != null ? null
+                    : new SnapshotCensus(options.config().centralPrefix(), account.account());
+            for (Scan scan : census == null ? List.<Scan>of() : entry.getValue()) {
+                census.read(scan.store(), scan.files(), options.config().includeAssets());
+            }
+            AccountPushPass pass = lastPass != null
+                    ? AccountPushPass.unchangedSinceLastPass(central, options.config(), account.account(),
+                            account.provider(), AccountPushPass.snapshotOf(files), lastPass, options.clock())
+                    : AccountPushPass.prepare(central, options.config(), account.account(), account.provider(),
+                            census, AccountPushPass.snapshotOf(files), resolve, options.clock());
             if (pass.refusal().isPresent()) {
                 prepared.refusedAccounts.add(account.account());
                 prepared.refusals.add("account '" + account.account() + "': " + pass.refusal().get());

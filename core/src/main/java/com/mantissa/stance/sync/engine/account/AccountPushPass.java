@@ -45,6 +45,8 @@ public final class AccountPushPass {
     private String skipped;
     /** Why the resolve pass does not run although every line was a record: a warning, not an error. */
     private String truncated;
+    /** The last pass, reported instead of running one when the snapshot is unchanged since; null else. */
+    private ResolveMissingResult lastPass;
 
     private AccountPushPass(StorageAdapter central, SyncConfig config, String account, String provider,
                             String snapshot, ResolveMissingOperation resolve,
@@ -98,6 +100,19 @@ public final class AccountPushPass {
     }
 
     /**
+     * A push whose resolve pass does not run because the snapshot is unchanged since the last one
+     * ({@link UnchangedSnapshotResolve}): reports {@code lastPass} as the pass, reads and writes nothing.
+     */
+    static AccountPushPass unchangedSinceLastPass(StorageAdapter central, SyncConfig config, String account,
+                                                  String provider, String snapshot, ResolveMissingResult lastPass,
+                                                  Clock clock) {
+        AccountPushPass pass = new AccountPushPass(central, config, account, provider, snapshot, null, null, null,
+                Objects.requireNonNull(clock));
+        pass.lastPass = Objects.requireNonNull(lastPass);
+        return pass;
+    }
+
+    /**
      * Tells {@code changes} the snapshot of this account's changes, and has the resolve pass
      * tell it each finding it resolves.
      */
@@ -133,7 +148,7 @@ public final class AccountPushPass {
         // transient store failure. A pass after an incomplete push would go on writing past the
         // deadline and resolve the account by a push that did not happen; the next push resolves.
         boolean complete = pushed.retryableErrors() == 0;
-        ResolveMissingResult result = resolve == null || !complete ? null : resolve.apply(plan);
+        ResolveMissingResult result = resolve == null ? lastPass : complete ? resolve.apply(plan) : null;
         List<String> warnings = new ArrayList<>(pushed.warnings());
         if (truncated != null) {
             warnings.add(truncated);

@@ -11,15 +11,31 @@ import java.util.Map;
  * it without reading it again: its counts ({@code SnapshotCounts.toMap()} of this file alone) and
  * whether it was read clean. {@code coverage} is kept for what a coverage-based resolve learns of
  * the file (its inventory's region and resource type pairs); this class only stores it.
+ * {@code resolvePass} is what the account's resolve pass found when it completed after this very
+ * version was pushed, the same for every file of the snapshot it covered; empty when none did.
  *
- * @param recordedAt when the push read the file, epoch microseconds
- * @param records    the file's records, all reported as skipped when the file is not read again
+ * @param recordedAt  when the push read the file, epoch microseconds
+ * @param records     the file's records, all reported as skipped when the file is not read again
+ * @param resolvePass what a resolve pass over the snapshot found after the push (empty: none ran)
  */
 public record ScanFileEntry(String kind, String version, long size, String snapshot, long recordedAt, long records,
-                            boolean clean, Map<String, Object> counts, Map<String, Object> coverage) {
+                            boolean clean, Map<String, Object> counts, Map<String, Object> coverage,
+                            Map<String, Object> resolvePass) {
     public ScanFileEntry {
         counts = Map.copyOf(counts);
         coverage = coverage == null ? Map.of() : Map.copyOf(coverage);
+        resolvePass = resolvePass == null ? Map.of() : Map.copyOf(resolvePass);
+    }
+
+    /** An entry no resolve pass has covered yet. */
+    public ScanFileEntry(String kind, String version, long size, String snapshot, long recordedAt, long records,
+                         boolean clean, Map<String, Object> counts, Map<String, Object> coverage) {
+        this(kind, version, size, snapshot, recordedAt, records, clean, counts, coverage, null);
+    }
+
+    /** This entry, covered by the resolve pass that found {@code pass}. */
+    public ScanFileEntry withResolvePass(Map<String, Object> pass) {
+        return new ScanFileEntry(kind, version, size, snapshot, recordedAt, records, clean, counts, coverage, pass);
     }
 
     /**
@@ -47,6 +63,7 @@ public record ScanFileEntry(String kind, String version, long size, String snaps
         m.put("clean", clean);
         m.put("counts", counts);
         m.put("coverage", coverage);
+        m.put("resolve_pass", resolvePass);
         return m;
     }
 
@@ -58,9 +75,13 @@ public record ScanFileEntry(String kind, String version, long size, String snaps
                 && (m.get("snapshot") == null || m.get("snapshot") instanceof String)
                 && m.get("recorded_at") instanceof Number at && m.get("records") instanceof Number records
                 && m.get("clean") instanceof Boolean clean && m.get("counts") instanceof Map<?, ?> counts
-                && m.get("coverage") instanceof Map<?, ?> coverage) {
+                && m.get("coverage") instanceof Map<?, ?> coverage
+                && (m.get("resolve_pass") == null || m.get("resolve_pass") instanceof Map<?, ?>)) {
+            // An entry written before resolve passes were remembered has none: its file is read
+            // again when a resolve pass needs it.
             return new ScanFileEntry(kind, version, size.longValue(), (String) m.get("snapshot"), at.longValue(),
-                    records.longValue(), clean, (Map<String, Object>) counts, (Map<String, Object>) coverage);
+                    records.longValue(), clean, (Map<String, Object>) counts, (Map<String, Object>) coverage,
+                    (Map<String, Object>) m.get("resolve_pass"));
         }
         throw new CorruptIndexException("scan file entry is not an object of the expected fields");
     }

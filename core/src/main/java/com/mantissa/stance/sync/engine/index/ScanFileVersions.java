@@ -41,6 +41,23 @@ public final class ScanFileVersions {
         return files.entrySet().removeIf(e -> e.getValue().kind().equals(kind) && !e.getKey().equals(except));
     }
 
+    /**
+     * Forgets every resolve pass the entries remember, keeping the entries: central now holds
+     * records no remembered file holds, which a resolve pass could find missing from the snapshot.
+     *
+     * @return whether any was forgotten
+     */
+    public boolean forgetResolvePasses() {
+        boolean any = false;
+        for (Map.Entry<String, ScanFileEntry> e : files.entrySet()) {
+            if (!e.getValue().resolvePass().isEmpty()) {
+                e.setValue(e.getValue().withResolvePass(null));
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** Forgets every file; returns whether there was any. */
     public boolean forgetAll() {
         boolean any = !files.isEmpty();

@@ -112,6 +112,9 @@ public final class PushOperation implements SyncOperation {
             }
             if (file != null) {
                 UnchangedScanFiles.afterRead(index, file, tally[RECORDS], tally[WRITTEN], tally[FAILED], counted, now);
+            } else if (index.enabled() && (tally[WRITTEN] > 0 || tally[FAILED] > 0)) {
+                // Records no remembered file holds: the account's next resolve pass must run.
+                index.changed |= index.index.scanFiles().forgetResolvePasses();
             }
             bytesBefore += Math.max(0, source.size());
         }

@@ -47,6 +47,17 @@ public final class SnapshotCensus {
         this.account = account;
     }
 
+    /** How many of {@code files} {@link #read} reads. */
+    public static int filesRead(List<ScanLocator.ScanFile> files, boolean includeAssets) {
+        int n = 0;
+        for (ScanLocator.ScanFile file : files) {
+            if (file.kind() != RecordKind.ASSET || includeAssets) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Reads scan files of the snapshot; assets only when {@code includeAssets}. */
     public void read(StorageAdapter store, List<ScanLocator.ScanFile> files, boolean includeAssets) {
         for (ScanLocator.ScanFile file : files) {

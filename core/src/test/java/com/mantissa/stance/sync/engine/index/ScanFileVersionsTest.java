@@ -49,6 +49,32 @@ class ScanFileVersionsTest {
     }
 
     @Test
+    void theResolvePassAnEntryRemembersSurvivesARoundTripAndCanBeForgotten() {
+        Map<String, Object> pass = Map.of("at", 3_000L, "files", 2L, "already_resolved", 1L,
+                "by_reason", Map.of("missing_from_scan", 1L));
+        PushIndex index = indexWithOneRecord();
+        index.scanFiles().remember(FINDINGS, entry("findings", "\"e1\"", 1_000).withResolvePass(pass));
+        index.scanFiles().remember(ASSETS, entry("assets", "\"e2\"", 1_000));
+
+        PushIndex loaded = PushIndex.parse(index.serialize(), ACCOUNT);
+
+        assertEquals(pass, loaded.scanFiles().get(FINDINGS).resolvePass());
+        assertEquals(Map.of(), loaded.scanFiles().get(ASSETS).resolvePass());
+        assertTrue(loaded.scanFiles().forgetResolvePasses());
+        assertEquals(entry("findings", "\"e1\"", 1_000), loaded.scanFiles().get(FINDINGS), "the entry stays");
+        assertEquals(false, loaded.scanFiles().forgetResolvePasses());
+    }
+
+    /** Entries written before resolve passes were remembered have none, and still read. */
+    @Test
+    void anEntryWithoutAResolvePassReadsAsNoneRemembered() {
+        Map<String, Object> written = new java.util.LinkedHashMap<>(entry("findings", "\"e1\"", 1_000).toMap());
+        written.remove("resolve_pass");
+
+        assertEquals(entry("findings", "\"e1\"", 1_000), ScanFileEntry.fromMap(written));
+    }
+
+    @Test
     void anIndexOfTheFormatBeforeScanFilesStillReadsWithNone() {
         byte[] current = indexWithOneRecord().serialize();
         // The same index in the earlier format: its magic, its one entry without the finding's
