@@ -107,18 +107,8 @@ public final class PruneOperation {
         // Records of another provider left under the account id keep its state, but not the
         // pruned provider's status: that would still show the counts of what is gone.
         for (String key : call(() -> central.listRecords(folder))) {
-            if (other[0] == 0 || call(() -> AccountStatus.isStatusOf(central, key, provider))) {
-                if (!dryRun) {
-                    try {
-                        call(() -> {
-                            central.deleteRecord(key);
-                            return null;
-                        });
-                    } catch (StorageException e) {
-                        errors.add("delete of " + key + " failed: " + e.getMessage());
-                        continue;
-                    }
-                }
+            if ((other[0] == 0 || call(() -> AccountStatus.isStatusOf(central, key, provider)))
+                    && deleteUnlessDryRun(key, errors)) {
                 stateObjects++;
             }
         }
@@ -127,18 +117,9 @@ public final class PruneOperation {
             // records under the account id keep the feed, whose lines name their provider).
             String feed = ChangeFeed.base(centralPrefix) + account + "/";
             for (String key : call(() -> central.listRecords(feed))) {
-                if (!dryRun) {
-                    try {
-                        call(() -> {
-                            central.deleteRecord(key);
-                            return null;
-                        });
-                    } catch (StorageException e) {
-                        errors.add("delete of " + key + " failed: " + e.getMessage());
-                        continue;
-                    }
+                if (deleteUnlessDryRun(key, errors)) {
+                    stateObjects++;
                 }
-                stateObjects++;
             }
         }
         if (other[0] > 0 && !dryRun) {
@@ -175,6 +156,23 @@ public final class PruneOperation {
         } catch (StorageException e) {
             return new Step(Decision.ERROR, (provider != null ? "read or delete of " : "delete of ") + key
                     + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Deletes one of the account's own objects (not in a dry run); false, with the error added, when it failed. */
+    private boolean deleteUnlessDryRun(String key, List<String> errors) {
+        if (dryRun) {
+            return true;
+        }
+        try {
+            call(() -> {
+                central.deleteRecord(key);
+                return null;
+            });
+            return true;
+        } catch (StorageException e) {
+            errors.add("delete of " + key + " failed: " + e.getMessage());
+            return false;
         }
     }
 
