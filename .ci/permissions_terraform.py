@@ -143,7 +143,9 @@ def check_gcp_case(label, variables, prefix, problems, without=()):
                       "export-target": variables.get("export_bucket_name") is not None,
                       "source": bool([variables["source_bucket"]] if identity == "push"
                                      else variables.get("source_read_buckets"))}
-        for store in sorted((set(rows) | set(by_store)) - {"central", "work-queue"}):
+        # The queues are topics, not buckets: the work topic's publishers are compared below, the
+        # digest topic's (notify-target) by check-gcp-iac, which evaluates terraform/gcp with notify on.
+        for store in sorted((set(rows) | set(by_store)) - {"central", "work-queue", "notify-target"}):
             need = rows.get(store, {}).get("*", set()) if configured[store] else set()
             compare_store(who, store, need, [perms for _, perms in by_store.get(store, [])], problems)
         sends = "send" in rows.get("work-queue", {}).get("*", set())

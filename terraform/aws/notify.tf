@@ -62,8 +62,9 @@ resource "aws_iam_role_policy" "object_created_publish_changes" {
   policy = data.aws_iam_policy_document.publish_changes[0].json
 }
 
+# With the fan-out the workers push and the tick only reads central: it sends no digest.
 resource "aws_iam_role_policy" "schedule_publish_changes" {
-  count  = var.notify ? 1 : 0
+  count  = var.notify && !var.fan_out ? 1 : 0
   name   = "publish-changes"
   role   = aws_iam_role.schedule.id
   policy = data.aws_iam_policy_document.publish_changes[0].json

@@ -26,10 +26,11 @@ locals {
     STANCE_NOTIFY_URI          = "pubsub://${var.project_id}/${local.notify_topic_name}"
     STANCE_NOTIFY_MIN_SEVERITY = var.notify_min_severity
   } : {}
-  # Every identity whose function pushes: object-created, the schedule's catch-up and the worker.
+  # Every identity whose function pushes: object-created, the schedule's catch-up (with the
+  # fan-out the tick only reads central) and the worker.
   notify_publishers = var.notify ? merge(
     local.enable_push ? { push = google_service_account.push[0].email } : {},
-    local.enable_schedule ? { schedule = google_service_account.schedule[0].email } : {},
+    local.enable_schedule && !local.enable_fan_out ? { schedule = google_service_account.schedule[0].email } : {},
     local.enable_fan_out ? { worker = google_service_account.worker[0].email } : {},
   ) : {}
 }
