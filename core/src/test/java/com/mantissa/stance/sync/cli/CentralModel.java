@@ -22,8 +22,13 @@ final class CentralModel {
         }
     }
 
-    /** A scan of one provider, every line seen at {@code seen}; with {@code damaged} its first line is cut. */
-    record Snapshot(String provider, int seen, List<Line> findings, List<Line> assets, boolean damaged) {
+    /**
+     * A scan of one provider, every line seen at {@code seen}, in file order (an id may come
+     * twice); with {@code damaged} its first line is cut; {@code truncated}: its manifest counts
+     * more findings than its file holds.
+     */
+    record Snapshot(String provider, int seen, List<Line> findings, List<Line> assets, boolean damaged,
+                    boolean truncated) {
         List<Line> pushed() {
             List<Line> out = new ArrayList<>(damaged ? findings.subList(1, findings.size()) : findings);
             out.addAll(assets);
@@ -44,6 +49,9 @@ final class CentralModel {
 
     enum Resolve { NONE, RESOLVE, FORCE }
 
+    /** How a snapshot's scan is spoilt: not at all, its first line cut, or short of its manifest's count. */
+    enum Damage { NONE, CUT_LINE, TRUNCATED }
+
     /** What a push should do: its exit code. */
     record Expected(int exitCode) {
     }
@@ -60,7 +68,8 @@ final class CentralModel {
     final Map<String, Long> statusFindings = new LinkedHashMap<>();
 
     Expected push(Snapshot s, Resolve resolve, boolean recheckAll) {
-        boolean resolvePass = resolve != Resolve.NONE && !s.damaged();
+        // Lines are processed in file order, so of two copies of an id (equal last_seen) the first stays.
+        boolean resolvePass = resolve != Resolve.NONE && !s.damaged() && !s.truncated();
         List<String> toResolve = new ArrayList<>();
         List<String> toRemove = new ArrayList<>();
         if (resolvePass && refused(s, resolve, toResolve, toRemove)) {
@@ -144,6 +153,13 @@ final class CentralModel {
             unknown.clear(); // the push index went with the state folder: nothing vouches for them
             statusFindings.clear();
         }
+    }
+
+    /** Prune of the whole account: its records, its state and its change feed go. */
+    void pruneAccount() {
+        central.clear();
+        unknown.clear();
+        statusFindings.clear();
     }
 
     void deletedBehindTheEnginesBack(String id) {

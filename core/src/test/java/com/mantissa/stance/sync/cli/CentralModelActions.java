@@ -4,6 +4,7 @@ import static com.mantissa.stance.sync.cli.CentralModelTest.ASSETS;
 import static com.mantissa.stance.sync.cli.CentralModelTest.FINDINGS;
 import static com.mantissa.stance.sync.cli.CentralModelTest.PROVIDERS;
 
+import com.mantissa.stance.sync.cli.CentralModel.Damage;
 import com.mantissa.stance.sync.cli.CentralModel.Resolve;
 import com.mantissa.stance.sync.cli.CentralModelTest.World;
 import java.util.ArrayList;
@@ -11,10 +12,11 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.Transformer;
 
-/** The steps {@link CentralModelTest} draws its sequences from, other than prune and export. */
+/** The steps {@link CentralModelTest} draws its sequences from, other than prunes and export. */
 final class CentralModelActions {
     private CentralModelActions() {
     }
@@ -24,13 +26,16 @@ final class CentralModelActions {
         public Arbitrary<Transformer<World>> transformer() {
             Arbitrary<List<Integer>> findings = Arbitraries.integers().between(0, 4).list().ofSize(FINDINGS);
             Arbitrary<List<Integer>> assets = Arbitraries.integers().between(0, 2).list().ofSize(ASSETS);
+            Arbitrary<Damage> damage = Arbitraries.frequency(Tuple.of(8, Damage.NONE), Tuple.of(1, Damage.CUT_LINE),
+                    Tuple.of(1, Damage.TRUNCATED));
+            Arbitrary<Integer> duplicate = Arbitraries.frequency(Tuple.of(7, -1), Tuple.of(1, 0), Tuple.of(1, 3));
             return Combinators.combine(Arbitraries.of(PROVIDERS), findings, assets,
-                    Arbitraries.of(Resolve.class), Arbitraries.of(false, true),
-                    Arbitraries.frequency(net.jqwik.api.Tuple.of(9, false), net.jqwik.api.Tuple.of(1, true)))
-                    .as((provider, f, a, resolve, recheck, damaged) -> Transformer.mutate(
+                    Arbitraries.of(Resolve.class), Arbitraries.of(false, true), damage, duplicate)
+                    .as((provider, f, a, resolve, recheck, spoilt, dup) -> Transformer.mutate(
                             "push new " + provider + " findings " + f + " assets " + a + " " + resolve
-                                    + (recheck ? " index-max-age 0" : "") + (damaged ? " damaged" : ""),
-                            w -> w.push(w.snapshot(provider, f, a, damaged), resolve, recheck)));
+                                    + (recheck ? " index-max-age 0" : "") + (spoilt != Damage.NONE ? " " + spoilt : "")
+                                    + (dup >= 0 ? " duplicating f" + dup : ""),
+                            w -> w.push(w.snapshot(provider, f, a, spoilt, dup), resolve, recheck)));
         }
     }
 
@@ -47,7 +52,7 @@ final class CentralModelActions {
             return Combinators.combine(Arbitraries.of(PROVIDERS), findings, assets, Arbitraries.of(Resolve.class))
                     .as((provider, f, a, resolve) -> Transformer.mutate(
                             "deadline-cut push " + provider + " findings " + f + " assets " + a + " " + resolve,
-                            w -> w.cutPush(w.snapshot(provider, f, a, false), resolve)));
+                            w -> w.cutPush(w.snapshot(provider, f, a, Damage.NONE, -1), resolve)));
         }
     }
 

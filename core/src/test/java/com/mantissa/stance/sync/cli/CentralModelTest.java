@@ -3,6 +3,7 @@ package com.mantissa.stance.sync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.cli.CentralModel.Damage;
 import com.mantissa.stance.sync.cli.CentralModel.Held;
 import com.mantissa.stance.sync.cli.CentralModel.Line;
 import com.mantissa.stance.sync.cli.CentralModel.Resolve;
@@ -31,8 +32,9 @@ import net.jqwik.api.state.Transformer;
 
 /**
  * Random sequences of what users do to one account's central through the CLI (pushes of new,
- * re-pushed and damaged snapshots with and without resolve-missing or force, pushes that
- * re-check every record, pushes cut by their deadline, prunes of a provider, records deleted
+ * re-pushed, damaged, truncated and id-duplicating snapshots with and without resolve-missing
+ * or force, pushes that
+ * re-check every record, pushes cut by their deadline, prunes of a provider or the whole account, records deleted
  * behind the engine's back, exports), after each step compared with {@link CentralModel}: every
  * record, each provider's status row and the newest export. The same property runs on a folder
  * central and on an S3 bucket on moto ({@link ModelCentral}). A failing sequence shrinks to a
@@ -74,6 +76,7 @@ class CentralModelTest {
                 .withAction(1, new CentralModelActions.DeadlineCutPush())
                 .withAction(1, Action.just(Transformer.mutate("prune aws", w -> w.prune("aws"))))
                 .withAction(1, Action.just(Transformer.mutate("prune azure", w -> w.prune("azure"))))
+                .withAction(1, Action.just(Transformer.mutate("prune the account", World::pruneAccount)))
                 .withAction(1, new CentralModelActions.DeleteBehindTheEnginesBack())
                 .withAction(1, Action.just(Transformer.mutate("export", World::export)))
                 .withMaxTransformations(10);
@@ -126,7 +129,13 @@ class CentralModelTest {
             return "world on " + central;
         }
 
-        Snapshot snapshot(String provider, List<Integer> findings, List<Integer> assets, boolean damaged) {
+        /**
+         * A snapshot of {@code provider}: finding i with code c > 0 (c <= 2 open, else resolved;
+         * c % 2 its title), asset i with code c > 0; {@code duplicate} >= 0 names a finding whose
+         * second copy (other status, other title) ends the findings file.
+         */
+        Snapshot snapshot(String provider, List<Integer> findings, List<Integer> assets, Damage damage,
+                          int duplicate) {
             List<Line> f = new ArrayList<>();
             for (int i = 0; i < findings.size(); i++) {
                 int c = findings.get(i);
@@ -134,13 +143,18 @@ class CentralModelTest {
                     f.add(new Line(provider + "-f" + i, c <= 2 ? "open" : "resolved", c % 2));
                 }
             }
+            if (duplicate >= 0 && findings.get(duplicate) > 0) {
+                int c = findings.get(duplicate);
+                f.add(new Line(provider + "-f" + duplicate, c <= 2 ? "resolved" : "open", 1 - c % 2));
+            }
             List<Line> a = new ArrayList<>();
             for (int i = 0; i < assets.size(); i++) {
                 if (assets.get(i) > 0) {
                     a.add(new Line(provider + "-a" + i, null, assets.get(i) % 2));
                 }
             }
-            return new Snapshot(provider, ++clock, f, a, damaged && !f.isEmpty());
+            return new Snapshot(provider, ++clock, f, a, damage == Damage.CUT_LINE && !f.isEmpty(),
+                    damage == Damage.TRUNCATED);
         }
 
         void push(Snapshot s, Resolve resolve, boolean recheck) {
@@ -151,6 +165,10 @@ class CentralModelTest {
             CentralModel.Expected expected = model.push(s, resolve, recheck);
             CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
             assertEquals(expected.exitCode(), r.exitCode(), "push exit code: " + r.out() + r.err());
+            if (resolve != Resolve.NONE && expected.exitCode() == 0) {
+                assertEquals(s.truncated() ? 1 : 0, r.err().split("is truncated", -1).length - 1,
+                        "one warning for a truncated snapshot: " + r.err());
+            }
             adoptUnknown();
         }
 
@@ -194,7 +212,7 @@ class CentralModelTest {
             if (!pushed.contains(s)) {
                 pushed.add(s);
             }
-            Path scan = write(s);
+            Path scan = ModelScanFiles.write(dir.resolve("scans"), s);
             List<String> args = new ArrayList<>(List.of("push", "--source", scan.toString(), "--central",
                     central, "--account", ACCOUNT, "--provider", s.provider(), "--quiet"));
             if (resolve != Resolve.NONE) {
@@ -212,6 +230,26 @@ class CentralModelTest {
             adoptUnknown(); // what central holds of them decides whether the state folder stays
             model.prune(provider);
             assertEquals(0, r.exitCode(), r.out() + r.err());
+        }
+
+        /**
+         * Prune of the whole account (central's only one): its records, {@code _state/{account}/}
+         * and {@code _changes/{account}/} go, so central has no {@code _state/} and {@code status}
+         * is a configuration error.
+         */
+        void pruneAccount() {
+            adoptUnknown();
+            long findings = model.central.values().stream().filter(h -> h.status() != null).count();
+            long assets = model.central.size() - findings;
+            CliRunner.Result r = CliRunner.run("prune", "--central", central, "--account", ACCOUNT, "--json");
+            model.pruneAccount();
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertEquals(findings, ((Number) r.json().get("findings_removed")).longValue(), r.out());
+            assertEquals(assets, ((Number) r.json().get("assets_removed")).longValue(), r.out());
+            assertEquals(List.of(), store.keys("_state/" + ACCOUNT + "/"), "the account's state");
+            assertEquals(List.of(), store.keys("_changes/" + ACCOUNT + "/"), "the account's change feed");
+            assertEquals(2, CliRunner.run("status", "--central", central, "--json").exitCode(),
+                    "status of a central with no state");
         }
 
         void deleteRecord(String id) {
@@ -309,37 +347,12 @@ class CentralModelTest {
                     : RecordPaths.assetPath("aggregated", ACCOUNT, id);
         }
 
-        private Path write(Snapshot s) {
-            try {
-                Path scan = Files.createDirectories(dir.resolve("scans").resolve(s.provider() + "-" + s.seen()));
-                List<String> findings = new ArrayList<>();
-                for (Line l : s.findings()) {
-                    findings.add("{\"id\": \"" + l.id() + "\", \"severity\": \"high\", \"status\": \"" + l.status()
-                            + "\", \"title\": \"" + title(l.id(), l.title()) + "\", \"last_seen\": \"" + seen(s.seen())
-                            + "\"}");
-                }
-                if (s.damaged()) {
-                    findings.set(0, "{\"id\": \"" + s.findings().get(0).id() + "\", \"sev");
-                }
-                List<String> assets = new ArrayList<>();
-                for (Line l : s.assets()) {
-                    assets.add("{\"id\": \"" + l.id() + "\", \"resource_type\": \"vm\", \"name\": \""
-                            + title(l.id(), l.title()) + "\", \"last_seen\": \"" + seen(s.seen()) + "\"}");
-                }
-                Files.write(scan.resolve("findings.jsonl"), findings);
-                Files.write(scan.resolve("assets.jsonl"), assets);
-                return scan;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
         private static String seen(int minute) {
-            return String.format("2026-12-01T06:%02d:00", minute);
+            return ModelScanFiles.seen(minute);
         }
 
         private static String title(String id, int variant) {
-            return id + " variant " + variant;
+            return ModelScanFiles.title(id, variant);
         }
     }
 }

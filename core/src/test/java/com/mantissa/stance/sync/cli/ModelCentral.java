@@ -54,6 +54,11 @@ record ModelCentral(String centralUri, String exportUri) {
         return out;
     }
 
+    /** Every key of central under {@code prefix}. */
+    List<String> keys(String prefix) {
+        return store(centralUri).listRecords(prefix);
+    }
+
     void delete(String key) {
         store(centralUri).deleteRecord(key);
     }
