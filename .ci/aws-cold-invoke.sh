@@ -140,6 +140,9 @@ if kind == "azure":
         urllib.request.urlopen(request).close()
 PY
 
+# The CPU time the moto server has spent so far, in ms: what answering a run's requests cost the
+# machine (the invocation waits on it; on 2 cores it also competes with the function for a core).
+moto_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$moto_pid/stat"; }
 # The launcher classes as a jar: CDS archives only classes loaded from jars.
 jar --create --file "$work/launcher.jar" -C "$test_classes" com/mantissa/stance/sync/aws
 cp="$jar:$work/launcher.jar:$tests_jar:$serialization_jar"
@@ -172,12 +175,13 @@ for r in $(seq 0 $((runs - 1))); do
     echo "aws-cold-invoke: run $r (runtime interface client): $(grep -o 'JVM launch to posted result: .*' "$work/out-$r") (load average $(cut -d" " -f1 /proc/loadavg))"
     continue
   fi
+  moto_cpu_before="$(moto_cpu_ms)"
   JAVA_TOOL_OPTIONS="$tool_options" STANCE_CENTRAL_URI="$central_uri" \
     /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB max RSS" -o "$work/time-$r" \
     java -cp "$cp" com.mantissa.stance.sync.aws.ColdInvoke "$work/event.json" >"$work/out-$r" 2>&1 \
     || { cat "$work/out-$r" >&2; fail "run $r failed"; }
   synced_all "$work/out-$r" || { cat "$work/out-$r" >&2; fail "run $r did not sync 100 records"; }
-  echo "aws-cold-invoke: run $r: $(cat "$work/time-$r") (load average $(cut -d" " -f1 /proc/loadavg));$(grep -o ' handler constructed in .*' "$work/out-$r" || true)"
+  echo "aws-cold-invoke: run $r: $(cat "$work/time-$r") (load average $(cut -d" " -f1 /proc/loadavg));$(grep -o ' handler constructed in .*' "$work/out-$r" || true); moto spent $(( $(moto_cpu_ms) - moto_cpu_before )) ms of CPU answering"
   # KEEP_OUT=/path keeps each run's output (the invocation log line) for inspection.
   if [[ -n "${MAX_WALL:-}" ]] && awk -v w="$(cut -d' ' -f1 "$work/time-$r")" -v m="$MAX_WALL" 'BEGIN { exit !(w > m) }'; then
     fail "run $r took longer than MAX_WALL=$MAX_WALL s"
