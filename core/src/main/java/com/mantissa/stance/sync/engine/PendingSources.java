@@ -5,6 +5,7 @@ import com.mantissa.stance.sync.engine.account.AccountPushPass;
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.PushOperation;
+import com.mantissa.stance.sync.engine.push.StoredIndexes;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.push.UnchangedScanFiles;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
@@ -83,9 +84,10 @@ final class PendingSources {
 
     /** Prepares the push of the pending sources: each account's pass, then the sources it does not refuse. */
     Push push(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
-        AccountPasses.Prepared passes = accountPasses.prepare(central, options, resolve, changes);
+        StoredIndexes indexes = new StoredIndexes();
+        AccountPasses.Prepared passes = accountPasses.prepare(central, options, resolve, changes, indexes);
         List<RecordSource> pushed = passes.pushable(pending);
-        return new Push(passes, pushed, new PushOperation(pushed, changes));
+        return new Push(passes, pushed, new PushOperation(pushed, changes, indexes));
     }
 
     /** The resolve passes of the last sync. */

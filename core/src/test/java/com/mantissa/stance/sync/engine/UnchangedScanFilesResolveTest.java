@@ -102,6 +102,26 @@ class UnchangedScanFilesResolveTest {
     }
 
     @Test
+    void anUnchangedRePushWithResolveMissingReadsTheAccountsIndexOnceAndWritesOnlyTheStatus() {
+        MemoryStore spoke = spoke(findings(10, null));
+        MemoryStore central = resolvedTwice(spoke);
+        CountingStore countedCentral = new CountingStore(central);
+        SyncConfig config = SyncConfig.builder("central").batchSize(4).concurrency(2).build();
+        CrossCloudSync again = new CrossCloudSync(config, countedCentral).trackState(false).resolveMissing(RESOLVE)
+                .clock(java.time.Clock.fixed(T0.plusSeconds(120), java.time.ZoneOffset.UTC));
+        again.addScanLocation(new CountingStore(spoke), "stance", null, ACCOUNT, "aws");
+
+        SyncResult result = again.sync();
+
+        assertTrue(result.success(), result.toString());
+        assertTrue(again.resolveResults().get(0).snapshotUnchanged());
+        // The index decides both the skipped files and the skipped pass: read once, by whichever asks first.
+        assertEquals(1, countedCentral.counts().reads(), "one read (the index): " + countedCentral.counts());
+        assertEquals(1, countedCentral.counts().total() - countedCentral.counts().reads(),
+                "one write (the status): " + countedCentral.counts());
+    }
+
+    @Test
     void aChangedFileIsReadAndThePassRuns() {
         MemoryStore spoke = spoke(findings(10, null));
         MemoryStore central = resolvedTwice(spoke);

@@ -4,6 +4,7 @@ import com.mantissa.stance.sync.engine.ResolveMissingResult;
 import com.mantissa.stance.sync.engine.ResolveSettings;
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.push.PushOperation;
+import com.mantissa.stance.sync.engine.push.StoredIndexes;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
@@ -60,10 +61,12 @@ public final class AccountPasses {
         private final List<String> refusals = new ArrayList<>();
         private final StorageAdapter central;
         private final SyncOptions options;
+        private final StoredIndexes indexes;
 
-        private Prepared(StorageAdapter central, SyncOptions options) {
+        private Prepared(StorageAdapter central, SyncOptions options, StoredIndexes indexes) {
             this.central = central;
             this.options = options;
+            this.indexes = indexes;
         }
 
         /**
@@ -75,7 +78,8 @@ public final class AccountPasses {
             // for; the next pass, finding nothing left to do, is the one remembered.
             if (!pass.snapshotUnchanged() && !pass.refused() && pass.errors().isEmpty() && pass.resolved() == 0
                     && pass.assetsRemoved() == 0 && pushed.errors().isEmpty() && pushed.retryableErrors() == 0) {
-                UnchangedSnapshotResolve.remember(central, options, account.account(), sources.get(account), pass);
+                UnchangedSnapshotResolve.remember(central, options, account.account(), sources.get(account), pass,
+                        indexes);
             }
         }
 
@@ -134,12 +138,17 @@ public final class AccountPasses {
      * nothing. Writes nothing.
      */
     public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve) {
-        return prepare(central, options, resolve, null);
+        return prepare(central, options, resolve, null, new StoredIndexes());
     }
 
-    /** As {@link #prepare(StorageAdapter, SyncOptions, ResolveSettings)}, telling {@code changes} (when not null) each account's snapshot and resolved findings. */
-    public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
-        Prepared prepared = new Prepared(central, options);
+    /**
+     * As {@link #prepare(StorageAdapter, SyncOptions, ResolveSettings)}, telling {@code changes} (when
+     * not null) each account's snapshot and resolved findings, and reading each account's index
+     * through {@code indexes}, which the push then loads it from.
+     */
+    public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes,
+                            StoredIndexes indexes) {
+        Prepared prepared = new Prepared(central, options, indexes);
         for (Map.Entry<Account, List<Scan>> entry : scans.entrySet()) {
             Account account = entry.getKey();
             List<ScanLocator.ScanFile> files = new ArrayList<>();
@@ -151,7 +160,8 @@ public final class AccountPasses {
                 censusFiles += SnapshotCensus.filesRead(scan.files(), options.config().includeAssets());
             }
             ResolveMissingResult lastPass = resolve == null ? null
-                    : UnchangedSnapshotResolve.lastPass(central, options, account.account(), censusFiles, sources);
+                    : UnchangedSnapshotResolve.lastPass(central, options, account.account(), censusFiles, sources,
+                            indexes);
             SnapshotCensus census = resolve == null || lastPass != null ? null
                     : new SnapshotCensus(options.config().centralPrefix(), account.account());
             for (Scan scan : census == null ? List.<Scan>of() : entry.getValue()) {

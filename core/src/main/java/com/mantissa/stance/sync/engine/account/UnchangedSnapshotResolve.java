@@ -7,6 +7,7 @@ import com.mantissa.stance.sync.engine.index.PushIndex;
 import com.mantissa.stance.sync.engine.index.ScanFileEntry;
 import com.mantissa.stance.sync.engine.index.ScanFileVersions;
 import com.mantissa.stance.sync.engine.push.AccountIndexStore;
+import com.mantissa.stance.sync.engine.push.StoredIndexes;
 import com.mantissa.stance.sync.engine.push.SyncOptions;
 import com.mantissa.stance.sync.engine.push.UnchangedScanFiles;
 import com.mantissa.stance.sync.engine.scan.RecordSource;
@@ -36,9 +37,10 @@ import java.util.Optional;
  *
  * <p>The pass is remembered after a push whose resolve pass completed without errors and was not
  * refused, whose record push had no errors, and whose every file the index remembers at the
- * version this push had: one more read of the index and one conditional write, only when the
- * entries do not carry that pass yet. Losing that write to another writer costs the next push a
- * census, nothing else.
+ * version this push had: one conditional write on the index as this sync last read or wrote it
+ * ({@link StoredIndexes}), only when the entries do not carry that pass yet. Losing that write to
+ * another writer costs the next push a census, nothing else. The index is read once per sync: the
+ * check that skips a pass and the push that loads it share the read.
  */
 final class UnchangedSnapshotResolve {
     private static final String AT = "at";
@@ -60,7 +62,7 @@ final class UnchangedSnapshotResolve {
      * @param sources   what the push reads of them
      */
     static ResolveMissingResult lastPass(StorageAdapter central, SyncOptions options, String account, int fileCount,
-                                         List<RecordSource> sources) {
+                                         List<RecordSource> sources, StoredIndexes indexes) {
         if (!UnchangedScanFiles.applies(options.config(), options.useIndex(), options.dryRun(), options.trackState())
                 || fileCount == 0 || sources.size() != fileCount) {
             return null;
@@ -70,7 +72,7 @@ final class UnchangedSnapshotResolve {
                 return null;
             }
         }
-        PushIndex stored = UnchangedScanFiles.storedIndex(central, options.config().centralPrefix(), account);
+        PushIndex stored = UnchangedScanFiles.storedIndex(central, options.config().centralPrefix(), account, indexes);
         long now = PushIndex.micros(options.clock().instant());
         long maxAge = maxAgeMicros(options);
         Map<String, Object> pass = null;
@@ -103,7 +105,7 @@ final class UnchangedSnapshotResolve {
      * Does nothing when any is not, or the index changes meanwhile.
      */
     static void remember(StorageAdapter central, SyncOptions options, String account, List<RecordSource> sources,
-                         ResolveMissingResult result) {
+                         ResolveMissingResult result, StoredIndexes indexes) {
         Map<String, Object> pass = new LinkedHashMap<>();
         pass.put(AT, PushIndex.micros(options.clock().instant()));
         pass.put(FILES, (long) sources.size());
@@ -117,7 +119,7 @@ final class UnchangedSnapshotResolve {
         String path = AccountIndexStore.indexPath(options.config().centralPrefix(), account);
         StoreCalls calls = new StoreCalls(central, "remembering the resolve pass of account '" + account + "'");
         try {
-            Optional<StoredObject> stored = calls.call(() -> central.readRecord(path), path);
+            Optional<StoredObject> stored = indexes.get(account, () -> calls.call(() -> central.readRecord(path), path));
             if (stored.isEmpty()) {
                 return;
             }

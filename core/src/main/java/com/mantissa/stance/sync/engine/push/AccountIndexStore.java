@@ -32,6 +32,7 @@ public final class AccountIndexStore {
     private static final Logger LOG = Logger.getLogger(AccountIndexStore.class.getName());
 
     private final SyncSession session;
+    private final StoredIndexes indexes;
     /**
      * Warnings of index reads, reported when the push ends: a read that fails because central
      * cannot be used at all is followed by a record's call stopping the sync, and then that one
@@ -39,8 +40,10 @@ public final class AccountIndexStore {
      */
     private final List<Runnable> pendingWarnings = new ArrayList<>();
 
-    public AccountIndexStore(SyncSession session) {
+    /** @param indexes what this sync already read or wrote of the accounts' indexes */
+    public AccountIndexStore(SyncSession session, StoredIndexes indexes) {
         this.session = session;
+        this.indexes = indexes;
     }
 
     /** The central key of {@code accountId}'s push index. */
@@ -63,7 +66,7 @@ public final class AccountIndexStore {
         StorageAdapter central = session.central();
         Optional<StoredObject> stored;
         try {
-            stored = session.callForCache(() -> central.readRecord(path));
+            stored = indexes.get(accountId, () -> session.callForCache(() -> central.readRecord(path)));
         } catch (StorageException e) {
             // Without its token the index cannot be replaced safely; records are read first instead.
             String warning = "push index " + path + " in " + central.location() + " could not be read ("
@@ -106,7 +109,8 @@ public final class AccountIndexStore {
             byte[] bytes = index.index.serialize();
             WriteCondition condition = token == null ? WriteCondition.IF_ABSENT : WriteCondition.ifMatch(token);
             try {
-                session.callForCache(() -> central.writeRecord(index.path, bytes, condition));
+                String written = session.callForCache(() -> central.writeRecord(index.path, bytes, condition));
+                indexes.written(index.index.accountId(), bytes, written);
                 return;
             } catch (PreconditionFailedException | NotFoundException replaced) {
                 try {

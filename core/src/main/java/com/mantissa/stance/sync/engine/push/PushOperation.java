@@ -44,6 +44,7 @@ public final class PushOperation implements SyncOperation {
     private final Map<RecordSource, SnapshotCounts> counts = new IdentityHashMap<>();
     private long filesUnchanged;
     private final ChangeLog changes;
+    private final StoredIndexes indexes;
 
     public PushOperation(List<RecordSource> sources) {
         this(sources, null);
@@ -51,13 +52,19 @@ public final class PushOperation implements SyncOperation {
 
     /** @param changes told every finding change a write made, and each source's content digest; null for none */
     public PushOperation(List<RecordSource> sources, ChangeLog changes) {
+        this(sources, changes, new StoredIndexes());
+    }
+
+    /** @param indexes what the sync already read of the accounts' indexes, and is told what the push writes */
+    public PushOperation(List<RecordSource> sources, ChangeLog changes, StoredIndexes indexes) {
         this.sources = List.copyOf(sources);
         this.changes = changes;
+        this.indexes = indexes;
     }
 
     @Override
     public void run(SyncSession session) {
-        AccountIndexStore indexStore = new AccountIndexStore(session);
+        AccountIndexStore indexStore = new AccountIndexStore(session, indexes);
         RecordPush pusher = new RecordPush(session, changes);
         int batchSize = session.config().batchSize();
         Map<String, AccountIndex> indexes = new LinkedHashMap<>();

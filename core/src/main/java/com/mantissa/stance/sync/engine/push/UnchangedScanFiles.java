@@ -156,8 +156,15 @@ public final class UnchangedScanFiles {
      * file, and reports the index's problem itself).
      */
     public static PushIndex storedIndex(StorageAdapter central, String centralPrefix, String account) {
+        return storedIndex(central, centralPrefix, account, new StoredIndexes());
+    }
+
+    /** As {@link #storedIndex(StorageAdapter, String, String)}, read through what the sync knows of it. */
+    public static PushIndex storedIndex(StorageAdapter central, String centralPrefix, String account,
+                                        StoredIndexes indexes) {
         try {
-            Optional<StoredObject> stored = central.readRecord(AccountIndexStore.indexPath(centralPrefix, account));
+            Optional<StoredObject> stored = indexes.get(account,
+                    () -> central.readRecord(AccountIndexStore.indexPath(centralPrefix, account)));
             return stored.isEmpty() ? null : PushIndex.parse(stored.get().content(), account);
         } catch (StorageException | CorruptIndexException | InvalidRecordException e) {
             return null;
