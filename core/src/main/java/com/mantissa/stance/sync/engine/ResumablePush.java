@@ -126,7 +126,11 @@ public final class ResumablePush {
                 PushCheckpoint.key(config.centralPrefix(), account, source), requestsBefore);
         run.changes = new ChangeLog(clock.instant());
         run.changes.snapshot(account, provider, AccountPushPass.snapshotOf(files));
-        PushCheckpoint previous = load(run);
+        UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
+                AccountPushPass.snapshotOf(files), !description.indexMaxAge().isZero()
+                && UnchangedScanFiles.applies(config, description.useIndex(), description.dryRun(), false),
+                description.indexMaxAge(), clock.instant());
+        PushCheckpoint previous = everyFileUnchanged(store, files, unchanged) ? null : load(run);
         if (previous != null) {
             run.counts = previous.counts();
             run.counted = previous.counted();
@@ -134,10 +138,6 @@ public final class ResumablePush {
         }
         double secondsPerLine = -1;
         boolean stopped = false;
-        UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
-                AccountPushPass.snapshotOf(files), !description.indexMaxAge().isZero()
-                && UnchangedScanFiles.applies(config, description.useIndex(), description.dryRun(), false),
-                description.indexMaxAge(), clock.instant());
         for (ScanLocator.ScanFile file : files) {
             ObjectMetadata meta = metadata(store, file);
             String version = ScanFileVersion.token(meta);
@@ -335,6 +335,24 @@ public final class ResumablePush {
     /** The resolve pass of the last push that finished; null when none ran. */
     public ResolveMissingResult lastResolve() {
         return lastResolve;
+    }
+
+    /**
+     * Whether the account's index shows every file unchanged, by the metadata the locator read. The
+     * source's checkpoint is then not read: the index remembers a file only once a run pushed it
+     * whole, so no progress a checkpoint could hold is needed, and a checkpoint a crashed run left
+     * behind is read by the next push that has a file to read.
+     */
+    private static boolean everyFileUnchanged(StorageAdapter store, List<ScanLocator.ScanFile> files,
+                                              UnchangedScanFiles unchanged) {
+        for (ScanLocator.ScanFile file : files) {
+            ScanFileVersion version = file.producer() || file.metadata() == null ? null
+                    : unchanged.version(store, file, file.metadata());
+            if (version == null || unchanged.entry(version) == null) {
+                return false;
+            }
+        }
+        return !files.isEmpty();
     }
 
     /** The checkpoint of the run's source, or null; notes in the run whether any object is at the key. */

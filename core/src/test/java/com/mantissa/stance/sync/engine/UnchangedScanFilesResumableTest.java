@@ -53,6 +53,10 @@ class UnchangedScanFilesResumableTest {
         assertEquals(2, second.filesUnchanged());
         assertEquals(12, second.result().recordsSkipped());
         assertEquals(UnchangedScanFilesTest.census(spoke), UnchangedScanFilesTest.status(central));
+        // Central: the account's index, which shows no file to push and so no progress a checkpoint
+        // could hold, and the status write.
+        assertEquals(1, second.requests().reads(), second.requests().toString());
+        assertEquals(2, second.requests().total(), second.requests().toString());
     }
 
     @ParameterizedTest
