@@ -67,13 +67,13 @@ final class PendingSources {
                       SyncOptions options, Retry retry) {
         List<RecordSource> sources = new ArrayList<>(files.size());
         String snapshot = AccountPushPass.snapshotOf(files);
-        // A producer file is located once per kind; its first reading reports its problems. It is
-        // always read: the index remembers whole files, and a producer file is two sources.
+        // A producer file is located once per kind; its first reading reports its problems. The
+        // index remembers each kind of it as a file of its own.
         Set<String> reported = new HashSet<>();
         for (ScanLocator.ScanFile file : files) {
             RecordSource source = addScanSource(file, () -> retry.call(() -> store.openStream(file.key())), accountId,
                     provider, file.metadata() == null ? -1 : file.metadata().size(), reported.add(file.key()),
-                    file.producer() ? null : UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry),
+                    UnchangedScanFiles.versionBeforeRead(store, file, snapshot, options, retry),
                     options);
             if (source != null) {
                 sources.add(source);

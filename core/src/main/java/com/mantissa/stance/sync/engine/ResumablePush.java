@@ -155,7 +155,7 @@ public final class ResumablePush {
                 run.progress.add(at);
                 continue;
             }
-            ScanFileVersion fileVersion = at.line() > 0 || file.producer() ? null : unchanged.version(store, file, meta);
+            ScanFileVersion fileVersion = at.line() > 0 ? null : unchanged.version(store, file, meta);
             ScanFileEntry same = fileVersion == null ? null : unchanged.entry(fileVersion);
             if (same != null) {
                 run.progress.add(new PushCheckpoint.FileProgress(progressKey, version, 0, 0, true));
@@ -346,7 +346,7 @@ public final class ResumablePush {
     private static boolean everyFileUnchanged(StorageAdapter store, List<ScanLocator.ScanFile> files,
                                               UnchangedScanFiles unchanged) {
         for (ScanLocator.ScanFile file : files) {
-            ScanFileVersion version = file.producer() || file.metadata() == null ? null
+            ScanFileVersion version = file.metadata() == null ? null
                     : unchanged.version(store, file, file.metadata());
             if (version == null || unchanged.entry(version) == null) {
                 return false;

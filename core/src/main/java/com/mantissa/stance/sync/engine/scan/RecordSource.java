@@ -215,7 +215,7 @@ public final class RecordSource {
     public static RecordSource ofFile(ScanLocator.ScanFile file, CrossCloudSync.ScanInput input, String accountId,
                                       String provider, long size, boolean reportsProblems, ScanFileVersion version) {
         return file.producer() ? ofProducerFile(file.kind(), file.displayName(), file.format(), input, accountId,
-                provider, size, reportsProblems)
+                provider, size, reportsProblems, version)
                 : ofScanFile(file.kind(), file.displayName(), input, accountId, provider, size, version);
     }
 
@@ -224,13 +224,15 @@ public final class RecordSource {
      * mapped onto Stance records; per-element errors and warnings only where {@code reportsProblems}
      * (one of the file's sources), so that a file read once per kind reports each once.
      *
-     * @param size the file's bytes, -1 when not known
+     * @param size    the file's bytes, -1 when not known
+     * @param version the file's version as its store showed it before the push; null when not known
      */
     public static RecordSource ofProducerFile(RecordKind kind, String displayName, Format format,
                                               CrossCloudSync.ScanInput input, String accountId, String provider,
-                                              long size, boolean reportsProblems) {
+                                              long size, boolean reportsProblems, ScanFileVersion version) {
         return new RecordSource(kind, displayName, accountId, provider, known -> new ProducerItems(
-                new CountedInput(input.open()), displayName, format, kind, accountId, provider, reportsProblems), size);
+                new CountedInput(input.open()), displayName, format, kind, accountId, provider, reportsProblems), size,
+                version);
     }
 
     public Items open() throws IOException {

@@ -18,9 +18,13 @@ import com.mantissa.stance.sync.storage.ObjectMetadata;
 public record ScanFileVersion(String fileId, RecordKind kind, String version, long size, String snapshot,
                               boolean skipIfUnchanged, long earlierRecords, SnapshotCounts earlierCounts) {
 
-    /** A file read in one run, skipped when the index shows it unchanged. */
+    /**
+     * A file read in one run, skipped when the index shows it unchanged. Another producer's file
+     * holds both kinds and is pushed once per kind, so each kind is remembered under its own id.
+     */
     public static ScanFileVersion of(String location, ScanLocator.ScanFile file, ObjectMetadata meta, String snapshot) {
-        return new ScanFileVersion(ScanFileVersions.fileId(location, file.key()), file.kind(), token(meta),
+        String id = ScanFileVersions.fileId(location, file.key());
+        return new ScanFileVersion(file.producer() ? id + "#" + file.kind().folder() : id, file.kind(), token(meta),
                 meta.size(), snapshot, true, 0, new SnapshotCounts());
     }
 
