@@ -10,8 +10,9 @@
 # Prints each run's wall time (/usr/bin/time), CPU and max RSS, the time constructing the functions
 # class took, the invocation's time and CPU time (the comparable figure on a shared machine) and the
 # JIT compiler's time in it, the load average, and the CPU time Azurite spent answering.
-# Fails when a run did not land all 100 records. TOOL_OPTIONS sets JAVA_TOOL_OPTIONS (default: the
-# JVM's defaults). KEEP_OUT=/path keeps each run's output.
+# Fails when a run did not land all 100 records. JVM_OPTIONS replaces the options the Functions Java
+# worker starts its JVM with (its worker.config.json: C1 only, no bytecode verification).
+# KEEP_OUT=/path keeps each run's output.
 #   usage: .ci/azure-cold-invoke.sh [runs]      (build first: mvn -B -pl azure-function -am package -DskipTests)
 set -euo pipefail
 
@@ -114,8 +115,9 @@ sys.exit(0 if ok else 1)
 PY
 }
 jar --create --file "$work/launcher.jar" -C "$test_classes" com/mantissa/stance/sync/azure
+jvm_options="${JVM_OPTIONS--XX:+TieredCompilation -XX:TieredStopAtLevel=1 -noverify -Djava.net.preferIPv4Stack=true}"
 cp="$(compgen -G "$app/stance-sync-azure-function-*.jar" | head -1):$app/lib/*:$core_library:$work/launcher.jar"
-echo "azure-cold-invoke: app $(du -sk "$app" | cut -f1) KB, java $(java -version 2>&1 | head -1), $(nproc) cores, central=$central_kind (Azurite)"
+echo "azure-cold-invoke: app $(du -sk "$app" | cut -f1) KB, java $(java -version 2>&1 | head -1), $(nproc) cores, central=$central_kind (Azurite), JVM options ${jvm_options:-(none)}"
 for r in $(seq 0 $((runs - 1))); do
   case "$central_kind" in
     azure) central_uri="az://devstoreaccount1/cold-central-$r" ;;
@@ -123,10 +125,11 @@ for r in $(seq 0 $((runs - 1))); do
   esac
   azurite_cpu_before="$(azurite_cpu_ms)"
   # Only what the deployment sets: the function must not see the developer's cloud credentials.
-  env -i PATH="$PATH" HOME="$work" ${TOOL_OPTIONS:+JAVA_TOOL_OPTIONS="$TOOL_OPTIONS"} \
+  # shellcheck disable=SC2086 # the options are words
+  env -i PATH="$PATH" HOME="$work" \
     AZURE_STORAGE_CONNECTION_STRING="$connection" STANCE_CENTRAL_URI="$central_uri" \
     /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB max RSS" -o "$work/time-$r" \
-    java -cp "$cp" com.mantissa.stance.sync.azure.ColdInvoke 8f1c2d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f \
+    java $jvm_options -cp "$cp" com.mantissa.stance.sync.azure.ColdInvoke 8f1c2d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f \
     "https://devstoreaccount1.blob.core.windows.net/spoke-scans/$object" >"$work/out-$r" 2>&1 \
     || { tail -c 4000 "$work/out-$r" >&2; fail "run $r failed"; }
   synced_all "$work/out-$r" || { tail -c 4000 "$work/out-$r" >&2; fail "run $r did not sync 100 records"; }

@@ -12,8 +12,10 @@
 # Prints each run's wall time (/usr/bin/time), CPU and max RSS, the time constructing the function
 # took, the invocation's time and CPU time (the comparable figure on a shared machine) and the JIT
 # compiler's time in it, the load average, and the CPU time the fake server spent answering.
-# Fails when a run did not land all 100 records. TOOL_OPTIONS sets JAVA_TOOL_OPTIONS (default: the
-# JVM's defaults, as Cloud Functions starts it). KEEP_OUT=/path keeps each run's output.
+# Fails when a run did not land all 100 records. TOOL_OPTIONS replaces the JAVA_TOOL_OPTIONS that
+# terraform/gcp gives the functions for their default memory (TOOL_OPTIONS="-XX:MaxRAM=1024m
+# -XX:MaxRAMPercentage=70" is what Google's launcher sets when a deployment sets none).
+# KEEP_OUT=/path keeps each run's output.
 #   usage: .ci/gcp-cold-invoke.sh [runs]        (build first: mvn -B -pl gcp-function -am package -DskipTests)
 set -euo pipefail
 
@@ -101,7 +103,8 @@ sys.exit(0 if ok else 1)
 PY
 }
 cp="$jar:$work/launcher.jar:$api_jar:$events_jar"
-echo "gcp-cold-invoke: jar $(du -k "$jar" | cut -f1) KB, java $(java -version 2>&1 | head -1), $(nproc) cores, central=$central_kind (fake GCS server)"
+tool_options="${TOOL_OPTIONS--XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:MaxRAM=1024m -XX:MaxRAMPercentage=70}"
+echo "gcp-cold-invoke: jar $(du -k "$jar" | cut -f1) KB, java $(java -version 2>&1 | head -1), $(nproc) cores, central=$central_kind (fake GCS server), JAVA_TOOL_OPTIONS=${tool_options:-(none)}"
 for r in $(seq 0 $((runs - 1))); do
   case "$central_kind" in
     gcs) central_uri="gs://cold-central-$r" ;;
@@ -109,7 +112,7 @@ for r in $(seq 0 $((runs - 1))); do
   esac
   fake_cpu_before="$(fake_cpu_ms)"
   # Only what the deployment sets: the function must not see the developer's cloud credentials.
-  env -i PATH="$PATH" HOME="$work" ${TOOL_OPTIONS:+JAVA_TOOL_OPTIONS="$TOOL_OPTIONS"} \
+  env -i PATH="$PATH" HOME="$work" ${tool_options:+JAVA_TOOL_OPTIONS="$tool_options"} \
     STORAGE_EMULATOR_HOST="$endpoint" GOOGLE_CLOUD_PROJECT=stance-cold STANCE_CENTRAL_URI="$central_uri" \
     /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB max RSS" -o "$work/time-$r" \
     java -cp "$cp" com.mantissa.stance.sync.gcp.ColdInvoke spoke-scans "$object" >"$work/out-$r" 2>&1 \
