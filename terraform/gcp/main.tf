@@ -16,7 +16,14 @@ locals {
   # A gs:// pull target's bucket, which pull_target_bucket must name (the schedule's write grant).
   pull_target_gcs_bucket = var.pull_target != null && startswith(coalesce(var.pull_target, "-"), "gs://") ? split("/", trimprefix(var.pull_target, "gs://"))[0] : null
 
-  base_environment = merge(var.environment, {
+  # C1 only, as terraform/aws does: a short invocation never pays back C2's compile time (see
+  # docs/performance.md). Setting JAVA_TOOL_OPTIONS replaces the heap size Google's launcher sets
+  # when a deployment sets none, so it is set here the same way: 70% of the instance's memory.
+  java_memory_mb = floor(tonumber(regex("^[0-9.]+", var.available_memory)) * (length(regexall("[Gg]", var.available_memory)) > 0 ? 1024 : 1))
+
+  base_environment = merge({
+    JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:MaxRAM=${local.java_memory_mb}m -XX:MaxRAMPercentage=70"
+    }, var.environment, {
     STANCE_CENTRAL_URI = local.central_uri
   }, local.notify_environment)
 

@@ -2,12 +2,17 @@ package com.mantissa.stance.sync.function;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -23,10 +28,11 @@ import java.util.Map;
  */
 public final class EventJson {
     /**
-     * Jackson's databind, for event payloads only, built on first use: log lines are written
-     * with the streaming generator alone, because building an ObjectMapper loads some 300
-     * classes, a large part of a cold invocation that decodes no JSON payload itself (an S3
-     * notification arrives already decoded).
+     * Jackson's databind, for values a platform already decoded only ({@link #tree}), built on
+     * first use: log lines are written with the streaming generator alone, and payloads are read
+     * into a tree by the streaming parser ({@link #parse}), because building an ObjectMapper
+     * loads some 300 classes, a large part of a cold invocation (a GCS or Event Grid event
+     * arrives as JSON text and is the only JSON the function reads with a tree).
      */
     private static final class Mapper {
         static final ObjectMapper INSTANCE = new ObjectMapper();
@@ -55,10 +61,60 @@ public final class EventJson {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("event payload is empty");
         }
-        try {
-            return Mapper.INSTANCE.readTree(json);
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            return read(parser, parser.nextToken());
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("event payload is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading an event payload from memory", e);
+        }
+    }
+
+    /**
+     * The value starting at {@code token}, as the tree ObjectMapper's readTree builds it (the
+     * last of duplicate names wins; integers as int, long or BigInteger nodes by size; other
+     * numbers as double nodes), so that a payload reads the same as before.
+     */
+    private static JsonNode read(JsonParser parser, JsonToken token) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (token == null) {
+            return MissingNode.getInstance();
+        }
+        switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                    object.replace(name, read(parser, parser.nextToken()));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    array.add(read(parser, next));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return nodes.textNode(parser.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (parser.getNumberType()) {
+                    case INT -> nodes.numberNode(parser.getIntValue());
+                    case LONG -> nodes.numberNode(parser.getLongValue());
+                    default -> nodes.numberNode(parser.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return nodes.numberNode(parser.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return nodes.booleanNode(token == JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return nodes.nullNode();
+            }
+            default -> throw new MalformedEventException("event payload is not valid JSON: unexpected " + token);
         }
     }
 

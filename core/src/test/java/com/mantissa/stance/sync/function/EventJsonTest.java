@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -12,8 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Log lines are written by the streaming generator, without databind (a cold start cost); they
- * must stay byte for byte what databind's writer with the same one-line printer wrote before.
+ * Log lines are written by the streaming generator, and payloads read by the streaming parser,
+ * without databind (a cold start cost); they must stay byte for byte what databind's writer with
+ * the same one-line printer wrote before, and the very tree databind's reader built.
  */
 class EventJsonTest {
 
@@ -52,6 +54,38 @@ class EventJsonTest {
         assertEquals(databind(line), written);
         assertEquals("{\"severity\": \"ERROR\", \"objects\": [\"s3://b/k\"], \"result\": {\"success\": false, ",
                 written.substring(0, written.indexOf("\"records_synced\"")));
+    }
+
+    @Test
+    void aPayloadReadsAsTheTreeDatabindRead() throws Exception {
+        List<String> payloads = List.of(
+                "{\"specversion\": \"1.0\", \"data\": {\"bucket\": \"b\", \"name\": \"a/findings.jsonl\","
+                        + " \"size\": \"1024\", \"generation\": 1764061200000001, \"metageneration\": 1,"
+                        + " \"big\": 123456789012345678901234567890, \"ratio\": 0.25, \"tiny\": -2.5e-7,"
+                        + " \"whole\": 3.0, \"on\": true, \"off\": false, \"none\": null,"
+                        + " \"text\": \"\\u00e9 \\\"quoted\\\" \\n 😀\", \"empty\": {}, \"nothing\": []}}",
+                "[{\"eventType\": \"Microsoft.Storage.BlobCreated\", \"data\": {\"url\": \"https://a/c/b\"}},"
+                        + " [1, [2, []], {\"k\": [null]}], \"s\", -7, 2147483648, -9223372036854775809]",
+                "{\"id\": \"first\", \"id\": \"last\"}",
+                "{\"a\": 1} trailing",
+                "\"just a string\"",
+                "null",
+                "42");
+        for (String payload : payloads) {
+            assertEquals(new ObjectMapper().readTree(payload), EventJson.parse(payload), payload);
+        }
+        assertEquals("last", EventJson.parse("{\"id\": \"first\", \"id\": \"last\"}").get("id").asText());
+        assertEquals(java.math.BigInteger.class, EventJson.parse("[123456789012345678901234567890]").get(0)
+                .numberValue().getClass());
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsMalformed() {
+        for (String payload : List.of("{\"a\": }", "{\"a\": 1", "[1, 2", "{a: 1}", "nope", "{\"a\": 1]", " ")) {
+            MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventJson.parse(payload),
+                    payload);
+            assertTrue(e.getMessage().startsWith("event payload is"), e.getMessage());
+        }
     }
 
     @Test
