@@ -85,14 +85,17 @@ server = make_server("127.0.0.1", port, counted, threaded=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 def check(bucket, expected_records, accounts):
     store = s3_backends["123456789012"]["aws"].buckets[bucket]
-    records, statuses = 0, 0
+    # Records are under findings/ and assets/; the account's state and its change feed are not records.
+    records, statuses, feed = 0, 0, 0
     for key in list(store.keys.keys()):
-        if "/_state/" not in key:
+        if "/_changes/" in key:
+            feed += 1
+        elif "/_state/" not in key:
             records += 1
         elif key.endswith(".json") and "/status" in key:
             statuses += 1
     return {"records": records, "expected": expected_records, "status_objects": statuses,
-            "ok": records == expected_records and statuses >= accounts}
+            "change_feed_entries": feed, "ok": records == expected_records and statuses >= accounts}
 class Control(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
