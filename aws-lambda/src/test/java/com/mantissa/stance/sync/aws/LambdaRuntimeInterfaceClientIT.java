@@ -151,9 +151,12 @@ class LambdaRuntimeInterfaceClientIT {
     void transientFailuresComeBackAsBatchItemFailuresAndAsAnInvocationError() throws IOException {
         AwsFixtures.putObject(moto, "stance/findings/sqs:good/findings.jsonl", VisibleVectors.scanFile("findings.jsonl"));
         AwsFixtures.putVisibleScan(moto, "stance", "snap:1");
+        // Every connection is refused at once: the time goes to the retries' backoff, which the
+        // deadline cuts short. A refused connection and a deadline past are both transient.
         Map<String, String> env = Map.of(
                 "STANCE_CENTRAL_URI", "s3://ric-dead-central",
-                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closedPort());
+                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closedPort(),
+                "STANCE_DEADLINE", "1s");
 
         try (LambdaRuntimeProcess runtime = runtime("SqsHandler", env)) {
             RuntimeApiServer.Outcome outcome = runtime.invoke("events/sqs-s3-notifications.json", AwsFixtures.ACCOUNT);

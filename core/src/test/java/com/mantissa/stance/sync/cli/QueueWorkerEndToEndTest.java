@@ -104,8 +104,12 @@ class QueueWorkerEndToEndTest {
     }
 
     private static Map<String, String> env() {
+        return env(100);
+    }
+
+    private static Map<String, String> env(int batchSize) {
         Map<String, String> env = new HashMap<>(moto.environment());
-        env.put("STANCE_BATCH_SIZE", "100");
+        env.put("STANCE_BATCH_SIZE", Integer.toString(batchSize));
         env.put("STANCE_CONCURRENCY", "4");
         return env;
     }
@@ -121,8 +125,9 @@ class QueueWorkerEndToEndTest {
         StringBuilder sources = new StringBuilder();
         for (int s = 0; s < 6; s++) {
             String account = "1000000000" + (10 + s);
-            // One large snapshot needs continuations at 100 records a batch and a 300 ms budget.
-            int findings = s == 0 ? 1_000 : 150;
+            // At 25 records a batch and a 300 ms budget, one snapshot of four batches needs a
+            // chain of continuations, and the others, of two batches each, may need one.
+            int findings = s == 0 ? 100 : 40;
             putScan(spoke, "acct-" + s + "/findings.jsonl", account, findings);
             expected.put(account, findings);
             sources.append("{\"location\": \"s3://").append(spoke).append("/acct-").append(s)
@@ -141,7 +146,7 @@ class QueueWorkerEndToEndTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<Future<CliProcess.Result>> workers = new ArrayList<>();
         for (int w = 0; w < 3; w++) {
-            workers.add(pool.submit(() -> CliProcess.run(env(), Duration.ofSeconds(400), "worker", "--queue", queue,
+            workers.add(pool.submit(() -> CliProcess.run(env(25), Duration.ofSeconds(400), "worker", "--queue", queue,
                     "--central", "s3://" + central + "/agg", "--time-budget", "300ms", "--exit-when-idle", "6s")));
         }
         long continuations = 0;

@@ -216,6 +216,9 @@ public abstract class HandlerContract {
         Map<String, String> dead = deadEndpoint(kind);
         Map<String, String> env = env(central, VisibleVectors.ACCOUNT);
         env.putAll(dead);
+        // Every connection is refused at once: the time goes to the retries' backoff, which the
+        // deadline cuts short. A refused connection and a deadline past are both transient.
+        env.put("STANCE_DEADLINE", "1s");
 
         Map<String, String> previous = new HashMap<>();
         dead.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));

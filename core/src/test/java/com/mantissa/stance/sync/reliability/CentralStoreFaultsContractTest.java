@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link Emulators} hands to its constructor (one server per JVM, shared by every class).
  * The sizes are as small as keeps each scenario what it is: the transient scan still draws
  * every fault of the rotation more than a dozen times; the dying scan still has the store die
- * with 16 writes in flight and thousands of records left, far more than the engine's circuit
+ * with 16 writes in flight and hundreds of records left, ten times what the engine's circuit
  * breaker needs to open, and a re-run that writes most of the scan.
  */
 @ExtendWith(Emulators.class)
@@ -40,8 +40,8 @@ public abstract class CentralStoreFaultsContractTest {
     private static final int TRANSIENT_FINDINGS = 400;
     private static final int TRANSIENT_ASSETS = 100;
     /** Findings of the dying-store scan, and the upload after which the store dies. */
-    private static final int DYING_FINDINGS = 1_000;
-    private static final int DYING_KILL_AFTER_WRITES = 250;
+    private static final int DYING_FINDINGS = 500;
+    private static final int DYING_KILL_AFTER_WRITES = 125;
 
     @TempDir
     Path dir;

@@ -47,6 +47,11 @@ class SecretsStayOutOfMessagesTest {
     static final String ACCOUNT_KEY = Base64.getEncoder().encodeToString(
             (CANARY + "-account-key-material-0123456789-" + CANARY + "-0123456789abcdef").getBytes(StandardCharsets.US_ASCII));
     static final String SAS = "sv=2023-11-03&ss=b&srt=sco&sp=rwdlac&se=2030-01-01T00:00:00Z&sig=" + CANARY + "SIGNATURE%3D";
+    /**
+     * The deadline of a push to an endpoint that refuses every connection: the failures are
+     * there at once, and after them only the retries' backoff, which the deadline cuts short.
+     */
+    static final String DEAD_ENDPOINT_DEADLINE = "1s";
     static final List<String> SECRETS = List.of(CANARY, ACCOUNT_KEY, "AccountKey", "SharedAccessSignature", "sig=",
             "aws_secret", "Signature=", "X-Amz-");
 
@@ -102,7 +107,7 @@ class SecretsStayOutOfMessagesTest {
                         "AWS_SESSION_TOKEN", CANARY + "FwoGZXIvYXdzEJr//////////wEaDJ",
                         "AWS_REGION", "us-east-1"),
                 Duration.ofSeconds(90), "push", "--source", scan.toString(), "--central", "s3://central", "--account",
-                "123456789012", "--provider", "aws", "--json");
+                "123456789012", "--provider", "aws", "--json", "--deadline", DEAD_ENDPOINT_DEADLINE);
 
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("connection failed or timed out"), run.err());
@@ -143,7 +148,8 @@ class SecretsStayOutOfMessagesTest {
         try {
             SyncFunction function = SyncFunction.fromEnvironment(Map.of(
                     FunctionSettings.CENTRAL_URI, "az://devstoreaccount1/central-secrets",
-                    FunctionSettings.ACCOUNT_ID, "123456789012"));
+                    FunctionSettings.ACCOUNT_ID, "123456789012",
+                    "STANCE_DEADLINE", DEAD_ENDPOINT_DEADLINE));
 
             BatchOutcome outcome = function.handle(List.of(
                     FunctionEvent.objectCreated("1", "s3://spoke-secrets/" + key, null)));
@@ -168,7 +174,7 @@ class SecretsStayOutOfMessagesTest {
     private CliProcess.Result pushToAzure(String connectionString) {
         return CliProcess.run(Map.of("AZURE_STORAGE_CONNECTION_STRING", connectionString), Duration.ofSeconds(90),
                 "push", "--source", scan.toString(), "--central", "az://devstoreaccount1/central", "--account",
-                "123456789012", "--provider", "azure", "--json");
+                "123456789012", "--provider", "azure", "--json", "--deadline", DEAD_ENDPOINT_DEADLINE);
     }
 
     static void assertNoSecret(String text) {

@@ -19,12 +19,12 @@ class AzureBlobStorageAdapterFaultTest extends StorageAdapterFaultContractTest {
     private static final String ACCOUNT_KEY = "ZmF1bHQtdGVzdC1rZXktbmV2ZXItaW4tbWVzc2FnZXM=";
 
     @Override
-    protected StorageAdapter storeAt(String url) {
+    protected StorageAdapter storeAt(String url, StorageTimeouts timeouts) {
         return new AzureBlobStorageAdapter(new BlobContainerClientBuilder()
                 .endpoint(url + "/" + ACCOUNT + "/" + CONTAINER)
                 .credential(new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY))
-                .httpClient(AzureBlobStorageAdapter.httpClient(TIMEOUTS))
-                .retryOptions(AzureBlobStorageAdapter.retryOptions(TIMEOUTS))
+                .httpClient(AzureBlobStorageAdapter.httpClient(timeouts))
+                .retryOptions(AzureBlobStorageAdapter.retryOptions(timeouts))
                 .buildClient());
     }
 

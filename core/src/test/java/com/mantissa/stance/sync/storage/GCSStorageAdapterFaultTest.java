@@ -13,8 +13,8 @@ class GCSStorageAdapterFaultTest extends StorageAdapterFaultContractTest {
     private static final String BUCKET = "fault-bucket";
 
     @Override
-    protected StorageAdapter storeAt(String url) {
-        return new GCSStorageAdapter(BUCKET, GCSStorageAdapter.configure(StorageOptions.http(), TIMEOUTS)
+    protected StorageAdapter storeAt(String url, StorageTimeouts timeouts) {
+        return new GCSStorageAdapter(BUCKET, GCSStorageAdapter.configure(StorageOptions.http(), timeouts)
                 .setHost(url)
                 .setProjectId("fault-project")
                 .setCredentials(NoCredentials.getInstance())

@@ -21,8 +21,8 @@ class S3StorageAdapterFaultTest extends StorageAdapterFaultContractTest {
     private static final String SECRET = "fault-test-secret-never-in-messages";
 
     @Override
-    protected StorageAdapter storeAt(String url) {
-        return new S3StorageAdapter(BUCKET, S3StorageAdapter.configure(S3Client.builder(), TIMEOUTS)
+    protected StorageAdapter storeAt(String url, StorageTimeouts timeouts) {
+        return new S3StorageAdapter(BUCKET, S3StorageAdapter.configure(S3Client.builder(), timeouts)
                 .endpointOverride(URI.create(url))
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)

@@ -63,6 +63,10 @@ public final class CliProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-XX:+UseSerialGC");
+        // The client compiler alone: a test's CLI run is short, and the server compiler's threads
+        // cost a push to a dead S3 endpoint about as much CPU again (2.0 s instead of 1.1 s) on
+        // a build machine whose two cores the test JVMs already keep busy.
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(classPath());
         command.add("com.mantissa.stance.sync.cli.StanceSyncCli");
