@@ -84,7 +84,8 @@ final class PendingSources {
 
     /** Prepares the push of the pending sources: each account's pass, then the sources it does not refuse. */
     Push push(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
-        StoredIndexes indexes = new StoredIndexes();
+        // What the push writes is read back only to remember a resolve pass.
+        StoredIndexes indexes = new StoredIndexes(resolve != null);
         AccountPasses.Prepared passes = accountPasses.prepare(central, options, resolve, changes, indexes);
         List<RecordSource> pushed = passes.pushable(pending);
         return new Push(passes, pushed, new PushOperation(pushed, changes, indexes));

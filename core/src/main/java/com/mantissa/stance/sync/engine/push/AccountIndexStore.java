@@ -66,7 +66,7 @@ public final class AccountIndexStore {
         StorageAdapter central = session.central();
         Optional<StoredObject> stored;
         try {
-            stored = indexes.get(accountId, () -> session.callForCache(() -> central.readRecord(path)));
+            stored = indexes.take(accountId, () -> session.callForCache(() -> central.readRecord(path)));
         } catch (StorageException e) {
             // Without its token the index cannot be replaced safely; records are read first instead.
             String warning = "push index " + path + " in " + central.location() + " could not be read ("
