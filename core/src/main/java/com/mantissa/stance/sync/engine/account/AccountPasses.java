@@ -135,16 +135,9 @@ public final class AccountPasses {
      * With {@code resolve}, reads each account's snapshot once (a {@link SnapshotCensus}) and plans
      * its resolve pass, unless the snapshot is unchanged since the account's last pass
      * ({@link UnchangedSnapshotResolve}: then it reads only the account's index); without, reads
-     * nothing. Writes nothing.
-     */
-    public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve) {
-        return prepare(central, options, resolve, null, new StoredIndexes());
-    }
-
-    /**
-     * As {@link #prepare(StorageAdapter, SyncOptions, ResolveSettings)}, telling {@code changes} (when
-     * not null) each account's snapshot and resolved findings, and reading each account's index
-     * through {@code indexes}, which the push then loads it from.
+     * nothing. Writes nothing. Tells {@code changes} (when not null) each account's snapshot and
+     * resolved findings, and reads each account's index through {@code indexes}, which the push
+     * then loads it from.
      */
     public Prepared prepare(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes,
                             StoredIndexes indexes) {

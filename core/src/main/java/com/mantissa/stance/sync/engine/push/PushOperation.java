@@ -46,16 +46,10 @@ public final class PushOperation implements SyncOperation {
     private final ChangeLog changes;
     private final StoredIndexes indexes;
 
-    public PushOperation(List<RecordSource> sources) {
-        this(sources, null);
-    }
-
-    /** @param changes told every finding change a write made, and each source's content digest; null for none */
-    public PushOperation(List<RecordSource> sources, ChangeLog changes) {
-        this(sources, changes, new StoredIndexes());
-    }
-
-    /** @param indexes what the sync already read of the accounts' indexes, and is told what the push writes */
+    /**
+     * @param changes told every finding change a write made, and each source's content digest; null for none
+     * @param indexes what the sync already read of the accounts' indexes, and is told what the push writes
+     */
     public PushOperation(List<RecordSource> sources, ChangeLog changes, StoredIndexes indexes) {
         this.sources = List.copyOf(sources);
         this.changes = changes;
