@@ -123,6 +123,7 @@ class ProducerFilesCliTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked") // the nested maps detection() built
     void anElementOfAnotherAccountIsOneErrorAndTheRestLands() throws IOException {
         Map<String, Object> foreign = detection("uid-9", "ec2_imdsv2", "arn:aws:ec2:eu-west-1:999988887777:instance/i-1");
         ((Map<String, Object>) ((Map<String, Object>) foreign.get("cloud")).get("account")).put("uid", "999988887777");

@@ -37,6 +37,7 @@ class ProducerSourcesTest {
     private final MemoryStore spoke = new MemoryStore();
 
     /** ASFF findings in every workflow and record state, every severity label, and one of another account. */
+    @SuppressWarnings("unchecked") // the nested maps this class itself built
     private static Map<String, Map<String, Object>> securityHubFindings() {
         Map<String, Map<String, Object>> byExpected = new LinkedHashMap<>();
         byExpected.put("open/high", asff(ARN + "new"));
