@@ -171,7 +171,10 @@ public final class CrossCloudSync {
         return runner.lastCounts().reopenedCount();
     }
 
-    /** What the last sync changed in central's findings, per account pushed, as the change feed recorded it. */
+    /**
+     * What the last sync changed in central's findings, per account pushed, as the change feed
+     * recorded it; readable until the next sync starts (a large push's changes are read from disk).
+     */
     public synchronized List<PushChanges> lastChanges() {
         return runner.lastChanges();
     }

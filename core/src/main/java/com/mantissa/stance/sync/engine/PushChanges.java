@@ -1,5 +1,6 @@
 package com.mantissa.stance.sync.engine;
 
+import com.mantissa.stance.sync.engine.changes.ChangeList;
 import com.mantissa.stance.sync.model.FindingChange;
 import java.util.List;
 import java.util.Objects;
@@ -15,17 +16,13 @@ import java.util.Objects;
  * @param recorded whether this push wrote the feed object; false when it has no changes, in a
  *                 dry run, or when an object of the same push was there already (a redelivered
  *                 event whose first delivery recorded it): then the changes were told before
- * @param changes  the changes, empty when there were none
+ * @param changes  the changes, empty when there were none; a push's own are a {@link ChangeList},
+ *                 which may read them from disk: iterate it rather than index it
  */
 public record PushChanges(String account, String provider, String snapshot, String push, String key,
                           boolean recorded, List<FindingChange> changes) {
     public PushChanges {
         Objects.requireNonNull(account, "account");
-        changes = List.copyOf(changes);
-    }
-
-    /** Every change of {@code pushes}, one push after another. */
-    public static List<FindingChange> all(List<PushChanges> pushes) {
-        return pushes.stream().flatMap(p -> p.changes().stream()).toList();
+        changes = changes instanceof ChangeList spilled ? spilled : List.copyOf(changes);
     }
 }

@@ -64,6 +64,7 @@ public final class ResumablePush {
     private Clock clock = Clock.systemUTC();
     private ResolveMissingResult lastResolve;
     private List<PushChanges> lastChanges = List.of();
+    private ChangeLog lastLog;
     private long deadlineAt = Long.MAX_VALUE;
     private SuccessiveProgress progress;
 
@@ -124,7 +125,11 @@ public final class ResumablePush {
         deadlineAt = description.deadline() == null ? Long.MAX_VALUE : started + description.deadline().toNanos();
         ResumablePushRun run = new ResumablePushRun(store, files, source, account, provider,
                 PushCheckpoint.key(config.centralPrefix(), account, source), requestsBefore);
+        if (lastLog != null) {
+            lastLog.close(); // the last run's changes, spilled to disk, are no longer asked for
+        }
         run.changes = new ChangeLog(clock.instant());
+        lastLog = run.changes;
         run.changes.snapshot(account, provider, AccountPushPass.snapshotOf(files));
         UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
                 AccountPushPass.snapshotOf(files), !description.indexMaxAge().isZero()
@@ -326,7 +331,7 @@ public final class ResumablePush {
     /**
      * What the last invocation changed in central's findings, as the change feed recorded it:
      * one entry per run of the engine that changed something, and one for the resolve pass of
-     * the push that finished.
+     * the push that finished. Readable until the next invocation of this push starts.
      */
     public List<PushChanges> lastChanges() {
         return lastChanges;

@@ -37,6 +37,8 @@ final class SyncRunner {
     private SnapshotCounts lastCounts = new SnapshotCounts();
     private long lastFilesUnchanged;
     private List<PushChanges> lastChanges = List.of();
+    /** The change log of the last sync, when it recorded its own: closed when the next one starts. */
+    private ChangeLog ownChanges;
 
     /** @param syncState where tracked records go, guarded by {@code stateLock} */
     SyncRunner(CountingStore central, CountingStore pullTarget, Retry retry, PendingSources sources,
@@ -62,7 +64,14 @@ final class SyncRunner {
         SyncDirection direction = run.config().syncDirection();
         List<SyncOperation> operations = new ArrayList<>(2);
         PendingSources.Push push = null;
+        if (ownChanges != null) {
+            ownChanges.close(); // the last sync's changes, spilled to disk, are no longer asked for
+            ownChanges = null;
+        }
         ChangeLog changes = sharedChanges != null ? sharedChanges : new ChangeLog(run.clock().instant());
+        if (sharedChanges == null) {
+            ownChanges = changes;
+        }
         if (direction != SyncDirection.PULL) {
             push = sources.push(central, run, resolveMissing, changes);
             operations.add(push.operation());
@@ -99,6 +108,7 @@ final class SyncRunner {
         return lastFilesUnchanged;
     }
 
+    /** What the last sync changed; readable until the next sync starts. */
     List<PushChanges> lastChanges() {
         return lastChanges;
     }

@@ -20,6 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where and how central keeps the change feed: one object per push and account,
@@ -27,10 +30,19 @@ import java.util.List;
  * UTC, one change per line ({@link FindingChangeJson}) sorted by id. Account first, so that a
  * grant can be scoped to one account's changes; then by day, so that a reader lists only the
  * days it wants and a query engine can prune by the {@code dt} partition.
+ *
+ * <p>A push whose changes take more than {@link #PART_BYTES} continues them in parts
+ * {@code {push}.2.jsonl}, {@code {push}.3.jsonl}, ..., so that no object is built whole in
+ * memory. The parts are written before the first object, which stays the one that says the
+ * push was recorded: a part whose first object is missing is an attempt that stopped, and is not
+ * read.
  */
 public final class ChangeFeed {
     /** The folder under the central prefix. */
     public static final String FOLDER = "_changes/";
+    /** The most bytes of changes in one feed object; about 30,000 changes. */
+    static final int PART_BYTES = 8 << 20;
+    private static final Pattern PART = Pattern.compile("([0-9a-f]{32})\\.([1-9][0-9]*)\\.jsonl");
 
     private ChangeFeed() {
     }
@@ -46,18 +58,36 @@ public final class ChangeFeed {
     }
 
     public static String key(String centralPrefix, String account, OffsetDateTime at, String push) {
-        return dayFolder(centralPrefix, account, at.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate())
-                + push + ".jsonl";
+        return key(centralPrefix, account, at, push, 1);
+    }
+
+    private static String key(String centralPrefix, String account, OffsetDateTime at, String push, int part) {
+        return dayFolder(centralPrefix, account, at.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()) + push
+                + (part == 1 ? "" : "." + part) + ".jsonl";
+    }
+
+    /**
+     * The first object's key of the push whose part {@code key} is, when it is a later part
+     * ({@code {push}.N.jsonl}, N above 1); otherwise empty.
+     */
+    static Optional<String> firstOfPart(String key) {
+        int slash = key.lastIndexOf('/');
+        Matcher m = PART.matcher(key.substring(slash + 1));
+        return m.matches() && !m.group(2).equals("1")
+                ? Optional.of(key.substring(0, slash + 1) + m.group(1) + ".jsonl") : Optional.empty();
     }
 
     /** One line per change, each ending in a newline. */
     public static byte[] bytes(Iterable<FindingChange> changes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (FindingChange change : changes) {
-            out.writeBytes(CanonicalJson.writeUnsorted(FindingChangeJson.toMap(change)).getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
+            out.writeBytes(line(change));
         }
         return out.toByteArray();
+    }
+
+    private static byte[] line(FindingChange change) {
+        return (CanonicalJson.writeUnsorted(FindingChangeJson.toMap(change)) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Each account's changes as recorded, and the push's result with the feed's errors added. */
@@ -102,20 +132,52 @@ public final class ChangeFeed {
     }
 
     /**
-     * Writes a push's changes, if it has any, with one conditional request: created only if
-     * absent. An object already there is the same push recorded before (a redelivered event, a
-     * retried invocation): it is left as it is and the push comes back as not recorded, unless
-     * it holds exactly these bytes (a retried attempt of this very write had landed).
+     * Writes a push's changes, if it has any, with one conditional request per object: created
+     * only if absent. A first object already there is the same push recorded before (a
+     * redelivered event, a retried invocation): it is left as it is and the push comes back as
+     * not recorded, unless it holds exactly these bytes (a retried attempt of this very write had
+     * landed). Later parts are written the same way, before the first object. One already there
+     * with other bytes is an earlier delivery's: recorded before when the first object is there;
+     * otherwise an attempt that stopped, and the record stops with an error, its first object
+     * unwritten, so that no reader sees the two mixed.
      *
-     * @return the push with its key and whether this call recorded it
+     * @return the push with its first object's key and whether this call recorded it
      */
     public static PushChanges record(StorageAdapter central, Retry retry, String centralPrefix, PushChanges push,
                                      OffsetDateTime at) {
+        return record(central, retry, centralPrefix, push, at, PART_BYTES);
+    }
+
+    static PushChanges record(StorageAdapter central, Retry retry, String centralPrefix, PushChanges push,
+                              OffsetDateTime at, int partBytes) {
         if (push.changes().isEmpty()) {
             return push;
         }
-        String key = key(centralPrefix, push.account(), at, push.push());
-        byte[] bytes = bytes(push.changes());
+        String key = key(centralPrefix, push.account(), at, push.push(), 1);
+        byte[] first = null;
+        int part = 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (FindingChange change : push.changes()) {
+            byte[] line = line(change);
+            if (out.size() > 0 && out.size() + line.length > partBytes) {
+                if (part == 1) {
+                    first = out.toByteArray();
+                } else if (!writeLaterPart(central, retry, key, key(centralPrefix, push.account(), at, push.push(),
+                        part), out.toByteArray())) {
+                    return notRecorded(push, key);
+                }
+                part++;
+                out = new ByteArrayOutputStream();
+            }
+            out.writeBytes(line);
+        }
+        if (part == 1) {
+            first = out.toByteArray();
+        } else if (!writeLaterPart(central, retry, key, key(centralPrefix, push.account(), at, push.push(), part),
+                out.toByteArray())) {
+            return notRecorded(push, key);
+        }
+        byte[] bytes = first;
         boolean recorded;
         try {
             retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
@@ -126,7 +188,39 @@ public final class ChangeFeed {
             recorded = retry.call(() -> central.readRecord(key))
                     .map(object -> Arrays.equals(object.content(), bytes)).orElse(false);
         }
-        return new PushChanges(push.account(), push.provider(), push.snapshot(), push.push(), key, recorded,
+        return recorded ? new PushChanges(push.account(), push.provider(), push.snapshot(), push.push(), key, true,
+                push.changes()) : notRecorded(push, key);
+    }
+
+    private static PushChanges notRecorded(PushChanges push, String key) {
+        return new PushChanges(push.account(), push.provider(), push.snapshot(), push.push(), key, false,
                 push.changes());
+    }
+
+    /**
+     * Writes a later part, created only if absent.
+     *
+     * @return false when the push was recorded before: the part holds other bytes and the first
+     *         object is there
+     * @throws PreconditionFailedException when the part holds other bytes and the first object is
+     *                                     not there: an earlier attempt that stopped before it
+     */
+    private static boolean writeLaterPart(StorageAdapter central, Retry retry, String firstKey, String key,
+                                          byte[] bytes) {
+        try {
+            retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
+            return true;
+        } catch (PreconditionFailedException alreadyThere) {
+            // Our own write, if an attempt whose answer was lost landed.
+            if (retry.call(() -> central.readRecord(key)).map(o -> Arrays.equals(o.content(), bytes)).orElse(false)) {
+                return true;
+            }
+            if (retry.call(() -> central.getMetadata(firstKey)).isPresent()) {
+                return false;
+            }
+            // Not ours to replace, and ours cannot stand beside it: the push stays unrecorded.
+            throw new PreconditionFailedException(key + " holds another attempt's changes of this push; the "
+                    + "push's first object is not written, so none of its parts is read", alreadyThere);
+        }
     }
 }

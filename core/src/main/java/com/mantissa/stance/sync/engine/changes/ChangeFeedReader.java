@@ -13,16 +13,18 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Reads the change feed back: per account, one listing per day of the range, then every object
  * listed. The accounts are those named, else those with state in central (one listing of
  * {@code _state/}). A line that is not a change is an error naming its object and line; the
- * other lines still count. Changes come out oldest first, then by account, then by id.
+ * other lines still count. A push's later part is read only when its first object is listed. Changes come out oldest first, then by account, then by id.
  */
 public final class ChangeFeedReader {
     /** The order {@code changes} prints: oldest first, then account, then id (a push's own order after that). */
@@ -55,8 +57,11 @@ public final class ChangeFeedReader {
         for (String each : account != null ? List.of(account) : accounts()) {
             for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
                 String folder = ChangeFeed.dayFolder(centralPrefix, each, day);
-                for (String key : calls.call(() -> central.listRecords(folder), "listing " + folder)) {
-                    if (key.endsWith(".jsonl")) {
+                List<String> keys = calls.call(() -> central.listRecords(folder), "listing " + folder);
+                Set<String> listed = new HashSet<>(keys);
+                for (String key : keys) {
+                    // A later part counts only beside its push's first object, written last.
+                    if (key.endsWith(".jsonl") && ChangeFeed.firstOfPart(key).map(listed::contains).orElse(true)) {
                         readObject(key, since, until, minSeverity, out, errors);
                     }
                 }

@@ -20,13 +20,24 @@ import java.util.Map;
  * per account: every write that landed tells it what central held before and what it holds
  * now. Also keeps, per account, the snapshot and the digests of the content pushed, from which
  * the push id derives. Thread-safe: the record push tells it from its workers.
+ *
+ * <p>It holds at most a bound of changes in memory, over all accounts; past it, each account's
+ * changes are sorted and spilled as a run to a temporary file, which {@link #pushes()} merges
+ * back. A first push of hundreds of thousands of findings so costs disk, not heap. Closing it
+ * gives the disk back; the changes it returned are unreadable after that.
  */
-public final class ChangeLog {
+public final class ChangeLog implements AutoCloseable {
+    /** Changes held in memory before they spill to disk: some 400 bytes each, so about 10 MB. */
+    static final int DEFAULT_HELD = 25_000;
+
     /** Sorts a push's changes as the feed stores them: by id, then in the order they happened. */
     static final Comparator<FindingChange> BY_ID = Comparator.comparing(FindingChange::id);
 
     private final OffsetDateTime at;
+    private final int maxHeld;
     private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private int held;
+    private ChangeSpill spill;
 
     private static final class Account {
         final String account;
@@ -34,6 +45,7 @@ public final class ChangeLog {
         String snapshot;
         final List<String> digests = new ArrayList<>();
         final List<FindingChange> changes = new ArrayList<>();
+        final List<ChangeSpill.Run> runs = new ArrayList<>();
 
         Account(String account) {
             this.account = account;
@@ -42,7 +54,16 @@ public final class ChangeLog {
 
     /** @param pushTime the push's time, which every change of it carries */
     public ChangeLog(Instant pushTime) {
+        this(pushTime, DEFAULT_HELD);
+    }
+
+    /** @param maxHeld the changes held in memory, over all accounts, before they spill to disk */
+    ChangeLog(Instant pushTime, int maxHeld) {
+        if (maxHeld < 1) {
+            throw new IllegalArgumentException("maxHeld must be at least 1, not " + maxHeld);
+        }
         this.at = FindingChangeJson.pushTime(pushTime);
+        this.maxHeld = maxHeld;
     }
 
     public OffsetDateTime at() {
@@ -95,12 +116,36 @@ public final class ChangeLog {
             }
             a.changes.add(new FindingChange(at, account, provider, text(after, "id"), kind, text(after, "severity"),
                     previousSeverity, text(after, "title"), text(after, "asset_id"), a.snapshot, reason));
+            if (++held >= maxHeld) {
+                spillAll();
+            }
         }
+    }
+
+    /** Every account's held changes, sorted, as one run each; in the order they happened, so a merge keeps it. */
+    private void spillAll() {
+        if (spill == null) {
+            spill = new ChangeSpill();
+        }
+        for (Account a : accounts.values()) {
+            if (!a.changes.isEmpty()) {
+                a.changes.sort(BY_ID);
+                a.runs.add(spill.write(a.changes));
+                a.changes.clear();
+            }
+        }
+        held = 0;
+    }
+
+    /** Changes held in memory now, over all accounts. */
+    synchronized int held() {
+        return held;
     }
 
     /**
      * Each account's changes so far, sorted by id, with the push id their content gives; not yet
-     * recorded ({@link ChangeFeed#record} records them).
+     * recorded ({@link ChangeFeed#record} records them). Each list reads spilled runs from disk as
+     * it is iterated.
      */
     public synchronized List<PushChanges> pushes() {
         List<PushChanges> out = new ArrayList<>(accounts.size());
@@ -108,9 +153,17 @@ public final class ChangeLog {
             List<FindingChange> sorted = new ArrayList<>(a.changes);
             sorted.sort(BY_ID);
             out.add(new PushChanges(a.account, a.provider == null ? "" : a.provider, a.snapshot, pushId(a), null,
-                    false, sorted));
+                    false, new ChangeList(spill, a.runs, sorted, at, a.account)));
         }
         return out;
+    }
+
+    /** Gives back the disk of spilled changes; the lists {@link #pushes()} returned cannot be read after. */
+    @Override
+    public synchronized void close() {
+        if (spill != null) {
+            spill.close();
+        }
     }
 
     /**
