@@ -1,6 +1,7 @@
 package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
+import com.mantissa.stance.sync.engine.push.StoredIndexes;
 import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
 import com.mantissa.stance.sync.engine.exec.Retry;
 import com.mantissa.stance.sync.engine.push.AccountIndexStore;
@@ -71,6 +72,7 @@ public final class CrossCloudSync {
     private SyncProgress progress = SyncProgress.NONE;
     private Format format;
     private ChangeLog sharedChanges;
+    private StoredIndexes sharedIndexes;
 
     /** A sync whose PULL only verifies central (the original's behaviour): no target store. */
     public CrossCloudSync(SyncConfig config, StorageAdapter central) {
@@ -102,6 +104,15 @@ public final class CrossCloudSync {
     /** Tells {@code changes} what the following syncs change, leaving it to the caller to record them. */
     synchronized CrossCloudSync shareChanges(ChangeLog changes) {
         this.sharedChanges = changes;
+        return this;
+    }
+
+    /**
+     * Reads and writes the accounts' push indexes through {@code indexes}, which the caller keeps
+     * from one sync to the next: a push continued over several syncs reads each index once.
+     */
+    synchronized CrossCloudSync shareIndexes(StoredIndexes indexes) {
+        this.sharedIndexes = indexes;
         return this;
     }
 
@@ -328,7 +339,7 @@ public final class CrossCloudSync {
      *                              no push index: a prefix that does not exist)
      */
     public synchronized SyncResult sync() {
-        return runner.run(options, deadline, resolveMissing, sharedChanges, progress);
+        return runner.run(options, deadline, resolveMissing, sharedChanges, sharedIndexes, progress);
     }
 
     /**

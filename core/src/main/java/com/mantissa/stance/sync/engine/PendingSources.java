@@ -82,10 +82,15 @@ final class PendingSources {
         accountPasses.add(store, files, sources, accountId, provider);
     }
 
-    /** Prepares the push of the pending sources: each account's pass, then the sources it does not refuse. */
-    Push push(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes) {
+    /**
+     * Prepares the push of the pending sources: each account's pass, then the sources it does not refuse.
+     *
+     * @param shared the indexes a caller keeps across syncs; null for the push's own
+     */
+    Push push(StorageAdapter central, SyncOptions options, ResolveSettings resolve, ChangeLog changes,
+              StoredIndexes shared) {
         // What the push writes is read back only to remember a resolve pass.
-        StoredIndexes indexes = new StoredIndexes(resolve != null);
+        StoredIndexes indexes = shared != null ? shared : new StoredIndexes(resolve != null);
         AccountPasses.Prepared passes = accountPasses.prepare(central, options, resolve, changes, indexes);
         List<RecordSource> pushed = passes.pushable(pending);
         return new Push(passes, pushed, new PushOperation(pushed, changes, indexes));

@@ -134,7 +134,7 @@ public final class ResumablePush {
         UnchangedScanFiles unchanged = new UnchangedScanFiles(central, config.centralPrefix(), account,
                 AccountPushPass.snapshotOf(files), !description.indexMaxAge().isZero()
                 && UnchangedScanFiles.applies(config, description.useIndex(), description.dryRun(), false),
-                description.indexMaxAge(), clock.instant());
+                description.indexMaxAge(), clock.instant(), run.indexes);
         PushCheckpoint previous = everyFileUnchanged(store, files, unchanged) ? null : load(run);
         if (previous != null) {
             run.counts = previous.counts();
@@ -251,6 +251,7 @@ public final class ResumablePush {
                          ScanFileVersion version) {
         long left = deadlineAt == Long.MAX_VALUE ? -1 : Math.max(1, deadlineAt - nanoTime.getAsLong());
         CrossCloudSync sync = new CrossCloudSync(config, central).trackState(false).clock(clock).shareChanges(run.changes)
+                .shareIndexes(run.indexes)
                 .describe(description.withResolve(null).withDeadline(left < 0 ? null : Duration.ofNanos(left)));
         if (progress != null) {
             sync.progress(progress.next());

@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
+import com.mantissa.stance.sync.engine.push.StoredIndexes;
 import com.mantissa.stance.sync.engine.scan.ScanLocator;
 import com.mantissa.stance.sync.engine.scan.SnapshotCounts;
 import com.mantissa.stance.sync.model.SyncDirection;
@@ -36,6 +37,11 @@ final class ResumablePushRun {
     boolean lastFailed;
     /** What this invocation's runs of the engine and its resolve pass change, recorded as one push at its end. */
     ChangeLog changes;
+    /**
+     * The account's index as this invocation knows it: read once, by the check for unchanged
+     * files or the first run of the engine, then each run takes what the one before it wrote.
+     */
+    final StoredIndexes indexes = new StoredIndexes(true);
 
     ResumablePushRun(StorageAdapter store, List<ScanLocator.ScanFile> files, String source, String account,
                      String provider, String key, RequestCounts requestsBefore) {

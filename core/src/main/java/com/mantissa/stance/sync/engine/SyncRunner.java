@@ -2,6 +2,7 @@ package com.mantissa.stance.sync.engine;
 
 import com.mantissa.stance.sync.engine.changes.ChangeFeed;
 import com.mantissa.stance.sync.engine.changes.ChangeLog;
+import com.mantissa.stance.sync.engine.push.StoredIndexes;
 import com.mantissa.stance.sync.engine.exec.ConcurrencyLimit;
 import com.mantissa.stance.sync.engine.exec.OrderedBatchRunner;
 import com.mantissa.stance.sync.engine.exec.Retry;
@@ -56,9 +57,10 @@ final class SyncRunner {
      * had when it started.
      *
      * @param sharedChanges the change log the caller records; null to record this sync's own
+     * @param sharedIndexes the push indexes the caller keeps across syncs; null for this sync's own
      */
     SyncResult run(SyncOptions run, Duration deadline, ResolveSettings resolveMissing, ChangeLog sharedChanges,
-                   SyncProgress progress) {
+                   StoredIndexes sharedIndexes, SyncProgress progress) {
         long started = System.nanoTime();
         retry.deadlineIn(deadline);
         SyncDirection direction = run.config().syncDirection();
@@ -73,7 +75,7 @@ final class SyncRunner {
             ownChanges = changes;
         }
         if (direction != SyncDirection.PULL) {
-            push = sources.push(central, run, resolveMissing, changes);
+            push = sources.push(central, run, resolveMissing, changes, sharedIndexes);
             operations.add(push.operation());
         }
         if (direction != SyncDirection.PUSH) {

@@ -3,8 +3,14 @@ package com.mantissa.stance.sync.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mantissa.stance.sync.engine.push.AccountIndexStore;
+import com.mantissa.stance.sync.engine.push.PushCheckpoint;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.storage.CountingStore;
+import com.mantissa.stance.sync.storage.ObjectMetadata;
+import com.mantissa.stance.sync.storage.StorageAdapter;
+import com.mantissa.stance.sync.storage.StoredObject;
+import com.mantissa.stance.sync.storage.WriteCondition;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -12,6 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -78,5 +88,89 @@ class UnchangedScanFilesResumableTest {
         assertEquals(2, tick(third, T0.plusSeconds(120), budget).filesUnchanged());
         assertEquals(0, UnchangedScanFilesTest.scanFileReads(third), third.counts().toString());
         assertEquals(List.of(9L, 6L, 3L, 2L), UnchangedScanFilesTest.status(central));
+    }
+    /**
+     * A file that changed is pushed in runs of the engine, one after another within the budget;
+     * the account's index is read once for all of them, each run taking what the one before it
+     * wrote.
+     */
+    @Test
+    void aChangedFilePushedInSeveralRunsReadsTheIndexOnce() {
+        MemoryStore spoke = UnchangedScanFilesTest.spoke(UnchangedScanFilesTest.findings(10, null));
+        tick(new CountingStore(spoke), T0, null);
+        spoke.writeRecord("stance/findings/20261130-100000/findings.jsonl",
+                UnchangedScanFilesTest.findings(40, null).getBytes(StandardCharsets.UTF_8));
+        PathCounts paths = new PathCounts(central);
+
+        ResumablePush.Outcome second = Central.at(paths, PREFIX).resumablePush(PushDescription.of(config))
+                .clock(Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC))
+                .run(new CountingStore(spoke), "stance", "memory://spoke/stance", ACCOUNT, "aws", Duration.ofHours(1));
+
+        assertTrue(second.finished() && second.result().success(), second.result().toString());
+        String index = AccountIndexStore.indexPath(PREFIX, ACCOUNT);
+        String checkpoint = PushCheckpoint.key(PREFIX, ACCOUNT, "memory://spoke/stance");
+        assertTrue(paths.writes(checkpoint) >= 2, "pushed in several runs: " + paths);
+        assertEquals(1, paths.reads(index), paths.toString());
+        assertEquals(List.of(40L, 26L, 14L, 2L), UnchangedScanFilesTest.status(central));
+    }
+
+    /** Central, counting reads and writes per key. */
+    private static final class PathCounts implements StorageAdapter {
+        private final StorageAdapter store;
+        private final Map<String, Integer> reads = new TreeMap<>();
+        private final Map<String, Integer> writes = new TreeMap<>();
+
+        PathCounts(StorageAdapter store) {
+            this.store = store;
+        }
+
+        synchronized int reads(String path) {
+            return reads.getOrDefault(path, 0);
+        }
+
+        synchronized int writes(String path) {
+            return writes.getOrDefault(path, 0);
+        }
+
+        @Override
+        public String writeRecord(String path, byte[] content, WriteCondition condition) {
+            synchronized (this) {
+                writes.merge(path, 1, Integer::sum);
+            }
+            return store.writeRecord(path, content, condition);
+        }
+
+        @Override
+        public Optional<StoredObject> readRecord(String path) {
+            synchronized (this) {
+                reads.merge(path, 1, Integer::sum);
+            }
+            return store.readRecord(path);
+        }
+
+        @Override
+        public List<String> listRecords(String prefix) {
+            return store.listRecords(prefix);
+        }
+
+        @Override
+        public void deleteRecord(String path) {
+            store.deleteRecord(path);
+        }
+
+        @Override
+        public Optional<ObjectMetadata> getMetadata(String path) {
+            return store.getMetadata(path);
+        }
+
+        @Override
+        public String location() {
+            return store.location();
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "reads " + reads + ", writes " + writes;
+        }
     }
 }

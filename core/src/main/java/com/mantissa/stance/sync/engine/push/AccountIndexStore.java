@@ -100,7 +100,12 @@ public final class AccountIndexStore {
                     + " records; pushes of this account read each record first", null);
             return;
         }
-        if (!index.enabled() || !index.changed || session.options().dryRun()) {
+        if (!index.enabled() || session.options().dryRun()) {
+            return;
+        }
+        if (!index.changed) {
+            // Central still holds the version this push took: a later push of the sync may take it unread.
+            indexes.unchanged(index.index.accountId(), index.index::serialize, index.token);
             return;
         }
         StorageAdapter central = session.central();

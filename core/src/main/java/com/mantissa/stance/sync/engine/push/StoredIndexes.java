@@ -49,6 +49,16 @@ public final class StoredIndexes {
         return index != null ? index : read.get();
     }
 
+    /**
+     * The push that took the account's index left it as it was: central holds version
+     * {@code token} (null: no index), whose content {@code content} gives, built only if kept.
+     */
+    void unchanged(String account, Supplier<byte[]> content, String token) {
+        if (keepWritten) {
+            known.put(account, token == null ? Optional.empty() : Optional.of(new StoredObject(content.get(), token)));
+        }
+    }
+
     /** The sync wrote {@code content} as the account's index, now at version {@code token}. */
     void written(String account, byte[] content, String token) {
         if (keepWritten && token != null) {

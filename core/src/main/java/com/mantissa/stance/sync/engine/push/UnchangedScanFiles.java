@@ -39,6 +39,7 @@ public final class UnchangedScanFiles {
     private final boolean applies;
     private final long maxAgeMicros;
     private final long nowMicros;
+    private final StoredIndexes indexes;
     private PushIndex stored;
     private boolean read;
 
@@ -48,9 +49,11 @@ public final class UnchangedScanFiles {
      * before the engine loads the index.
      *
      * @param applies whether the push may skip files ({@link #applies(SyncConfig, boolean, boolean, boolean)})
+     * @param indexes what the push knows of the account's index, read through it
      */
     public UnchangedScanFiles(StorageAdapter central, String centralPrefix, String account, String snapshot,
-                              boolean applies, Duration maxAge, Instant now) {
+                              boolean applies, Duration maxAge, Instant now, StoredIndexes indexes) {
+        this.indexes = indexes;
         this.central = central;
         this.centralPrefix = centralPrefix;
         this.account = account;
@@ -69,7 +72,7 @@ public final class UnchangedScanFiles {
     public ScanFileEntry entry(ScanFileVersion file) {
         if (!read) {
             read = true;
-            stored = storedIndex(central, centralPrefix, account);
+            stored = storedIndex(central, centralPrefix, account, indexes);
         }
         return unchanged(stored, file, nowMicros, maxAgeMicros);
     }
