@@ -7,10 +7,10 @@ import com.mantissa.stance.sync.engine.push.AccountIndexStore;
 import com.mantissa.stance.sync.engine.push.PushCheckpoint;
 import com.mantissa.stance.sync.model.SyncConfig;
 import com.mantissa.stance.sync.storage.CountingStore;
-import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.ForwardingStore;
 import com.mantissa.stance.sync.testing.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -115,13 +115,12 @@ class UnchangedScanFilesResumableTest {
     }
 
     /** Central, counting reads and writes per key. */
-    private static final class PathCounts implements StorageAdapter {
-        private final StorageAdapter store;
+    private static final class PathCounts extends ForwardingStore {
         private final Map<String, Integer> reads = new TreeMap<>();
         private final Map<String, Integer> writes = new TreeMap<>();
 
         PathCounts(StorageAdapter store) {
-            this.store = store;
+            super(store);
         }
 
         synchronized int reads(String path) {
@@ -137,7 +136,7 @@ class UnchangedScanFilesResumableTest {
             synchronized (this) {
                 writes.merge(path, 1, Integer::sum);
             }
-            return store.writeRecord(path, content, condition);
+            return super.writeRecord(path, content, condition);
         }
 
         @Override
@@ -145,27 +144,7 @@ class UnchangedScanFilesResumableTest {
             synchronized (this) {
                 reads.merge(path, 1, Integer::sum);
             }
-            return store.readRecord(path);
-        }
-
-        @Override
-        public List<String> listRecords(String prefix) {
-            return store.listRecords(prefix);
-        }
-
-        @Override
-        public void deleteRecord(String path) {
-            store.deleteRecord(path);
-        }
-
-        @Override
-        public Optional<ObjectMetadata> getMetadata(String path) {
-            return store.getMetadata(path);
-        }
-
-        @Override
-        public String location() {
-            return store.location();
+            return super.readRecord(path);
         }
 
         @Override
