@@ -100,7 +100,7 @@ class ShortRunLauncherTest {
     }
 
     static ShortRunLauncher launcher(Path jar, Path cache, Path out, Path err) {
-        return new ShortRunLauncher(java(), jar, PROBE, cache, "test-jvm", Redirect.to(out.toFile()),
+        return new ShortRunLauncher(java(), jar, PROBE, cache, "test-jvm", false, Redirect.to(out.toFile()),
                 Redirect.to(err.toFile()));
     }
 
@@ -151,6 +151,47 @@ class ShortRunLauncherTest {
         assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
         assertTrue(stdout().contains("-XX:SharedArchiveFile=" + archive), stdout());
         assertFalse(stdout().contains("ArchiveClassesAtExit"), stdout());
+    }
+
+    /**
+     * On a JVM that makes ahead-of-time caches (the build image's Java 25), the first run records
+     * its training, quietly, and the cache made from it is what later runs map.
+     */
+    @Test
+    void onAJvmWithAheadOfTimeCachesTheFirstRunRecordsTheCacheThatLaterRunsMap() throws IOException {
+        ShortRunLauncher launcher = new ShortRunLauncher(aheadOfTimeJava().toString(), jar, PROBE, cache, "test-jvm-25",
+                true, Redirect.to(out.toFile()), Redirect.to(err.toFile()));
+
+        assertEquals(OptionalInt.of(3), launcher.run(new String[] {"push", "3"}));
+        assertTrue(stdout().contains("-XX:AOTMode=record"), stdout());
+        assertTrue(stdout().contains("-XX:-DisplayVMOutput"), stdout());
+        assertFalse(stdout().contains("AOTConfiguration recorded"), "the JVM's own lines stay out: " + stdout());
+        assertEquals("to stderr", Files.readString(err).strip());
+        Path archive = theArchive(launcher); // made, checked and renamed into place; the configuration is gone
+
+        assertEquals(OptionalInt.of(0), launcher.run(new String[] {"push", "0"}));
+        assertTrue(stdout().contains("-XX:AOTCache=" + archive), stdout());
+        assertFalse(stdout().contains("AOTMode=record"), stdout());
+        assertEquals(List.of(archive), cached());
+    }
+
+    /** A JDK of {@link ShortRunLauncher#AOT_CACHE_RELEASE} or later beside this one; the build image has one. */
+    static Path aheadOfTimeJava() throws IOException {
+        Path jvms = Path.of(System.getProperty("java.home")).getParent();
+        try (Stream<Path> homes = Files.list(jvms)) {
+            for (Path home : homes.sorted().toList()) {
+                Path release = home.resolve("release");
+                if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin/java"))) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)")
+                            .matcher(Files.readString(release));
+                    if (m.find() && Integer.parseInt(m.group(1)) >= ShortRunLauncher.AOT_CACHE_RELEASE) {
+                        return home.resolve("bin/java");
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no JDK " + ShortRunLauncher.AOT_CACHE_RELEASE + " or later beside "
+                + System.getProperty("java.home") + " (the build image has Temurin 25 in " + jvms + ")");
     }
 
     @Test
