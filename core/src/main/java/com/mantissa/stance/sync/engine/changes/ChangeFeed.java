@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -154,30 +155,22 @@ public final class ChangeFeed {
             return push;
         }
         String key = key(centralPrefix, push.account(), at, push.push(), 1);
-        byte[] first = null;
-        int part = 1;
+        Parts parts = new Parts(central, retry, key, part -> key(centralPrefix, push.account(), at, push.push(), part));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (FindingChange change : push.changes()) {
             byte[] line = line(change);
             if (out.size() > 0 && out.size() + line.length > partBytes) {
-                if (part == 1) {
-                    first = out.toByteArray();
-                } else if (!writeLaterPart(central, retry, key, key(centralPrefix, push.account(), at, push.push(),
-                        part), out.toByteArray())) {
+                if (!parts.end(out.toByteArray())) {
                     return notRecorded(push, key);
                 }
-                part++;
                 out = new ByteArrayOutputStream();
             }
             out.writeBytes(line);
         }
-        if (part == 1) {
-            first = out.toByteArray();
-        } else if (!writeLaterPart(central, retry, key, key(centralPrefix, push.account(), at, push.push(), part),
-                out.toByteArray())) {
+        if (!parts.end(out.toByteArray())) {
             return notRecorded(push, key);
         }
-        byte[] bytes = first;
+        byte[] bytes = parts.first;
         boolean recorded;
         try {
             retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
@@ -197,30 +190,55 @@ public final class ChangeFeed {
                 push.changes());
     }
 
-    /**
-     * Writes a later part, created only if absent.
-     *
-     * @return false when the push was recorded before: the part holds other bytes and the first
-     *         object is there
-     * @throws PreconditionFailedException when the part holds other bytes and the first object is
-     *                                     not there: an earlier attempt that stopped before it
-     */
-    private static boolean writeLaterPart(StorageAdapter central, Retry retry, String firstKey, String key,
-                                          byte[] bytes) {
-        try {
-            retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
-            return true;
-        } catch (PreconditionFailedException alreadyThere) {
-            // Our own write, if an attempt whose answer was lost landed.
-            if (retry.call(() -> central.readRecord(key)).map(o -> Arrays.equals(o.content(), bytes)).orElse(false)) {
+    /** The parts of one push's feed as they are filled: the first kept for last, the later ones written. */
+    private static final class Parts {
+        private final StorageAdapter central;
+        private final Retry retry;
+        private final String firstKey;
+        private final IntFunction<String> keyOf;
+        private byte[] first;
+        private int next = 1;
+
+        Parts(StorageAdapter central, Retry retry, String firstKey, IntFunction<String> keyOf) {
+            this.central = central;
+            this.retry = retry;
+            this.firstKey = firstKey;
+            this.keyOf = keyOf;
+        }
+
+        /**
+         * Ends the part being filled with {@code bytes}: kept when it is the first, else created
+         * only if absent.
+         *
+         * @return false when the push was recorded before: the part holds other bytes and the
+         *         first object is there
+         * @throws PreconditionFailedException when the part holds other bytes and the first
+         *                                     object is not there: an earlier attempt that
+         *                                     stopped before it
+         */
+        boolean end(byte[] bytes) {
+            int part = next++;
+            if (part == 1) {
+                first = bytes;
                 return true;
             }
-            if (retry.call(() -> central.getMetadata(firstKey)).isPresent()) {
-                return false;
+            String key = keyOf.apply(part);
+            try {
+                retry.call(() -> central.writeRecord(key, bytes, WriteCondition.IF_ABSENT));
+                return true;
+            } catch (PreconditionFailedException alreadyThere) {
+                // Our own write, if an attempt whose answer was lost landed.
+                if (retry.call(() -> central.readRecord(key)).map(o -> Arrays.equals(o.content(), bytes))
+                        .orElse(false)) {
+                    return true;
+                }
+                if (retry.call(() -> central.getMetadata(firstKey)).isPresent()) {
+                    return false;
+                }
+                // Not ours to replace, and ours cannot stand beside it: the push stays unrecorded.
+                throw new PreconditionFailedException(key + " holds another attempt's changes of this push; the "
+                        + "push's first object is not written, so none of its parts is read", alreadyThere);
             }
-            // Not ours to replace, and ours cannot stand beside it: the push stays unrecorded.
-            throw new PreconditionFailedException(key + " holds another attempt's changes of this push; the "
-                    + "push's first object is not written, so none of its parts is read", alreadyThere);
         }
     }
 }
