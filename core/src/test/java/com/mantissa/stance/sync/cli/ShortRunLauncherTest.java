@@ -175,8 +175,15 @@ class ShortRunLauncherTest {
         assertEquals(List.of(archive), cached());
     }
 
-    /** A JDK of {@link ShortRunLauncher#AOT_CACHE_RELEASE} or later beside this one; the build image has one. */
+    /**
+     * The {@code java} of {@code JAVA_25}, else of a JDK of {@link ShortRunLauncher#AOT_CACHE_RELEASE}
+     * or later beside this one; the build image has one.
+     */
     static Path aheadOfTimeJava() throws IOException {
+        String named = System.getenv("JAVA_25");
+        if (named != null && !named.isBlank()) {
+            return Path.of(named);
+        }
         Path jvms = Path.of(System.getProperty("java.home")).getParent();
         try (Stream<Path> homes = Files.list(jvms)) {
             for (Path home : homes.sorted().toList()) {
@@ -191,7 +198,8 @@ class ShortRunLauncherTest {
             }
         }
         throw new IllegalStateException("no JDK " + ShortRunLauncher.AOT_CACHE_RELEASE + " or later beside "
-                + System.getProperty("java.home") + " (the build image has Temurin 25 in " + jvms + ")");
+                + System.getProperty("java.home") + " (the build image has Temurin 25 in " + jvms
+                + "); set JAVA_25 to the java of one");
     }
 
     @Test
