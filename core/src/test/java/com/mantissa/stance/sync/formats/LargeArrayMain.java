@@ -1,7 +1,7 @@
 package com.mantissa.stance.sync.formats;
 
+import com.mantissa.stance.sync.testing.GeneratedInput;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -40,20 +40,18 @@ public final class LargeArrayMain {
                 }
             }
         }
-        System.out.println("bytes=" + in.produced + " heap=" + Runtime.getRuntime().maxMemory() + " elements="
+        System.out.println("bytes=" + in.produced() + " heap=" + Runtime.getRuntime().maxMemory() + " elements="
                 + in.elements + " findings=" + findings + " assets=" + assets + " errors=" + errors);
         System.out.println("error=" + firstError);
     }
 
     /** {@code [e1,e2,...]} made element by element as it is read. */
-    static final class GeneratedArray extends InputStream {
+    static final class GeneratedArray extends GeneratedInput {
         private final long targetBytes;
         private final int badElement;
         private final String template;
-        private byte[] chunk = "[".getBytes(StandardCharsets.UTF_8);
-        private int pos;
-        long produced;
         int elements;
+        private boolean opened;
         private boolean closed;
 
         GeneratedArray(long targetBytes, int badElement) {
@@ -66,47 +64,26 @@ public final class LargeArrayMain {
             template = ProducerDocuments.json(doc);
         }
 
-        private boolean refill() {
+        @Override
+        protected byte[] next() {
+            if (!opened) {
+                opened = true;
+                return "[".getBytes(StandardCharsets.UTF_8);
+            }
             if (closed) {
-                return false;
+                return null;
             }
-            if (produced >= targetBytes) {
-                chunk = "]".getBytes(StandardCharsets.UTF_8);
+            if (produced() >= targetBytes) {
                 closed = true;
-            } else {
-                elements++;
-                String element = template.replace("\"UID\"", "\"uid-" + elements + "\"")
-                        .replace("\"RESOURCE\"", "\"arn:aws:s3:::bucket-" + (elements % RESOURCES) + "\"");
-                if (elements == badElement) {
-                    element = element.replace("\"time_dt\":\"", "\"time_dt\":\"not a time ");
-                }
-                chunk = ((elements > 1 ? ",\n" : "") + element).getBytes(StandardCharsets.UTF_8);
+                return "]".getBytes(StandardCharsets.UTF_8);
             }
-            pos = 0;
-            return true;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
+            elements++;
+            String element = template.replace("\"UID\"", "\"uid-" + elements + "\"")
+                    .replace("\"RESOURCE\"", "\"arn:aws:s3:::bucket-" + (elements % RESOURCES) + "\"");
+            if (elements == badElement) {
+                element = element.replace("\"time_dt\":\"", "\"time_dt\":\"not a time ");
             }
-            while (pos >= chunk.length) {
-                if (!refill()) {
-                    return -1;
-                }
-            }
-            int n = Math.min(len, chunk.length - pos);
-            System.arraycopy(chunk, pos, b, off, n);
-            pos += n;
-            produced += n;
-            return n;
+            return ((elements > 1 ? ",\n" : "") + element).getBytes(StandardCharsets.UTF_8);
         }
     }
 }

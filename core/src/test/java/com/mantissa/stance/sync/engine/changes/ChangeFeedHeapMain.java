@@ -9,8 +9,8 @@ import com.mantissa.stance.sync.storage.ObjectMetadata;
 import com.mantissa.stance.sync.storage.StorageAdapter;
 import com.mantissa.stance.sync.storage.StoredObject;
 import com.mantissa.stance.sync.storage.WriteCondition;
+import com.mantissa.stance.sync.testing.GeneratedInput;
 import com.mantissa.stance.sync.testing.MemoryStore;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -46,39 +46,24 @@ public final class ChangeFeedHeapMain {
     }
 
     /** {@code count} new, open findings, one per line, made as they are read. */
-    static final class GeneratedFindings extends InputStream {
+    static final class GeneratedFindings extends GeneratedInput {
         private final int count;
         private int next;
-        private byte[] line = new byte[0];
-        private int pos;
 
         GeneratedFindings(int count) {
             this.count = count;
         }
 
         @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos == line.length) {
-                if (next == count) {
-                    return -1;
-                }
-                int i = next++;
-                line = String.format(Locale.ROOT, "{\"id\": \"finding-%08d\", \"asset_id\": \"arn:aws:s3:::bucket-%d\","
-                        + " \"finding_type\": \"misconfiguration\", \"severity\": \"high\", \"status\": \"open\","
-                        + " \"title\": \"Bucket %d allows public reads of its objects\"}%n", i, i % 500, i)
-                        .getBytes(StandardCharsets.UTF_8);
-                pos = 0;
+        protected byte[] next() {
+            if (next == count) {
+                return null;
             }
-            int n = Math.min(len, line.length - pos);
-            System.arraycopy(line, pos, b, off, n);
-            pos += n;
-            return n;
+            int i = next++;
+            return String.format(Locale.ROOT, "{\"id\": \"finding-%08d\", \"asset_id\": \"arn:aws:s3:::bucket-%d\","
+                    + " \"finding_type\": \"misconfiguration\", \"severity\": \"high\", \"status\": \"open\","
+                    + " \"title\": \"Bucket %d allows public reads of its objects\"}%n", i, i % 500, i)
+                    .getBytes(StandardCharsets.UTF_8);
         }
     }
 
